@@ -1,0 +1,1 @@
+//! Shape-generic operations on tangents and adjoints (zeros, accumulation).

@@ -1,0 +1,1 @@
+//! The eager path: a tape that records operations at run time.
