@@ -21,7 +21,7 @@
 //! ```
 
 pub use autodiff_macros::differentiable;
-pub use autodiff_runtime::tape;
+pub use autodiff_runtime::{stop_gradient, tape, Real};
 
 /// Items the generated code names through one absolute path. Not part of the public API.
 #[doc(hidden)]

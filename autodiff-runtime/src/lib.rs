@@ -1,14 +1,37 @@
-//! Runtime support for `autodiff`: the derivative rules that generated code calls, and the
-//! eager tape.
+//! Runtime support for `autodiff`: the scalar trait and derivative rules that generated code
+//! calls, and the eager tape.
 
+mod protocol;
+mod real;
 pub mod rules;
-pub mod space;
+mod space;
 pub mod tape;
+
+pub use real::Real;
+
+/// Drops the derivative through `x` on purpose: inside a `#[differentiable]` body the result
+/// is a constant, outside it is the identity.
+///
+/// ```
+/// use autodiff::{differentiable, stop_gradient};
+///
+/// #[differentiable]
+/// fn f(x: f64) -> f64 {
+///     x * stop_gradient(x)
+/// }
+///
+/// assert_eq!(f_grad(3.0).1, 3.0);
+/// ```
+#[inline(always)]
+pub fn stop_gradient<T>(x: T) -> T {
+    x
+}
 
 /// Items the code written by `#[differentiable]` names. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::rules::*;
+    pub use crate::protocol::*;
+    pub use crate::real::Real;
+    pub use crate::rules;
     pub use crate::space::*;
-    pub use num_traits;
 }

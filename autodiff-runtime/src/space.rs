@@ -1,1 +1,74 @@
-//! Shape-generic operations on tangents and adjoints (zeros, accumulation).
+//! Shape-generic operations on tangents and adjoints: zeros of a value's shape and
+//! accumulation, for scalars, arrays and vectors alike, chosen by the type checker.
+
+use crate::real::Real;
+
+/// A value that has tangents and adjoints of its own shape.
+pub trait Space: Clone {
+    /// Zero of the same shape as `self`.
+    fn zero_like(&self) -> Self;
+    /// `self += other`, element-wise.
+    fn accumulate(&mut self, other: Self);
+}
+
+impl<R: Real> Space for R {
+    #[inline(always)]
+    fn zero_like(&self) -> Self {
+        R::real_from_f64(0.0)
+    }
+    #[inline(always)]
+    fn accumulate(&mut self, other: Self) {
+        *self += other;
+    }
+}
+
+impl<S: Space, const N: usize> Space for [S; N] {
+    #[inline]
+    fn zero_like(&self) -> Self {
+        core::array::from_fn(|i| self[i].zero_like())
+    }
+    #[inline]
+    fn accumulate(&mut self, other: Self) {
+        for (a, b) in self.iter_mut().zip(other) {
+            a.accumulate(b);
+        }
+    }
+}
+
+impl<S: Space> Space for Vec<S> {
+    #[inline]
+    fn zero_like(&self) -> Self {
+        self.iter().map(Space::zero_like).collect()
+    }
+    #[inline]
+    fn accumulate(&mut self, other: Self) {
+        assert_eq!(
+            self.len(),
+            other.len(),
+            "adjoint of length {} accumulated into one of length {}",
+            other.len(),
+            self.len()
+        );
+        for (a, b) in self.iter_mut().zip(other) {
+            a.accumulate(b);
+        }
+    }
+}
+
+/// Zero of `x`'s shape.
+#[inline(always)]
+pub fn zero_like<S: Space>(x: &S) -> S {
+    x.zero_like()
+}
+
+/// The owned gradient of a slice parameter: a `Vec` of zeros of its length.
+#[inline]
+pub fn zero_vec_like<S: Space>(x: &[S]) -> Vec<S> {
+    x.iter().map(Space::zero_like).collect()
+}
+
+/// `acc += x`.
+#[inline(always)]
+pub fn accumulate<S: Space>(acc: &mut S, x: S) {
+    acc.accumulate(x);
+}
