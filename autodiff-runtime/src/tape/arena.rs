@@ -69,7 +69,7 @@ pub struct Arena<T> {
 
 /// Where the backward sweep starts or stops: a position in creation order.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Cut {
+pub struct Cut {
     /// Scalar nodes with index `>= scalar` are on the far side of the cut.
     pub(crate) scalar: usize,
     /// Matrix operations with index `>= op` are on the far side of the cut.
@@ -249,7 +249,7 @@ impl<T: Scalar> Arena<T> {
         let mut s_hi = top.scalar.min(ns);
         let mut k = top.op.min(nk);
         while k > lo_k {
-            k -= 1;
+            k = k - 1;
             let node = &ops[k];
             let p = (node.pos as usize).max(lo_s);
             if s_hi > p {
@@ -306,7 +306,7 @@ fn sweep_scalars<T: Scalar>(nodes: &[Node<T>], adj: &mut [T], lo: usize, hi: usi
     for i in (lo..hi).rev() {
         let a = adj[i];
         let n = nodes[i];
-        adj[n.p[0] as usize] += n.d[0] * a;
-        adj[n.p[1] as usize] += n.d[1] * a;
+        adj[n.p[0] as usize] = adj[n.p[0] as usize] + n.d[0] * a;
+        adj[n.p[1] as usize] = adj[n.p[1] as usize] + n.d[1] * a;
     }
 }

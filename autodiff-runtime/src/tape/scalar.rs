@@ -26,9 +26,6 @@ pub trait Scalar:
     + Mul<Output = Self>
     + Div<Output = Self>
     + Neg<Output = Self>
-    + AddAssign
-    + SubAssign
-    + MulAssign
 {
     /// The real number type underneath (`Self` for floats, `T` for `Dual<T>`).
     type Real: Float;
