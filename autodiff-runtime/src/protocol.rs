@@ -127,3 +127,13 @@ impl<R: Real> ScalarOutput for R {
         R::real_from_f64(1.0)
     }
 }
+
+/// Reads the tangent of an active parameter passed by reference (`x: &T`): the one passed,
+/// or zero of the primal's shape.
+#[inline(always)]
+pub fn ref_tangent_or_zero<'a, S: Space + 'a, T: RefTangentArg<'a, S>>(t: T, primal: &S) -> S {
+    match t.tangent() {
+        Some(t) => t.clone(),
+        None => primal.zero_like(),
+    }
+}

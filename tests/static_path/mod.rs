@@ -1,1 +1,3 @@
 //! Tests of `#[differentiable]`.
+
+mod smoke;

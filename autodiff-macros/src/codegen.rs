@@ -1,0 +1,212 @@
+//! What the forward and the reverse generator share: names of tangents, adjoints and
+//! partials, operands, callee paths, and the primal statements both copy.
+
+use crate::ir::*;
+use crate::sig::{FnSig, Shape};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+
+/// The generator's view of a lowered function.
+pub struct Cx<'a> {
+    /// The signature.
+    pub sig: &'a FnSig,
+    /// The lowered body.
+    pub func: &'a Function,
+}
+
+fn suffixed(name: &Ident, suffix: &str) -> Ident {
+    let base = name.to_string();
+    format_ident!("{}_{}", base.trim_start_matches("r#"), suffix, span = Span::mixed_site())
+}
+
+impl Cx<'_> {
+    /// The local holding a value's primal.
+    pub fn primal(&self, v: ValueId) -> &Ident {
+        &self.func.values[v].name
+    }
+
+    /// The local holding a value's tangent.
+    pub fn tangent(&self, v: ValueId) -> Ident {
+        suffixed(self.primal(v), "dot")
+    }
+
+    /// The local holding a value's adjoint.
+    pub fn adjoint(&self, v: ValueId) -> Ident {
+        suffixed(self.primal(v), "bar")
+    }
+
+    /// The local holding the `k`-th local partial of a rule value.
+    pub fn partial(&self, v: ValueId, k: usize) -> Ident {
+        suffixed(self.primal(v), &format!("d{k}"))
+    }
+
+    /// The local holding a call's pullback.
+    pub fn pullback(&self, v: ValueId) -> Ident {
+        suffixed(self.primal(v), "pullback")
+    }
+
+    /// The tangent of a container parameter.
+    pub fn param_tangent(&self, p: ParamId) -> Ident {
+        suffixed(&self.sig.params[p].ident, "dot")
+    }
+
+    /// The adjoint of a container parameter.
+    pub fn param_adjoint(&self, p: ParamId) -> Ident {
+        suffixed(&self.sig.params[p].ident, "bar")
+    }
+
+    /// An operand's primal.
+    pub fn operand(&self, o: &Operand) -> TokenStream {
+        match o {
+            Operand::Value(v) => {
+                let p = self.primal(*v);
+                quote!(#p)
+            }
+            Operand::Inactive(t) => quote!((#t)),
+        }
+    }
+
+    /// A call argument's primal.
+    pub fn call_arg(&self, a: &CallArg) -> TokenStream {
+        match a {
+            CallArg::Scalar(o) => self.operand(o),
+            CallArg::Container { param, prefix } => {
+                let ident = &self.sig.params[*param].ident;
+                quote!(#prefix #ident)
+            }
+            CallArg::Inactive(t) => t.clone(),
+        }
+    }
+
+    /// Code shared by both modes for a statement that only concerns primals, if it is one.
+    pub fn primal_stmt(&self, stmt: &Stmt) -> Option<TokenStream> {
+        match stmt {
+            Stmt::Verbatim(t) => Some(t.clone()),
+            Stmt::Bind { name, ty, value } => {
+                let v = self.primal(*value);
+                let ty = ty.as_ref().map(|t| quote!(: #t));
+                Some(quote!(let #name #ty = #v;))
+            }
+            Stmt::Def(v) => match &self.func.values[*v].op {
+                Op::Const(t) => {
+                    let p = self.primal(*v);
+                    Some(quote!(let #p = #t;))
+                }
+                Op::Phi => Some(TokenStream::new()),
+                Op::Param(i) => {
+                    let p = self.primal(*v);
+                    let ident = &self.sig.params[*i].ident;
+                    Some(if self.sig.params[*i].shape == Some(Shape::ScalarRef) {
+                        quote!(let #p = *#ident;)
+                    } else {
+                        TokenStream::new()
+                    })
+                }
+                _ => None,
+            },
+            Stmt::Branch(_) => None,
+        }
+    }
+
+    /// `let (y, y_d0, ..) = rules::name(args..);`
+    pub fn rule_call(&self, v: ValueId) -> TokenStream {
+        let Op::Rule { rule, args, extra } = &self.func.values[v].op else { unreachable!() };
+        let span = self.func.values[v].span;
+        let rule = Ident::new(rule, span);
+        let y = self.primal(v);
+        let partials = (0..args.len()).map(|k| self.partial(v, k));
+        let args = args.iter().map(|a| self.operand(a));
+        quote_spanned! {span=>
+            let (#y, #(#partials),*) = ::autodiff::__private::rules::#rule(#(#args,)* #(#extra),*);
+        }
+    }
+
+    /// `let index = expr; let y = x[index];`
+    pub fn index_read(&self, v: ValueId) -> TokenStream {
+        let Op::Index { param, index, expr } = &self.func.values[v].op else { unreachable!() };
+        let y = self.primal(v);
+        let x = &self.sig.params[*param].ident;
+        quote!(let #index: usize = #expr; let #y = #x[#index];)
+    }
+
+    /// The path of a callee's hidden derivative `kind` (`tangent` or `pullback`).
+    pub fn callee_fn(&self, callee: &Callee, kind: &str) -> TokenStream {
+        match callee {
+            Callee::Free { path, turbofish } => {
+                let kind = Ident::new(kind, Span::call_site());
+                quote!(#path::#kind #turbofish)
+            }
+            Callee::Assoc { prefix, name, turbofish } => {
+                let hidden = hidden_assoc_name(name, kind);
+                quote!(#prefix #hidden #turbofish)
+            }
+        }
+    }
+
+    /// Walks a block's statements and nested arms, calling `f` on each value it defines.
+    pub fn each_defined(stmts: &[Stmt], f: &mut impl FnMut(ValueId)) {
+        for s in stmts {
+            match s {
+                Stmt::Def(v) => f(*v),
+                Stmt::Branch(b) => {
+                    for arm in &b.arms {
+                        Self::each_defined(&arm.stmts, f);
+                    }
+                    b.phis.iter().for_each(|p| f(*p));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Every value a block reads as an operand or yields, including in nested arms.
+    pub fn each_used(&self, stmts: &[Stmt], f: &mut impl FnMut(ValueId)) {
+        for s in stmts {
+            match s {
+                Stmt::Def(v) => match &self.func.values[*v].op {
+                    Op::Rule { args, .. } => args.iter().for_each(|a| {
+                        if let Operand::Value(u) = a {
+                            f(*u)
+                        }
+                    }),
+                    Op::Call { args, .. } => args.iter().for_each(|a| {
+                        if let CallArg::Scalar(Operand::Value(u)) = a {
+                            f(*u)
+                        }
+                    }),
+                    _ => {}
+                },
+                Stmt::Branch(b) => {
+                    for arm in &b.arms {
+                        self.each_used(&arm.stmts, f);
+                        arm.yields.iter().for_each(|y| f(*y));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The name of a method's hidden derivative: `__pullback_g`, `__tangent_g`.
+pub fn hidden_assoc_name(name: &Ident, kind: &str) -> Ident {
+    format_ident!("__{}_{}", kind, name)
+}
+
+/// The `if` / `match` / block around a branch's arms.
+pub fn branch_head(head: &Head, arms: Vec<TokenStream>) -> TokenStream {
+    match head {
+        Head::If(cond) => {
+            let (a, b) = (&arms[0], &arms[1]);
+            quote!(if #cond { #a } else { #b })
+        }
+        Head::Match { scrutinee, arms: pats } => {
+            quote!(match #scrutinee { #(#pats => { #arms })* })
+        }
+        Head::Block => {
+            let a = &arms[0];
+            quote!({ #a })
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Forward mode: the body of a function's hidden `tangent` function, which carries a
+//! tangent beside every active value. A tangent known to be zero is never materialised
+//! unless an arm of a branch must hand one out.
+
+use crate::codegen::{branch_head, Cx};
+use crate::ir::*;
+use crate::reverse::param_value;
+use crate::sig::Shape;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// The body of the hidden `tangent` function: converts the tangent arguments, then
+/// evaluates to `(primal, tangent)`.
+pub fn tangent_body(cx: &Cx) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut fwd = Forward { cx, live: BTreeSet::new() };
+    for (i, p) in cx.sig.params.iter().enumerate() {
+        let x = &p.ident;
+        let dot = cx.param_tangent(i);
+        let ty = &p.ty;
+        out.extend(match p.shape {
+            None => quote!(::autodiff::__private::inactive(#dot);),
+            Some(Shape::Scalar) => {
+                fwd.live.insert(param_value(cx.func, i));
+                quote!(let #dot: #ty = ::autodiff::__private::tangent_or_zero(#dot, &#x);)
+            }
+            Some(Shape::ScalarRef) => {
+                let v = param_value(cx.func, i);
+                fwd.live.insert(v);
+                let vdot = cx.tangent(v);
+                quote!(let #vdot = ::autodiff::__private::ref_tangent_or_zero(#dot, #x);)
+            }
+            Some(Shape::Array { by_ref: false } | Shape::Vec { by_ref: false }) => {
+                quote!(let #dot: #ty = ::autodiff::__private::tangent_or_zero(#dot, &#x);)
+            }
+            Some(shape) => {
+                let zero = match shape {
+                    Shape::Slice => quote!(::autodiff::__private::zero_vec_like(#x)),
+                    _ => quote!(::autodiff::__private::zero_like(#x)),
+                };
+                quote! {
+                    let zero_storage;
+                    let #dot: #ty = match ::autodiff::__private::RefTangentArg::tangent(#dot) {
+                        ::core::option::Option::Some(t) => t,
+                        ::core::option::Option::None => {
+                            zero_storage = #zero;
+                            &zero_storage
+                        }
+                    };
+                }
+            }
+        });
+    }
+    out.extend(fwd.sweep(&cx.func.body));
+    let (y, dy) = match &cx.func.result {
+        Operand::Value(r) => {
+            let p = cx.primal(*r);
+            (quote!(#p), fwd.tangent_or_zero(*r))
+        }
+        Operand::Inactive(t) => {
+            out.extend(quote!(let result = #t;));
+            (quote!(result), quote!(::autodiff::__private::zero_like(&result)))
+        }
+    };
+    quote!(#out (#y, #dy))
+}
+
+struct Forward<'a> {
+    cx: &'a Cx<'a>,
+    /// Values whose tangent local is declared; all others have a zero tangent.
+    live: BTreeSet<ValueId>,
+}
+
+impl Forward<'_> {
+    fn tangent_or_zero(&self, v: ValueId) -> TokenStream {
+        if self.live.contains(&v) {
+            let d = self.cx.tangent(v);
+            quote!(#d)
+        } else {
+            let p = self.cx.primal(v);
+            quote!(::autodiff::__private::zero_like(&#p))
+        }
+    }
+
+    fn sweep(&mut self, stmts: &[Stmt]) -> TokenStream {
+        let cx = self.cx;
+        let mut out = TokenStream::new();
+        for stmt in stmts {
+            if let Some(t) = cx.primal_stmt(stmt) {
+                out.extend(t);
+                continue;
+            }
+            match stmt {
+                Stmt::Def(v) => {
+                    let dot = cx.tangent(*v);
+                    match &cx.func.values[*v].op {
+                        Op::Rule { args, .. } => {
+                            out.extend(cx.rule_call(*v));
+                            let terms: Vec<_> = args
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(k, a)| match a {
+                                    Operand::Value(a) if self.live.contains(a) => {
+                                        let (d, adot) = (cx.partial(*v, k), cx.tangent(*a));
+                                        Some(quote!(#d * #adot))
+                                    }
+                                    _ => None,
+                                })
+                                .collect();
+                            if !terms.is_empty() {
+                                out.extend(quote!(let #dot = #(#terms)+*;));
+                                self.live.insert(*v);
+                            }
+                        }
+                        Op::Index { param, index, .. } => {
+                            out.extend(cx.index_read(*v));
+                            let xdot = cx.param_tangent(*param);
+                            out.extend(quote!(let #dot = #xdot[#index];));
+                            self.live.insert(*v);
+                        }
+                        Op::Call { callee, args } => {
+                            let f = cx.callee_fn(callee, "tangent");
+                            let primals = args.iter().map(|a| cx.call_arg(a));
+                            let tangents = args.iter().map(|a| match a {
+                                CallArg::Scalar(Operand::Value(u)) if self.live.contains(u) => {
+                                    let d = cx.tangent(*u);
+                                    quote!(#d)
+                                }
+                                CallArg::Container { param, prefix } => {
+                                    let d = cx.param_tangent(*param);
+                                    quote!(#prefix #d)
+                                }
+                                _ => quote!(::autodiff::__private::ZeroTangent),
+                            });
+                            let y = cx.primal(*v);
+                            out.extend(quote!(let (#y, #dot) = #f(#(#primals,)* #(#tangents),*);));
+                            self.live.insert(*v);
+                        }
+                        _ => unreachable!("handled as a primal statement"),
+                    }
+                }
+                Stmt::Branch(b) => out.extend(self.branch(b)),
+                _ => unreachable!("handled as a primal statement"),
+            }
+        }
+        out
+    }
+
+    fn branch(&mut self, b: &Branch) -> TokenStream {
+        let cx = self.cx;
+        let outer = self.live.clone();
+        let mut arms = Vec::new();
+        let mut phi_live = vec![false; b.phis.len()];
+        for arm in &b.arms {
+            let body = self.sweep(&arm.stmts);
+            for (i, y) in arm.yields.iter().enumerate() {
+                phi_live[i] |= self.live.contains(y);
+            }
+            arms.push((body, self.live.clone()));
+            self.live = outer.clone();
+        }
+        let arms = b.arms.iter().zip(arms).map(|(arm, (body, live))| {
+            let inner = Forward { cx, live };
+            let yields = arm.yields.iter().zip(&phi_live).map(|(y, &is_live)| {
+                let p = cx.primal(*y);
+                if is_live {
+                    let d = inner.tangent_or_zero(*y);
+                    quote!(#p, #d,)
+                } else {
+                    quote!(#p,)
+                }
+            });
+            let tail = arm.tail.as_ref().filter(|_| b.inactive_result.is_some());
+            let tail = tail.map(|t| quote!(#t,));
+            quote!(#body (#(#yields)* #tail))
+        });
+        let head = branch_head(&b.head, arms.collect());
+        let phis = b.phis.iter().zip(&phi_live).map(|(p, &is_live)| {
+            let primal = cx.primal(*p);
+            if is_live {
+                self.live.insert(*p);
+                let d = cx.tangent(*p);
+                quote!(#primal, #d,)
+            } else {
+                quote!(#primal,)
+            }
+        });
+        let phis: Vec<_> = phis.collect();
+        let result = b.inactive_result.as_ref().map(|r| quote!(#r,));
+        quote!(let (#(#phis)* #result) = #head;)
+    }
+}

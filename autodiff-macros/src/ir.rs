@@ -1,0 +1,175 @@
+//! The intermediate representation both generators read: active values in single-assignment
+//! form, with the user's inactive code kept verbatim, and structured control flow.
+//!
+//! Only active values (floats that depend on an active parameter) become IR values. Every
+//! other statement is copied through as tokens, and every user variable that holds an active
+//! value is re-bound to it ([`Stmt::Bind`]) so that the copied code still reads it by name.
+
+use proc_macro2::{Span, TokenStream};
+use syn::{Ident, Type};
+
+/// Index of a value in [`Function::values`].
+pub type ValueId = usize;
+/// Index of a parameter in the signature.
+pub type ParamId = usize;
+
+/// A function body, lowered.
+pub struct Function {
+    /// Every active value, in definition order.
+    pub values: Vec<Value>,
+    /// The body's statements.
+    pub body: Vec<Stmt>,
+    /// The function's result.
+    pub result: Operand,
+}
+
+/// An active value.
+pub struct Value {
+    /// The local that holds the primal.
+    pub name: Ident,
+    /// How it is computed.
+    pub op: Op,
+    /// The user's code it came from.
+    pub span: Span,
+}
+
+/// How an active value is computed.
+pub enum Op {
+    /// A scalar parameter.
+    Param(ParamId),
+    /// An inactive expression standing where an active value is needed: derivative zero.
+    Const(TokenStream),
+    /// A primitive of the rule table: `rule(args.., extra..)` returns the value and one
+    /// partial per arg.
+    Rule {
+        /// The rule's name in `autodiff::__private::rules`.
+        rule: &'static str,
+        /// Float operands, one partial each.
+        args: Vec<Operand>,
+        /// Inactive non-float operands (the exponent of `powi`).
+        extra: Vec<TokenStream>,
+    },
+    /// `param[index]`, a read of an active container parameter.
+    Index {
+        /// The container.
+        param: ParamId,
+        /// The local holding the index.
+        index: Ident,
+        /// The index expression as written.
+        expr: TokenStream,
+    },
+    /// A call to another `#[differentiable]` function.
+    Call {
+        /// What is called.
+        callee: Callee,
+        /// One per argument.
+        args: Vec<CallArg>,
+    },
+    /// The merge of a branch's arms.
+    Phi,
+}
+
+/// An operand of an active computation.
+#[derive(Clone)]
+pub enum Operand {
+    /// An active value.
+    Value(ValueId),
+    /// An inactive expression, evaluated where it stands.
+    Inactive(TokenStream),
+}
+
+/// An argument of a call to a differentiable function.
+pub enum CallArg {
+    /// A float expression.
+    Scalar(Operand),
+    /// An active container parameter, possibly behind `&` or `*`.
+    Container {
+        /// The container.
+        param: ParamId,
+        /// The `&` / `*` written before it.
+        prefix: TokenStream,
+    },
+    /// Anything else: a constant.
+    Inactive(TokenStream),
+}
+
+/// The function a differentiable call names.
+pub enum Callee {
+    /// A free function: `path::to::g::<T>`; its derivatives are associated functions of the
+    /// type of the same name.
+    Free {
+        /// The path without its last segment's generic arguments.
+        path: syn::Path,
+        /// The last segment's generic arguments, if any.
+        turbofish: TokenStream,
+    },
+    /// An associated function `Type::g` or a method `receiver.g`, whose derivatives are
+    /// hidden associated functions beside it.
+    Assoc {
+        /// `Type::` or `receiver.`.
+        prefix: TokenStream,
+        /// The function's name.
+        name: Ident,
+        /// Generic arguments, if any.
+        turbofish: TokenStream,
+    },
+}
+
+/// A statement of a lowered block.
+pub enum Stmt {
+    /// Computes an active value.
+    Def(ValueId),
+    /// Inactive user code, copied as written.
+    Verbatim(TokenStream),
+    /// `let name: ty = value;`: the user's variable now holds this active value.
+    Bind {
+        /// The user's variable.
+        name: Ident,
+        /// Its annotated type, kept for inference.
+        ty: Option<Type>,
+        /// The value.
+        value: ValueId,
+    },
+    /// Structured control flow.
+    Branch(Branch),
+}
+
+/// A branch: an `if`, a `match`, or a block with its own scope.
+pub struct Branch {
+    /// What chooses the arm.
+    pub head: Head,
+    /// One block per arm; each yields one active value per phi, in order.
+    pub arms: Vec<Block>,
+    /// The values the branch defines, merged from the arms.
+    pub phis: Vec<ValueId>,
+    /// When the branch's value is inactive but used, the local that receives it; each arm
+    /// then ends with that value in `Block::tail`.
+    pub inactive_result: Option<Ident>,
+    /// The local that records, in reverse mode, which arm ran and what it saved.
+    pub record: Ident,
+}
+
+/// What chooses the arm of a branch.
+pub enum Head {
+    /// `if cond { arm 0 } else { arm 1 }`.
+    If(TokenStream),
+    /// `match scrutinee { pat if guard => arm, ... }`.
+    Match {
+        /// The scrutinee as written.
+        scrutinee: TokenStream,
+        /// Each arm's pattern and guard, as written.
+        arms: Vec<TokenStream>,
+    },
+    /// A block: one arm, always taken.
+    Block,
+}
+
+/// A sequence of statements.
+pub struct Block {
+    /// The statements.
+    pub stmts: Vec<Stmt>,
+    /// The active values flowing out of the block, one per phi of the enclosing branch.
+    pub yields: Vec<ValueId>,
+    /// The block's inactive value, for a branch with an inactive result.
+    pub tail: Option<TokenStream>,
+}

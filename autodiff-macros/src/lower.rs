@@ -1,0 +1,1078 @@
+//! Lowering: the function body (syn) becomes the IR, with activity decided on the way.
+//!
+//! A value is active when it depends on an active parameter. Expressions that mention no
+//! active variable are copied verbatim; the rest must be built from the rule table, reads
+//! of active containers, calls to differentiable functions and structured control flow, or
+//! they are reported as errors at their span.
+
+use crate::errors::Errors;
+use crate::ir::*;
+use crate::sig::{FnSig, Shape};
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, ToTokens};
+use std::collections::HashMap;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{BinOp, Expr, Ident, Pat, Stmt as SynStmt, UnOp};
+
+/// Float methods with one float operand (the receiver).
+const UNARY: &[&str] = &[
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
+    "atanh", "exp", "exp2", "exp_m1", "ln", "log2", "log10", "ln_1p", "sqrt", "cbrt", "abs",
+    "signum", "recip",
+];
+/// Float methods with two float operands.
+const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max"];
+/// Float methods with three float operands.
+const TERNARY: &[&str] = &["clamp", "mul_add"];
+/// Methods that read an active float and return something inactive.
+const READERS: &[&str] = &[
+    "is_nan", "is_finite", "is_infinite", "is_normal", "is_subnormal", "is_sign_positive",
+    "is_sign_negative", "partial_cmp", "total_cmp", "classify", "to_string", "to_bits", "eq",
+    "ne", "lt", "le", "gt", "ge",
+];
+/// Methods whose derivative is zero almost everywhere.
+const PIECEWISE_CONSTANT: &[&str] = &["floor", "ceil", "round", "trunc", "round_ties_even"];
+/// Macros that only read their arguments.
+const READING_MACROS: &[&str] = &[
+    "assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne",
+    "println", "print", "eprintln", "eprint", "format", "write", "writeln", "panic",
+    "unreachable", "todo", "unimplemented",
+];
+
+const USE_THE_TAPE: &str = "or compute this part on the eager tape (`autodiff::tape`)";
+
+/// What a user variable holds at a point of the body.
+#[derive(Clone, PartialEq)]
+enum Binding {
+    /// An active scalar.
+    Active(ValueId),
+    /// An active container parameter.
+    Container(ParamId),
+    /// Anything inactive: read verbatim.
+    Inactive,
+}
+
+type Scope = HashMap<String, Binding>;
+
+/// Lowers a function body.
+pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
+    let mut cx = Lower { values: Vec::new(), scopes: vec![Scope::new()], stmts: Vec::new(), errors, locals: 0 };
+    for (i, p) in sig.params.iter().enumerate() {
+        let binding = match p.shape {
+            Some(s) if s.is_container() => Binding::Container(i),
+            Some(s) => {
+                let id = cx.values.len();
+                let name = if s == Shape::ScalarRef {
+                    Lower::value_name(&p.ident.to_string(), id)
+                } else {
+                    p.ident.clone()
+                };
+                cx.values.push(Value { name, op: Op::Param(i), span: p.ident.span() });
+                Binding::Active(id)
+            }
+            None => Binding::Inactive,
+        };
+        cx.scopes[0].insert(p.ident.to_string(), binding);
+    }
+    let stmts = desugar_returns(body.stmts.clone(), cx.errors);
+    let result = cx.lower_stmts(&stmts);
+    let body = std::mem::take(&mut cx.stmts);
+    Function { values: cx.values, body, result }
+}
+
+/// Early returns become if/else: `if c { ..; return a; } rest` is `if c { ..; a } else { rest }`.
+fn desugar_returns(mut stmts: Vec<SynStmt>, errors: &mut Errors) -> Vec<SynStmt> {
+    for i in 0..stmts.len() {
+        let rest: Vec<SynStmt> = stmts[i + 1..].to_vec();
+        match &stmts[i] {
+            SynStmt::Expr(Expr::Return(r), _) => {
+                let value = r.expr.as_deref().cloned().unwrap_or_else(|| syn::parse_quote!(()));
+                stmts.truncate(i);
+                stmts.push(SynStmt::Expr(value, None));
+                return stmts;
+            }
+            SynStmt::Expr(Expr::If(e), _) if if_returns(e) => {
+                let rewritten = rewrite_if(e.clone(), &rest, errors);
+                stmts.truncate(i);
+                stmts.push(SynStmt::Expr(Expr::If(rewritten), None));
+                return stmts;
+            }
+            _ => {}
+        }
+    }
+    stmts
+}
+
+fn block_returns(b: &syn::Block) -> bool {
+    match b.stmts.last() {
+        Some(SynStmt::Expr(Expr::Return(_), _)) => true,
+        Some(SynStmt::Expr(Expr::If(e), _)) => if_returns(e),
+        _ => false,
+    }
+}
+
+fn if_returns(e: &syn::ExprIf) -> bool {
+    block_returns(&e.then_branch)
+        || match e.else_branch.as_ref().map(|(_, e)| &**e) {
+            Some(Expr::Block(b)) => block_returns(&b.block),
+            Some(Expr::If(i)) => if_returns(i),
+            _ => false,
+        }
+}
+
+/// One arm of an `if` whose other arms return: a returning arm keeps its statements, an arm
+/// that falls through runs the rest of the enclosing block after its own scope.
+fn rewrite_arm(block: syn::Block, rest: &[SynStmt], errors: &mut Errors) -> syn::Block {
+    let stmts = if block_returns(&block) {
+        desugar_returns(block.stmts, errors)
+    } else {
+        let mut stmts = vec![SynStmt::Expr(
+            Expr::Block(syn::ExprBlock { attrs: vec![], label: None, block }),
+            Some(Default::default()),
+        )];
+        stmts.extend_from_slice(rest);
+        desugar_returns(stmts, errors)
+    };
+    syn::Block { brace_token: Default::default(), stmts }
+}
+
+fn rewrite_if(mut e: syn::ExprIf, rest: &[SynStmt], errors: &mut Errors) -> syn::ExprIf {
+    e.then_branch = rewrite_arm(e.then_branch, rest, errors);
+    let else_expr = match e.else_branch.take().map(|(_, e)| *e) {
+        Some(Expr::If(inner)) => Expr::If(rewrite_if(inner, rest, errors)),
+        Some(Expr::Block(b)) => Expr::Block(syn::ExprBlock {
+            attrs: b.attrs,
+            label: b.label,
+            block: rewrite_arm(b.block, rest, errors),
+        }),
+        Some(other) => other,
+        None => Expr::Block(syn::ExprBlock {
+            attrs: vec![],
+            label: None,
+            block: rewrite_arm(syn::parse_quote!({}), rest, errors),
+        }),
+    };
+    e.else_branch = Some((Default::default(), Box::new(else_expr)));
+    e
+}
+
+struct Lower<'e> {
+    values: Vec<Value>,
+    scopes: Vec<Scope>,
+    stmts: Vec<Stmt>,
+    errors: &'e mut Errors,
+    /// Counter for locals that are not values (records, indices).
+    locals: usize,
+}
+
+/// Collects the names an expression mentions (paths of one segment, idents in macros).
+struct Mentions<'a> {
+    names: &'a mut Vec<(String, Span)>,
+}
+
+impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if p.qself.is_none() && p.path.segments.len() == 1 {
+            let ident = &p.path.segments[0].ident;
+            self.names.push((ident.to_string(), ident.span()));
+        }
+    }
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        fn walk(ts: TokenStream, names: &mut Vec<(String, Span)>) {
+            for tt in ts {
+                match tt {
+                    TokenTree::Ident(i) => names.push((i.to_string(), i.span())),
+                    TokenTree::Group(g) => walk(g.stream(), names),
+                    _ => {}
+                }
+            }
+        }
+        walk(m.tokens.clone(), self.names);
+    }
+}
+
+fn dummy() -> Operand {
+    Operand::Inactive(quote!(::core::unreachable!()))
+}
+
+impl Lower<'_> {
+    /// The primal local of value `id`, named after the user's variable where there is one.
+    fn value_name(hint: &str, id: ValueId) -> Ident {
+        let hint = hint.trim_start_matches("r#");
+        format_ident!("{}_{}", hint, id, span = Span::mixed_site())
+    }
+
+    fn fresh_local(&mut self, hint: &str) -> Ident {
+        self.locals += 1;
+        format_ident!("{}_{}", hint, self.locals, span = Span::mixed_site())
+    }
+
+    fn define(&mut self, hint: &str, op: Op, span: Span) -> ValueId {
+        let id = self.values.len();
+        let name = Self::value_name(hint, id);
+        self.values.push(Value { name, op, span });
+        self.stmts.push(Stmt::Def(id));
+        id
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    /// Rebinds a variable where it was declared.
+    fn assign(&mut self, name: &str, binding: Binding) {
+        if let Some(scope) = self.scopes.iter_mut().rev().find(|s| s.contains_key(name)) {
+            scope.insert(name.to_owned(), binding);
+        }
+    }
+
+    fn declare(&mut self, name: &Ident, binding: Binding) {
+        self.scopes.last_mut().unwrap().insert(name.to_string(), binding);
+    }
+
+    /// The first active variable an expression mentions, if any.
+    fn active_mention(&self, e: &Expr) -> Option<(String, Span)> {
+        let mut names = Vec::new();
+        Mentions { names: &mut names }.visit_expr(e);
+        names.into_iter().find(|(n, _)| {
+            matches!(self.lookup(n), Some(Binding::Active(_) | Binding::Container(_)))
+        })
+    }
+
+    fn mentions_active(&self, e: &Expr) -> bool {
+        self.active_mention(e).is_some()
+    }
+
+    fn verbatim(&mut self, tokens: TokenStream) {
+        self.stmts.push(Stmt::Verbatim(tokens));
+    }
+
+    /// Declares the names a verbatim `let` pattern binds as inactive.
+    fn declare_pattern_inactive(&mut self, pat: &Pat) {
+        struct Idents<'a>(&'a mut Vec<Ident>);
+        impl<'ast> Visit<'ast> for Idents<'_> {
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                self.0.push(p.ident.clone());
+                syn::visit::visit_pat_ident(self, p);
+            }
+        }
+        let mut idents = Vec::new();
+        Idents(&mut idents).visit_pat(pat);
+        for i in idents {
+            self.declare(&i, Binding::Inactive);
+        }
+    }
+
+    /// Lowers statements; returns the block's value.
+    fn lower_stmts(&mut self, stmts: &[SynStmt]) -> Operand {
+        let mut result = Operand::Inactive(quote!(()));
+        for (i, stmt) in stmts.iter().enumerate() {
+            let last = i + 1 == stmts.len();
+            match stmt {
+                SynStmt::Local(local) => self.lower_local(local),
+                SynStmt::Item(item) => self.verbatim(item.to_token_stream()),
+                SynStmt::Macro(m) => self.lower_macro_stmt(&m.mac, stmt.to_token_stream()),
+                SynStmt::Expr(e, semi) => {
+                    if last && semi.is_none() {
+                        result = self.lower_expr(e);
+                    } else {
+                        self.lower_expr_stmt(e, stmt.to_token_stream());
+                    }
+                }
+            }
+        }
+        result
+    }
+
+    fn lower_macro_stmt(&mut self, mac: &syn::Macro, tokens: TokenStream) {
+        let expr = Expr::Macro(syn::ExprMacro { attrs: vec![], mac: mac.clone() });
+        if self.mentions_active(&expr) && !is_reading_macro(mac) {
+            self.unsupported_macro(mac);
+        }
+        self.verbatim(tokens);
+    }
+
+    fn unsupported_macro(&mut self, mac: &syn::Macro) {
+        let name = mac.path.to_token_stream().to_string().replace(' ', "");
+        self.errors.push(
+            mac.path.span(),
+            format!(
+                "cannot differentiate through the macro `{name}!`: its expansion is hidden from \
+                 `#[differentiable]`; write the computation out as code, {USE_THE_TAPE}"
+            ),
+        );
+    }
+
+    fn lower_local(&mut self, local: &syn::Local) {
+        let Some(init) = &local.init else {
+            self.declare_pattern_inactive(&local.pat);
+            self.verbatim(local.to_token_stream());
+            return;
+        };
+        if !self.mentions_active(&init.expr) {
+            self.verbatim(local.to_token_stream());
+            self.declare_pattern_inactive(&local.pat);
+            return;
+        }
+        if let Some((_, diverge)) = &init.diverge {
+            self.errors.push(
+                diverge.span(),
+                "`let ... else` on an active value cannot be differentiated; use `match` or \
+                 `if let` on an inactive value",
+            );
+            return;
+        }
+        let (pat, ty) = match &local.pat {
+            Pat::Type(pt) => (&*pt.pat, Some((*pt.ty).clone())),
+            p => (p, None),
+        };
+        match pat {
+            Pat::Ident(pi) if pi.subpat.is_none() => {
+                let operand = self.lower_expr(&init.expr);
+                self.bind_operand(&pi.ident, ty, operand, local.to_token_stream());
+            }
+            Pat::Wild(_) => {
+                self.lower_expr(&init.expr);
+            }
+            Pat::Slice(ps) => self.lower_destructure(ps, &init.expr),
+            Pat::Tuple(pt) => match &*init.expr {
+                Expr::Tuple(t) if t.elems.len() == pt.elems.len() => {
+                    let operands: Vec<Operand> = t.elems.iter().map(|e| self.lower_expr(e)).collect();
+                    for (p, operand) in pt.elems.iter().zip(operands) {
+                        match p {
+                            Pat::Ident(pi) if pi.subpat.is_none() => {
+                                self.bind_operand(&pi.ident, None, operand, TokenStream::new());
+                            }
+                            Pat::Wild(_) => {}
+                            other => self.errors.push(
+                                other.span(),
+                                "only names can bind parts of an active tuple here",
+                            ),
+                        }
+                    }
+                }
+                other => self.errors.push(
+                    other.span(),
+                    "an active tuple must be written out (`let (a, b) = (x, y);`) to be \
+                     destructured",
+                ),
+            },
+            other => self.errors.push(
+                other.span(),
+                format!("this pattern cannot bind an active value; bind a name, {USE_THE_TAPE}"),
+            ),
+        }
+    }
+
+    /// `let name = operand;`: binds an active value, or copies an inactive `let`.
+    fn bind_operand(&mut self, name: &Ident, ty: Option<syn::Type>, operand: Operand, stmt: TokenStream) {
+        match operand {
+            Operand::Value(v) => {
+                if !matches!(self.values[v].op, Op::Param(_)) {
+                    self.values[v].name = Self::value_name(&name.to_string(), v);
+                }
+                self.declare(name, Binding::Active(v));
+                self.stmts.push(Stmt::Bind { name: name.clone(), ty, value: v });
+            }
+            Operand::Inactive(tokens) => {
+                if stmt.is_empty() {
+                    let ty = ty.map(|t| quote!(: #t));
+                    self.verbatim(quote!(let #name #ty = #tokens;));
+                } else {
+                    self.verbatim(stmt);
+                }
+                self.declare(name, Binding::Inactive);
+            }
+        }
+    }
+
+    /// `let [a, b] = *x;` on an active array parameter.
+    fn lower_destructure(&mut self, ps: &syn::PatSlice, init: &Expr) {
+        let Some((param, _)) = self.container_of(init) else {
+            self.errors.push(
+                init.span(),
+                "only an active array parameter can be destructured here (`let [a, b] = *x;`)",
+            );
+            return;
+        };
+        for (i, p) in ps.elems.iter().enumerate() {
+            match p {
+                Pat::Ident(pi) if pi.subpat.is_none() => {
+                    let idx = syn::Index::from(i);
+                    let v = self.index_value(param, quote!(#idx), pi.ident.span());
+                    self.bind_operand(&pi.ident, None, Operand::Value(v), TokenStream::new());
+                }
+                Pat::Wild(_) => {}
+                other => {
+                    self.errors.push(other.span(), "only names and `_` can destructure an active array");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn index_value(&mut self, param: ParamId, expr: TokenStream, span: Span) -> ValueId {
+        let index = self.fresh_local("index");
+        self.define("elem", Op::Index { param, index, expr }, span)
+    }
+
+    /// The container parameter an expression names, through `&`, `*` and parentheses,
+    /// with the prefix operators written before it.
+    fn container_of(&self, e: &Expr) -> Option<(ParamId, TokenStream)> {
+        match e {
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                match self.lookup(&p.path.segments[0].ident.to_string()) {
+                    Some(Binding::Container(c)) => Some((*c, TokenStream::new())),
+                    _ => None,
+                }
+            }
+            Expr::Paren(p) => self.container_of(&p.expr),
+            Expr::Group(g) => self.container_of(&g.expr),
+            Expr::Reference(r) if r.mutability.is_none() => {
+                self.container_of(&r.expr).map(|(c, pre)| (c, quote!(& #pre)))
+            }
+            Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => {
+                self.container_of(&u.expr).map(|(c, pre)| (c, quote!(* #pre)))
+            }
+            _ => None,
+        }
+    }
+
+    fn lower_expr_stmt(&mut self, e: &Expr, tokens: TokenStream) {
+        match e {
+            Expr::Assign(a) => self.lower_assign(&a.left, None, &a.right, tokens),
+            Expr::Binary(b) if compound_rule(&b.op).is_some() => {
+                self.lower_assign(&b.left, compound_rule(&b.op), &b.right, tokens)
+            }
+            Expr::If(_) | Expr::Match(_) | Expr::Block(_) => {
+                if self.mentions_active(e) {
+                    self.lower_expr(e);
+                } else {
+                    self.verbatim(tokens);
+                }
+            }
+            Expr::Macro(m) => self.lower_macro_stmt(&m.mac, tokens),
+            _ => {
+                if self.mentions_active(e) {
+                    let operand = self.lower_expr(e);
+                    if let Operand::Inactive(t) = operand {
+                        self.verbatim(quote!(#t;));
+                    }
+                } else {
+                    self.verbatim(tokens);
+                }
+            }
+        }
+    }
+
+    /// `lhs = rhs` or `lhs op= rhs`.
+    fn lower_assign(&mut self, lhs: &Expr, rule: Option<&'static str>, rhs: &Expr, tokens: TokenStream) {
+        let name = match lhs {
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                p.path.segments[0].ident.clone()
+            }
+            _ => {
+                if self.mentions_active(lhs) || self.mentions_active(rhs) {
+                    self.errors.push(
+                        lhs.span(),
+                        format!(
+                            "assigning an active value through `{}` cannot be differentiated: \
+                             the macro tracks only local variables; assign to a local, {USE_THE_TAPE}",
+                            lhs.to_token_stream()
+                        ),
+                    );
+                } else {
+                    self.verbatim(tokens);
+                }
+                return;
+            }
+        };
+        let current = self.lookup(&name.to_string()).cloned();
+        if matches!(current, Some(Binding::Container(_))) {
+            self.errors.push(
+                lhs.span(),
+                format!("the active parameter `{name}` cannot be reassigned; copy it into a local"),
+            );
+            return;
+        }
+        let was_active = matches!(current, Some(Binding::Active(_)));
+        if !was_active && !self.mentions_active(rhs) {
+            self.verbatim(tokens);
+            return;
+        }
+        let rhs = self.lower_expr(rhs);
+        let value = match rule {
+            None => match rhs {
+                Operand::Value(v) => v,
+                Operand::Inactive(t) => self.define(&name.to_string(), Op::Const(t), lhs.span()),
+            },
+            Some(rule) => {
+                let old = match current {
+                    Some(Binding::Active(v)) => Operand::Value(v),
+                    _ => Operand::Inactive(name.to_token_stream()),
+                };
+                self.define(&name.to_string(), Op::Rule { rule, args: vec![old, rhs], extra: vec![] }, lhs.span())
+            }
+        };
+        if !matches!(self.values[value].op, Op::Param(_)) {
+            self.values[value].name = Self::value_name(&name.to_string(), value);
+        }
+        self.assign(&name.to_string(), Binding::Active(value));
+        self.stmts.push(Stmt::Bind { name, ty: None, value });
+    }
+
+    fn lower_expr(&mut self, e: &Expr) -> Operand {
+        if !self.mentions_active(e) {
+            return Operand::Inactive(e.to_token_stream());
+        }
+        match e {
+            Expr::Paren(p) => self.lower_expr(&p.expr),
+            Expr::Group(g) => self.lower_expr(&g.expr),
+            Expr::Path(p) => {
+                let name = p.path.segments[0].ident.to_string();
+                match self.lookup(&name) {
+                    Some(Binding::Active(v)) => Operand::Value(*v),
+                    _ => {
+                        self.errors.push(
+                            p.span(),
+                            format!(
+                                "the active container `{name}` cannot be used as a value here; \
+                                 read its elements by index, or pass it to a `#[differentiable]` \
+                                 function"
+                            ),
+                        );
+                        dummy()
+                    }
+                }
+            }
+            Expr::Unary(u) => match u.op {
+                UnOp::Neg(_) => {
+                    let a = self.lower_expr(&u.expr);
+                    self.rule("neg", vec![a], vec![], e.span())
+                }
+                UnOp::Deref(_) => match &*u.expr {
+                    Expr::Path(_) => self.lower_expr(&u.expr),
+                    inner => {
+                        self.errors.push(inner.span(), "only a parameter can be dereferenced here");
+                        dummy()
+                    }
+                },
+                _ => Operand::Inactive(e.to_token_stream()),
+            },
+            Expr::Binary(b) => match arith_rule(&b.op) {
+                Some(rule) => {
+                    let l = self.lower_expr(&b.left);
+                    let r = self.lower_expr(&b.right);
+                    self.rule(rule, vec![l, r], vec![], b.op.span())
+                }
+                None if compound_rule(&b.op).is_some() => {
+                    self.lower_assign(&b.left, compound_rule(&b.op), &b.right, e.to_token_stream());
+                    Operand::Inactive(quote!(()))
+                }
+                None if is_comparison(&b.op) => Operand::Inactive(e.to_token_stream()),
+                None => {
+                    self.errors.push(
+                        b.op.span(),
+                        format!(
+                            "the operator `{}` has no derivative rule; {USE_THE_TAPE}",
+                            b.op.to_token_stream()
+                        ),
+                    );
+                    dummy()
+                }
+            },
+            Expr::Assign(a) => {
+                self.lower_assign(&a.left, None, &a.right, e.to_token_stream());
+                Operand::Inactive(quote!(()))
+            }
+            Expr::MethodCall(m) => self.lower_method_call(m),
+            Expr::Call(c) => self.lower_call(c),
+            Expr::Index(ix) => {
+                let Some((param, _)) = self.container_of(&ix.expr) else {
+                    self.errors.push(ix.expr.span(), "only active parameters can be indexed here");
+                    return dummy();
+                };
+                if let Some((name, span)) = self.active_mention(&ix.index) {
+                    self.errors.push(
+                        span,
+                        format!("the index uses the active value `{name}`; an index must be inactive"),
+                    );
+                    return dummy();
+                }
+                let index = &ix.index;
+                Operand::Value(self.index_value(param, quote!(#index), ix.span()))
+            }
+            Expr::Cast(c) => self.lower_cast(c),
+            Expr::If(i) => self.lower_if(i),
+            Expr::Match(m) => self.lower_match(m),
+            Expr::Block(b) if b.label.is_none() => self.lower_block_expr(&b.block),
+            Expr::Macro(m) if is_reading_macro(&m.mac) => Operand::Inactive(e.to_token_stream()),
+            Expr::Macro(m) => {
+                self.unsupported_macro(&m.mac);
+                dummy()
+            }
+            Expr::Unsafe(u) => {
+                self.errors.push(
+                    u.unsafe_token.span(),
+                    format!(
+                        "an `unsafe` block on active values cannot be differentiated: the macro \
+                         cannot follow raw memory; move it into an inactive helper, {USE_THE_TAPE}"
+                    ),
+                );
+                dummy()
+            }
+            Expr::Reference(r) => {
+                if r.mutability.is_some() {
+                    self.errors.push(
+                        r.span(),
+                        format!(
+                            "a `&mut` borrow of an active value cannot be differentiated: \
+                             mutation through it is hidden from the macro; return the new \
+                             value instead, {USE_THE_TAPE}"
+                        ),
+                    );
+                    dummy()
+                } else {
+                    self.lower_expr(&r.expr)
+                }
+            }
+            Expr::Async(_) | Expr::Await(_) => {
+                self.errors.push(
+                    e.span(),
+                    format!("`async` code cannot be differentiated; {USE_THE_TAPE}"),
+                );
+                dummy()
+            }
+            Expr::Return(r) => {
+                self.errors.push(
+                    r.return_token.span(),
+                    "`return` is differentiated only at the end of the body or of an `if`/`else` \
+                     arm; restructure this as an `if`/`else` expression",
+                );
+                dummy()
+            }
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+                self.errors.push(
+                    e.span().join(e.span()).unwrap_or(e.span()),
+                    format!("loops over active values are not differentiated by the static path yet; {USE_THE_TAPE}"),
+                );
+                dummy()
+            }
+            Expr::Closure(_) => {
+                self.errors.push(
+                    e.span(),
+                    format!("closures over active values are not differentiated by the static path yet; {USE_THE_TAPE}"),
+                );
+                dummy()
+            }
+            other => {
+                self.errors.push(
+                    other.span(),
+                    format!("this expression on active values cannot be differentiated; {USE_THE_TAPE}"),
+                );
+                dummy()
+            }
+        }
+    }
+
+    fn rule(&mut self, rule: &'static str, args: Vec<Operand>, extra: Vec<TokenStream>, span: Span) -> Operand {
+        if args.iter().all(|a| matches!(a, Operand::Inactive(_))) {
+            // Cannot happen for an expression that mentions an active value, except through
+            // an inactive reader; keep it inactive.
+            let args = args.iter().map(|a| match a {
+                Operand::Inactive(t) => t.clone(),
+                Operand::Value(_) => unreachable!(),
+            });
+            let rule = Ident::new(rule, span);
+            return Operand::Inactive(quote!(::autodiff::__private::rules::#rule(#(#args,)* #(#extra),*).0));
+        }
+        Operand::Value(self.define("t", Op::Rule { rule, args, extra }, span))
+    }
+
+    fn lower_method_call(&mut self, m: &syn::ExprMethodCall) -> Operand {
+        let method = m.method.to_string();
+        let receiver_active = self.mentions_active(&m.receiver);
+        if receiver_active {
+            if self.container_of(&m.receiver).is_some() {
+                if matches!(method.as_str(), "len" | "is_empty") {
+                    return Operand::Inactive(m.to_token_stream());
+                }
+                self.errors.push(
+                    m.method.span(),
+                    format!(
+                        "the method `{method}` on an active container is not differentiated by \
+                         the static path yet; read elements by index, {USE_THE_TAPE}"
+                    ),
+                );
+                return dummy();
+            }
+            if READERS.contains(&method.as_str()) {
+                return Operand::Inactive(m.to_token_stream());
+            }
+            if PIECEWISE_CONSTANT.contains(&method.as_str()) {
+                self.errors.push(
+                    m.method.span(),
+                    format!(
+                        "`{method}` of an active value has derivative zero almost everywhere; \
+                         write `autodiff::stop_gradient(x).{method}()` to say the derivative is \
+                         dropped on purpose"
+                    ),
+                );
+                return dummy();
+            }
+            if let Some(rule) = math_rule(&method, m.args.len() + 1) {
+                let mut operands = vec![&*m.receiver];
+                operands.extend(m.args.iter());
+                return self.math(rule, &operands, m.method.span());
+            }
+            self.errors.push(
+                m.method.span(),
+                format!(
+                    "cannot differentiate through the method `{method}`: it is not in the rule \
+                     table and not a `#[differentiable]` function; use the float math set \
+                     (`sin`, `exp`, `powi`, `hypot`, ...), {USE_THE_TAPE}"
+                ),
+            );
+            return dummy();
+        }
+        // An inactive receiver with active arguments: a differentiable method.
+        let receiver = &m.receiver;
+        let turbofish = m.turbofish.to_token_stream();
+        let args = self.call_args(m.args.iter());
+        let callee = Callee::Assoc { prefix: quote!(#receiver.), name: m.method.clone(), turbofish };
+        Operand::Value(self.define(&method, Op::Call { callee, args }, m.span()))
+    }
+
+    /// A rule-table primitive with float operands (and the integer exponent of `powi`).
+    fn math(&mut self, rule: &'static str, operands: &[&Expr], span: Span) -> Operand {
+        if rule == "powi" {
+            let x = self.lower_expr(operands[0]);
+            if let Some((name, s)) = self.active_mention(operands[1]) {
+                self.errors.push(
+                    s,
+                    format!("the exponent of `powi` uses the active value `{name}`; use `powf`"),
+                );
+            }
+            let n = operands[1];
+            return self.rule(rule, vec![x], vec![quote!(#n)], span);
+        }
+        let args = operands.iter().map(|o| self.lower_expr(o)).collect();
+        self.rule(rule, args, vec![], span)
+    }
+
+    fn call_args<'a>(&mut self, args: impl Iterator<Item = &'a Expr>) -> Vec<CallArg> {
+        args.map(|a| {
+            if let Some((param, prefix)) = self.container_of(a) {
+                CallArg::Container { param, prefix }
+            } else if self.mentions_active(a) {
+                CallArg::Scalar(self.lower_expr(a))
+            } else {
+                CallArg::Inactive(a.to_token_stream())
+            }
+        })
+        .collect()
+    }
+
+    fn lower_call(&mut self, c: &syn::ExprCall) -> Operand {
+        let Expr::Path(fp) = &*c.func else {
+            self.errors.push(
+                c.func.span(),
+                format!(
+                    "cannot differentiate a call through this expression: only named \
+                     `#[differentiable]` functions have derivatives; {USE_THE_TAPE}"
+                ),
+            );
+            return dummy();
+        };
+        let last = fp.path.segments.last().unwrap();
+        let name = last.ident.to_string();
+        if name == "stop_gradient" {
+            return Operand::Inactive(c.to_token_stream());
+        }
+        let qualified = fp.qself.is_some() || fp.path.segments.len() >= 2;
+        if qualified {
+            if let Some(rule) = math_rule(&name, c.args.len()) {
+                let operands: Vec<&Expr> = c.args.iter().collect();
+                return self.math(rule, &operands, last.ident.span());
+            }
+        }
+        if c.args.iter().all(|a| !self.mentions_active(a)) {
+            return Operand::Inactive(c.to_token_stream());
+        }
+        let turbofish = match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => {
+                let a = a.clone();
+                quote!(:: #a)
+            }
+            _ => TokenStream::new(),
+        };
+        let mut path = fp.path.clone();
+        path.segments.last_mut().unwrap().arguments = syn::PathArguments::None;
+        let associated = fp.qself.is_some()
+            || (path.segments.len() >= 2
+                && path.segments[path.segments.len() - 2]
+                    .ident
+                    .to_string()
+                    .starts_with(|ch: char| ch.is_ascii_uppercase()));
+        let callee = if associated {
+            let ident = path.segments.pop().unwrap().into_value().ident;
+            let qself = fp.qself.as_ref().map(|q| {
+                let ty = &q.ty;
+                quote!(<#ty>)
+            });
+            let prefix = if path.segments.is_empty() {
+                quote!(#qself ::)
+            } else {
+                let mut segments = path.segments.clone();
+                segments.pop_punct();
+                let path = syn::Path { leading_colon: path.leading_colon, segments };
+                quote!(#qself #path ::)
+            };
+            Callee::Assoc { prefix, name: ident, turbofish }
+        } else {
+            Callee::Free { path, turbofish }
+        };
+        let args = self.call_args(c.args.iter());
+        Operand::Value(self.define(&name, Op::Call { callee, args }, c.span()))
+    }
+
+    fn lower_cast(&mut self, c: &syn::ExprCast) -> Operand {
+        let is_float = matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f32") || p.path.is_ident("f64"));
+        if is_float {
+            return self.lower_expr(&c.expr);
+        }
+        let ty = c.ty.to_token_stream();
+        let inner = c.expr.to_token_stream();
+        self.errors.push(
+            c.span(),
+            format!(
+                "an active float converted to `{ty}` loses its derivative; if that is what you \
+                 mean, write `autodiff::stop_gradient({inner}) as {ty}`"
+            ),
+        );
+        dummy()
+    }
+
+    /// Lowers the arms of a branch, merging the variables they change into phis.
+    fn lower_branch(&mut self, head: Head, arms: Vec<ArmSource<'_>>, span: Span) -> Operand {
+        let saved_scopes = self.scopes.clone();
+        let saved_stmts = std::mem::take(&mut self.stmts);
+        let mut lowered = Vec::new();
+        for arm in &arms {
+            self.scopes = saved_scopes.clone();
+            self.scopes.push(Scope::new());
+            for p in &arm.pattern_bindings {
+                self.declare_pattern_inactive(p);
+            }
+            let result = match arm.body {
+                ArmBody::Block(b) => self.lower_stmts(&b.stmts),
+                ArmBody::Expr(e) => self.lower_expr(e),
+            };
+            self.scopes.pop();
+            let scopes = std::mem::replace(&mut self.scopes, saved_scopes.clone());
+            lowered.push((std::mem::take(&mut self.stmts), result, scopes));
+        }
+        self.stmts = saved_stmts;
+        // Outer variables some arm rebound to an active value.
+        let mut changed: Vec<(usize, String)> = Vec::new();
+        for (level, scope) in saved_scopes.iter().enumerate() {
+            let mut names: Vec<&String> = scope.keys().collect();
+            names.sort();
+            for name in names {
+                let before = &scope[name];
+                let differs = lowered.iter().any(|(_, _, s)| &s[level][name] != before);
+                let any_active = lowered
+                    .iter()
+                    .any(|(_, _, s)| matches!(s[level][name], Binding::Active(_)));
+                if differs && any_active {
+                    changed.push((level, name.clone()));
+                }
+            }
+        }
+        let result_active = lowered.iter().any(|(_, r, _)| matches!(r, Operand::Value(_)));
+        let mut arms_ir = Vec::new();
+        for (mut stmts, result, scopes) in lowered {
+            let mut yields = Vec::new();
+            let materialize = |stmts: &mut Vec<Stmt>, values: &mut Vec<Value>, operand: Operand| match operand {
+                Operand::Value(v) => v,
+                Operand::Inactive(t) => {
+                    let id = values.len();
+                    let name = format_ident!("const_{}", id, span = Span::mixed_site());
+                    values.push(Value { name, op: Op::Const(t), span });
+                    stmts.push(Stmt::Def(id));
+                    id
+                }
+            };
+            for (level, name) in &changed {
+                let operand = match &scopes[*level][name] {
+                    Binding::Active(v) => Operand::Value(*v),
+                    _ => Operand::Inactive(Ident::new(name, span).to_token_stream()),
+                };
+                yields.push(materialize(&mut stmts, &mut self.values, operand));
+            }
+            let mut tail = None;
+            if result_active {
+                yields.push(materialize(&mut stmts, &mut self.values, result));
+            } else if let Operand::Inactive(t) = result {
+                tail = Some(t);
+            }
+            arms_ir.push(Block { stmts, yields, tail });
+        }
+        let mut phis = Vec::new();
+        for (level, name) in &changed {
+            let id = self.values.len();
+            self.values.push(Value { name: Self::value_name(name, id), op: Op::Phi, span });
+            phis.push(id);
+            self.scopes[*level].insert(name.clone(), Binding::Active(id));
+        }
+        let result_phi = if result_active {
+            let id = self.values.len();
+            self.values.push(Value { name: Self::value_name("branch", id), op: Op::Phi, span });
+            phis.push(id);
+            Some(id)
+        } else {
+            None
+        };
+        let inactive_result = if result_active {
+            None
+        } else {
+            Some(self.fresh_local("branch"))
+        };
+        let record = self.fresh_local("record");
+        self.stmts.push(Stmt::Branch(Branch {
+            head,
+            arms: arms_ir,
+            phis: phis.clone(),
+            inactive_result: inactive_result.clone(),
+            record,
+        }));
+        for ((_, name), &phi) in changed.iter().zip(&phis) {
+            self.stmts.push(Stmt::Bind { name: Ident::new(name, span), ty: None, value: phi });
+        }
+        match (result_phi, inactive_result) {
+            (Some(v), _) => Operand::Value(v),
+            (None, Some(t)) => Operand::Inactive(quote!(#t)),
+            (None, None) => Operand::Inactive(quote!(())),
+        }
+    }
+
+    fn lower_if(&mut self, e: &syn::ExprIf) -> Operand {
+        if let Expr::Let(l) = &*e.cond {
+            if self.mentions_active(&l.expr) {
+                self.errors.push(
+                    l.span(),
+                    "`if let` on an active value cannot be differentiated; match on an inactive value",
+                );
+                return dummy();
+            }
+        }
+        let cond = &e.cond;
+        let else_expr;
+        let else_arm = match e.else_branch.as_ref().map(|(_, e)| &**e) {
+            Some(Expr::Block(b)) => ArmBody::Block(&b.block),
+            Some(other) => ArmBody::Expr(other),
+            None => {
+                else_expr = syn::parse_quote!({});
+                ArmBody::Block(&else_expr)
+            }
+        };
+        let pattern_bindings = match &*e.cond {
+            Expr::Let(l) => vec![(*l.pat).clone()],
+            _ => vec![],
+        };
+        let arms = vec![
+            ArmSource { pattern_bindings, body: ArmBody::Block(&e.then_branch) },
+            ArmSource { pattern_bindings: vec![], body: else_arm },
+        ];
+        self.lower_branch(Head::If(quote!(#cond)), arms, e.if_token.span())
+    }
+
+    fn lower_match(&mut self, m: &syn::ExprMatch) -> Operand {
+        if let Some((_, span)) = self.active_mention(&m.expr) {
+            self.errors.push(
+                span,
+                "`match` on an active value cannot be differentiated; compare it in an `if` \
+                 condition, or match on an inactive value",
+            );
+            return dummy();
+        }
+        let scrutinee = m.expr.to_token_stream();
+        let heads = m
+            .arms
+            .iter()
+            .map(|a| {
+                let pat = &a.pat;
+                let guard = a.guard.as_ref().map(|(i, g)| quote!(#i #g));
+                quote!(#pat #guard)
+            })
+            .collect();
+        let arms = m
+            .arms
+            .iter()
+            .map(|a| ArmSource { pattern_bindings: vec![a.pat.clone()], body: ArmBody::Expr(&a.body) })
+            .collect();
+        self.lower_branch(Head::Match { scrutinee, arms: heads }, arms, m.match_token.span())
+    }
+
+    fn lower_block_expr(&mut self, b: &syn::Block) -> Operand {
+        let stmts = desugar_returns(b.stmts.clone(), self.errors);
+        let block = syn::Block { brace_token: b.brace_token, stmts };
+        let arms = vec![ArmSource { pattern_bindings: vec![], body: ArmBody::Block(&block) }];
+        self.lower_branch(Head::Block, arms, b.brace_token.span.join())
+    }
+}
+
+struct ArmSource<'a> {
+    pattern_bindings: Vec<Pat>,
+    body: ArmBody<'a>,
+}
+
+enum ArmBody<'a> {
+    Block(&'a syn::Block),
+    Expr(&'a Expr),
+}
+
+fn is_reading_macro(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| READING_MACROS.contains(&s.ident.to_string().as_str()))
+}
+
+fn math_rule(name: &str, operands: usize) -> Option<&'static str> {
+    let find = |table: &[&'static str]| table.iter().copied().find(|r| *r == name);
+    match operands {
+        1 => find(UNARY),
+        2 => find(BINARY).or(if name == "powi" { Some("powi") } else { None }),
+        3 => find(TERNARY),
+        _ => None,
+    }
+}
+
+fn arith_rule(op: &BinOp) -> Option<&'static str> {
+    match op {
+        BinOp::Add(_) => Some("add"),
+        BinOp::Sub(_) => Some("sub"),
+        BinOp::Mul(_) => Some("mul"),
+        BinOp::Div(_) => Some("div"),
+        _ => None,
+    }
+}
+
+fn compound_rule(op: &BinOp) -> Option<&'static str> {
+    match op {
+        BinOp::AddAssign(_) => Some("add"),
+        BinOp::SubAssign(_) => Some("sub"),
+        BinOp::MulAssign(_) => Some("mul"),
+        BinOp::DivAssign(_) => Some("div"),
+        _ => None,
+    }
+}
+
+fn is_comparison(op: &BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) | BinOp::And(_) | BinOp::Or(_)
+    )
+}

@@ -1,0 +1,270 @@
+//! Reverse mode: the body of a function's pullback.
+//!
+//! The forward sweep computes primals and the local partials the reverse sweep needs, in
+//! locals; an arm of a branch hands what it computed out in a record that says which arm
+//! ran. The pullback closure then runs the statements backwards. An adjoint is declared at
+//! its first contribution, so a value nothing reads back costs nothing.
+
+use crate::codegen::{branch_head, Cx};
+use crate::ir::*;
+use crate::sig::Shape;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+
+/// Generates the forward sweep and the pullback closure; returns the body of the hidden
+/// `pullback` function, which evaluates to `(primal, pullback)`.
+pub fn pullback_body(cx: &Cx) -> TokenStream {
+    let forward = forward_sweep(cx, &cx.func.body);
+    let mut rev = Reverse { cx, live: BTreeSet::new() };
+    let mut adjoint_inits = TokenStream::new();
+    for (i, p) in cx.sig.params.iter().enumerate() {
+        let Some(shape) = p.shape else { continue };
+        if !shape.is_container() {
+            continue;
+        }
+        let bar = cx.param_adjoint(i);
+        let x = &p.ident;
+        adjoint_inits.extend(match shape {
+            Shape::Slice => quote!(let mut #bar = ::autodiff::__private::zero_vec_like(#x);),
+            s if s.by_ref() => quote!(let mut #bar = ::autodiff::__private::zero_like(#x);),
+            _ => quote!(let mut #bar = ::autodiff::__private::zero_like(&#x);),
+        });
+    }
+    let (result, seed_code) = match &cx.func.result {
+        Operand::Value(r) => {
+            let p = cx.primal(*r);
+            (quote!(#p), rev.contribute(*r, quote!(seed)))
+        }
+        Operand::Inactive(t) => (quote!(#t), TokenStream::new()),
+    };
+    let sweep = rev.reverse_sweep(&cx.func.body);
+    let grads = cx.sig.params.iter().enumerate().map(|(i, p)| match p.shape {
+        None => quote!(::autodiff::__private::NoAdjoint),
+        Some(s) if s.is_container() => {
+            let bar = cx.param_adjoint(i);
+            quote!(#bar)
+        }
+        Some(_) => {
+            let v = param_value(cx.func, i);
+            let bar = cx.adjoint(v);
+            let x = cx.primal(v);
+            if rev.live.contains(&v) {
+                quote!(#bar)
+            } else {
+                quote!(::autodiff::__private::zero_like(&#x))
+            }
+        }
+    });
+    quote! {
+        #forward
+        #adjoint_inits
+        (#result, move |seed| {
+            #seed_code
+            #sweep
+            (#(#grads,)*)
+        })
+    }
+}
+
+/// The value of scalar parameter `i`.
+pub fn param_value(func: &Function, i: ParamId) -> ValueId {
+    func.values.iter().position(|v| matches!(v.op, Op::Param(p) if p == i)).unwrap()
+}
+
+/// The locals an arm hands to the reverse sweep through its record.
+fn saved(cx: &Cx, stmts: &[Stmt]) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for s in stmts {
+        match s {
+            Stmt::Def(v) => {
+                let p = cx.primal(*v);
+                match &cx.func.values[*v].op {
+                    Op::Rule { args, .. } => {
+                        out.push(quote!(#p));
+                        out.extend((0..args.len()).map(|k| {
+                            let d = cx.partial(*v, k);
+                            quote!(#d)
+                        }));
+                    }
+                    Op::Index { index, .. } => out.extend([quote!(#p), quote!(#index)]),
+                    Op::Call { .. } => {
+                        let pb = cx.pullback(*v);
+                        out.extend([quote!(#p), quote!(#pb)]);
+                    }
+                    Op::Const(_) => out.push(quote!(#p)),
+                    Op::Param(_) | Op::Phi => {}
+                }
+            }
+            Stmt::Branch(b) => {
+                out.extend(b.phis.iter().map(|v| {
+                    let p = cx.primal(*v);
+                    quote!(#p)
+                }));
+                let r = &b.record;
+                out.push(quote!(#r));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
+    let mut out = TokenStream::new();
+    for stmt in stmts {
+        if let Some(t) = cx.primal_stmt(stmt) {
+            out.extend(t);
+            continue;
+        }
+        match stmt {
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Rule { .. } => out.extend(cx.rule_call(*v)),
+                Op::Index { .. } => out.extend(cx.index_read(*v)),
+                Op::Call { callee, args } => {
+                    let f = cx.callee_fn(callee, "pullback");
+                    let args = args.iter().map(|a| cx.call_arg(a));
+                    let (y, pb) = (cx.primal(*v), cx.pullback(*v));
+                    out.extend(quote!(let (#y, #pb) = #f(#(#args),*);));
+                }
+                _ => unreachable!("handled as a primal statement"),
+            },
+            Stmt::Branch(b) => {
+                let n = b.arms.len();
+                let arms = b.arms.iter().enumerate().map(|(k, arm)| {
+                    let body = forward_sweep(cx, &arm.stmts);
+                    let yields = arm.yields.iter().map(|y| cx.primal(*y));
+                    let tail = arm.tail.as_ref().filter(|_| b.inactive_result.is_some());
+                    let tail = tail.map(|t| quote!(#t,));
+                    let saved = saved(cx, &arm.stmts);
+                    let record = (0..n).map(|j| {
+                        if j == k {
+                            quote!(::core::option::Option::Some((#(#saved,)*)))
+                        } else {
+                            quote!(::core::option::Option::None)
+                        }
+                    });
+                    quote!(#body (#(#yields,)* #tail (#(#record,)*)))
+                });
+                let head = branch_head(&b.head, arms.collect());
+                let phis = b.phis.iter().map(|p| cx.primal(*p));
+                let result = b.inactive_result.as_ref().map(|r| quote!(#r,));
+                let record = &b.record;
+                out.extend(quote!(let (#(#phis,)* #result #record) = #head;));
+            }
+            _ => unreachable!("handled as a primal statement"),
+        }
+    }
+    out
+}
+
+struct Reverse<'a> {
+    cx: &'a Cx<'a>,
+    /// Values whose adjoint local is declared in the current scope.
+    live: BTreeSet<ValueId>,
+}
+
+impl Reverse<'_> {
+    /// `v_bar += amount`, declaring `v_bar` at the first contribution.
+    fn contribute(&mut self, v: ValueId, amount: TokenStream) -> TokenStream {
+        let bar = self.cx.adjoint(v);
+        if self.live.insert(v) {
+            quote!(let mut #bar = #amount;)
+        } else {
+            quote!(#bar += #amount;)
+        }
+    }
+
+    fn reverse_sweep(&mut self, stmts: &[Stmt]) -> TokenStream {
+        let cx = self.cx;
+        let mut out = TokenStream::new();
+        for stmt in stmts.iter().rev() {
+            match stmt {
+                Stmt::Def(v) if self.live.contains(v) => {
+                    let bar = cx.adjoint(*v);
+                    match &cx.func.values[*v].op {
+                        Op::Rule { args, .. } => {
+                            for (k, a) in args.iter().enumerate() {
+                                if let Operand::Value(a) = a {
+                                    let d = cx.partial(*v, k);
+                                    out.extend(self.contribute(*a, quote!(#d * #bar)));
+                                }
+                            }
+                        }
+                        Op::Index { param, index, .. } => {
+                            let xbar = cx.param_adjoint(*param);
+                            out.extend(quote!(#xbar[#index] += #bar;));
+                        }
+                        Op::Call { args, .. } => {
+                            let pb = cx.pullback(*v);
+                            let grads: Vec<_> =
+                                (0..args.len()).map(|k| format_ident!("{}_{}", pb, k)).collect();
+                            out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));
+                            for (a, g) in args.iter().zip(&grads) {
+                                let adjoint = quote!(::autodiff::__private::adjoint(#g));
+                                match a {
+                                    CallArg::Scalar(Operand::Value(u)) => {
+                                        out.extend(self.contribute(*u, adjoint))
+                                    }
+                                    CallArg::Container { param, .. } => {
+                                        let xbar = cx.param_adjoint(*param);
+                                        out.extend(quote!(
+                                            ::autodiff::__private::accumulate(&mut #xbar, #adjoint);
+                                        ));
+                                    }
+                                    _ => out.extend(quote!(let _ = #g;)),
+                                }
+                            }
+                        }
+                        Op::Const(_) | Op::Param(_) | Op::Phi => {}
+                    }
+                }
+                Stmt::Branch(b) => out.extend(self.reverse_branch(b)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn reverse_branch(&mut self, b: &Branch) -> TokenStream {
+        let cx = self.cx;
+        let mut out = TokenStream::new();
+        // Adjoints of outer values that some arm contributes to are declared before the arms.
+        let mut defined = BTreeSet::new();
+        let mut used = BTreeSet::new();
+        for arm in &b.arms {
+            Cx::each_defined(&arm.stmts, &mut |v| {
+                defined.insert(v);
+            });
+            cx.each_used(&arm.stmts, &mut |v| {
+                used.insert(v);
+            });
+            used.extend(arm.yields.iter().copied());
+        }
+        for v in used.difference(&defined) {
+            if self.live.insert(*v) {
+                let (bar, p) = (cx.adjoint(*v), cx.primal(*v));
+                out.extend(quote!(let mut #bar = ::autodiff::__private::zero_like(&#p);));
+            }
+        }
+        let record = &b.record;
+        let mut chain = Vec::new();
+        for (k, arm) in b.arms.iter().enumerate() {
+            let outer = self.live.clone();
+            let mut body = TokenStream::new();
+            for (p, y) in b.phis.iter().zip(&arm.yields) {
+                if self.live.contains(p) {
+                    let pbar = cx.adjoint(*p);
+                    body.extend(self.contribute(*y, quote!(#pbar)));
+                }
+            }
+            body.extend(self.reverse_sweep(&arm.stmts));
+            self.live = outer;
+            let saved = saved(cx, &arm.stmts);
+            let k = syn::Index::from(k);
+            chain.push(quote!(if let ::core::option::Option::Some((#(#saved,)*)) = #record.#k { #body }));
+        }
+        out.extend(quote!(#(#chain)else*));
+        out
+    }
+}

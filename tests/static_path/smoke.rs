@@ -1,0 +1,41 @@
+use autodiff::differentiable;
+use num_traits::Float;
+
+#[differentiable]
+fn rosen(x: f64, y: f64) -> f64 {
+    (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+}
+
+#[differentiable]
+fn generic<T: Float>(x: T, n: usize) -> T {
+    let mut s = T::zero();
+    s = s + x.sin() * T::from(n).unwrap();
+    if s > T::zero() {
+        s = s * x;
+    } else {
+        s = -s;
+    }
+    s
+}
+
+#[differentiable]
+fn arr(x: &[f64; 3]) -> f64 {
+    let [a, b, c] = *x;
+    a * b + c.exp() + rosen(a, x[1])
+}
+
+#[test]
+fn smoke() {
+    let (v, (dx, dy)) = rosen_grad(1.5, 2.0);
+    assert_eq!(v, rosen(1.5, 2.0));
+    assert!((dx - (-2.0 * (1.0 - 1.5) - 400.0 * 1.5 * (2.0 - 1.5 * 1.5))).abs() < 1e-9);
+    assert!((dy - 200.0 * (2.0 - 1.5 * 1.5)).abs() < 1e-9);
+    let (_, t) = rosen_jvp(1.5, 2.0, 1.0, 0.0);
+    assert!((t - dx).abs() < 1e-9);
+    let (_, g) = generic_grad(0.7f32, 3);
+    let (_, t) = generic_jvp(0.7f32, 3, 1.0);
+    assert!((g - t).abs() < 1e-5);
+    let (_, g) = arr_grad(&[0.1, 0.2, 0.3]);
+    let (_, t) = arr_jvp(&[0.1, 0.2, 0.3], &[0.0, 0.0, 1.0]);
+    assert!((g[2] - t).abs() < 1e-12);
+}
