@@ -15,11 +15,6 @@ impl Errors {
         self.errors.push(syn::Error::new(span, message));
     }
 
-    /// Records an already built error.
-    pub fn push_error(&mut self, error: syn::Error) {
-        self.errors.push(error);
-    }
-
     /// Whether nothing went wrong.
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()

@@ -2,28 +2,40 @@
 //! the hidden `tangent` / `pullback` functions that other differentiable functions call.
 
 use crate::attr::Options;
-use crate::codegen::Cx;
+use crate::codegen::{hidden_assoc_name, Cx};
 use crate::errors::Errors;
 use crate::ir::Function;
 use crate::sig::{FnSig, Shape};
 use crate::{forward, lower, reverse, sig};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
-use syn::{GenericParam, Generics, Ident, ItemFn, Lifetime, LifetimeParam};
+use syn::{GenericParam, Generics, Ident, ImplItem, ItemFn, ItemImpl, Lifetime, LifetimeParam};
 
 /// Expands `#[differentiable(attr)] item`.
 pub fn differentiable(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if let Ok(item_impl) = syn::parse2::<ItemImpl>(item.clone()) {
+        return expand_impl(attr, item_impl);
+    }
     let item_fn: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
             let error = syn::Error::new_spanned(
                 &item,
-                "#[differentiable] applies to a function: `fn f(x: f64) -> f64 { .. }`",
+                "#[differentiable] applies to a function or an `impl` block",
             );
             let error = error.to_compile_error();
             return quote!(#item #error);
         }
     };
+    if let Some(receiver) = item_fn.sig.receiver() {
+        let error = syn::Error::new_spanned(
+            receiver,
+            "#[differentiable] on a method needs `#[differentiable]` on its `impl` block too, \
+             so that the derivatives can be placed beside the method",
+        )
+        .to_compile_error();
+        return quote!(#item_fn #error);
+    }
     let options = match syn::parse2::<Options>(attr) {
         Ok(o) => o,
         Err(e) => {
@@ -31,26 +43,133 @@ pub fn differentiable(attr: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#item_fn #e);
         }
     };
-    let mut errors = Errors::default();
-    let Some(sig) = sig::read(&item_fn.sig, &options, &mut errors) else {
-        let errors = errors.to_compile_errors();
-        return quote!(#item_fn #errors);
-    };
-    if let Some(receiver) = &sig.receiver {
-        errors.push_error(syn::Error::new_spanned(
-            receiver,
-            "#[differentiable] on a method is not supported yet: make it a free function that \
-             takes the receiver's data as parameters",
-        ));
+    let ItemFn { vis, sig, block, .. } = &item_fn;
+    let f = FnParts { vis, sig, block, place: Place::Free, outer: None };
+    let (hidden, public) = expand_fn(&options, &f);
+    let name = &sig.ident;
+    quote! {
+        #item_fn
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #name {}
+        #[automatically_derived]
+        impl #name {
+            #hidden
+        }
+        #public
     }
-    let func = lower::lower(&sig, &item_fn.block, &mut errors);
-    let generated = if errors.is_empty() {
-        generate(&options, &item_fn, &sig, Some(&func))
-    } else {
-        generate(&options, &item_fn, &sig, None)
+}
+
+/// `#[differentiable] impl Type { #[differentiable] fn f(&self, ..) .. }`: the marked
+/// methods get their derivatives as methods beside them.
+fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
+    let mut errors = TokenStream::new();
+    if !attr.is_empty() {
+        errors.extend(
+            syn::Error::new_spanned(
+                &attr,
+                "options go on the methods: `#[differentiable(wrt(x))] fn f(..)`",
+            )
+            .to_compile_error(),
+        );
+    }
+    let impl_params: Vec<TokenStream> = captured_params(&item.generics).collect();
+    let impl_generics = item.generics.clone();
+    let mut generated = Vec::new();
+    let mut marked = 0;
+    for impl_item in &mut item.items {
+        let ImplItem::Fn(method) = impl_item else { continue };
+        let Some(pos) = method.attrs.iter().position(|a| a.path().is_ident("differentiable")) else {
+            continue;
+        };
+        marked += 1;
+        let attr = method.attrs.remove(pos);
+        let options = match &attr.meta {
+            syn::Meta::Path(_) => Ok(Options::default()),
+            _ => attr.parse_args::<Options>(),
+        };
+        let options = match options {
+            Ok(o) => o,
+            Err(e) => {
+                errors.extend(e.to_compile_error());
+                continue;
+            }
+        };
+        let f = FnParts {
+            vis: &method.vis,
+            sig: &method.sig,
+            block: &method.block,
+            place: Place::Method { impl_params: &impl_params },
+            outer: Some(&impl_generics),
+        };
+        let (hidden, public) = expand_fn(&options, &f);
+        generated.push(hidden);
+        generated.push(public);
+    }
+    if marked == 0 {
+        errors.extend(
+            syn::Error::new_spanned(
+                &item.self_ty,
+                "mark the methods to differentiate with `#[differentiable]`",
+            )
+            .to_compile_error(),
+        );
+    }
+    let ItemImpl { attrs, defaultness, unsafety, impl_token, generics, trait_, self_ty, items, .. } = &item;
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let trait_ = trait_.as_ref().map(|(bang, path, for_)| quote!(#bang #path #for_));
+    quote! {
+        #(#attrs)*
+        #defaultness #unsafety #impl_token #impl_generics #trait_ #self_ty #where_clause {
+            #(#items)*
+            #(#generated)*
+        }
+        #errors
+    }
+}
+
+/// Where the function lives, which decides where its hidden derivatives go.
+enum Place<'a> {
+    /// A free function: the hidden derivatives are associated functions of a type of the
+    /// same name, so that `use path::f;` brings them along.
+    Free,
+    /// A method: the hidden derivatives are methods `__tangent_f` / `__pullback_f` beside it.
+    Method {
+        /// The impl block's type and const parameters.
+        impl_params: &'a [TokenStream],
+    },
+}
+
+/// The parts of a function item, free or method.
+struct FnParts<'a> {
+    vis: &'a syn::Visibility,
+    sig: &'a syn::Signature,
+    block: &'a syn::Block,
+    place: Place<'a>,
+    /// The enclosing impl block's generics.
+    outer: Option<&'a Generics>,
+}
+
+/// Type and const parameters, which a returned closure's `use<..>` must list.
+fn captured_params(generics: &Generics) -> impl Iterator<Item = TokenStream> + '_ {
+    generics.params.iter().filter_map(|p| match p {
+        GenericParam::Type(t) => Some(t.ident.to_token_stream()),
+        GenericParam::Const(c) => Some(c.ident.to_token_stream()),
+        GenericParam::Lifetime(_) => None,
+    })
+}
+
+/// Reads and lowers one function; returns its hidden derivatives and its public ones.
+fn expand_fn(options: &Options, f: &FnParts) -> (TokenStream, TokenStream) {
+    let mut errors = Errors::default();
+    let Some(sig) = sig::read(f.sig, f.outer, options, &mut errors) else {
+        return (TokenStream::new(), errors.to_compile_errors());
     };
+    let func = lower::lower(&sig, f.block, &mut errors);
+    let func = errors.is_empty().then_some(&func);
+    let (hidden, public) = generate(options, f, &sig, func);
     let errors = errors.to_compile_errors();
-    quote!(#item_fn #generated #errors)
+    (hidden, quote!(#public #errors))
 }
 
 /// Generic parameters of the generated functions: the user's, with `T: Real` added for each
@@ -72,14 +191,14 @@ fn gradient_type(sig: &FnSig) -> TokenStream {
     }
 }
 
-fn generate(options: &Options, item: &ItemFn, sig: &FnSig, func: Option<&Function>) -> TokenStream {
+fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>) -> (TokenStream, TokenStream) {
     let name = &sig.ident;
-    let vis = &item.vis;
+    let vis = f.vis;
     let out = &sig.output;
-    let generics = real_generics(&item.sig.generics, sig);
-    let (_, type_args, where_clause) = generics.split_for_impl();
-    let turbofish = type_args.as_turbofish();
+    let generics = real_generics(&f.sig.generics, sig);
+    let (_, _, where_clause) = generics.split_for_impl();
     let params = &generics.params;
+    let receiver = sig.receiver.as_ref().map(|r| quote!(#r,));
     let idents: Vec<&Ident> = sig.params.iter().map(|p| &p.ident).collect();
     let plain: Vec<TokenStream> = sig
         .params
@@ -98,13 +217,14 @@ fn generate(options: &Options, item: &ItemFn, sig: &FnSig, func: Option<&Functio
         })
         .collect();
     let active: Vec<usize> = (0..sig.params.len()).filter(|&i| sig.params[i].shape.is_some()).collect();
-    let active_names: Vec<String> = active.iter().map(|&i| format!("`{}`", sig.params[i].ident)).collect();
-    let active_list = active_names.join(", ");
+    let active_list = active.iter().map(|&i| format!("`{}`", sig.params[i].ident)).collect::<Vec<_>>().join(", ");
     let allow = quote!(#[allow(unused_variables, unused_mut, unused_assignments, unused_parens, unused_braces, unreachable_code, clippy::all)]);
 
     // Hidden tangent function: one tangent argument per parameter.
-    let tangent_params: Vec<Ident> = (0..sig.params.len())
-        .map(|i| format_ident!("{}_dot", sig.params[i].ident.to_string().trim_start_matches("r#"), span = Span::mixed_site()))
+    let tangent_params: Vec<Ident> = sig
+        .params
+        .iter()
+        .map(|p| format_ident!("{}_dot", p.ident.to_string().trim_start_matches("r#"), span = Span::mixed_site()))
         .collect();
     let tangent_tys: Vec<Ident> = (0..sig.params.len()).map(|i| format_ident!("__D{}", i)).collect();
     let lt = Lifetime::new("'__t", Span::call_site());
@@ -138,11 +258,10 @@ fn generate(options: &Options, item: &ItemFn, sig: &FnSig, func: Option<&Functio
 
     // Hidden pullback function: one adjoint per parameter.
     let adjoint_tys: Vec<TokenStream> = sig.params.iter().map(|p| p.gradient_type()).collect();
-    let captured = item.sig.generics.params.iter().filter_map(|p| match p {
-        GenericParam::Type(t) => Some(t.ident.to_token_stream()),
-        GenericParam::Const(c) => Some(c.ident.to_token_stream()),
-        GenericParam::Lifetime(_) => None,
-    });
+    let mut captured: Vec<TokenStream> = captured_params(&f.sig.generics).collect();
+    if let Place::Method { impl_params } = &f.place {
+        captured.splice(0..0, impl_params.iter().cloned());
+    }
 
     let (tangent_body, pullback_body) = match func {
         Some(func) => {
@@ -155,6 +274,27 @@ fn generate(options: &Options, item: &ItemFn, sig: &FnSig, func: Option<&Functio
         ),
     };
 
+    let user_args: Vec<TokenStream> = captured_params(&f.sig.generics).collect();
+    let placeholders = tangent_tys.iter().map(|_| quote!(_));
+    let tangent_turbofish = quote!(::<#(#user_args,)* #(#placeholders),*>);
+    let turbofish = quote!(::<#(#user_args),*>);
+    let (tangent_fn, pullback_fn, tangent_call, pullback_call, self_call) = match (&f.place, &sig.receiver) {
+        (Place::Free, _) => {
+            let (t, p) = (format_ident!("tangent"), format_ident!("pullback"));
+            (t.clone(), p.clone(), quote!(#name::#t #tangent_turbofish), quote!(#name::#p #turbofish), TokenStream::new())
+        }
+        (Place::Method { .. }, receiver) => {
+            let (t, p) = (hidden_assoc_name(name, "tangent"), hidden_assoc_name(name, "pullback"));
+            let via = if receiver.is_some() { quote!(self.) } else { quote!(Self::) };
+            (t.clone(), p.clone(), quote!(#via #t #tangent_turbofish), quote!(#via #p #turbofish), via)
+        }
+    };
+
+    // The derivatives stand in for the function: using them uses it.
+    let original_fn = match f.place {
+        Place::Free => quote!(#name #turbofish),
+        Place::Method { .. } => quote!(Self::#name #turbofish),
+    };
     let jvp = options.jvp.clone().unwrap_or_else(|| format_ident!("{}_jvp", name));
     let vjp = options.vjp.clone().unwrap_or_else(|| format_ident!("{}_vjp", name));
     let grad = options.grad.clone().unwrap_or_else(|| format_ident!("{}_grad", name));
@@ -165,85 +305,80 @@ fn generate(options: &Options, item: &ItemFn, sig: &FnSig, func: Option<&Functio
             quote!(#d: #t)
         })
         .collect();
-    let call_tangents = (0..sig.params.len()).map(|i| {
-        if sig.params[i].shape.is_some() {
-            let d = &tangent_params[i];
+    let call_tangents = sig.params.iter().zip(&tangent_params).map(|(p, d)| {
+        if p.shape.is_some() {
             quote!(#d)
         } else {
             quote!(::autodiff::__private::ZeroTangent)
         }
     });
     let grad_ty = gradient_type(sig);
-    let user_args = generics.params.iter().filter_map(|p| match p {
-        GenericParam::Type(t) => Some(t.ident.to_token_stream()),
-        GenericParam::Const(c) => Some(c.ident.to_token_stream()),
-        GenericParam::Lifetime(_) => None,
-    });
-    let placeholders = tangent_tys.iter().map(|_| quote!(_));
-    let tangent_turbofish = quote!(::<#(#user_args,)* #(#placeholders),*>);
-    let grad_names: Vec<Ident> = (0..sig.params.len()).map(|i| format_ident!("grad_{}", i, span = Span::mixed_site())).collect();
+    let grad_names: Vec<Ident> =
+        (0..sig.params.len()).map(|i| format_ident!("grad_{}", i, span = Span::mixed_site())).collect();
     let picked: Vec<&Ident> = active.iter().map(|&i| &grad_names[i]).collect();
     let picked = if picked.len() == 1 { quote!(#(#picked)*) } else { quote!((#(#picked),*)) };
     let seed = Ident::new("seed", Span::mixed_site());
-
-    let jvp_doc = format!(
-        "Forward mode of [`{name}`]: its value and its directional derivative along the \
-         tangents of {active_list}."
-    );
-    let vjp_doc = format!(
-        "Reverse mode of [`{name}`]: its value and the vector-Jacobian product of `seed` \
-         with respect to {active_list}."
-    );
     let mut grad_generics = generics.clone();
     grad_generics
         .make_where_clause()
         .predicates
-        .push(syn::parse_quote!(#out: ::autodiff::__private::ScalarOutput));
+        .push(syn::parse_quote!(for<'__g> #out: ::autodiff::__private::ScalarOutput));
     let grad_where = grad_generics.where_clause.as_ref();
-    let grad_doc = format!("Reverse mode of [`{name}`]: its value and its gradient with respect to {active_list}.");
-    quote! {
+
+    let link = match f.place {
+        Place::Free => format!("fn@{name}"),
+        Place::Method { .. } => format!("Self::{name}"),
+    };
+    let jvp_doc = format!(
+        "Forward mode of [`{name}`]({link}): its value and its directional derivative along the \
+         tangents of {active_list}."
+    );
+    let vjp_doc = format!(
+        "Reverse mode of [`{name}`]({link}): its value and the vector-Jacobian product of `seed` \
+         with respect to {active_list}."
+    );
+    let grad_doc = format!(
+        "Reverse mode of [`{name}`]({link}): its value and its gradient with respect to {active_list}."
+    );
+    let hidden = quote! {
         #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        #vis struct #name {}
-
-        #[automatically_derived]
-        impl #name {
-            #[doc(hidden)]
-            #[inline]
-            #allow
-            pub fn tangent<#tangent_gparams>(#(#original,)* #(#tangent_params: #tangent_tys),*) -> (#out, #out) #tangent_where {
-                #tangent_body
-            }
-
-            #[doc(hidden)]
-            #[inline]
-            #allow
-            pub fn pullback<#params>(#(#original),*)
-                -> (#out, impl ::core::ops::FnOnce(#out) -> (#(#adjoint_tys,)*) + use<#(#captured),*>)
-                #where_clause
-            {
-                #pullback_body
-            }
+        #[inline]
+        #allow
+        #vis fn #tangent_fn<#tangent_gparams>(#receiver #(#original,)* #(#tangent_params: #tangent_tys),*) -> (#out, #out) #tangent_where {
+            #tangent_body
         }
 
+        #[doc(hidden)]
+        #[inline]
+        #allow
+        #vis fn #pullback_fn<#params>(#receiver #(#original),*)
+            -> (#out, impl ::core::ops::FnOnce(#out) -> (#(#adjoint_tys,)*) + use<#(#captured),*>)
+            #where_clause
+        {
+            let _ = #original_fn;
+            #pullback_body
+        }
+    };
+    let public = quote! {
         #[doc = #jvp_doc]
         #[inline]
-        #vis fn #jvp<#params>(#(#plain,)* #(#active_tangents),*) -> (#out, #out) #where_clause {
-            #name::tangent #tangent_turbofish(#(#idents,)* #(#call_tangents),*)
+        #vis fn #jvp<#params>(#receiver #(#plain,)* #(#active_tangents),*) -> (#out, #out) #where_clause {
+            #tangent_call(#(#idents,)* #(#call_tangents),*)
         }
 
         #[doc = #vjp_doc]
         #[inline]
-        #vis fn #vjp<#params>(#(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
-            let (value, pullback) = #name::pullback #turbofish(#(#idents),*);
+        #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
+            let (value, pullback) = #pullback_call(#(#idents),*);
             let (#(#grad_names,)*) = pullback(#seed);
             (value, #picked)
         }
 
         #[doc = #grad_doc]
         #[inline]
-        #vis fn #grad<#params>(#(#plain),*) -> (#out, #grad_ty) #grad_where {
-            #vjp #turbofish(#(#idents,)* <#out as ::autodiff::__private::ScalarOutput>::one())
+        #vis fn #grad<#params>(#receiver #(#plain),*) -> (#out, #grad_ty) #grad_where {
+            #self_call #vjp #turbofish(#(#idents,)* <#out as ::autodiff::__private::ScalarOutput>::one())
         }
-    }
+    };
+    (hidden, public)
 }

@@ -14,6 +14,8 @@ mod ir;
 mod lower;
 mod reverse;
 mod sig;
+#[cfg(test)]
+mod snapshots;
 
 use proc_macro::TokenStream;
 

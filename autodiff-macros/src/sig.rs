@@ -167,7 +167,9 @@ fn shape_of(ty: &Type, floats: &[Ident]) -> Option<(Shape, Type)> {
 }
 
 /// Reads the signature, checking `wrt(...)` against it (mode rule 4).
-pub fn read(sig: &Signature, options: &Options, errors: &mut Errors) -> Option<FnSig> {
+///
+/// `outer` is the enclosing `impl` block's generics, whose float parameters count too.
+pub fn read(sig: &Signature, outer: Option<&Generics>, options: &Options, errors: &mut Errors) -> Option<FnSig> {
     if let Some(asyncness) = &sig.asyncness {
         errors.push(
             asyncness.span(),
@@ -196,7 +198,10 @@ pub fn read(sig: &Signature, options: &Options, errors: &mut Errors) -> Option<F
             return None;
         }
     };
-    let floats = float_params(&sig.generics);
+    let mut floats = float_params(&sig.generics);
+    if let Some(outer) = outer {
+        floats.extend(float_params(outer));
+    }
     let mut receiver = None;
     let mut params = Vec::new();
     for input in &sig.inputs {

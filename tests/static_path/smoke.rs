@@ -39,3 +39,45 @@ fn smoke() {
     let (_, t) = arr_jvp(&[0.1, 0.2, 0.3], &[0.0, 0.0, 1.0]);
     assert!((g[2] - t).abs() < 1e-12);
 }
+
+struct Spring<T> {
+    k: T,
+    rest: f64,
+}
+
+#[differentiable]
+impl<T: Float> Spring<T> {
+    #[differentiable]
+    fn energy(&self, x: T) -> T {
+        let d = x - T::from(self.rest).unwrap();
+        self.k * d * d / (T::one() + T::one()) + self.damp(x)
+    }
+
+    #[differentiable(wrt(x))]
+    fn damp(&self, x: T) -> T {
+        x.sin() * self.k
+    }
+
+    #[differentiable]
+    fn both(x: T, y: T) -> T {
+        Self::scaled(x, y) * y
+    }
+
+    #[differentiable]
+    fn scaled(x: T, y: T) -> T {
+        x * y.exp()
+    }
+}
+
+#[test]
+fn methods() {
+    let s = Spring { k: 2.0_f64, rest: 1.0 };
+    let (v, g) = s.energy_grad(1.5);
+    assert_eq!(v, s.energy(1.5));
+    assert!((g - (2.0 * 0.5 + 1.5f64.cos() * 2.0)).abs() < 1e-12);
+    let (_, t) = s.energy_jvp(1.5, 1.0);
+    assert!((t - g).abs() < 1e-12);
+    let (_, (gx, gy)) = Spring::<f64>::both_grad(0.3, 0.4);
+    assert!((gx - 0.4 * 0.4f64.exp()).abs() < 1e-12);
+    assert!((gy - (0.3 * 0.4f64.exp() * 0.4 + 0.3 * 0.4f64.exp())).abs() < 1e-12);
+}

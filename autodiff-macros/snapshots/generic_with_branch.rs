@@ -1,0 +1,186 @@
+fn softclip<T: Float>(x: T, limit: T, n: usize) -> T {
+    let mut y = x * T::from(n).unwrap();
+    if y > limit {
+        y = limit + (y - limit).ln_1p();
+    }
+    y
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code)]
+struct softclip {}
+#[automatically_derived]
+impl softclip {
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn tangent<'__t, T: Float, __D0, __D1, __D2>(
+        x: T,
+        limit: T,
+        n: usize,
+        x_dot: __D0,
+        limit_dot: __D1,
+        n_dot: __D2,
+    ) -> (T, T)
+    where
+        T: ::autodiff::__private::Real,
+        __D0: ::autodiff::__private::TangentArg<T>,
+        __D1: ::autodiff::__private::InactiveArg,
+        __D2: ::autodiff::__private::InactiveArg,
+    {
+        let x_dot: T = ::autodiff::__private::tangent_or_zero(x_dot, &x);
+        ::autodiff::__private::inactive(limit_dot);
+        ::autodiff::__private::inactive(n_dot);
+        let (y_1, y_1_d0, y_1_d1) = ::autodiff::__private::rules::mul(
+            x,
+            (T::from(n).unwrap()),
+        );
+        let y_1_dot = y_1_d0 * x_dot;
+        let y = y_1;
+        let (y_5, y_5_dot, branch_1) = if y > limit {
+            let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(y_1, (limit));
+            let t_2_dot = t_2_d0 * y_1_dot;
+            let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
+            let t_3_dot = t_3_d0 * t_2_dot;
+            let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add((limit), t_3);
+            let y_4_dot = y_4_d1 * t_3_dot;
+            let y = y_4;
+            (y_4, y_4_dot, ())
+        } else {
+            (y_1, y_1_dot, ())
+        };
+        let y = y_5;
+        (y_5, y_5_dot)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback<T: Float>(
+        x: T,
+        limit: T,
+        n: usize,
+    ) -> (
+        T,
+        impl ::core::ops::FnOnce(
+            T,
+        ) -> (
+                T,
+                ::autodiff::__private::NoAdjoint,
+                ::autodiff::__private::NoAdjoint,
+            ) + use<T>,
+    )
+    where
+        T: ::autodiff::__private::Real,
+    {
+        let _ = softclip::<T>;
+        let (y_1, y_1_d0, y_1_d1) = ::autodiff::__private::rules::mul(
+            x,
+            (T::from(n).unwrap()),
+        );
+        let y = y_1;
+        let (y_5, branch_1, record_2) = if y > limit {
+            let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(y_1, (limit));
+            let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
+            let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add((limit), t_3);
+            let y = y_4;
+            (
+                y_4,
+                (),
+                (
+                    ::core::option::Option::Some((
+                        t_2,
+                        t_2_d0,
+                        t_2_d1,
+                        t_3,
+                        t_3_d0,
+                        y_4,
+                        y_4_d0,
+                        y_4_d1,
+                    )),
+                    ::core::option::Option::None,
+                ),
+            )
+        } else {
+            (y_1, (), (::core::option::Option::None, ::core::option::Option::Some(())))
+        };
+        let y = y_5;
+        (
+            y_5,
+            move |seed| {
+                let mut y_5_bar = seed;
+                let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
+                if let ::core::option::Option::Some(
+                    (t_2, t_2_d0, t_2_d1, t_3, t_3_d0, y_4, y_4_d0, y_4_d1),
+                ) = record_2.0
+                {
+                    let mut y_4_bar = y_5_bar;
+                    let mut t_3_bar = y_4_d1 * y_4_bar;
+                    let mut t_2_bar = t_3_d0 * t_3_bar;
+                    y_1_bar += t_2_d0 * t_2_bar;
+                } else if let ::core::option::Option::Some(()) = record_2.1 {
+                    y_1_bar += y_5_bar;
+                }
+                let mut x_bar = y_1_d0 * y_1_bar;
+                (
+                    x_bar,
+                    ::autodiff::__private::NoAdjoint,
+                    ::autodiff::__private::NoAdjoint,
+                )
+            },
+        )
+    }
+}
+///Forward mode of [`softclip`](fn@softclip): its value and its directional derivative along the tangents of `x`.
+#[inline]
+fn softclip_jvp<T: Float>(x: T, limit: T, n: usize, x_dot: T) -> (T, T)
+where
+    T: ::autodiff::__private::Real,
+{
+    softclip::tangent::<
+        T,
+        _,
+        _,
+        _,
+    >(
+        x,
+        limit,
+        n,
+        x_dot,
+        ::autodiff::__private::ZeroTangent,
+        ::autodiff::__private::ZeroTangent,
+    )
+}
+///Reverse mode of [`softclip`](fn@softclip): its value and the vector-Jacobian product of `seed` with respect to `x`.
+#[inline]
+fn softclip_vjp<T: Float>(x: T, limit: T, n: usize, seed: T) -> (T, T)
+where
+    T: ::autodiff::__private::Real,
+{
+    let (value, pullback) = softclip::pullback::<T>(x, limit, n);
+    let (grad_0, grad_1, grad_2) = pullback(seed);
+    (value, grad_0)
+}
+///Reverse mode of [`softclip`](fn@softclip): its value and its gradient with respect to `x`.
+#[inline]
+fn softclip_grad<T: Float>(x: T, limit: T, n: usize) -> (T, T)
+where
+    T: ::autodiff::__private::Real,
+    for<'__g> T: ::autodiff::__private::ScalarOutput,
+{
+    softclip_vjp::<T>(x, limit, n, <T as ::autodiff::__private::ScalarOutput>::one())
+}

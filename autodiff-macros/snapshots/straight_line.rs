@@ -1,0 +1,109 @@
+pub fn rosenbrock(x: f64, y: f64) -> f64 {
+    (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code)]
+pub struct rosenbrock {}
+#[automatically_derived]
+impl rosenbrock {
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    pub fn tangent<'__t, __D0, __D1>(
+        x: f64,
+        y: f64,
+        x_dot: __D0,
+        y_dot: __D1,
+    ) -> (f64, f64)
+    where
+        __D0: ::autodiff::__private::TangentArg<f64>,
+        __D1: ::autodiff::__private::TangentArg<f64>,
+    {
+        let x_dot: f64 = ::autodiff::__private::tangent_or_zero(x_dot, &x);
+        let y_dot: f64 = ::autodiff::__private::tangent_or_zero(y_dot, &y);
+        let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub((1.0), x);
+        let t_2_dot = t_2_d1 * x_dot;
+        let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
+        let t_3_dot = t_3_d0 * t_2_dot;
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
+        let t_4_dot = t_4_d0 * x_dot + t_4_d1 * x_dot;
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(y, t_4);
+        let t_5_dot = t_5_d0 * y_dot + t_5_d1 * t_4_dot;
+        let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+        let t_6_dot = t_6_d0 * t_5_dot;
+        let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul((100.0), t_6);
+        let t_7_dot = t_7_d1 * t_6_dot;
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_3, t_7);
+        let t_8_dot = t_8_d0 * t_3_dot + t_8_d1 * t_7_dot;
+        (t_8, t_8_dot)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    pub fn pullback(
+        x: f64,
+        y: f64,
+    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (f64, f64) + use<>) {
+        let _ = rosenbrock;
+        let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub((1.0), x);
+        let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(y, t_4);
+        let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+        let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul((100.0), t_6);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_3, t_7);
+        (
+            t_8,
+            move |seed| {
+                let mut t_8_bar = seed;
+                let mut t_3_bar = t_8_d0 * t_8_bar;
+                let mut t_7_bar = t_8_d1 * t_8_bar;
+                let mut t_6_bar = t_7_d1 * t_7_bar;
+                let mut t_5_bar = t_6_d0 * t_6_bar;
+                let mut y_bar = t_5_d0 * t_5_bar;
+                let mut t_4_bar = t_5_d1 * t_5_bar;
+                let mut x_bar = t_4_d0 * t_4_bar;
+                x_bar += t_4_d1 * t_4_bar;
+                let mut t_2_bar = t_3_d0 * t_3_bar;
+                x_bar += t_2_d1 * t_2_bar;
+                (x_bar, y_bar)
+            },
+        )
+    }
+}
+///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`, `y`.
+#[inline]
+pub fn rosenbrock_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
+    rosenbrock::tangent::<_, _>(x, y, x_dot, y_dot)
+}
+///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and the vector-Jacobian product of `seed` with respect to `x`, `y`.
+#[inline]
+pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
+    let (value, pullback) = rosenbrock::pullback(x, y);
+    let (grad_0, grad_1) = pullback(seed);
+    (value, (grad_0, grad_1))
+}
+///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`, `y`.
+#[inline]
+pub fn rosenbrock_grad(x: f64, y: f64) -> (f64, (f64, f64))
+where
+    for<'__g> f64: ::autodiff::__private::ScalarOutput,
+{
+    rosenbrock_vjp(x, y, <f64 as ::autodiff::__private::ScalarOutput>::one())
+}
