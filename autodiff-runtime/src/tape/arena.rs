@@ -112,10 +112,18 @@ impl<T: Scalar> Arena<T> {
         self.sweeps.set(0);
     }
 
-    /// Frees all memory (one-shot tapes after their gradient).
+    /// Frees what only the backward sweep needed (one-shot tapes after their gradient):
+    /// the scalar nodes, the adjoints and the saved operands of matrix operations. Values of
+    /// tensor variables stay readable until the scope ends.
     pub(crate) fn free(&self) {
-        *self.nodes.borrow_mut() = Vec::new();
-        *self.ops.borrow_mut() = Vec::new();
+        *self.nodes.borrow_mut() = vec![Node {
+            d: [T::zero(); 2],
+            p: [SINK; 2],
+        }];
+        for o in self.ops.borrow_mut().iter_mut() {
+            o.op = super::tensor::Op::Leaf;
+            o.active = false;
+        }
         *self.adj.borrow_mut() = Vec::new();
         *self.tadj.borrow_mut() = Vec::new();
         *self.pool.borrow_mut() = Vec::new();

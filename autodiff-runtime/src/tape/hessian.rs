@@ -48,7 +48,7 @@ pub struct Hessian<T: nalgebra::Scalar> {
 /// ```
 /// use autodiff::tape::hvp;
 /// // f = x^2 y + y^3: H = [[2y, 2x], [2x, 6y]]
-/// let r = hvp(|_, v| v[0] * v[0] * v[1] + v[1].powi(3), &[1.0, 2.0], &[1.0, 0.0]);
+/// let r = hvp(|_, v| v[0] * v[0] * v[1] + v[1].powi(3), &[1.0_f64, 2.0], &[1.0, 0.0]);
 /// assert_eq!(r.value, 10.0);
 /// assert_eq!(r.gradient, vec![4.0, 13.0]);
 /// assert_eq!(r.hvp, vec![4.0, 2.0]);
@@ -86,7 +86,7 @@ where
 /// // Rosenbrock at (1, 1): H = [[802, -400], [-400, 200]]
 /// let h = hessian(
 ///     |_, v| (1.0 - v[0]).powi(2) + 100.0 * (v[1] - v[0] * v[0]).powi(2),
-///     &[1.0, 1.0],
+///     &[1.0_f64, 1.0],
 /// );
 /// assert_eq!(h.gradient, vec![0.0, 0.0]);
 /// assert_eq!(h.hessian, nalgebra::dmatrix![802.0, -400.0; -400.0, 200.0]);

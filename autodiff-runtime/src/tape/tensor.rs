@@ -239,9 +239,9 @@ fn view<T: MatrixScalar>(d: &[T], r: usize, c: usize) -> DMatrixView<'_, T> {
     DMatrixView::from_slice(d, r, c)
 }
 
-/// The transpose of the `r x c` column-major matrix in `d`, as a strided view (no copy).
-fn view_t<T: MatrixScalar>(d: &[T], r: usize, c: usize) -> DMatrixView<'_, T, Dyn, Dyn> {
-    DMatrixView::from_slice_with_strides(d, c, r, r.max(1), 1)
+/// The transpose of the `r x c` column-major matrix in `d`, as a new matrix.
+fn transposed<T: MatrixScalar>(d: &[T], r: usize, c: usize) -> DMatrix<T> {
+    view(d, r, c).transpose()
 }
 
 fn view_mut<T: MatrixScalar>(d: &mut [T], r: usize, c: usize) -> DMatrixViewMut<'_, T> {
@@ -300,14 +300,14 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
                 view_mut(abar, na.rows, na.cols).gemm(
                     o(),
                     &gv,
-                    &view_t(&nb.value, nb.rows, nb.cols),
+                    &transposed(&nb.value, nb.rows, nb.cols),
                     o(),
                 );
             }
             if let Some(bbar) = adj_of(b.tadj, ops, *bb) {
                 view_mut(bbar, nb.rows, nb.cols).gemm(
                     o(),
-                    &view_t(&na.value, na.rows, na.cols),
+                    &transposed(&na.value, na.rows, na.cols),
                     &gv,
                     o(),
                 );
@@ -319,9 +319,11 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
             }
             if let Some(abar) = adj_of(b.tadj, ops, *a) {
                 // A is c x r; Ā += Gᵀ.
-                let gt = view_t(g, r, c);
-                let mut av = view_mut(abar, c, r);
-                av += gt;
+                for j in 0..c {
+                    for i in 0..r {
+                        abar[j + i * c] = abar[j + i * c] + g[i + j * r];
+                    }
+                }
             }
         }
         Op::Add(a, bb) | Op::Sub(a, bb) => {
@@ -451,7 +453,7 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
             }
             // X = A⁻¹ B:  B̄ += A⁻ᵀ G ; Ā -= (A⁻ᵀ G) Xᵀ
             let na = &ops[*a as usize];
-            let at = view_t(&na.value, na.rows, na.cols).clone_owned();
+            let at = transposed(&na.value, na.rows, na.cols);
             let gm = DMatrix::from_column_slice(r, c, g);
             let Some(w) = at.lu().solve(&gm) else {
                 return;
@@ -463,7 +465,7 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
                 view_mut(abar, na.rows, na.cols).gemm(
                     -o::<T>(),
                     &w,
-                    &view_t(&node.value, r, c),
+                    &transposed(&node.value, r, c),
                     o(),
                 );
             }
@@ -861,7 +863,11 @@ impl<'id, T: MatrixScalar> MatVar<'id, T> {
         let active = {
             let ops = self.tape.ops.borrow();
             let a = &ops[self.id as usize];
-            view_mut(&mut out, c, r).copy_from(&view_t(&a.value, r, c));
+            for j in 0..c {
+                for i in 0..r {
+                    out[j + i * c] = a.value[i + j * r];
+                }
+            }
             a.active
         };
         self.push(Op::Transpose(self.id), c, r, out, active)
