@@ -1,0 +1,9 @@
+// Rule 9: no cast of a tape variable to a float; read it with `.value()`.
+use autodiff::tape::Tape;
+
+fn main() {
+    let _ = Tape::<f64>::scope(|t| {
+        let x = t.var(2.0);
+        x as f64
+    });
+}
