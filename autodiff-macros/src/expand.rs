@@ -236,7 +236,7 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
             let ty = &p.ty;
             let elem = &p.elem;
             wc.predicates.push(match p.shape {
-                None => syn::parse_quote!(#d: ::autodiff::__private::InactiveArg),
+                None => continue,
                 Some(Shape::Scalar | Shape::Array { by_ref: false } | Shape::Vec { by_ref: false }) => {
                     syn::parse_quote!(#d: ::autodiff::__private::TangentArg<#ty>)
                 }
@@ -377,7 +377,7 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
         #[doc = #grad_doc]
         #[inline]
         #vis fn #grad<#params>(#receiver #(#plain),*) -> (#out, #grad_ty) #grad_where {
-            #self_call #vjp #turbofish(#(#idents,)* <#out as ::autodiff::__private::ScalarOutput>::one())
+            #self_call #vjp #turbofish(#(#idents,)* <#out as ::autodiff::__private::ScalarOutput>::unit_seed())
         }
     };
     (hidden, public)

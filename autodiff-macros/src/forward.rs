@@ -20,7 +20,7 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
         let dot = cx.param_tangent(i);
         let ty = &p.ty;
         out.extend(match p.shape {
-            None => quote!(::autodiff::__private::inactive(#dot);),
+            None => quote!(let _ = #dot;),
             Some(Shape::Scalar) => {
                 fwd.live.insert(param_value(cx.func, i));
                 quote!(let #dot: #ty = ::autodiff::__private::tangent_or_zero(#dot, &#x);)
@@ -119,7 +119,7 @@ impl Forward<'_> {
                             out.extend(quote!(let #dot = #xdot[#index];));
                             self.live.insert(*v);
                         }
-                        Op::Call { callee, args } => {
+                        Op::Call { callee, args, .. } => {
                             let f = cx.callee_fn(callee, "tangent");
                             let primals = args.iter().map(|a| cx.call_arg(a));
                             let tangents = args.iter().map(|a| match a {

@@ -64,6 +64,8 @@ pub enum Op {
         callee: Callee,
         /// One per argument.
         args: Vec<CallArg>,
+        /// Where each argument is written.
+        arg_spans: Vec<Span>,
     },
     /// The merge of a branch's arms.
     Phi,

@@ -740,8 +740,9 @@ impl Lower<'_> {
         let receiver = &m.receiver;
         let turbofish = m.turbofish.to_token_stream();
         let args = self.call_args(m.args.iter());
+        let arg_spans = m.args.iter().map(|a| a.span()).collect();
         let callee = Callee::Assoc { prefix: quote!(#receiver.), name: m.method.clone(), turbofish };
-        Operand::Value(self.define(&method, Op::Call { callee, args }, m.span()))
+        Operand::Value(self.define(&method, Op::Call { callee, args, arg_spans }, m.span()))
     }
 
     /// A rule-table primitive with float operands (and the integer exponent of `powi`).
@@ -834,7 +835,8 @@ impl Lower<'_> {
             Callee::Free { path, turbofish }
         };
         let args = self.call_args(c.args.iter());
-        Operand::Value(self.define(&name, Op::Call { callee, args }, c.span()))
+        let arg_spans = c.args.iter().map(|a| a.span()).collect();
+        Operand::Value(self.define(&name, Op::Call { callee, args, arg_spans }, c.span()))
     }
 
     fn lower_cast(&mut self, c: &syn::ExprCast) -> Operand {

@@ -9,7 +9,7 @@ use crate::codegen::{branch_head, Cx};
 use crate::ir::*;
 use crate::sig::Shape;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use std::collections::BTreeSet;
 
 /// Generates the forward sweep and the pullback closure; returns the body of the hidden
@@ -121,7 +121,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
             Stmt::Def(v) => match &cx.func.values[*v].op {
                 Op::Rule { .. } => out.extend(cx.rule_call(*v)),
                 Op::Index { .. } => out.extend(cx.index_read(*v)),
-                Op::Call { callee, args } => {
+                Op::Call { callee, args, .. } => {
                     let f = cx.callee_fn(callee, "pullback");
                     let args = args.iter().map(|a| cx.call_arg(a));
                     let (y, pb) = (cx.primal(*v), cx.pullback(*v));
@@ -195,22 +195,27 @@ impl Reverse<'_> {
                             let xbar = cx.param_adjoint(*param);
                             out.extend(quote!(#xbar[#index] += #bar;));
                         }
-                        Op::Call { args, .. } => {
+                        Op::Call { args, arg_spans, .. } => {
                             let pb = cx.pullback(*v);
                             let grads: Vec<_> =
                                 (0..args.len()).map(|k| format_ident!("{}_{}", pb, k)).collect();
                             out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));
-                            for (a, g) in args.iter().zip(&grads) {
-                                let adjoint = quote!(::autodiff::__private::adjoint(#g));
+                            for ((a, g), span) in args.iter().zip(&grads).zip(arg_spans) {
+                                let adjoint = |like: TokenStream| {
+                                    quote_spanned!(*span=> ::autodiff::__private::adjoint_like(#g, &#like))
+                                };
                                 match a {
                                     CallArg::Scalar(Operand::Value(u)) => {
-                                        out.extend(self.contribute(*u, adjoint))
+                                        let p = cx.primal(*u);
+                                        out.extend(self.contribute(*u, adjoint(quote!(#p))))
                                     }
                                     CallArg::Container { param, .. } => {
                                         let xbar = cx.param_adjoint(*param);
-                                        out.extend(quote!(
-                                            ::autodiff::__private::accumulate(&mut #xbar, #adjoint);
-                                        ));
+                                        let adjoint = adjoint(quote!(#xbar));
+                                        out.extend(quote!({
+                                            let adjoint = #adjoint;
+                                            ::autodiff::__private::accumulate(&mut #xbar, adjoint);
+                                        }));
                                     }
                                     _ => out.extend(quote!(let _ = #g;)),
                                 }

@@ -7,7 +7,6 @@
 //! [`NoAdjoint`] otherwise. The traits below turn the mismatches into compile errors that
 //! say what went wrong.
 
-use crate::real::Real;
 use crate::space::Space;
 
 /// The tangent of an argument that is constant at the call site.
@@ -60,46 +59,30 @@ impl<'a, D: ?Sized> RefTangentArg<'a, D> for ZeroTangent {
     }
 }
 
-/// The tangent passed for a parameter the callee treats as a constant.
-#[diagnostic::on_unimplemented(
-    message = "an active value is passed to a parameter that the called function does not differentiate with respect to",
-    label = "the derivative through this argument would silently be zero",
-    note = "add the parameter to the callee's `#[differentiable(wrt(...))]` list, or pass `autodiff::stop_gradient(..)` to drop the derivative on purpose"
-)]
-pub trait InactiveArg {}
-
-impl InactiveArg for ZeroTangent {}
-
 /// The adjoint a callee's pullback returns for an argument that is active at the call site.
 #[diagnostic::on_unimplemented(
     message = "an active value is passed to a parameter that the called function does not differentiate with respect to",
     label = "the derivative through this argument would silently be zero",
     note = "add the parameter to the callee's `#[differentiable(wrt(...))]` list, or pass `autodiff::stop_gradient(..)` to drop the derivative on purpose"
 )]
-pub trait AdjointArg {
-    /// The adjoint's type.
-    type Adjoint;
+pub trait AdjointArg<S> {
     /// The adjoint itself.
-    fn adjoint(self) -> Self::Adjoint;
+    fn adjoint(self) -> S;
 }
 
-impl<S: Space> AdjointArg for S {
-    type Adjoint = S;
+impl<S: Space> AdjointArg<S> for S {
     #[inline(always)]
     fn adjoint(self) -> S {
         self
     }
 }
 
-/// Unwraps the adjoint a pullback returned for an active argument.
+/// Unwraps the adjoint a pullback returned for an argument that is active at the call site;
+/// `primal` fixes its type.
 #[inline(always)]
-pub fn adjoint<A: AdjointArg>(a: A) -> A::Adjoint {
+pub fn adjoint_like<S, A: AdjointArg<S>>(a: A, _primal: &S) -> S {
     a.adjoint()
 }
-
-/// Checks, at the call, that a constant parameter of a callee got no tangent.
-#[inline(always)]
-pub fn inactive<A: InactiveArg>(_: A) {}
 
 /// Reads the tangent of an active parameter: the one passed, or zero of the primal's shape.
 #[inline(always)]
@@ -118,13 +101,20 @@ pub fn tangent_or_zero<S: Space, T: TangentArg<S>>(t: T, primal: &S) -> S {
 )]
 pub trait ScalarOutput: Space {
     /// The seed of a gradient: one.
-    fn one() -> Self;
+    fn unit_seed() -> Self;
 }
 
-impl<R: Real> ScalarOutput for R {
+impl ScalarOutput for f32 {
     #[inline(always)]
-    fn one() -> Self {
-        R::real_from_f64(1.0)
+    fn unit_seed() -> Self {
+        1.0
+    }
+}
+
+impl ScalarOutput for f64 {
+    #[inline(always)]
+    fn unit_seed() -> Self {
+        1.0
     }
 }
 

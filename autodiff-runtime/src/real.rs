@@ -63,7 +63,9 @@ macro_rules! for_each_unary {
 /// assert!((slope(0.0_f32) - 0.5).abs() < 1e-7);
 /// ```
 pub trait Real:
-    Copy
+    crate::space::Space
+    + crate::protocol::ScalarOutput
+    + Copy
     + PartialOrd
     + Debug
     + Add<Output = Self>

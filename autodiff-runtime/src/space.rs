@@ -1,8 +1,6 @@
 //! Shape-generic operations on tangents and adjoints: zeros of a value's shape and
 //! accumulation, for scalars, arrays and vectors alike, chosen by the type checker.
 
-use crate::real::Real;
-
 /// A value that has tangents and adjoints of its own shape.
 pub trait Space: Clone {
     /// Zero of the same shape as `self`.
@@ -11,16 +9,22 @@ pub trait Space: Clone {
     fn accumulate(&mut self, other: Self);
 }
 
-impl<R: Real> Space for R {
-    #[inline(always)]
-    fn zero_like(&self) -> Self {
-        R::real_from_f64(0.0)
-    }
-    #[inline(always)]
-    fn accumulate(&mut self, other: Self) {
-        *self += other;
-    }
+macro_rules! scalar_space {
+    ($($t:ty),*) => {$(
+        impl Space for $t {
+            #[inline(always)]
+            fn zero_like(&self) -> Self {
+                0.0
+            }
+            #[inline(always)]
+            fn accumulate(&mut self, other: Self) {
+                *self += other;
+            }
+        }
+    )*};
 }
+
+scalar_space!(f32, f64);
 
 impl<S: Space, const N: usize> Space for [S; N] {
     #[inline]
