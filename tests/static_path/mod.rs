@@ -1,3 +1,5 @@
 //! Tests of `#[differentiable]`.
 
 mod smoke;
+mod oracle;
+mod rules;
