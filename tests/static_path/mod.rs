@@ -3,3 +3,4 @@
 mod smoke;
 mod oracle;
 mod rules;
+mod functions;
