@@ -4,3 +4,4 @@ mod smoke;
 mod oracle;
 mod rules;
 mod functions;
+mod control_flow;
