@@ -104,10 +104,13 @@ impl<T: Scalar> Arena<T> {
         let mut pool = self.pool.borrow_mut();
         // Reversed, so the next recording of the same program pops the buffer it used before.
         for op in ops.drain(..).rev() {
+            let pooled = op.op.value_from_pool() && op.value.capacity() > 0;
             op.op.recycle(&mut pool);
-            let mut v = op.value;
-            v.clear();
-            pool.push(v);
+            if pooled {
+                let mut v = op.value;
+                v.clear();
+                pool.push(v);
+            }
         }
         self.sweeps.set(0);
     }

@@ -46,7 +46,7 @@ pub struct Hessian<T: nalgebra::Scalar> {
 /// If `x` and `v` have different lengths (the message names both).
 ///
 /// ```
-/// use autodiff::tape::hvp;
+/// use autodiff_runtime::tape::hvp;
 /// // f = x^2 y + y^3: H = [[2y, 2x], [2x, 6y]]
 /// let r = hvp(|_, v| v[0] * v[0] * v[1] + v[1].powi(3), &[1.0_f64, 2.0], &[1.0, 0.0]);
 /// assert_eq!(r.value, 10.0);
@@ -82,7 +82,7 @@ where
 /// Hessian-vector products along the unit vectors, on one reused tape.
 ///
 /// ```
-/// use autodiff::tape::hessian;
+/// use autodiff_runtime::tape::hessian;
 /// // Rosenbrock at (1, 1): H = [[802, -400], [-400, 200]]
 /// let h = hessian(
 ///     |_, v| (1.0 - v[0]).powi(2) + 100.0 * (v[1] - v[0] * v[0]).powi(2),

@@ -4,7 +4,7 @@
 //! # Quick start
 //!
 //! ```
-//! use autodiff::tape::Tape;
+//! use autodiff_runtime::tape::Tape;
 //!
 //! // f(x, y) = x * sin(y) + y / x
 //! let (value, [dx, dy]) = Tape::<f64>::scope(|t| {
@@ -83,7 +83,7 @@ use core::ops::Deref;
 /// you keep.
 ///
 /// ```
-/// use autodiff::tape::Tape;
+/// use autodiff_runtime::tape::Tape;
 ///
 /// // Gradient descent on (w - 3)^2, one tape reused for every step.
 /// let mut tape = Tape::<f64>::new();
@@ -150,7 +150,7 @@ impl<T: Scalar> Tape<T> {
     /// [`Var::value`] and return those.
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let g = Tape::<f32>::scope(|t| {
     ///     let x = t.var(2.0);
     ///     t.gradient(x.exp() * x, x)
@@ -168,7 +168,7 @@ impl<T: Scalar> Tape<T> {
     /// Records `f` on a fresh persistent tape, which takes any number of gradients.
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let (g1, g2) = Tape::<f64>::scope_persistent(|t| {
     ///     let x = t.var(3.0);
     ///     let a = x * x;
@@ -222,7 +222,7 @@ impl<'id, T: Scalar> Recorder<'id, T> {
     /// A new variable (a leaf of the tape).
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let d = Tape::<f64>::scope(|t| {
     ///     let x = t.var(4.0);
     ///     t.gradient(x.sqrt(), x)
@@ -295,7 +295,7 @@ impl<'id, T: Scalar> OneShot<'id, T> {
     /// a `Var`, an array, a slice, a vector, a matrix, a tuple of those).
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let g = Tape::<f64>::scope(|t| {
     ///     let x = t.var_vec(&[1.0, 2.0, 3.0]);
     ///     let y = x[0] * x[1] * x[2];
@@ -314,7 +314,7 @@ impl<'id, T: Scalar> OneShot<'id, T> {
     /// If the seed's shape differs from the output's (the message names both).
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let g = Tape::<f64>::scope(|t| {
     ///     let x = t.var(2.0);
     ///     let ys = [x * x, x.powi(3)];
@@ -337,7 +337,7 @@ impl<'id, T: Scalar> OneShot<'id, T> {
     /// entry of `wrt` (flattened in order, matrices column-major). One backward sweep per row.
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let j = Tape::<f64>::scope(|t| {
     ///     let [x, y] = t.vars([1.0, 2.0]);
     ///     t.jacobian([x * y, x + y], [x, y])

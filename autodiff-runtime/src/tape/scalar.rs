@@ -166,7 +166,7 @@ impl<F: Float> Scalar for F {
 /// [`hvp`](super::hvp) and [`hessian`](super::hessian) drive this for you.
 ///
 /// ```
-/// use autodiff::tape::{Dual, Scalar};
+/// use autodiff_runtime::tape::{Dual, Scalar};
 /// let x = Dual::new(2.0_f64, 1.0);
 /// let y = x * x * x; // d/dx x^3 = 3x^2
 /// assert_eq!(y.re, 8.0);

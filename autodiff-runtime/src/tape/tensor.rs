@@ -127,7 +127,7 @@ impl std::error::Error for TapeError {}
 /// Record it with [`Recorder::custom`].
 ///
 /// ```
-/// use autodiff::tape::{CustomOp, Tape};
+/// use autodiff_runtime::tape::{CustomOp, Tape};
 ///
 /// /// log(sum(exp(x))), computed stably; gradient softmax(x).
 /// struct LogSumExp;
@@ -193,6 +193,12 @@ pub(crate) enum Op<T> {
 }
 
 impl<T> Op<T> {
+    /// Whether the output buffer was taken from the pool (and so goes back to it): leaves,
+    /// solves and custom operations bring their own.
+    pub(crate) fn value_from_pool(&self) -> bool {
+        !matches!(self, Op::Leaf | Op::Solve(..) | Op::CustomVector(..))
+    }
+
     /// Returns any buffers to the pool.
     pub(crate) fn recycle(self, pool: &mut Vec<Vec<T>>) {
         if let Op::Map(_, mut d) = self {
@@ -1039,7 +1045,7 @@ impl<'id, T: MatrixScalar> Recorder<'id, T> {
     /// A vector variable. The vector is moved into the tape.
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// use nalgebra::DVector;
     ///
     /// let g = Tape::<f64>::scope(|t| {

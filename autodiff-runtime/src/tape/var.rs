@@ -19,7 +19,7 @@ use num_traits::Float;
 /// gets recorded; the derivative is that of the branch taken.
 ///
 /// ```
-/// use autodiff::tape::Tape;
+/// use autodiff_runtime::tape::Tape;
 ///
 /// let (y, g) = Tape::<f64>::scope(|t| {
 ///     let x = t.var(0.5);
@@ -104,7 +104,7 @@ impl<'id, T: Scalar> Var<'id, T> {
     /// returned number is not recorded.
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let v = Tape::<f64>::scope(|t| (t.var(2.0) * 3.0).value());
     /// assert_eq!(v, 6.0);
     /// ```
@@ -116,7 +116,7 @@ impl<'id, T: Scalar> Var<'id, T> {
     /// The same value as a constant: no gradient flows back through the result.
     ///
     /// ```
-    /// use autodiff::tape::Tape;
+    /// use autodiff_runtime::tape::Tape;
     /// let g = Tape::<f64>::scope(|t| {
     ///     let x = t.var(3.0);
     ///     let y = x * x.stop_gradient(); // d/dx = x, not 2x
