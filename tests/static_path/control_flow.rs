@@ -27,7 +27,10 @@ fn away(r: &mut StdRng, lo: f64, hi: f64, cuts: &[f64], gap: f64) -> f64 {
 }
 
 #[differentiable]
-fn branch<T: Float>(x: T, y: T) -> T {
+fn branch<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     if x > y {
         x * y
     } else {
@@ -244,7 +247,10 @@ fn early_return_in_a_guard_clause() {
 }
 
 #[differentiable]
-fn reassigned<T: Float>(x: T, y: T) -> T {
+fn reassigned<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     let mut s = x;
     if y > T::zero() {
         s = s * y;
@@ -389,7 +395,10 @@ fn block_expressions_and_shadowing() {
 }
 
 #[differentiable]
-fn inner<T: Float>(a: T, b: T) -> T {
+fn inner<T>(a: T, b: T) -> T
+where
+    T: Float,
+{
     a * b.sin() + b
 }
 

@@ -5,12 +5,18 @@ use super::oracle::{self, assert_all_close, check_directional, run, scaled, Prec
 use autodiff::{differentiable, Real};
 use num_traits::Float;
 
-fn c<T: Float>(x: f64) -> T {
+fn c<T>(x: f64) -> T
+where
+    T: Float,
+{
     T::from(x).unwrap()
 }
 
 #[differentiable]
-fn rosenbrock<T: Float>(x: T, y: T) -> T {
+fn rosenbrock<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     let a = T::from(1.0).unwrap() - x;
     let b = y - x * x;
     a * a + T::from(100.0).unwrap() * b * b
@@ -24,7 +30,10 @@ fn rosenbrock_d([x, y]: [f64; 2]) -> [f64; 2] {
 }
 
 #[differentiable]
-fn rosenbrock4<T: Float>(x: &[T; 4]) -> T {
+fn rosenbrock4<T>(x: &[T; 4]) -> T
+where
+    T: Float,
+{
     let [a, b, c, d] = *x;
     let hundred = T::from(100.0).unwrap();
     let one = T::from(1.0).unwrap();
@@ -47,7 +56,10 @@ fn rosenbrock4_d(x: [f64; 4]) -> [f64; 4] {
 }
 
 #[differentiable]
-fn beale<T: Float>(x: T, y: T) -> T {
+fn beale<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     let t1 = c::<T>(1.5) - x + x * y;
     let t2 = c::<T>(2.25) - x + x * y * y;
     let t3 = c::<T>(2.625) - x + x * y.powi(3);
@@ -65,7 +77,10 @@ fn beale_d([x, y]: [f64; 2]) -> [f64; 2] {
 }
 
 #[differentiable]
-fn himmelblau<T: Float>(x: T, y: T) -> T {
+fn himmelblau<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     (x * x + y - T::from(11.0).unwrap()).powi(2) + (x + y * y - T::from(7.0).unwrap()).powi(2)
 }
 
@@ -75,7 +90,10 @@ fn himmelblau_d([x, y]: [f64; 2]) -> [f64; 2] {
 }
 
 #[differentiable]
-fn booth<T: Float>(x: T, y: T) -> T {
+fn booth<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     let two = T::from(2.0).unwrap();
     (x + two * y - T::from(7.0).unwrap()).powi(2) + (two * x + y - T::from(5.0).unwrap()).powi(2)
 }
@@ -86,7 +104,10 @@ fn booth_d([x, y]: [f64; 2]) -> [f64; 2] {
 }
 
 #[differentiable]
-fn matyas<T: Float>(x: T, y: T) -> T {
+fn matyas<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     T::from(0.26).unwrap() * (x * x + y * y) - T::from(0.48).unwrap() * x * y
 }
 
@@ -95,7 +116,10 @@ fn matyas_d([x, y]: [f64; 2]) -> [f64; 2] {
 }
 
 #[differentiable]
-fn three_hump_camel<T: Float>(x: T, y: T) -> T {
+fn three_hump_camel<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     let x2 = x * x;
     T::from(2.0).unwrap() * x2 - T::from(1.05).unwrap() * x2 * x2
         + x2 * x2 * x2 / T::from(6.0).unwrap()
@@ -108,7 +132,10 @@ fn three_hump_camel_d([x, y]: [f64; 2]) -> [f64; 2] {
 }
 
 #[differentiable]
-fn styblinski_tang<T: Float>(x: &[T; 4]) -> T {
+fn styblinski_tang<T>(x: &[T; 4]) -> T
+where
+    T: Float,
+{
     let term0 = x[0].powi(4) - c::<T>(16.0) * x[0].powi(2) + c::<T>(5.0) * x[0];
     let term1 = x[1].powi(4) - c::<T>(16.0) * x[1].powi(2) + c::<T>(5.0) * x[1];
     let term2 = x[2].powi(4) - c::<T>(16.0) * x[2].powi(2) + c::<T>(5.0) * x[2];
@@ -121,7 +148,10 @@ fn styblinski_tang_d(x: [f64; 4]) -> [f64; 4] {
 }
 
 #[differentiable]
-fn styblinski_tang_slice<T: Float>(x: &[T]) -> T {
+fn styblinski_tang_slice<T>(x: &[T]) -> T
+where
+    T: Float,
+{
     let half = T::from(0.5).unwrap();
     half * (x[0].powi(4) - T::from(16.0).unwrap() * x[0] * x[0] + T::from(5.0).unwrap() * x[0])
         + half
@@ -129,7 +159,10 @@ fn styblinski_tang_slice<T: Float>(x: &[T]) -> T {
 }
 
 #[differentiable]
-fn ackley<T: Float>(x: T, y: T) -> T {
+fn ackley<T>(x: T, y: T) -> T
+where
+    T: Float,
+{
     let two_pi = T::from(2.0 * std::f64::consts::PI).unwrap();
     let half = T::from(0.5).unwrap();
     let r = (half * (x * x + y * y)).sqrt();

@@ -335,13 +335,13 @@ pub fn run<S: Prec, const N: usize>(
             &dir_w,
             tol,
         );
-        for i in 0..N {
+        for (i, gi) in g.iter().enumerate() {
             let e: [f64; N] = std::array::from_fn(|j| if i == j { 1.0 } else { 0.0 });
             let (_, t) = (case.jvp)(p, e.map(S::narrow));
             assert_close(
                 &format!("{what}: jvp axis {i}"),
                 t.wide(),
-                g[i],
+                *gi,
                 tol.exact_rtol,
                 tol.exact_atol,
             );

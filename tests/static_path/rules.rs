@@ -26,7 +26,10 @@ macro_rules! unary {
                 f64::$m(x)
             }
             #[differentiable]
-            pub fn g<T: Float>(x: T) -> T {
+            pub fn g<T>(x: T) -> T
+            where
+                T: Float,
+            {
                 T::$m(x)
             }
 
@@ -175,7 +178,10 @@ macro_rules! binary {
                 f64::$m(a, b)
             }
             #[differentiable]
-            pub fn g<T: Float>(a: T, b: T) -> T {
+            pub fn g<T>(a: T, b: T) -> T
+            where
+                T: Float,
+            {
                 T::$m(a, b)
             }
 
@@ -331,7 +337,10 @@ mod ternary {
         x.clamp(lo, hi)
     }
     #[differentiable]
-    fn clamp_g<T: Float>(x: T, lo: T, hi: T) -> T {
+    fn clamp_g<T>(x: T, lo: T, hi: T) -> T
+    where
+        T: Float,
+    {
         x.max(lo).min(hi)
     }
     #[differentiable]
@@ -343,7 +352,10 @@ mod ternary {
         a.mul_add(b, c)
     }
     #[differentiable]
-    fn mul_add_g<T: Float>(a: T, b: T, c: T) -> T {
+    fn mul_add_g<T>(a: T, b: T, c: T) -> T
+    where
+        T: Float,
+    {
         T::mul_add(a, b, c)
     }
 
@@ -572,7 +584,10 @@ mod casts_and_consts {
     }
 
     #[differentiable]
-    fn generic_consts<T: Float>(x: T, n: u8) -> T {
+    fn generic_consts<T>(x: T, n: u8) -> T
+    where
+        T: Float,
+    {
         T::from(2.5).unwrap() * x * x + T::from(n).unwrap() * x - T::from(1.0).unwrap()
     }
 
@@ -750,7 +765,10 @@ mod known_failures {
         // `num_traits::One` and in `autodiff::__private::ScalarOutput`, which the generated
         // functions' added `T: Real` bound brings into scope. `T::zero()` is fine.
         #[differentiable]
-        fn plus_one<T: Float>(x: T) -> T {
+        fn plus_one<T>(x: T) -> T
+        where
+            T: Float,
+        {
             x * x + T::one()
         }
 
