@@ -4,6 +4,9 @@
 //!
 //! `cargo bench --bench tape`; the figures and ratios are in `BENCHMARKS-tape.md`.
 
+// `criterion_group!` writes an undocumented function.
+#![allow(missing_docs)]
+
 use autodiff::tape::{Tape, Var};
 use criterion::{criterion_group, Criterion};
 use nalgebra::{DMatrix, DVector};
@@ -28,7 +31,10 @@ macro_rules! workload {
         for i in 0..x.len() - 1 {
             let (a, b) = (x[i], x[i + 1]);
             let t = (a * b).sin() + a / (b * b + 1.0) - (a - b).exp() * 0.5;
-            acc = acc + t;
+            #[allow(clippy::assign_op_pattern)]
+            {
+                acc = acc + t;
+            }
         }
         acc
     }};
@@ -165,7 +171,9 @@ fn mlp_bench(c: &mut Criterion) {
     assert!((a - ha).norm() < 1e-9 && (b - hb).norm() < 1e-9 && (cc - hc).norm() < 1e-9);
     let mut g = c.benchmark_group("mlp 32-64-10, batch 128");
     g.bench_function("by hand", |bch| bch.iter(|| mlp_by_hand(black_box(&m))));
-    g.bench_function("tape", |bch| bch.iter(|| mlp_on_tape(&mut tape, black_box(&m))));
+    g.bench_function("tape", |bch| {
+        bch.iter(|| mlp_on_tape(&mut tape, black_box(&m)))
+    });
     g.finish();
 }
 
@@ -182,7 +190,7 @@ fn allocations() {
             for &xi in &x[1..] {
                 let b = t.var(xi);
                 let a = prev;
-                acc = acc + ((a * b).sin() + a / (b * b + 1.0) - (a - b).exp() * 0.5);
+                acc += (a * b).sin() + a / (b * b + 1.0) - (a - b).exp() * 0.5;
                 prev = b;
             }
             black_box(acc.value())

@@ -80,7 +80,8 @@ impl Parser<'_> {
             }
             Some(c) if c.is_ascii_digit() || c == b'.' => {
                 let start = self.pos;
-                while matches!(self.src.get(self.pos), Some(c) if c.is_ascii_digit() || *c == b'.') {
+                while matches!(self.src.get(self.pos), Some(c) if c.is_ascii_digit() || *c == b'.')
+                {
                     self.pos += 1;
                 }
                 let s = std::str::from_utf8(&self.src[start..self.pos]).unwrap();
@@ -91,7 +92,9 @@ impl Parser<'_> {
                 while matches!(self.src.get(self.pos), Some(c) if c.is_ascii_alphabetic()) {
                     self.pos += 1;
                 }
-                let name = std::str::from_utf8(&self.src[start..self.pos]).unwrap().to_string();
+                let name = std::str::from_utf8(&self.src[start..self.pos])
+                    .unwrap()
+                    .to_string();
                 if name.len() > 1 {
                     self.expect(b'(')?;
                     let arg = self.expr()?;
@@ -105,7 +108,11 @@ impl Parser<'_> {
                 let n = self.params.len();
                 Ok(Expr::Param(*self.params.entry(c).or_insert(n)))
             }
-            other => Err(format!("unexpected {:?} at {}", other.map(char::from), self.pos)),
+            other => Err(format!(
+                "unexpected {:?} at {}",
+                other.map(char::from),
+                self.pos
+            )),
         }
     }
 
@@ -160,7 +167,9 @@ fn main() {
         pos: 0,
         params: BTreeMap::new(),
     };
-    let model = parser.expr().unwrap_or_else(|e| panic!("cannot parse {formula:?}: {e}"));
+    let model = parser
+        .expr()
+        .unwrap_or_else(|e| panic!("cannot parse {formula:?}: {e}"));
     let names: Vec<char> = {
         let mut v: Vec<_> = parser.params.iter().map(|(c, i)| (*i, *c)).collect();
         v.sort();
@@ -170,7 +179,9 @@ fn main() {
 
     // Data from the same formula with "true" parameters 1.5, 0.8, 0.5, 2.0, ... plus a small
     // deterministic wiggle, on x in [0, 4].
-    let truth: Vec<f64> = (0..names.len()).map(|i| [1.5, 0.8, 0.5, 2.0][i % 4]).collect();
+    let truth: Vec<f64> = (0..names.len())
+        .map(|i| [1.5, 0.8, 0.5, 2.0][i % 4])
+        .collect();
     let xs: Vec<f64> = (0..200).map(|i| 4.0 * i as f64 / 199.0).collect();
     let ys: Vec<f64> = Tape::<f64>::scope(|t| {
         let p = t.var_vec(&truth);

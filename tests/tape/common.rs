@@ -64,13 +64,16 @@ pub fn gradient32(f: TapeFn32, x: &[f32]) -> Vec<f32> {
 pub fn check_fd(f: TapeFn, domain: &[(f64, f64)], seed: u64, tol: f64) -> Result<(), String> {
     let mut r = rng(seed);
     for _ in 0..POINTS {
-        let x: Vec<f64> = domain.iter().map(|&(lo, hi)| uniform(&mut r, lo, hi)).collect();
+        let x: Vec<f64> = domain
+            .iter()
+            .map(|&(lo, hi)| uniform(&mut r, lo, hi))
+            .collect();
         let g = gradient(f, &x);
         assert_eq!(g.len(), x.len());
-        for i in 0..x.len() {
+        for (i, gi) in g.iter().enumerate() {
             let d = fd(&|p| value(f, p), &x, i);
-            if !close(g[i], d, tol) {
-                return Err(format!("at {x:?}: d/dx{i} tape {} vs fd {}", g[i], d));
+            if !close(*gi, d, tol) {
+                return Err(format!("at {x:?}: d/dx{i} tape {gi} vs fd {d}"));
             }
         }
     }
@@ -79,7 +82,12 @@ pub fn check_fd(f: TapeFn, domain: &[(f64, f64)], seed: u64, tol: f64) -> Result
 
 /// Compares the `f32` tape gradient with the `f64` one (itself checked against finite
 /// differences) at random points.
-pub fn check_f32(f: TapeFn, f32f: TapeFn32, domain: &[(f64, f64)], seed: u64) -> Result<(), String> {
+pub fn check_f32(
+    f: TapeFn,
+    f32f: TapeFn32,
+    domain: &[(f64, f64)],
+    seed: u64,
+) -> Result<(), String> {
     let mut r = rng(seed);
     for _ in 0..POINTS {
         let x32: Vec<f32> = domain

@@ -50,9 +50,9 @@ fn scalar_custom_op_against_finite_differences() {
             let y = t.custom(&sq, LogSumExp) * v[0];
             t.gradient(y, &v)
         });
-        for i in 0..4 {
+        for (i, gi) in g.iter().enumerate() {
             let d = fd(&lse_model, &x, i);
-            assert!(close(g[i], d, 1e-6), "entry {i}: {} vs {d}", g[i]);
+            assert!(close(*gi, d, 1e-6), "entry {i}: {gi} vs {d}");
         }
     }
 }
@@ -104,7 +104,10 @@ fn vector_custom_op_against_finite_differences() {
     let model = |x: &[f64]| -> f64 {
         Tape::<f64>::scope(|t| {
             let v = t.vector(DVector::from_column_slice(x));
-            v.exp().custom(Softmax).dot(t.constant_vector(w.clone())).value()
+            v.exp()
+                .custom(Softmax)
+                .dot(t.constant_vector(w.clone()))
+                .value()
         })
     };
     for _ in 0..50 {

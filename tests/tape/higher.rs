@@ -74,7 +74,7 @@ fn hvp_of_a_quadratic_form() {
                 let mut acc = t.constant(Scalar::zero());
                 for i in 0..xs.len() {
                     for j in 0..xs.len() {
-                        acc = acc + xs[i] * xs[j] * qq[(i, j)];
+                        acc += xs[i] * xs[j] * qq[(i, j)];
                     }
                 }
                 acc

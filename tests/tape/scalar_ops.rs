@@ -30,9 +30,16 @@ op!(add, [(-3, 3), (-3, 3)], |v| v[0] + v[1], |p| p[0] + p[1]);
 op!(sub, [(-3, 3), (-3, 3)], |v| v[0] - v[1], |p| p[0] - p[1]);
 op!(mul, [(-3, 3), (-3, 3)], |v| v[0] * v[1], |p| p[0] * p[1]);
 op!(div, [(-3, 3), (0.5, 3)], |v| v[0] / v[1], |p| p[0] / p[1]);
-op!(div_negative, [(-3, 3), (-3, -0.5)], |v| v[0] / v[1], |p| p[0] / p[1]);
+op!(div_negative, [(-3, 3), (-3, -0.5)], |v| v[0] / v[1], |p| p
+    [0]
+    / p[1]);
 op!(neg, [(-3, 3)], |v| -v[0], |p| -p[0]);
-op!(same_var_twice, [(-3, 3)], |v| v[0] * v[0] - v[0] / (v[0] * v[0] + 1.0), |p| p[0] * p[0] - p[0] / (p[0] * p[0] + 1.0));
+op!(
+    same_var_twice,
+    [(-3, 3)],
+    |v| v[0] * v[0] - v[0] / (v[0] * v[0] + 1.0),
+    |p| p[0] * p[0] - p[0] / (p[0] * p[0] + 1.0)
+);
 op!(add_const, [(-3, 3)], |v| v[0] + 2.5, |p| p[0] + 2.5);
 op!(const_add, [(-3, 3)], |v| 2.5 + v[0], |p| 2.5 + p[0]);
 op!(sub_const, [(-3, 3)], |v| v[0] - 1.5, |p| p[0] - 1.5);
@@ -64,9 +71,20 @@ op!(tan, [(-1.2, 1.2)], |v| v[0].tan(), |p| p[0].tan());
 op!(asin, [(-0.9, 0.9)], |v| v[0].asin(), |p| p[0].asin());
 op!(acos, [(-0.9, 0.9)], |v| v[0].acos(), |p| p[0].acos());
 op!(atan, [(-4, 4)], |v| v[0].atan(), |p| p[0].atan());
-op!(atan2, [(-2, 2), (0.3, 2)], |v| v[0].atan2(v[1]), |p| p[0].atan2(p[1]));
-op!(atan2_left_half, [(0.3, 2), (-2, 2)], |v| v[0].atan2(v[1]), |p| p[0].atan2(p[1]));
-op!(atan2_const, [(-2, 2)], |v| v[0].atan2(1.5) + v[0].constant(0.5).atan2(v[0] + 3.0).exp(), |p| p[0].atan2(1.5) + 0.5f64.atan2(p[0] + 3.0).exp());
+op!(atan2, [(-2, 2), (0.3, 2)], |v| v[0].atan2(v[1]), |p| p[0]
+    .atan2(p[1]));
+op!(
+    atan2_left_half,
+    [(0.3, 2), (-2, 2)],
+    |v| v[0].atan2(v[1]),
+    |p| p[0].atan2(p[1])
+);
+op!(
+    atan2_const,
+    [(-2, 2)],
+    |v| v[0].atan2(1.5) + v[0].constant(0.5).atan2(v[0] + 3.0).exp(),
+    |p| p[0].atan2(1.5) + 0.5f64.atan2(p[0] + 3.0).exp()
+);
 op!(sinh, [(-2, 2)], |v| v[0].sinh(), |p| p[0].sinh());
 op!(cosh, [(-2, 2)], |v| v[0].cosh(), |p| p[0].cosh());
 op!(tanh, [(-2, 2)], |v| v[0].tanh(), |p| p[0].tanh());
@@ -77,36 +95,87 @@ op!(exp, [(-2, 2)], |v| v[0].exp(), |p| p[0].exp());
 op!(exp2, [(-2, 2)], |v| v[0].exp2(), |p| p[0].exp2());
 op!(exp_m1, [(-2, 2)], |v| v[0].exp_m1(), |p| p[0].exp_m1());
 op!(ln, [(0.1, 5)], |v| v[0].ln(), |p| p[0].ln());
-op!(log_var_base, [(0.5, 5), (1.5, 4)], |v| v[0].log(v[1]), |p| p[0].log(p[1]));
-op!(log_const_base, [(0.5, 5)], |v| v[0].log(3.0), |p| p[0].log(3.0));
+op!(
+    log_var_base,
+    [(0.5, 5), (1.5, 4)],
+    |v| v[0].log(v[1]),
+    |p| p[0].log(p[1])
+);
+op!(log_const_base, [(0.5, 5)], |v| v[0].log(3.0), |p| p[0]
+    .log(3.0));
 op!(log2, [(0.1, 5)], |v| v[0].log2(), |p| p[0].log2());
 op!(log10, [(0.1, 5)], |v| v[0].log10(), |p| p[0].log10());
 op!(ln_1p, [(-0.5, 3)], |v| v[0].ln_1p(), |p| p[0].ln_1p());
 op!(sqrt, [(0.1, 5)], |v| v[0].sqrt(), |p| p[0].sqrt());
 op!(cbrt, [(0.1, 5)], |v| v[0].cbrt(), |p| p[0].cbrt());
-op!(cbrt_negative, [(-5, -0.1)], |v| v[0].cbrt(), |p| p[0].cbrt());
+op!(cbrt_negative, [(-5, -0.1)], |v| v[0].cbrt(), |p| p[0]
+    .cbrt());
 op!(powi_3, [(-2, 2)], |v| v[0].powi(3), |p| p[0].powi(3));
 op!(powi_2, [(-2, 2)], |v| v[0].powi(2), |p| p[0].powi(2));
-op!(powi_1, [(-2, 2)], |v| v[0].powi(1) * 2.0, |p| p[0].powi(1) * 2.0);
-op!(powi_0, [(-2, 2)], |v| v[0].powi(0) + v[0], |p| p[0].powi(0) + p[0]);
-op!(powi_negative, [(0.5, 2)], |v| v[0].powi(-2), |p| p[0].powi(-2));
-op!(powf_var, [(0.2, 3), (-2, 2)], |v| v[0].powf(v[1]), |p| p[0].powf(p[1]));
-op!(powf_const_exponent, [(0.2, 3)], |v| v[0].powf(2.5), |p| p[0].powf(2.5));
-op!(powf_const_base, [(-2, 2)], |v| v[0].constant(1.7).powf(v[0]), |p| 1.7f64.powf(p[0]));
-op!(hypot, [(0.5, 3), (-3, -0.5)], |v| v[0].hypot(v[1]), |p| p[0].hypot(p[1]));
-op!(hypot_const, [(0.5, 3)], |v| v[0].hypot(2.0), |p| p[0].hypot(2.0));
+op!(powi_1, [(-2, 2)], |v| v[0].powi(1) * 2.0, |p| p[0].powi(1)
+    * 2.0);
+op!(powi_0, [(-2, 2)], |v| v[0].powi(0) + v[0], |p| p[0].powi(0)
+    + p[0]);
+op!(powi_negative, [(0.5, 2)], |v| v[0].powi(-2), |p| p[0]
+    .powi(-2));
+op!(powf_var, [(0.2, 3), (-2, 2)], |v| v[0].powf(v[1]), |p| p[0]
+    .powf(p[1]));
+op!(powf_const_exponent, [(0.2, 3)], |v| v[0].powf(2.5), |p| p
+    [0]
+.powf(2.5));
+op!(
+    powf_const_base,
+    [(-2, 2)],
+    |v| v[0].constant(1.7).powf(v[0]),
+    |p| 1.7f64.powf(p[0])
+);
+op!(hypot, [(0.5, 3), (-3, -0.5)], |v| v[0].hypot(v[1]), |p| p
+    [0]
+.hypot(p[1]));
+op!(hypot_const, [(0.5, 3)], |v| v[0].hypot(2.0), |p| p[0]
+    .hypot(2.0));
 op!(abs_positive, [(0.1, 2)], |v| v[0].abs(), |p| p[0].abs());
 op!(abs_negative, [(-2, -0.1)], |v| v[0].abs(), |p| p[0].abs());
-op!(signum, [(-2, 2)], |v| v[0].signum() * v[0], |p| p[0].signum() * p[0]);
-op!(min, [(-2, 2), (-2, 2)], |v| v[0].min(v[1]), |p| p[0].min(p[1]));
-op!(max, [(-2, 2), (-2, 2)], |v| v[0].max(v[1]), |p| p[0].max(p[1]));
-op!(min_const, [(-2, 2)], |v| v[0].min(0.3) * v[0], |p| p[0].min(0.3) * p[0]);
-op!(max_const, [(-2, 2)], |v| v[0].max(0.3) * v[0], |p| p[0].max(0.3) * p[0]);
-op!(clamp, [(-1, 1)], |v| v[0].clamp(-0.5, 0.5) * v[0], |p| p[0].clamp(-0.5, 0.5) * p[0]);
-op!(mul_add, [(-2, 2), (-2, 2), (-2, 2)], |v| v[0].mul_add(v[1], v[2]), |p| p[0].mul_add(p[1], p[2]));
-op!(mul_add_const_factor, [(-2, 2), (-2, 2)], |v| v[0].mul_add(1.5, v[1]), |p| p[0].mul_add(1.5, p[1]));
-op!(mul_add_const_addend, [(-2, 2), (-2, 2)], |v| v[0].mul_add(v[1], 0.5), |p| p[0].mul_add(p[1], 0.5));
-op!(mul_add_var_factor_only, [(-2, 2), (-2, 2)], |v| v[0].constant(0.7).mul_add(v[0], v[1]), |p| 0.7f64.mul_add(p[0], p[1]));
+op!(signum, [(-2, 2)], |v| v[0].signum() * v[0], |p| p[0]
+    .signum()
+    * p[0]);
+op!(min, [(-2, 2), (-2, 2)], |v| v[0].min(v[1]), |p| p[0]
+    .min(p[1]));
+op!(max, [(-2, 2), (-2, 2)], |v| v[0].max(v[1]), |p| p[0]
+    .max(p[1]));
+op!(min_const, [(-2, 2)], |v| v[0].min(0.3) * v[0], |p| p[0]
+    .min(0.3)
+    * p[0]);
+op!(max_const, [(-2, 2)], |v| v[0].max(0.3) * v[0], |p| p[0]
+    .max(0.3)
+    * p[0]);
+op!(clamp, [(-1, 1)], |v| v[0].clamp(-0.5, 0.5) * v[0], |p| p[0]
+    .clamp(-0.5, 0.5)
+    * p[0]);
+op!(
+    mul_add,
+    [(-2, 2), (-2, 2), (-2, 2)],
+    |v| v[0].mul_add(v[1], v[2]),
+    |p| p[0].mul_add(p[1], p[2])
+);
+op!(
+    mul_add_const_factor,
+    [(-2, 2), (-2, 2)],
+    |v| v[0].mul_add(1.5, v[1]),
+    |p| p[0].mul_add(1.5, p[1])
+);
+op!(
+    mul_add_const_addend,
+    [(-2, 2), (-2, 2)],
+    |v| v[0].mul_add(v[1], 0.5),
+    |p| p[0].mul_add(p[1], 0.5)
+);
+op!(
+    mul_add_var_factor_only,
+    [(-2, 2), (-2, 2)],
+    |v| v[0].constant(0.7).mul_add(v[0], v[1]),
+    |p| 0.7f64.mul_add(p[0], p[1])
+);
 op!(recip, [(0.5, 2)], |v| v[0].recip(), |p| p[0].recip());
 op!(
     composite,
@@ -130,7 +199,11 @@ op!(
         let mut acc = v[0];
         let mut i = 0;
         while acc.value().abs() < 10.0 && i < 6 {
-            acc = if acc.value() > 0.0 { acc * 1.5 + v[1] } else { acc * acc * 0.5 + 0.7 };
+            acc = if acc.value() > 0.0 {
+                acc * 1.5 + v[1]
+            } else {
+                acc * acc * 0.5 + 0.7
+            };
             i += 1;
         }
         acc
@@ -139,7 +212,11 @@ op!(
         let mut acc = p[0];
         let mut i = 0;
         while acc.abs() < 10.0 && i < 6 {
-            acc = if acc > 0.0 { acc * 1.5 + p[1] } else { acc * acc * 0.5 + 0.7 };
+            acc = if acc > 0.0 {
+                acc * 1.5 + p[1]
+            } else {
+                acc * acc * 0.5 + 0.7
+            };
             i += 1;
         }
         acc

@@ -29,7 +29,8 @@ fn assert_vec_close(a: &DVector<f64>, b: &DVector<f64>, tol: f64, what: &str) {
 }
 
 /// A scalar function of matrix variables, with constant matrices beside them.
-type MatFn = for<'id> fn(&Recorder<'id, f64>, &[MatVar<'id, f64>], &[MatVar<'id, f64>]) -> Var<'id, f64>;
+type MatFn =
+    for<'id> fn(&Recorder<'id, f64>, &[MatVar<'id, f64>], &[MatVar<'id, f64>]) -> Var<'id, f64>;
 
 fn eval(f: MatFn, xs: &[DMatrix<f64>], ws: &[DMatrix<f64>]) -> (f64, Vec<DMatrix<f64>>) {
     Tape::<f64>::scope(|t| {
@@ -68,7 +69,11 @@ fn matmul_closed_form() {
         let a = mat(&mut r, n, m, -1.0, 1.0);
         let b = mat(&mut r, m, p, -1.0, 1.0);
         let w = mat(&mut r, n, p, -1.0, 1.0);
-        let (val, g) = eval(|_, v, c| (v[0] * v[1]).dot(c[0]), &[a.clone(), b.clone()], &[w.clone()]);
+        let (val, g) = eval(
+            |_, v, c| (v[0] * v[1]).dot(c[0]),
+            &[a.clone(), b.clone()],
+            std::slice::from_ref(&w),
+        );
         assert!(close(val, (&a * &b).dot(&w), 1e-12));
         assert_mat_close(&g[0], &(&w * b.transpose()), 1e-12, "Ā = W Bᵀ");
         assert_mat_close(&g[1], &(a.transpose() * &w), 1e-12, "B̄ = Aᵀ W");
@@ -80,9 +85,18 @@ fn matmul_same_operand_twice() {
     let mut r = rng(2);
     let a = mat(&mut r, 6, 6, -1.0, 1.0);
     let w = mat(&mut r, 6, 6, -1.0, 1.0);
-    let (_, g) = eval(|_, v, c| (v[0] * v[0]).dot(c[0]), &[a.clone()], &[w.clone()]);
+    let (_, g) = eval(
+        |_, v, c| (v[0] * v[0]).dot(c[0]),
+        std::slice::from_ref(&a),
+        std::slice::from_ref(&w),
+    );
     // d<A A, W> = W Aᵀ + Aᵀ W
-    assert_mat_close(&g[0], &(&w * a.transpose() + a.transpose() * &w), 1e-12, "A A");
+    assert_mat_close(
+        &g[0],
+        &(&w * a.transpose() + a.transpose() * &w),
+        1e-12,
+        "A A",
+    );
 }
 
 #[test]
@@ -111,17 +125,37 @@ fn transpose_add_sub_neg_scale_closed_form() {
     let b = mat(&mut r, 3, 5, -1.0, 1.0);
     let w = mat(&mut r, 5, 3, -1.0, 1.0);
     let w2 = mat(&mut r, 3, 5, -1.0, 1.0);
-    let (_, g) = eval(|_, v, c| v[0].transpose().dot(c[0]), &[a.clone()], &[w.clone()]);
+    let (_, g) = eval(
+        |_, v, c| v[0].transpose().dot(c[0]),
+        std::slice::from_ref(&a),
+        std::slice::from_ref(&w),
+    );
     assert_mat_close(&g[0], &w.transpose(), 0.0, "transpose");
-    let (_, g) = eval(|_, v, c| (v[0] + v[1]).dot(c[0]), &[a.clone(), b.clone()], &[w2.clone()]);
+    let (_, g) = eval(
+        |_, v, c| (v[0] + v[1]).dot(c[0]),
+        &[a.clone(), b.clone()],
+        std::slice::from_ref(&w2),
+    );
     assert_mat_close(&g[0], &w2, 0.0, "add a");
     assert_mat_close(&g[1], &w2, 0.0, "add b");
-    let (_, g) = eval(|_, v, c| (v[0] - v[1]).dot(c[0]), &[a.clone(), b.clone()], &[w2.clone()]);
+    let (_, g) = eval(
+        |_, v, c| (v[0] - v[1]).dot(c[0]),
+        &[a.clone(), b.clone()],
+        std::slice::from_ref(&w2),
+    );
     assert_mat_close(&g[0], &w2, 0.0, "sub a");
     assert_mat_close(&g[1], &(-&w2), 0.0, "sub b");
-    let (_, g) = eval(|_, v, c| (-v[0]).dot(c[0]), &[a.clone()], &[w2.clone()]);
+    let (_, g) = eval(
+        |_, v, c| (-v[0]).dot(c[0]),
+        std::slice::from_ref(&a),
+        std::slice::from_ref(&w2),
+    );
     assert_mat_close(&g[0], &(-&w2), 0.0, "neg");
-    let (_, g) = eval(|_, v, c| (v[0] * 2.5).dot(c[0]), &[a.clone()], &[w2.clone()]);
+    let (_, g) = eval(
+        |_, v, c| (v[0] * 2.5).dot(c[0]),
+        std::slice::from_ref(&a),
+        std::slice::from_ref(&w2),
+    );
     assert_mat_close(&g[0], &(&w2 * 2.5), 1e-15, "scale by constant");
     // Scale by a variable scalar: both get their adjoint.
     let (ga, gs) = Tape::<f64>::scope(|t| {
@@ -154,10 +188,18 @@ fn component_ops_closed_form() {
     let a = mat(&mut r, 4, 3, -1.0, 1.0);
     let b = mat(&mut r, 4, 3, 0.5, 2.0);
     let w = mat(&mut r, 4, 3, -1.0, 1.0);
-    let (_, g) = eval(|_, v, c| v[0].component_mul(v[1]).dot(c[0]), &[a.clone(), b.clone()], &[w.clone()]);
+    let (_, g) = eval(
+        |_, v, c| v[0].component_mul(v[1]).dot(c[0]),
+        &[a.clone(), b.clone()],
+        std::slice::from_ref(&w),
+    );
     assert_mat_close(&g[0], &w.component_mul(&b), 1e-15, "hadamard a");
     assert_mat_close(&g[1], &w.component_mul(&a), 1e-15, "hadamard b");
-    let (_, g) = eval(|_, v, c| v[0].component_div(v[1]).dot(c[0]), &[a.clone(), b.clone()], &[w.clone()]);
+    let (_, g) = eval(
+        |_, v, c| v[0].component_div(v[1]).dot(c[0]),
+        &[a.clone(), b.clone()],
+        std::slice::from_ref(&w),
+    );
     assert_mat_close(&g[0], &w.component_div(&b), 1e-14, "quotient a");
     let expect_b = -w.component_mul(&a).component_div(&b.component_mul(&b));
     assert_mat_close(&g[1], &expect_b, 1e-14, "quotient b");
@@ -168,23 +210,32 @@ fn reductions_closed_form() {
     let mut r = rng(6);
     let a = mat(&mut r, 4, 3, -1.0, 1.0);
     let b = mat(&mut r, 4, 3, -1.0, 1.0);
-    let (v, g) = eval(|_, v, _| v[0].sum(), &[a.clone()], &[]);
+    let (v, g) = eval(|_, v, _| v[0].sum(), std::slice::from_ref(&a), &[]);
     assert!(close(v, a.sum(), 1e-14));
     assert_mat_close(&g[0], &DMatrix::from_element(4, 3, 1.0), 0.0, "sum");
-    let (v, g) = eval(|_, v, _| v[0].mean(), &[a.clone()], &[]);
+    let (v, g) = eval(|_, v, _| v[0].mean(), std::slice::from_ref(&a), &[]);
     assert!(close(v, a.mean(), 1e-14));
-    assert_mat_close(&g[0], &DMatrix::from_element(4, 3, 1.0 / 12.0), 1e-15, "mean");
+    assert_mat_close(
+        &g[0],
+        &DMatrix::from_element(4, 3, 1.0 / 12.0),
+        1e-15,
+        "mean",
+    );
     let (v, g) = eval(|_, v, _| v[0].dot(v[1]), &[a.clone(), b.clone()], &[]);
     assert!(close(v, a.dot(&b), 1e-14));
     assert_mat_close(&g[0], &b, 0.0, "dot a");
     assert_mat_close(&g[1], &a, 0.0, "dot b");
-    let (v, g) = eval(|_, v, _| v[0].norm(), &[a.clone()], &[]);
+    let (v, g) = eval(|_, v, _| v[0].norm(), std::slice::from_ref(&a), &[]);
     assert!(close(v, a.norm(), 1e-14));
     assert_mat_close(&g[0], &(&a / a.norm()), 1e-14, "norm");
-    let (v, g) = eval(|_, v, _| v[0].norm_squared(), &[a.clone()], &[]);
+    let (v, g) = eval(|_, v, _| v[0].norm_squared(), std::slice::from_ref(&a), &[]);
     assert!(close(v, a.norm_squared(), 1e-14));
     assert_mat_close(&g[0], &(&a * 2.0), 1e-14, "norm squared");
-    let (v, g) = eval(|_, v, _| v[0].get(2, 1) * 3.0, &[a.clone()], &[]);
+    let (v, g) = eval(
+        |_, v, _| v[0].get(2, 1) * 3.0,
+        std::slice::from_ref(&a),
+        &[],
+    );
     assert_eq!(v, a[(2, 1)] * 3.0);
     let mut e = DMatrix::zeros(4, 3);
     e[(2, 1)] = 3.0;
@@ -251,7 +302,12 @@ fn solve_matrix_right_hand_side_fd() {
     let a = mat(&mut r, 4, 4, -1.0, 1.0) + DMatrix::identity(4, 4) * 3.0;
     let b = mat(&mut r, 4, 2, -1.0, 1.0);
     let w = mat(&mut r, 4, 2, -1.0, 1.0);
-    check_fd(|_, v, c| v[0].solve(v[1]).unwrap().dot(c[0]), &[a, b], &[w], 1e-6);
+    check_fd(
+        |_, v, c| v[0].solve(v[1]).unwrap().dot(c[0]),
+        &[a, b],
+        &[w],
+        1e-6,
+    );
 }
 
 #[test]
@@ -282,28 +338,124 @@ fn elementwise_closed_form() {
     let cases: Vec<Case> = vec![
         (|m| m.sin(), f64::sin, f64::cos, (-2.0, 2.0), "sin"),
         (|m| m.cos(), f64::cos, |x| -x.sin(), (-2.0, 2.0), "cos"),
-        (|m| m.tan(), f64::tan, |x| 1.0 / (x.cos() * x.cos()), (-1.0, 1.0), "tan"),
-        (|m| m.asin(), f64::asin, |x| 1.0 / (1.0 - x * x).sqrt(), (-0.9, 0.9), "asin"),
-        (|m| m.acos(), f64::acos, |x| -1.0 / (1.0 - x * x).sqrt(), (-0.9, 0.9), "acos"),
-        (|m| m.atan(), f64::atan, |x| 1.0 / (1.0 + x * x), (-3.0, 3.0), "atan"),
+        (
+            |m| m.tan(),
+            f64::tan,
+            |x| 1.0 / (x.cos() * x.cos()),
+            (-1.0, 1.0),
+            "tan",
+        ),
+        (
+            |m| m.asin(),
+            f64::asin,
+            |x| 1.0 / (1.0 - x * x).sqrt(),
+            (-0.9, 0.9),
+            "asin",
+        ),
+        (
+            |m| m.acos(),
+            f64::acos,
+            |x| -1.0 / (1.0 - x * x).sqrt(),
+            (-0.9, 0.9),
+            "acos",
+        ),
+        (
+            |m| m.atan(),
+            f64::atan,
+            |x| 1.0 / (1.0 + x * x),
+            (-3.0, 3.0),
+            "atan",
+        ),
         (|m| m.sinh(), f64::sinh, f64::cosh, (-2.0, 2.0), "sinh"),
         (|m| m.cosh(), f64::cosh, f64::sinh, (-2.0, 2.0), "cosh"),
-        (|m| m.tanh(), f64::tanh, |x| 1.0 / (x.cosh() * x.cosh()), (-2.0, 2.0), "tanh"),
-        (|m| m.asinh(), f64::asinh, |x| 1.0 / (x * x + 1.0).sqrt(), (-2.0, 2.0), "asinh"),
-        (|m| m.acosh(), f64::acosh, |x| 1.0 / (x * x - 1.0).sqrt(), (1.1, 3.0), "acosh"),
-        (|m| m.atanh(), f64::atanh, |x| 1.0 / (1.0 - x * x), (-0.9, 0.9), "atanh"),
+        (
+            |m| m.tanh(),
+            f64::tanh,
+            |x| 1.0 / (x.cosh() * x.cosh()),
+            (-2.0, 2.0),
+            "tanh",
+        ),
+        (
+            |m| m.asinh(),
+            f64::asinh,
+            |x| 1.0 / (x * x + 1.0).sqrt(),
+            (-2.0, 2.0),
+            "asinh",
+        ),
+        (
+            |m| m.acosh(),
+            f64::acosh,
+            |x| 1.0 / (x * x - 1.0).sqrt(),
+            (1.1, 3.0),
+            "acosh",
+        ),
+        (
+            |m| m.atanh(),
+            f64::atanh,
+            |x| 1.0 / (1.0 - x * x),
+            (-0.9, 0.9),
+            "atanh",
+        ),
         (|m| m.exp(), f64::exp, f64::exp, (-2.0, 2.0), "exp"),
-        (|m| m.exp2(), f64::exp2, |x| x.exp2() * 2f64.ln(), (-2.0, 2.0), "exp2"),
+        (
+            |m| m.exp2(),
+            f64::exp2,
+            |x| x.exp2() * 2f64.ln(),
+            (-2.0, 2.0),
+            "exp2",
+        ),
         (|m| m.exp_m1(), f64::exp_m1, f64::exp, (-2.0, 2.0), "exp_m1"),
         (|m| m.ln(), f64::ln, |x| 1.0 / x, (0.1, 3.0), "ln"),
-        (|m| m.log2(), f64::log2, |x| 1.0 / (x * 2f64.ln()), (0.1, 3.0), "log2"),
-        (|m| m.log10(), f64::log10, |x| 1.0 / (x * 10f64.ln()), (0.1, 3.0), "log10"),
-        (|m| m.ln_1p(), f64::ln_1p, |x| 1.0 / (1.0 + x), (-0.5, 3.0), "ln_1p"),
-        (|m| m.sqrt(), f64::sqrt, |x| 0.5 / x.sqrt(), (0.1, 3.0), "sqrt"),
-        (|m| m.cbrt(), f64::cbrt, |x| 1.0 / (3.0 * x.cbrt() * x.cbrt()), (0.1, 3.0), "cbrt"),
+        (
+            |m| m.log2(),
+            f64::log2,
+            |x| 1.0 / (x * 2f64.ln()),
+            (0.1, 3.0),
+            "log2",
+        ),
+        (
+            |m| m.log10(),
+            f64::log10,
+            |x| 1.0 / (x * 10f64.ln()),
+            (0.1, 3.0),
+            "log10",
+        ),
+        (
+            |m| m.ln_1p(),
+            f64::ln_1p,
+            |x| 1.0 / (1.0 + x),
+            (-0.5, 3.0),
+            "ln_1p",
+        ),
+        (
+            |m| m.sqrt(),
+            f64::sqrt,
+            |x| 0.5 / x.sqrt(),
+            (0.1, 3.0),
+            "sqrt",
+        ),
+        (
+            |m| m.cbrt(),
+            f64::cbrt,
+            |x| 1.0 / (3.0 * x.cbrt() * x.cbrt()),
+            (0.1, 3.0),
+            "cbrt",
+        ),
         (|m| m.abs(), f64::abs, f64::signum, (-2.0, 2.0), "abs"),
-        (|m| m.recip(), f64::recip, |x| -1.0 / (x * x), (0.5, 2.0), "recip"),
-        (|m| m.powi(3), |x| x.powi(3), |x| 3.0 * x * x, (-2.0, 2.0), "powi"),
+        (
+            |m| m.recip(),
+            f64::recip,
+            |x| -1.0 / (x * x),
+            (0.5, 2.0),
+            "recip",
+        ),
+        (
+            |m| m.powi(3),
+            |x| x.powi(3),
+            |x| 3.0 * x * x,
+            (-2.0, 2.0),
+            "powi",
+        ),
     ];
     let mut r = rng(10);
     for (f, v, d, (lo, hi), name) in cases {
@@ -395,7 +547,10 @@ fn shape_mismatch_names_both_shapes() {
     })
     .unwrap_err();
     let msg = e.downcast_ref::<String>().unwrap();
-    assert_eq!(msg, "add: shape mismatch, left operand is 3x1, right operand is 2x1");
+    assert_eq!(
+        msg,
+        "add: shape mismatch, left operand is 3x1, right operand is 2x1"
+    );
     let e = std::panic::catch_unwind(|| {
         Tape::<f64>::scope(|t| {
             let a = t.matrix(DMatrix::zeros(2, 3));
@@ -405,7 +560,10 @@ fn shape_mismatch_names_both_shapes() {
     })
     .unwrap_err();
     let msg = e.downcast_ref::<String>().unwrap();
-    assert_eq!(msg, "matrix product: shape mismatch, left operand is 2x3, right operand is 2x3");
+    assert_eq!(
+        msg,
+        "matrix product: shape mismatch, left operand is 2x3, right operand is 2x3"
+    );
 }
 
 #[test]

@@ -260,7 +260,7 @@ impl<T: Scalar> Arena<T> {
         let mut s_hi = top.scalar.min(ns);
         let mut k = top.op.min(nk);
         while k > lo_k {
-            k = k - 1;
+            k -= 1;
             let node = &ops[k];
             let p = (node.pos as usize).max(lo_s);
             if s_hi > p {

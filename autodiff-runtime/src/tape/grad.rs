@@ -224,7 +224,10 @@ pub trait Output<'id, T: Scalar> {
 }
 
 impl<'id, T: Scalar> Output<'id, T> for Var<'id, T> {
-    type Seed<'s> = T where T: 's;
+    type Seed<'s>
+        = T
+    where
+        T: 's;
     fn top(&self, arena: &Arena<T>, cut: &mut Cut) {
         raise(cut, arena.after_scalar(self.idx));
     }
@@ -240,7 +243,10 @@ impl<'id, T: Scalar> Output<'id, T> for Var<'id, T> {
 }
 
 impl<'id, T: Scalar> Output<'id, T> for &[Var<'id, T>] {
-    type Seed<'s> = &'s [T] where T: 's;
+    type Seed<'s>
+        = &'s [T]
+    where
+        T: 's;
     fn top(&self, arena: &Arena<T>, cut: &mut Cut) {
         self.iter().for_each(|v| v.top(arena, cut));
     }
@@ -267,7 +273,10 @@ impl<'id, T: Scalar> Output<'id, T> for &[Var<'id, T>] {
 }
 
 impl<'id, T: Scalar, const N: usize> Output<'id, T> for [Var<'id, T>; N] {
-    type Seed<'s> = [T; N] where T: 's;
+    type Seed<'s>
+        = [T; N]
+    where
+        T: 's;
     fn top(&self, arena: &Arena<T>, cut: &mut Cut) {
         self.iter().for_each(|v| v.top(arena, cut));
     }
@@ -304,7 +313,10 @@ fn seed_tensor_unit<T: Scalar>(id: u32, n: usize, i: usize, tadj: &mut [Vec<T>])
 }
 
 impl<'id, T: MatrixScalar> Output<'id, T> for VecVar<'id, T> {
-    type Seed<'s> = &'s DVector<T> where T: 's;
+    type Seed<'s>
+        = &'s DVector<T>
+    where
+        T: 's;
     fn top(&self, arena: &Arena<T>, cut: &mut Cut) {
         raise(cut, arena.after_op(self.id));
     }
@@ -322,7 +334,10 @@ impl<'id, T: MatrixScalar> Output<'id, T> for VecVar<'id, T> {
 }
 
 impl<'id, T: MatrixScalar> Output<'id, T> for MatVar<'id, T> {
-    type Seed<'s> = &'s DMatrix<T> where T: 's;
+    type Seed<'s>
+        = &'s DMatrix<T>
+    where
+        T: 's;
     fn top(&self, arena: &Arena<T>, cut: &mut Cut) {
         raise(cut, arena.after_op(self.id));
     }
@@ -338,7 +353,13 @@ impl<'id, T: MatrixScalar> Output<'id, T> for MatVar<'id, T> {
             self.rows,
             self.cols
         );
-        seed_tensor(self.id, self.rows * self.cols, seed.as_slice(), tadj, "matrix");
+        seed_tensor(
+            self.id,
+            self.rows * self.cols,
+            seed.as_slice(),
+            tadj,
+            "matrix",
+        );
     }
     fn components(&self) -> usize {
         self.rows * self.cols

@@ -66,7 +66,11 @@ where
         v.len()
     );
     Tape::<Dual<T>>::scope(|t| {
-        let xs: Vec<_> = x.iter().zip(v).map(|(&a, &b)| t.var(Dual::new(a, b))).collect();
+        let xs: Vec<_> = x
+            .iter()
+            .zip(v)
+            .map(|(&a, &b)| t.var(Dual::new(a, b)))
+            .collect();
         let y = f(&t, &xs);
         let value = y.value().re;
         let g = t.gradient(y, &xs);
@@ -103,14 +107,18 @@ where
     let mut gradient = vec![<T as Scalar>::zero(); n];
     for j in 0..n {
         tape.record(|t| {
-            let xs: Vec<_> = x.iter().enumerate().map(|(i, &a)| {
-                let e = if i == j {
-                    <T as Scalar>::one()
-                } else {
-                    <T as Scalar>::zero()
-                };
-                t.var(Dual::new(a, e))
-            }).collect();
+            let xs: Vec<_> = x
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| {
+                    let e = if i == j {
+                        <T as Scalar>::one()
+                    } else {
+                        <T as Scalar>::zero()
+                    };
+                    t.var(Dual::new(a, e))
+                })
+                .collect();
             let y = f(&t, &xs);
             value = y.value().re;
             let g = t.gradient(y, &xs);

@@ -134,8 +134,8 @@ impl<F: Float> Scalar for F {
         self == <F as num_traits::Zero>::zero()
     }
     float_forward!(
-        sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, exp, exp2,
-        exp_m1, ln, log2, log10, ln_1p, sqrt, cbrt, abs, signum, recip
+        sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, exp, exp2, exp_m1,
+        ln, log2, log10, ln_1p, sqrt, cbrt, abs, signum, recip
     );
     #[inline(always)]
     fn atan2(self, x: Self) -> Self {
@@ -188,7 +188,10 @@ impl<T: Float> Dual<T> {
     }
     /// A constant: tangent zero.
     pub fn constant(re: T) -> Self {
-        Dual { re, eps: <T as Scalar>::zero() }
+        Dual {
+            re,
+            eps: <T as Scalar>::zero(),
+        }
     }
     /// Applies a unary function given its value `f` and derivative `df` at `re`.
     #[inline(always)]
@@ -302,11 +305,17 @@ impl<T: Float> Scalar for Dual<T> {
     }
     fn asin(self) -> Self {
         let x = self.re;
-        self.chain(Float::asin(x), Float::recip(Float::sqrt(<T as Scalar>::one() - x * x)))
+        self.chain(
+            Float::asin(x),
+            Float::recip(Float::sqrt(<T as Scalar>::one() - x * x)),
+        )
     }
     fn acos(self) -> Self {
         let x = self.re;
-        self.chain(Float::acos(x), -Float::recip(Float::sqrt(<T as Scalar>::one() - x * x)))
+        self.chain(
+            Float::acos(x),
+            -Float::recip(Float::sqrt(<T as Scalar>::one() - x * x)),
+        )
     }
     fn atan(self) -> Self {
         let x = self.re;
@@ -329,11 +338,17 @@ impl<T: Float> Scalar for Dual<T> {
     }
     fn asinh(self) -> Self {
         let x = self.re;
-        self.chain(Float::asinh(x), Float::recip(Float::sqrt(x * x + <T as Scalar>::one())))
+        self.chain(
+            Float::asinh(x),
+            Float::recip(Float::sqrt(x * x + <T as Scalar>::one())),
+        )
     }
     fn acosh(self) -> Self {
         let x = self.re;
-        self.chain(Float::acosh(x), Float::recip(Float::sqrt(x * x - <T as Scalar>::one())))
+        self.chain(
+            Float::acosh(x),
+            Float::recip(Float::sqrt(x * x - <T as Scalar>::one())),
+        )
     }
     fn atanh(self) -> Self {
         let x = self.re;
@@ -362,7 +377,10 @@ impl<T: Float> Scalar for Dual<T> {
         self.chain(Float::log10(self.re), d)
     }
     fn ln_1p(self) -> Self {
-        self.chain(Float::ln_1p(self.re), Float::recip(<T as Scalar>::one() + self.re))
+        self.chain(
+            Float::ln_1p(self.re),
+            Float::recip(<T as Scalar>::one() + self.re),
+        )
     }
     fn sqrt(self) -> Self {
         let s = Float::sqrt(self.re);

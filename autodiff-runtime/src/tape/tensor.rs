@@ -256,11 +256,7 @@ fn view_mut<T: MatrixScalar>(d: &mut [T], r: usize, c: usize) -> DMatrixViewMut<
 
 /// The adjoint buffer of tensor `i` (created zeroed on first use), or `None` if `i` is
 /// a constant.
-fn adj_of<'a, T: Scalar>(
-    tadj: &'a mut [Vec<T>],
-    ops: &[OpNode<T>],
-    i: u32,
-) -> Option<&'a mut [T]> {
+fn adj_of<'a, T: Scalar>(tadj: &'a mut [Vec<T>], ops: &[OpNode<T>], i: u32) -> Option<&'a mut [T]> {
     let n = &ops[i as usize];
     if !n.active {
         return None;
@@ -292,7 +288,7 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
                 return;
             }
             for (&i, &gi) in idx.iter().zip(g) {
-                b.adj[i as usize] = b.adj[i as usize] + gi;
+                b.adj[i as usize] += gi;
             }
         }
         Op::MatMul(a, bb) => {
@@ -327,7 +323,7 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
                 // A is c x r; Ā += Gᵀ.
                 for j in 0..c {
                     for i in 0..r {
-                        abar[j + i * c] = abar[j + i * c] + g[i + j * r];
+                        abar[j + i * c] += g[i + j * r];
                     }
                 }
             }
@@ -365,9 +361,9 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
             let na = &ops[*a as usize];
             let mut dot = z::<T>();
             for (x, y) in na.value.iter().zip(g) {
-                dot = dot + *x * *y;
+                dot += *x * *y;
             }
-            b.adj[*s as usize] = b.adj[*s as usize] + dot;
+            b.adj[*s as usize] += dot;
             if let Some(abar) = adj_of(b.tadj, ops, *a) {
                 axpy(abar, *k, g);
             }
@@ -392,12 +388,12 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
             let (na, nb) = (&ops[*a as usize], &ops[*bb as usize]);
             if let Some(abar) = adj_of(b.tadj, ops, *a) {
                 for ((d, gi), bi) in abar.iter_mut().zip(g).zip(&nb.value) {
-                    *d = *d + *gi * *bi;
+                    *d += *gi * *bi;
                 }
             }
             if let Some(bbar) = adj_of(b.tadj, ops, *bb) {
                 for ((d, gi), ai) in bbar.iter_mut().zip(g).zip(&na.value) {
-                    *d = *d + *gi * *ai;
+                    *d += *gi * *ai;
                 }
             }
         }
@@ -408,26 +404,26 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
             let nb = &ops[*bb as usize];
             if let Some(abar) = adj_of(b.tadj, ops, *a) {
                 for ((d, gi), bi) in abar.iter_mut().zip(g).zip(&nb.value) {
-                    *d = *d + *gi / *bi;
+                    *d += *gi / *bi;
                 }
             }
             if let Some(bbar) = adj_of(b.tadj, ops, *bb) {
                 for (((d, gi), bi), qi) in bbar.iter_mut().zip(g).zip(&nb.value).zip(&node.value) {
-                    *d = *d - *gi * *qi / *bi;
+                    *d -= *gi * *qi / *bi;
                 }
             }
         }
         Op::Map(a, deriv) => {
             if let (false, Some(abar)) = (g.is_empty(), adj_of(b.tadj, ops, *a)) {
                 for ((d, gi), di) in abar.iter_mut().zip(g).zip(deriv) {
-                    *d = *d + *gi * *di;
+                    *d += *gi * *di;
                 }
             }
         }
         Op::Sum(a) => {
             if let Some(abar) = adj_of(b.tadj, ops, *a) {
                 for d in abar.iter_mut() {
-                    *d = *d + gs;
+                    *d += gs;
                 }
             }
         }
@@ -450,7 +446,7 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
         }
         Op::Index(a, i) => {
             if let Some(abar) = adj_of(b.tadj, ops, *a) {
-                abar[*i] = abar[*i] + gs;
+                abar[*i] += gs;
             }
         }
         Op::Solve(a, bb) => {
@@ -480,7 +476,7 @@ fn backward<T: MatrixScalar>(b: &mut Backward<'_, T>) {
             let mut xbar = vec![z::<T>(); x.len()];
             f.backward(x, *y, gs, &mut xbar);
             for (&i, d) in idx.iter().zip(xbar) {
-                b.adj[i as usize] = b.adj[i as usize] + d;
+                b.adj[i as usize] += d;
             }
         }
         Op::CustomVector(a, f) => {
@@ -513,7 +509,14 @@ impl<'id, T: MatrixScalar, S> Tensor<'id, T, S> {
     }
 
     /// Records an operation producing a tensor of the given shape.
-    fn push<S2>(self, op: Op<T>, rows: usize, cols: usize, value: Vec<T>, active: bool) -> Tensor<'id, T, S2> {
+    fn push<S2>(
+        self,
+        op: Op<T>,
+        rows: usize,
+        cols: usize,
+        value: Vec<T>,
+        active: bool,
+    ) -> Tensor<'id, T, S2> {
         let (k, _) = self
             .tape
             .push_op(op, rows, cols, value, active, backward::<T>, false);
@@ -614,7 +617,13 @@ impl<'id, T: MatrixScalar, S> Tensor<'id, T, S> {
             }
             active = a.active || s.idx != SINK;
         }
-        self.push(Op::ScaleVar(self.id, s.idx, s.val), self.rows, self.cols, out, active)
+        self.push(
+            Op::ScaleVar(self.id, s.idx, s.val),
+            self.rows,
+            self.cols,
+            out,
+            active,
+        )
     }
 
     /// Entry-wise product.
@@ -624,7 +633,13 @@ impl<'id, T: MatrixScalar, S> Tensor<'id, T, S> {
     #[must_use]
     pub fn component_mul(self, other: Self) -> Self {
         let (out, active) = self.zip_with(other, "component_mul", |x, y| x * y);
-        self.push(Op::Hadamard(self.id, other.id), self.rows, self.cols, out, active)
+        self.push(
+            Op::Hadamard(self.id, other.id),
+            self.rows,
+            self.cols,
+            out,
+            active,
+        )
     }
 
     /// Entry-wise quotient.
@@ -634,7 +649,13 @@ impl<'id, T: MatrixScalar, S> Tensor<'id, T, S> {
     #[must_use]
     pub fn component_div(self, other: Self) -> Self {
         let (out, active) = self.zip_with(other, "component_div", |x, y| x / y);
-        self.push(Op::Quotient(self.id, other.id), self.rows, self.cols, out, active)
+        self.push(
+            Op::Quotient(self.id, other.id),
+            self.rows,
+            self.cols,
+            out,
+            active,
+        )
     }
 
     /// Applies a unary primitive to every entry (one node).
@@ -900,7 +921,10 @@ impl<'id, T: MatrixScalar> MatVar<'id, T> {
         let active = {
             let ops = self.tape.ops.borrow();
             let (m, b) = (&ops[self.id as usize], &ops[v.id as usize]);
-            for (oc, mc) in out.chunks_exact_mut(r.max(1)).zip(m.value.chunks_exact(r.max(1))) {
+            for (oc, mc) in out
+                .chunks_exact_mut(r.max(1))
+                .zip(m.value.chunks_exact(r.max(1)))
+            {
                 for ((d, x), y) in oc.iter_mut().zip(mc).zip(&b.value) {
                     *d = *x + *y;
                 }
@@ -1035,7 +1059,13 @@ impl<'id, T: MatrixScalar, S> Mul<Tensor<'id, T, S>> for MatVar<'id, T> {
 }
 
 impl<'id, T: MatrixScalar> Recorder<'id, T> {
-    fn leaf_tensor<S>(&self, rows: usize, cols: usize, data: Vec<T>, active: bool) -> Tensor<'id, T, S> {
+    fn leaf_tensor<S>(
+        &self,
+        rows: usize,
+        cols: usize,
+        data: Vec<T>,
+        active: bool,
+    ) -> Tensor<'id, T, S> {
         let (k, _) = self
             .arena
             .push_op(Op::Leaf, rows, cols, data, active, backward::<T>, false);

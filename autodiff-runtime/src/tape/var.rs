@@ -337,23 +337,45 @@ impl<'id, T: Scalar> Add for Var<'id, T> {
     type Output = Self;
     #[inline(always)]
     fn add(self, o: Self) -> Self {
-        Self::record2(self.tape, self.idx, T::one(), o.idx, T::one(), self.val + o.val)
+        Self::record2(
+            self.tape,
+            self.idx,
+            T::one(),
+            o.idx,
+            T::one(),
+            self.val + o.val,
+        )
     }
 }
 impl<'id, T: Scalar> Sub for Var<'id, T> {
     type Output = Self;
     #[inline(always)]
     fn sub(self, o: Self) -> Self {
-        Self::record2(self.tape, self.idx, T::one(), o.idx, -T::one(), self.val - o.val)
+        Self::record2(
+            self.tape,
+            self.idx,
+            T::one(),
+            o.idx,
+            -T::one(),
+            self.val - o.val,
+        )
     }
 }
 impl<'id, T: Scalar> Mul for Var<'id, T> {
     type Output = Self;
     #[inline(always)]
     fn mul(self, o: Self) -> Self {
-        Self::record2(self.tape, self.idx, o.val, o.idx, self.val, self.val * o.val)
+        Self::record2(
+            self.tape,
+            self.idx,
+            o.val,
+            o.idx,
+            self.val,
+            self.val * o.val,
+        )
     }
 }
+#[allow(clippy::suspicious_arithmetic_impl)]
 impl<'id, T: Scalar> Div for Var<'id, T> {
     type Output = Self;
     #[inline(always)]
@@ -385,6 +407,7 @@ impl<'id, T: Scalar> Mul<T> for Var<'id, T> {
         self.record1(self.val * c, c)
     }
 }
+#[allow(clippy::suspicious_arithmetic_impl)]
 impl<'id, T: Scalar> Div<T> for Var<'id, T> {
     type Output = Self;
     #[inline(always)]
