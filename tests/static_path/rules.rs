@@ -733,7 +733,7 @@ mod known_failures {
 
         // error[E0599]: no method named `__pullback_powf` found for type `f64` in the
         // current scope (and `__tangent_powf`); the same for `log`, `atan2`, `clamp`,
-        // `mul_add`, and for an inactive `let b = 3.0; b.powf(x)`. The path form
+        // `mul_add`, and for an inactive `let b = 3.0; b.powf(x)` (`let b = 3.0f64`). The path form
         // `f64::powf(2.0, x)` works.
         #[differentiable]
         fn const_base(x: f64) -> f64 {
@@ -742,7 +742,7 @@ mod known_failures {
 
         #[differentiable]
         fn const_let_base(x: f64) -> f64 {
-            let b = 3.0;
+            let b = 3.0f64;
             b.atan2(x)
         }
 
@@ -756,14 +756,11 @@ mod known_failures {
         }
     }
 
-    #[cfg(autodiff_known_failures)]
+    // `T::one()` beside the added `T: Real` bound (a past ambiguity with `ScalarOutput::one`).
     mod generic_one {
         use autodiff::differentiable;
         use num_traits::Float;
 
-        // error[E0034]: multiple applicable items in scope: `one` is found in
-        // `num_traits::One` and in `autodiff::__private::ScalarOutput`, which the generated
-        // functions' added `T: Real` bound brings into scope. `T::zero()` is fine.
         #[differentiable]
         fn plus_one<T>(x: T) -> T
         where
@@ -773,9 +770,9 @@ mod known_failures {
         }
 
         #[test]
-        #[ignore = "`T::one()` in a generic body is ambiguous in the generated code"]
         fn t_one_in_generic_body() {
-            assert_eq!(plus_one_grad(3.0f64).1, 6.0);
+            assert_eq!(plus_one_grad(3.0f64), (10.0, 6.0));
+            assert_eq!(plus_one_jvp(3.0f32, 1.0), (10.0, 6.0));
         }
     }
 }
