@@ -2,7 +2,11 @@
 //! exactly the diagnostics recorded beside it.
 
 #[test]
-fn mode_rules_are_compile_errors() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("tests/ui/*.rs");
+fn static_path_mode_rules() {
+    trybuild::TestCases::new().compile_fail("tests/ui/static-*.rs");
+}
+
+#[test]
+fn tape_mode_rules() {
+    trybuild::TestCases::new().compile_fail("tests/ui/tape-*.rs");
 }

@@ -19,10 +19,16 @@ pub fn differentiable(attr: TokenStream, item: TokenStream) -> TokenStream {
     let item_fn: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
-            let error = syn::Error::new_spanned(
-                &item,
-                "#[differentiable] applies to a function or an `impl` block",
-            );
+            let message = match syn::parse2::<syn::TraitItemFn>(item.clone()) {
+                Ok(f) if f.default.is_none() => {
+                    "#[differentiable] needs the body it differentiates, and a trait method \
+                     without a body has none: put #[differentiable] on the implementations \
+                     (in a `#[differentiable] impl` block), or record calls through trait \
+                     objects on the eager tape (`autodiff::tape`)"
+                }
+                _ => "#[differentiable] applies to a function or an `impl` block",
+            };
+            let error = syn::Error::new_spanned(&item, message);
             let error = error.to_compile_error();
             return quote!(#item #error);
         }

@@ -7,7 +7,8 @@ use crate::ir::*;
 use crate::reverse::param_value;
 use crate::sig::Shape;
 use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::Span;
+use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
 /// The body of the hidden `tangent` function: converts the tangent arguments, then
@@ -53,16 +54,24 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
         });
     }
     out.extend(fwd.sweep(&cx.func.body));
-    let (y, dy) = match &cx.func.result {
-        Operand::Value(r) => {
-            let p = cx.primal(*r);
-            (quote!(#p), fwd.tangent_or_zero(*r))
+    let mut ys = Vec::new();
+    let mut dys = Vec::new();
+    for (k, part) in cx.func.result.parts().iter().enumerate() {
+        match part {
+            Operand::Value(r) => {
+                let p = cx.primal(*r);
+                ys.push(quote!(#p));
+                dys.push(fwd.tangent_or_zero(*r));
+            }
+            Operand::Inactive(t) => {
+                let local = format_ident!("result_{}", k, span = Span::mixed_site());
+                out.extend(quote!(let #local = #t;));
+                ys.push(quote!(#local));
+                dys.push(quote!(::autodiff::__private::zero_like(&#local)));
+            }
         }
-        Operand::Inactive(t) => {
-            out.extend(quote!(let result = #t;));
-            (quote!(result), quote!(::autodiff::__private::zero_like(&result)))
-        }
-    };
+    }
+    let (y, dy) = (cx.func.result.assemble(ys), cx.func.result.assemble(dys));
     quote!(#out (#y, #dy))
 }
 

@@ -20,7 +20,37 @@ pub struct Function {
     /// The body's statements.
     pub body: Vec<Stmt>,
     /// The function's result.
-    pub result: Operand,
+    pub result: Output,
+}
+
+/// The result of a function: a scalar, or a tuple or array of scalars written out at the end
+/// of the body.
+pub enum Output {
+    /// One value.
+    Scalar(Operand),
+    /// `(a, b, ..)`.
+    Tuple(Vec<Operand>),
+    /// `[a, b, ..]`.
+    Array(Vec<Operand>),
+}
+
+impl Output {
+    /// The components, in order.
+    pub fn parts(&self) -> &[Operand] {
+        match self {
+            Output::Scalar(o) => std::slice::from_ref(o),
+            Output::Tuple(v) | Output::Array(v) => v,
+        }
+    }
+
+    /// Builds the output from one token stream per component.
+    pub fn assemble(&self, parts: Vec<proc_macro2::TokenStream>) -> proc_macro2::TokenStream {
+        match self {
+            Output::Scalar(_) => parts.into_iter().next().unwrap(),
+            Output::Tuple(_) => quote::quote!((#(#parts,)*)),
+            Output::Array(_) => quote::quote!([#(#parts),*]),
+        }
+    }
 }
 
 /// An active value.

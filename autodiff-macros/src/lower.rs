@@ -40,6 +40,9 @@ const READING_MACROS: &[&str] = &[
     "unreachable", "todo", "unimplemented",
 ];
 
+/// Paths whose functions are float math: `f64::floor`, `Float::floor`.
+const FLOAT_TYPES: &[&str] = &["f32", "f64", "Float", "FloatCore", "Real", "RealField", "ComplexField"];
+
 const USE_THE_TAPE: &str = "or compute this part on the eager tape (`autodiff::tape`)";
 
 /// What a user variable holds at a point of the body.
@@ -57,7 +60,7 @@ type Scope = HashMap<String, Binding>;
 
 /// Lowers a function body.
 pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
-    let mut cx = Lower { values: Vec::new(), scopes: vec![Scope::new()], stmts: Vec::new(), errors, locals: 0 };
+    let mut cx = Lower { values: Vec::new(), scopes: vec![Scope::new()], stmts: Vec::new(), errors, locals: 0, floats: sig.float_params.iter().map(|f| f.to_string()).collect() };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
             Some(s) if s.is_container() => Binding::Container(i),
@@ -76,7 +79,17 @@ pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
         cx.scopes[0].insert(p.ident.to_string(), binding);
     }
     let stmts = desugar_returns(body.stmts.clone(), cx.errors);
-    let result = cx.lower_stmts(&stmts);
+    let result = match stmts.split_last() {
+        Some((SynStmt::Expr(Expr::Tuple(t), None), init)) if cx.mentions_active(&Expr::Tuple(t.clone())) => {
+            cx.lower_stmts(init);
+            Output::Tuple(t.elems.iter().map(|e| cx.lower_expr(e)).collect())
+        }
+        Some((SynStmt::Expr(Expr::Array(a), None), init)) if cx.mentions_active(&Expr::Array(a.clone())) => {
+            cx.lower_stmts(init);
+            Output::Array(a.elems.iter().map(|e| cx.lower_expr(e)).collect())
+        }
+        _ => Output::Scalar(cx.lower_stmts(&stmts)),
+    };
     let body = std::mem::take(&mut cx.stmts);
     Function { values: cx.values, body, result }
 }
@@ -164,6 +177,8 @@ struct Lower<'e> {
     errors: &'e mut Errors,
     /// Counter for locals that are not values (records, indices).
     locals: usize,
+    /// The function's generic float parameters.
+    floats: Vec<String>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -659,6 +674,15 @@ impl Lower<'_> {
                 );
                 dummy()
             }
+            Expr::Tuple(_) | Expr::Array(_) => {
+                self.errors.push(
+                    e.span(),
+                    "a tuple or array of active values can be the function's result (at the end \
+                     of the body) or be destructured at once (`let (a, b) = (x, y);`); use \
+                     separate variables here",
+                );
+                dummy()
+            }
             Expr::Closure(_) => {
                 self.errors.push(
                     e.span(),
@@ -801,6 +825,22 @@ impl Lower<'_> {
         if c.args.iter().all(|a| !self.mentions_active(a)) {
             return Operand::Inactive(c.to_token_stream());
         }
+        let segments = &fp.path.segments;
+        let on_float_type = segments.len() >= 2 && {
+            let owner = segments[segments.len() - 2].ident.to_string();
+            FLOAT_TYPES.contains(&owner.as_str()) || self.floats.contains(&owner)
+        };
+        if on_float_type {
+            let path = fp.path.to_token_stream().to_string().replace(' ', "");
+            self.errors.push(
+                fp.span(),
+                format!(
+                    "cannot differentiate through `{path}`: it has no rule in the rule table; use \
+                     the float math set (`sin`, `exp`, `powi`, `hypot`, ...), {USE_THE_TAPE}"
+                ),
+            );
+            return dummy();
+        }
         let turbofish = match &last.arguments {
             syn::PathArguments::AngleBracketed(a) => {
                 let a = a.clone();
@@ -843,6 +883,16 @@ impl Lower<'_> {
         let is_float = matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f32") || p.path.is_ident("f64"));
         if is_float {
             return self.lower_expr(&c.expr);
+        }
+        if let syn::Type::Ptr(_) = &*c.ty {
+            self.errors.push(
+                c.span(),
+                format!(
+                    "a raw pointer to an active value cannot be differentiated: the macro cannot \
+                     follow raw memory; {USE_THE_TAPE}"
+                ),
+            );
+            return dummy();
         }
         let ty = c.ty.to_token_stream();
         let inner = c.expr.to_token_stream();

@@ -8,8 +8,8 @@
 use crate::codegen::{branch_head, Cx};
 use crate::ir::*;
 use crate::sig::Shape;
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use std::collections::BTreeSet;
 
 /// Generates the forward sweep and the pullback closure; returns the body of the hidden
@@ -31,13 +31,29 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
             _ => quote!(let mut #bar = ::autodiff::__private::zero_like(&#x);),
         });
     }
-    let (result, seed_code) = match &cx.func.result {
-        Operand::Value(r) => {
-            let p = cx.primal(*r);
-            (quote!(#p), rev.contribute(*r, quote!(seed)))
-        }
-        Operand::Inactive(t) => (quote!(#t), TokenStream::new()),
+    let parts = cx.func.result.parts();
+    let seeds: Vec<_> = if parts.len() == 1 {
+        vec![quote!(seed)]
+    } else {
+        (0..parts.len()).map(|k| format_ident!("seed_{}", k, span = Span::mixed_site()).to_token_stream()).collect()
     };
+    let mut seed_code = match &cx.func.result {
+        Output::Scalar(_) => TokenStream::new(),
+        Output::Tuple(_) => quote!(let (#(#seeds,)*) = seed;),
+        Output::Array(_) => quote!(let [#(#seeds),*] = seed;),
+    };
+    let mut ys = Vec::new();
+    for (part, s) in parts.iter().zip(&seeds) {
+        match part {
+            Operand::Value(r) => {
+                let p = cx.primal(*r);
+                ys.push(quote!(#p));
+                seed_code.extend(rev.contribute(*r, s.clone()));
+            }
+            Operand::Inactive(t) => ys.push(quote!(#t)),
+        }
+    }
+    let result = cx.func.result.assemble(ys);
     let sweep = rev.reverse_sweep(&cx.func.body);
     let grads = cx.sig.params.iter().enumerate().map(|(i, p)| match p.shape {
         None => quote!(::autodiff::__private::NoAdjoint),
@@ -202,7 +218,7 @@ impl Reverse<'_> {
                             out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));
                             for ((a, g), span) in args.iter().zip(&grads).zip(arg_spans) {
                                 let adjoint = |like: TokenStream| {
-                                    quote_spanned!(*span=> ::autodiff::__private::adjoint_like(#g, &#like))
+                                    quote_spanned!(*span=> ::autodiff::__private::adjoint_like(&#like, #g))
                                 };
                                 match a {
                                     CallArg::Scalar(Operand::Value(u)) => {

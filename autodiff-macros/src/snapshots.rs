@@ -63,3 +63,20 @@ fn array_and_call() {
         },
     );
 }
+
+#[test]
+fn guard_clause() {
+    check(
+        "guard_clause",
+        quote!(),
+        quote! {
+            fn guard(x: f64, y: f64) -> f64 {
+                if x < 0.0 {
+                    return -x * y;
+                }
+                let t = x * x;
+                t * y + x
+            }
+        },
+    );
+}

@@ -80,7 +80,7 @@ impl<S: Space> AdjointArg<S> for S {
 /// Unwraps the adjoint a pullback returned for an argument that is active at the call site;
 /// `primal` fixes its type.
 #[inline(always)]
-pub fn adjoint_like<S, A: AdjointArg<S>>(a: A, _primal: &S) -> S {
+pub fn adjoint_like<S, A: AdjointArg<S>>(_primal: &S, a: A) -> S {
     a.adjoint()
 }
 

@@ -1,0 +1,150 @@
+fn guard(x: f64, y: f64) -> f64 {
+    if x < 0.0 {
+        return -x * y;
+    }
+    let t = x * x;
+    t * y + x
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code)]
+struct guard {}
+#[automatically_derived]
+impl guard {
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn tangent<'__t, __D0, __D1>(x: f64, y: f64, x_dot: __D0, y_dot: __D1) -> (f64, f64)
+    where
+        __D0: ::autodiff::__private::TangentArg<f64>,
+        __D1: ::autodiff::__private::TangentArg<f64>,
+    {
+        let x_dot: f64 = ::autodiff::__private::tangent_or_zero(x_dot, &x);
+        let y_dot: f64 = ::autodiff::__private::tangent_or_zero(y_dot, &y);
+        let (branch_7, branch_7_dot) = if x < 0.0 {
+            let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(x);
+            let t_2_dot = t_2_d0 * x_dot;
+            let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(t_2, y);
+            let t_3_dot = t_3_d0 * t_2_dot + t_3_d1 * y_dot;
+            (t_3, t_3_dot)
+        } else {
+            {};
+            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
+            let t_4_dot = t_4_d0 * x_dot + t_4_d1 * x_dot;
+            let t = t_4;
+            let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(t_4, y);
+            let t_5_dot = t_5_d0 * t_4_dot + t_5_d1 * y_dot;
+            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(t_5, x);
+            let t_6_dot = t_6_d0 * t_5_dot + t_6_d1 * x_dot;
+            (t_6, t_6_dot)
+        };
+        (branch_7, branch_7_dot)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback(
+        x: f64,
+        y: f64,
+    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (f64, f64) + use<>) {
+        let _ = guard;
+        let (branch_7, record_1) = if x < 0.0 {
+            let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(x);
+            let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(t_2, y);
+            (
+                t_3,
+                (
+                    ::core::option::Option::Some((t_2, t_2_d0, t_3, t_3_d0, t_3_d1)),
+                    ::core::option::Option::None,
+                ),
+            )
+        } else {
+            {};
+            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
+            let t = t_4;
+            let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(t_4, y);
+            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(t_5, x);
+            (
+                t_6,
+                (
+                    ::core::option::Option::None,
+                    ::core::option::Option::Some((
+                        t_4,
+                        t_4_d0,
+                        t_4_d1,
+                        t_5,
+                        t_5_d0,
+                        t_5_d1,
+                        t_6,
+                        t_6_d0,
+                        t_6_d1,
+                    )),
+                ),
+            )
+        };
+        (
+            branch_7,
+            move |seed| {
+                let mut branch_7_bar = seed;
+                let mut x_bar = ::autodiff::__private::zero_like(&x);
+                let mut y_bar = ::autodiff::__private::zero_like(&y);
+                if let ::core::option::Option::Some(
+                    (t_2, t_2_d0, t_3, t_3_d0, t_3_d1),
+                ) = record_1.0
+                {
+                    let mut t_3_bar = branch_7_bar;
+                    let mut t_2_bar = t_3_d0 * t_3_bar;
+                    y_bar += t_3_d1 * t_3_bar;
+                    x_bar += t_2_d0 * t_2_bar;
+                } else if let ::core::option::Option::Some(
+                    (t_4, t_4_d0, t_4_d1, t_5, t_5_d0, t_5_d1, t_6, t_6_d0, t_6_d1),
+                ) = record_1.1
+                {
+                    let mut t_6_bar = branch_7_bar;
+                    let mut t_5_bar = t_6_d0 * t_6_bar;
+                    x_bar += t_6_d1 * t_6_bar;
+                    let mut t_4_bar = t_5_d0 * t_5_bar;
+                    y_bar += t_5_d1 * t_5_bar;
+                    x_bar += t_4_d0 * t_4_bar;
+                    x_bar += t_4_d1 * t_4_bar;
+                }
+                (x_bar, y_bar)
+            },
+        )
+    }
+}
+///Forward mode of [`guard`](fn@guard): its value and its directional derivative along the tangents of `x`, `y`.
+#[inline]
+fn guard_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
+    guard::tangent::<_, _>(x, y, x_dot, y_dot)
+}
+///Reverse mode of [`guard`](fn@guard): its value and the vector-Jacobian product of `seed` with respect to `x`, `y`.
+#[inline]
+fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
+    let (value, pullback) = guard::pullback(x, y);
+    let (grad_0, grad_1) = pullback(seed);
+    (value, (grad_0, grad_1))
+}
+///Reverse mode of [`guard`](fn@guard): its value and its gradient with respect to `x`, `y`.
+#[inline]
+fn guard_grad(x: f64, y: f64) -> (f64, (f64, f64))
+where
+    for<'__g> f64: ::autodiff::__private::ScalarOutput,
+{
+    guard_vjp(x, y, <f64 as ::autodiff::__private::ScalarOutput>::unit_seed())
+}

@@ -1,0 +1,10 @@
+use autodiff::differentiable;
+
+#[differentiable]
+fn staircase(x: f64) -> f64 {
+    x.floor() + f64::to_degrees(x) + x.fract()
+}
+
+fn main() {
+    let _ = staircase_grad(1.0);
+}
