@@ -102,7 +102,10 @@ impl energy {
                 let mut k_bar = t_5_d0 * t_5_bar;
                 let mut spring_4_bar = t_5_d1 * t_5_bar;
                 let (spring_4_pullback_0,) = spring_4_pullback(spring_4_bar);
-                let mut t_3_bar = ::autodiff::__private::adjoint(spring_4_pullback_0);
+                let mut t_3_bar = ::autodiff::__private::adjoint_like(
+                    &t_3,
+                    spring_4_pullback_0,
+                );
                 let mut a_1_bar = t_3_d0 * t_3_bar;
                 let mut b_2_bar = t_3_d1 * t_3_bar;
                 q_bar[index_2] += b_2_bar;
@@ -114,11 +117,13 @@ impl energy {
 }
 ///Forward mode of [`energy`](fn@energy): its value and its directional derivative along the tangents of `q`, `k`.
 #[inline]
+#[allow(clippy::multiple_bound_locations)]
 fn energy_jvp(q: &[f64; 2], k: f64, q_dot: &[f64; 2], k_dot: f64) -> (f64, f64) {
     energy::tangent::<_, _>(q, k, q_dot, k_dot)
 }
 ///Reverse mode of [`energy`](fn@energy): its value and the vector-Jacobian product of `seed` with respect to `q`, `k`.
 #[inline]
+#[allow(clippy::multiple_bound_locations)]
 fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
     let (value, pullback) = energy::pullback(q, k);
     let (grad_0, grad_1) = pullback(seed);
@@ -126,9 +131,10 @@ fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
 }
 ///Reverse mode of [`energy`](fn@energy): its value and its gradient with respect to `q`, `k`.
 #[inline]
+#[allow(clippy::multiple_bound_locations)]
 fn energy_grad(q: &[f64; 2], k: f64) -> (f64, ([f64; 2], f64))
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,
 {
-    energy_vjp(q, k, <f64 as ::autodiff::__private::ScalarOutput>::one())
+    energy_vjp(q, k, <f64 as ::autodiff::__private::ScalarOutput>::unit_seed())
 }

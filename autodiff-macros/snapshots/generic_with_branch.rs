@@ -32,12 +32,10 @@ impl softclip {
     where
         T: ::autodiff::__private::Real,
         __D0: ::autodiff::__private::TangentArg<T>,
-        __D1: ::autodiff::__private::InactiveArg,
-        __D2: ::autodiff::__private::InactiveArg,
     {
         let x_dot: T = ::autodiff::__private::tangent_or_zero(x_dot, &x);
-        ::autodiff::__private::inactive(limit_dot);
-        ::autodiff::__private::inactive(n_dot);
+        let _ = limit_dot;
+        let _ = n_dot;
         let (y_1, y_1_d0, y_1_d1) = ::autodiff::__private::rules::mul(
             x,
             (T::from(n).unwrap()),
@@ -147,6 +145,7 @@ impl softclip {
 }
 ///Forward mode of [`softclip`](fn@softclip): its value and its directional derivative along the tangents of `x`.
 #[inline]
+#[allow(clippy::multiple_bound_locations)]
 fn softclip_jvp<T: Float>(x: T, limit: T, n: usize, x_dot: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
@@ -167,6 +166,7 @@ where
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and the vector-Jacobian product of `seed` with respect to `x`.
 #[inline]
+#[allow(clippy::multiple_bound_locations)]
 fn softclip_vjp<T: Float>(x: T, limit: T, n: usize, seed: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
@@ -177,10 +177,13 @@ where
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and its gradient with respect to `x`.
 #[inline]
+#[allow(clippy::multiple_bound_locations)]
 fn softclip_grad<T: Float>(x: T, limit: T, n: usize) -> (T, T)
 where
     T: ::autodiff::__private::Real,
     for<'__g> T: ::autodiff::__private::ScalarOutput,
 {
-    softclip_vjp::<T>(x, limit, n, <T as ::autodiff::__private::ScalarOutput>::one())
+    softclip_vjp::<
+        T,
+    >(x, limit, n, <T as ::autodiff::__private::ScalarOutput>::unit_seed())
 }

@@ -368,12 +368,14 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
     let public = quote! {
         #[doc = #jvp_doc]
         #[inline]
+        #[allow(clippy::multiple_bound_locations)]
         #vis fn #jvp<#params>(#receiver #(#plain,)* #(#active_tangents),*) -> (#out, #out) #where_clause {
             #tangent_call(#(#idents,)* #(#call_tangents),*)
         }
 
         #[doc = #vjp_doc]
         #[inline]
+        #[allow(clippy::multiple_bound_locations)]
         #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
             let (value, pullback) = #pullback_call(#(#idents),*);
             let (#(#grad_names,)*) = pullback(#seed);
@@ -382,6 +384,7 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
 
         #[doc = #grad_doc]
         #[inline]
+        #[allow(clippy::multiple_bound_locations)]
         #vis fn #grad<#params>(#receiver #(#plain),*) -> (#out, #grad_ty) #grad_where {
             #self_call #vjp #turbofish(#(#idents,)* <#out as ::autodiff::__private::ScalarOutput>::unit_seed())
         }

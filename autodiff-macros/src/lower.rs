@@ -137,7 +137,7 @@ fn if_returns(e: &syn::ExprIf) -> bool {
 /// One arm of an `if` whose other arms return: a returning arm keeps its statements, an arm
 /// that falls through runs the rest of the enclosing block after its own scope.
 fn rewrite_arm(block: syn::Block, rest: &[SynStmt], errors: &mut Errors) -> syn::Block {
-    let stmts = if block_returns(&block) {
+    let stmts = if block_returns(&block) || rest.is_empty() {
         desugar_returns(block.stmts, errors)
     } else {
         let mut stmts = vec![SynStmt::Expr(
@@ -760,7 +760,16 @@ impl Lower<'_> {
             );
             return dummy();
         }
-        // An inactive receiver with active arguments: a differentiable method.
+        // An inactive receiver with active arguments: float math on a constant
+        // (`2.0.powf(x)`), or a differentiable method.
+        let on_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
+        if !on_self {
+            if let Some(rule) = math_rule(&method, m.args.len() + 1) {
+                let mut operands = vec![&*m.receiver];
+                operands.extend(m.args.iter());
+                return self.math(rule, &operands, m.method.span());
+            }
+        }
         let receiver = &m.receiver;
         let turbofish = m.turbofish.to_token_stream();
         let args = self.call_args(m.args.iter());

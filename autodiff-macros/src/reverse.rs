@@ -8,7 +8,7 @@
 use crate::codegen::{branch_head, Cx};
 use crate::ir::*;
 use crate::sig::Shape;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use std::collections::BTreeSet;
 
@@ -217,17 +217,20 @@ impl Reverse<'_> {
                                 (0..args.len()).map(|k| format_ident!("{}_{}", pb, k)).collect();
                             out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));
                             for ((a, g), span) in args.iter().zip(&grads).zip(arg_spans) {
-                                let adjoint = |like: TokenStream| {
+                                // Every token at the argument, so that a type error points there.
+                                let at = |i: &Ident| Ident::new(&i.to_string(), i.span().located_at(*span));
+                                let g = at(g);
+                                let adjoint = |like: &Ident| {
+                                    let like = at(like);
                                     quote_spanned!(*span=> ::autodiff::__private::adjoint_like(&#like, #g))
                                 };
                                 match a {
                                     CallArg::Scalar(Operand::Value(u)) => {
-                                        let p = cx.primal(*u);
-                                        out.extend(self.contribute(*u, adjoint(quote!(#p))))
+                                        out.extend(self.contribute(*u, adjoint(cx.primal(*u))))
                                     }
                                     CallArg::Container { param, .. } => {
                                         let xbar = cx.param_adjoint(*param);
-                                        let adjoint = adjoint(quote!(#xbar));
+                                        let adjoint = adjoint(&xbar);
                                         out.extend(quote!({
                                             let adjoint = #adjoint;
                                             ::autodiff::__private::accumulate(&mut #xbar, adjoint);

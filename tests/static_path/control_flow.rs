@@ -588,18 +588,12 @@ fn indexing_by_an_inactive_index_and_vec_parameters() {
     }
 }
 
-/// Constructs that should compile but do not. Each is a minimal reproduction, kept out of
-/// the build (it would stop the whole test binary from compiling); build them with
-/// `RUSTFLAGS="--cfg autodiff_known_failures"` and run with `--ignored`.
-#[allow(unexpected_cfgs)]
-mod known_failures {
-    #[cfg(autodiff_known_failures)]
+/// Minimal reproductions of constructs that once failed to compile.
+mod regressions {
     mod return_in_if_arm_with_else_tail {
         use autodiff::differentiable;
 
-        // error[E0308]: `if` and `else` have incompatible types: expected `(f64, f64)`,
-        // found `((), ())` (and `(): Space` is not satisfied). The guard clause without an
-        // `else` compiles.
+        // `return` at the end of one arm while the other arm is the tail value.
         #[differentiable]
         fn f(x: f64) -> f64 {
             if x < 0.0 {
@@ -610,7 +604,6 @@ mod known_failures {
         }
 
         #[test]
-        #[ignore = "`return` at the end of an `if` arm whose `else` arm is the tail value does not compile"]
         fn return_in_if_arm() {
             assert_eq!(f_grad(-2.0), (2.0, -1.0));
             assert_eq!(f_grad(3.0), (9.0, 6.0));

@@ -722,19 +722,12 @@ mod kinks {
     }
 }
 
-/// Constructs that should compile but do not. Each is a minimal reproduction, kept out of
-/// the build (it would stop the whole test binary from compiling); build them with
-/// `RUSTFLAGS="--cfg autodiff_known_failures"` and run with `--ignored`.
-#[allow(unexpected_cfgs)]
-mod known_failures {
-    #[cfg(autodiff_known_failures)]
+/// Minimal reproductions of constructs that once failed to compile.
+mod regressions {
     mod constant_receiver {
         use autodiff::differentiable;
 
-        // error[E0599]: no method named `__pullback_powf` found for type `f64` in the
-        // current scope (and `__tangent_powf`); the same for `log`, `atan2`, `clamp`,
-        // `mul_add`, and for an inactive `let b = 3.0; b.powf(x)` (`let b = 3.0f64`). The path form
-        // `f64::powf(2.0, x)` works.
+        // A float method on a constant receiver with an active argument.
         #[differentiable]
         fn const_base(x: f64) -> f64 {
             2.0f64.powf(x)
@@ -747,7 +740,6 @@ mod known_failures {
         }
 
         #[test]
-        #[ignore = "a float method on a constant receiver with an active argument does not compile"]
         fn float_method_on_constant_receiver() {
             let (_, g) = const_base_grad(1.5);
             assert!((g - 2f64.powf(1.5) * std::f64::consts::LN_2).abs() < 1e-12);

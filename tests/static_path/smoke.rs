@@ -81,3 +81,28 @@ fn methods() {
     assert!((gx - 0.4 * 0.4f64.exp()).abs() < 1e-12);
     assert!((gy - (0.3 * 0.4f64.exp() * 0.4 + 0.3 * 0.4f64.exp())).abs() < 1e-12);
 }
+
+#[differentiable]
+fn polar(r: f64, theta: f64) -> (f64, f64) {
+    (r * theta.cos(), r * theta.sin())
+}
+
+#[differentiable]
+fn pair(x: &[f64; 2]) -> [f64; 2] {
+    [x[0] * x[1], 3.0]
+}
+
+#[test]
+fn vector_outputs() {
+    let (v, (dr, dtheta)) = polar_vjp(2.0, 0.5, (1.0, 0.0));
+    assert_eq!(v, polar(2.0, 0.5));
+    assert!((dr - 0.5f64.cos()).abs() < 1e-15);
+    assert!((dtheta + 2.0 * 0.5f64.sin()).abs() < 1e-15);
+    let (_, t) = polar_jvp(2.0, 0.5, 0.0, 1.0);
+    assert!((t.0 + 2.0 * 0.5f64.sin()).abs() < 1e-15);
+    assert!((t.1 - 2.0 * 0.5f64.cos()).abs() < 1e-15);
+    let (_, g) = pair_vjp(&[2.0, 5.0], [1.0, 7.0]);
+    assert_eq!(g, [5.0, 2.0]);
+    let (_, t) = pair_jvp(&[2.0, 5.0], &[1.0, 0.0]);
+    assert_eq!(t, [5.0, 0.0]);
+}
