@@ -11,17 +11,6 @@ pub use real::Real;
 
 /// Drops the derivative through `x` on purpose: inside a `#[differentiable]` body the result
 /// is a constant, outside it is the identity.
-///
-/// ```
-/// use autodiff::{differentiable, stop_gradient};
-///
-/// #[differentiable]
-/// fn f(x: f64) -> f64 {
-///     x * stop_gradient(x)
-/// }
-///
-/// assert_eq!(f_grad(3.0).1, 3.0);
-/// ```
 #[inline(always)]
 pub fn stop_gradient<T>(x: T) -> T {
     x

@@ -44,24 +44,7 @@ macro_rules! for_each_unary {
 ///
 /// Generic functions given to `#[differentiable]` keep their own bounds
 /// (`T: num_traits::Float`, `T: nalgebra::RealField`, ...); their generated derivatives add
-/// `T: Real`. A generic caller of a generated derivative therefore names this bound too:
-///
-/// ```
-/// use autodiff::{differentiable, Real};
-/// use num_traits::Float;
-///
-/// #[differentiable]
-/// fn softplus<T: Float>(x: T) -> T {
-///     (T::one() + x.exp()).ln()
-/// }
-///
-/// fn slope<T: Float + Real>(x: T) -> T {
-///     softplus_grad(x).1
-/// }
-///
-/// assert!((slope(0.0_f64) - 0.5).abs() < 1e-15);
-/// assert!((slope(0.0_f32) - 0.5).abs() < 1e-7);
-/// ```
+/// `T: Real`, so a generic caller of a generated derivative names this bound too.
 pub trait Real:
     crate::space::Space
     + crate::protocol::ScalarOutput
