@@ -124,43 +124,98 @@ fn softclip_dual<D: DualNum<f64> + Copy>(x: D, y: D) -> D {
     z * z
 }
 
-type Grad = fn(f64, f64) -> (f64, (f64, f64));
-type Hand = fn(f64, f64) -> (f64, [f64; 2]);
-type Jvp = fn(f64, f64, f64, f64) -> (f64, f64);
-
-fn group<D>(c: &mut Criterion, name: &str, primal: fn(f64, f64) -> f64, grad: Grad, jvp: Jvp, hand: Hand, dual: D)
-where
-    D: Fn(SVector<f64, 2>) -> (f64, SVector<f64, 2>),
-{
-    let (x, y) = (0.7, -1.3);
-    let mut g = c.benchmark_group(name);
-    g.bench_function("primal", |b| b.iter(|| primal(black_box(x), black_box(y))));
-    g.bench_function("hand-written gradient", |b| b.iter(|| hand(black_box(x), black_box(y))));
-    g.bench_function("generated gradient", |b| b.iter(|| grad(black_box(x), black_box(y))));
-    g.bench_function("num-dual gradient", |b| b.iter(|| dual(black_box(SVector::from([x, y])))));
-    g.bench_function("hand-written value + directional", |b| {
-        b.iter(|| {
-            let (v, d) = hand(black_box(x), black_box(y));
-            (v, d[0] * black_box(0.3) + d[1] * black_box(0.4))
+/// Each iteration runs over the same 256 points, so that a figure is a mean over inputs
+/// (both sides of branches included) rather than one call.
+fn points() -> Vec<(f64, f64)> {
+    (0..256)
+        .map(|i| {
+            let t = i as f64 * 0.618_033_988_75;
+            (4.0 * (t.fract() - 0.5), 4.0 * ((t * 1.3).fract() - 0.5))
         })
-    });
-    g.bench_function("generated jvp", |b| {
-        b.iter(|| jvp(black_box(x), black_box(y), black_box(0.3), black_box(0.4)))
-    });
-    g.finish();
+        .collect()
+}
+
+/// Times `$body` (an expression of `x, y, u, v` giving three numbers) over all points.
+macro_rules! run {
+    ($g:expr, $label:expr, $pts:expr, $out:expr, |$x:ident, $y:ident, $u:ident, $v:ident| $body:expr) => {
+        $g.bench_function($label, |b| {
+            b.iter(|| {
+                let ($u, $v) = black_box((0.3, 0.4));
+                for (o, &($x, $y)) in $out.iter_mut().zip(black_box(&$pts)) {
+                    *o = $body;
+                }
+                black_box(&mut $out);
+            })
+        });
+    };
+}
+
+/// One function's group: primal, gradients and directional derivatives side by side.
+macro_rules! group {
+    ($c:expr, $name:literal, $f:ident, $grad:ident, $jvp:ident, $hand:ident, $dual:ident) => {{
+        let pts = points();
+        let mut out = vec![[0.0_f64; 3]; pts.len()];
+        let mut g = $c.benchmark_group($name);
+        run!(g, "primal", pts, out, |x, y, _u, _v| [$f(x, y), 0.0, 0.0]);
+        run!(g, "hand-written gradient", pts, out, |x, y, _u, _v| {
+            let (f, d) = $hand(x, y);
+            [f, d[0], d[1]]
+        });
+        run!(g, "generated gradient", pts, out, |x, y, _u, _v| {
+            let (f, (dx, dy)) = $grad(x, y);
+            [f, dx, dy]
+        });
+        run!(g, "num-dual gradient", pts, out, |x, y, _u, _v| {
+            let (f, d) = gradient(|p| $dual(p[0], p[1]), SVector::from([x, y]));
+            [f, d[0], d[1]]
+        });
+        run!(
+            g,
+            "hand-written value + directional",
+            pts,
+            out,
+            |x, y, u, v| {
+                let (f, d) = $hand(x, y);
+                [f, d[0] * u + d[1] * v, 0.0]
+            }
+        );
+        run!(g, "generated jvp", pts, out, |x, y, u, v| {
+            let (f, t) = $jvp(x, y, u, v);
+            [f, t, 0.0]
+        });
+        g.finish();
+    }};
 }
 
 fn benches(c: &mut Criterion) {
-    group(c, "rosenbrock", rosenbrock, rosenbrock_grad, rosenbrock_jvp, rosenbrock_hand, |v| {
-        gradient(|v| rosenbrock_dual(v[0], v[1]), v)
-    });
-    group(c, "beale", beale, beale_grad, beale_jvp, beale_hand, |v| gradient(|v| beale_dual(v[0], v[1]), v));
-    group(c, "ackley", ackley, ackley_grad, ackley_jvp, ackley_hand, |v| {
-        gradient(|v| ackley_dual(v[0], v[1]), v)
-    });
-    group(c, "softclip", softclip, softclip_grad, softclip_jvp, softclip_hand, |v| {
-        gradient(|v| softclip_dual(v[0], v[1]), v)
-    });
+    group!(
+        c,
+        "rosenbrock",
+        rosenbrock,
+        rosenbrock_grad,
+        rosenbrock_jvp,
+        rosenbrock_hand,
+        rosenbrock_dual
+    );
+    group!(c, "beale", beale, beale_grad, beale_jvp, beale_hand, beale_dual);
+    group!(
+        c,
+        "ackley",
+        ackley,
+        ackley_grad,
+        ackley_jvp,
+        ackley_hand,
+        ackley_dual
+    );
+    group!(
+        c,
+        "softclip",
+        softclip,
+        softclip_grad,
+        softclip_jvp,
+        softclip_hand,
+        softclip_dual
+    );
 }
 
 criterion_group! {
