@@ -1,24 +1,4 @@
-//! Automatic differentiation for stable Rust, on two paths.
-//!
-//! * **The static path**: [`differentiable`] reads a function body at compile time and
-//!   writes its forward-mode (`_jvp`) and reverse-mode (`_grad`, `_vjp`) derivatives beside
-//!   it, as ordinary Rust.
-//! * **The eager path**: [`tape`] records operations at run time, for code the macro cannot
-//!   see (closures built at run time, trait objects, models whose shape comes from data).
-//!
-//! ```
-//! use autodiff::differentiable;
-//!
-//! #[differentiable]
-//! fn rosenbrock(x: f64, y: f64) -> f64 {
-//!     (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
-//! }
-//!
-//! let (value, (dx, dy)) = rosenbrock_grad(1.5, 2.0);
-//! assert_eq!(value, rosenbrock(1.5, 2.0));
-//! assert!((dx - (-2.0 * (1.0 - 1.5) - 400.0 * 1.5 * (2.0 - 1.5 * 1.5))).abs() < 1e-12);
-//! assert!((dy - 200.0 * (2.0 - 1.5 * 1.5)).abs() < 1e-12);
-//! ```
+#![doc = include_str!("../README.md")]
 
 pub use autodiff_macros::differentiable;
 pub use autodiff_runtime::tape;

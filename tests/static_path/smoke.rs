@@ -71,7 +71,10 @@ impl<T: Float> Spring<T> {
 
 #[test]
 fn methods() {
-    let s = Spring { k: 2.0_f64, rest: 1.0 };
+    let s = Spring {
+        k: 2.0_f64,
+        rest: 1.0,
+    };
     let (v, g) = s.energy_grad(1.5);
     assert_eq!(v, s.energy(1.5));
     assert!((g - (2.0 * 0.5 + 1.5f64.cos() * 2.0)).abs() < 1e-12);
@@ -105,4 +108,23 @@ fn vector_outputs() {
     assert_eq!(g, [5.0, 2.0]);
     let (_, t) = pair_jvp(&[2.0, 5.0], &[1.0, 0.0]);
     assert_eq!(t, [5.0, 0.0]);
+}
+
+/// Generic over nalgebra's `RealField`, the other family of float bounds.
+#[differentiable]
+fn real_field<T: nalgebra::RealField + Copy>(x: T, y: T) -> T {
+    let two: T = nalgebra::convert(2.0);
+    (x * y).sin() + x.powi(2) / two + T::hypot(x, y)
+}
+
+#[test]
+fn real_field_generic() {
+    let (x, y) = (0.7_f64, -1.1);
+    let (v, (dx, dy)) = real_field_grad(x, y);
+    assert_eq!(v, (x * y).sin() + x.powi(2) / 2.0 + x.hypot(y));
+    let h = x.hypot(y);
+    assert!((dx - ((x * y).cos() * y + x + x / h)).abs() < 1e-12);
+    assert!((dy - ((x * y).cos() * x + y / h)).abs() < 1e-12);
+    let (_, t) = real_field_jvp(0.7_f32, -1.1, 1.0, 0.0);
+    assert!((t as f64 - dx).abs() < 1e-5);
 }
