@@ -46,7 +46,10 @@ fn main() {
     let mut p = [1.0, 0.1, 2.8, 0.0];
     let (mut m, mut v) = ([0.0; 4], [0.0; 4]);
     let (lr, beta1, beta2, eps) = (0.02, 0.9, 0.999, 1e-8);
-    println!("fitting a * exp(-b t) * cos(w t + phi) to {} noisy samples", samples.len());
+    println!(
+        "fitting a * exp(-b t) * cos(w t + phi) to {} noisy samples",
+        samples.len()
+    );
     for step in 1..=1500 {
         let mut loss = 0.0;
         let mut grad = [0.0; 4];
@@ -70,8 +73,14 @@ fn main() {
             println!("step {step:5}: mean squared error {:.6}", loss / n);
         }
     }
-    println!("fitted  a = {:.3}, b = {:.3}, w = {:.3}, phi = {:.3}", p[0], p[1], p[2], p[3]);
-    println!("truth   a = {:.3}, b = {:.3}, w = {:.3}, phi = {:.3}", truth[0], truth[1], truth[2], truth[3]);
+    println!(
+        "fitted  a = {:.3}, b = {:.3}, w = {:.3}, phi = {:.3}",
+        p[0], p[1], p[2], p[3]
+    );
+    println!(
+        "truth   a = {:.3}, b = {:.3}, w = {:.3}, phi = {:.3}",
+        truth[0], truth[1], truth[2], truth[3]
+    );
 
     // Forward mode gives the same directional derivative as the gradient, in one pass.
     let direction = [0.1, -0.2, 0.3, 0.4];

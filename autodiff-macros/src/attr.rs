@@ -41,7 +41,10 @@ impl Parse for Options {
                         _ => &mut options.jvp,
                     };
                     if slot.is_some() {
-                        return Err(syn::Error::new(key.span(), format!("`{key}` is given twice")));
+                        return Err(syn::Error::new(
+                            key.span(),
+                            format!("`{key}` is given twice"),
+                        ));
                     }
                     *slot = Some(name);
                 }

@@ -17,7 +17,12 @@ pub struct Cx<'a> {
 
 fn suffixed(name: &Ident, suffix: &str) -> Ident {
     let base = name.to_string();
-    format_ident!("{}_{}", base.trim_start_matches("r#"), suffix, span = Span::mixed_site())
+    format_ident!(
+        "{}_{}",
+        base.trim_start_matches("r#"),
+        suffix,
+        span = Span::mixed_site()
+    )
 }
 
 impl Cx<'_> {
@@ -111,7 +116,9 @@ impl Cx<'_> {
 
     /// `let (y, y_d0, ..) = rules::name(args..);`
     pub fn rule_call(&self, v: ValueId) -> TokenStream {
-        let Op::Rule { rule, args, extra } = &self.func.values[v].op else { unreachable!() };
+        let Op::Rule { rule, args, extra } = &self.func.values[v].op else {
+            unreachable!()
+        };
         let span = self.func.values[v].span;
         let rule = Ident::new(rule, span);
         let y = self.primal(v);
@@ -124,7 +131,9 @@ impl Cx<'_> {
 
     /// `let index = expr; let y = x[index];`
     pub fn index_read(&self, v: ValueId) -> TokenStream {
-        let Op::Index { param, index, expr } = &self.func.values[v].op else { unreachable!() };
+        let Op::Index { param, index, expr } = &self.func.values[v].op else {
+            unreachable!()
+        };
         let y = self.primal(v);
         let x = &self.sig.params[*param].ident;
         quote!(let #index: usize = #expr; let #y = #x[#index];)
@@ -137,7 +146,11 @@ impl Cx<'_> {
                 let kind = Ident::new(kind, Span::call_site());
                 quote!(#path::#kind #turbofish)
             }
-            Callee::Assoc { prefix, name, turbofish } => {
+            Callee::Assoc {
+                prefix,
+                name,
+                turbofish,
+            } => {
                 let hidden = hidden_assoc_name(name, kind);
                 quote!(#prefix #hidden #turbofish)
             }
@@ -201,7 +214,10 @@ pub fn branch_head(head: &Head, arms: Vec<TokenStream>) -> TokenStream {
             let (a, b) = (&arms[0], &arms[1]);
             quote!(if #cond { #a } else { #b })
         }
-        Head::Match { scrutinee, arms: pats } => {
+        Head::Match {
+            scrutinee,
+            arms: pats,
+        } => {
             quote!(match #scrutinee { #(#pats => { #arms })* })
         }
         Head::Block => {

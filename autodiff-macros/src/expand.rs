@@ -49,8 +49,16 @@ pub fn differentiable(attr: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#item_fn #e);
         }
     };
-    let ItemFn { vis, sig, block, .. } = &item_fn;
-    let f = FnParts { vis, sig, block, place: Place::Free, outer: None };
+    let ItemFn {
+        vis, sig, block, ..
+    } = &item_fn;
+    let f = FnParts {
+        vis,
+        sig,
+        block,
+        place: Place::Free,
+        outer: None,
+    };
     let (hidden, public) = expand_fn(&options, &f);
     let name = &sig.ident;
     quote! {
@@ -84,8 +92,14 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
     let mut generated = Vec::new();
     let mut marked = 0;
     for impl_item in &mut item.items {
-        let ImplItem::Fn(method) = impl_item else { continue };
-        let Some(pos) = method.attrs.iter().position(|a| a.path().is_ident("differentiable")) else {
+        let ImplItem::Fn(method) = impl_item else {
+            continue;
+        };
+        let Some(pos) = method
+            .attrs
+            .iter()
+            .position(|a| a.path().is_ident("differentiable"))
+        else {
             continue;
         };
         marked += 1;
@@ -105,7 +119,9 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             vis: &method.vis,
             sig: &method.sig,
             block: &method.block,
-            place: Place::Method { impl_params: &impl_params },
+            place: Place::Method {
+                impl_params: &impl_params,
+            },
             outer: Some(&impl_generics),
         };
         let (hidden, public) = expand_fn(&options, &f);
@@ -121,9 +137,21 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             .to_compile_error(),
         );
     }
-    let ItemImpl { attrs, defaultness, unsafety, impl_token, generics, trait_, self_ty, items, .. } = &item;
+    let ItemImpl {
+        attrs,
+        defaultness,
+        unsafety,
+        impl_token,
+        generics,
+        trait_,
+        self_ty,
+        items,
+        ..
+    } = &item;
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let trait_ = trait_.as_ref().map(|(bang, path, for_)| quote!(#bang #path #for_));
+    let trait_ = trait_
+        .as_ref()
+        .map(|(bang, path, for_)| quote!(#bang #path #for_));
     quote! {
         #(#attrs)*
         #defaultness #unsafety #impl_token #impl_generics #trait_ #self_ty #where_clause {
@@ -184,20 +212,31 @@ fn real_generics(generics: &Generics, sig: &FnSig) -> Generics {
     let mut g = generics.clone();
     let wc = g.make_where_clause();
     for t in &sig.float_params {
-        wc.predicates.push(syn::parse_quote!(#t: ::autodiff::__private::Real));
+        wc.predicates
+            .push(syn::parse_quote!(#t: ::autodiff::__private::Real));
     }
     g
 }
 
 fn gradient_type(sig: &FnSig) -> TokenStream {
-    let grads: Vec<_> = sig.params.iter().filter(|p| p.shape.is_some()).map(|p| p.gradient_type()).collect();
+    let grads: Vec<_> = sig
+        .params
+        .iter()
+        .filter(|p| p.shape.is_some())
+        .map(|p| p.gradient_type())
+        .collect();
     match grads.as_slice() {
         [one] => one.clone(),
         many => quote!((#(#many),*)),
     }
 }
 
-fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>) -> (TokenStream, TokenStream) {
+fn generate(
+    options: &Options,
+    f: &FnParts,
+    sig: &FnSig,
+    func: Option<&Function>,
+) -> (TokenStream, TokenStream) {
     let name = &sig.ident;
     let vis = f.vis;
     let out = &sig.output;
@@ -222,20 +261,36 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
             quote!(#pat: #t)
         })
         .collect();
-    let active: Vec<usize> = (0..sig.params.len()).filter(|&i| sig.params[i].shape.is_some()).collect();
-    let active_list = active.iter().map(|&i| format!("`{}`", sig.params[i].ident)).collect::<Vec<_>>().join(", ");
+    let active: Vec<usize> = (0..sig.params.len())
+        .filter(|&i| sig.params[i].shape.is_some())
+        .collect();
+    let active_list = active
+        .iter()
+        .map(|&i| format!("`{}`", sig.params[i].ident))
+        .collect::<Vec<_>>()
+        .join(", ");
     let allow = quote!(#[allow(unused_variables, unused_mut, unused_assignments, unused_parens, unused_braces, unreachable_code, clippy::all)]);
 
     // Hidden tangent function: one tangent argument per parameter.
     let tangent_params: Vec<Ident> = sig
         .params
         .iter()
-        .map(|p| format_ident!("{}_dot", p.ident.to_string().trim_start_matches("r#"), span = Span::mixed_site()))
+        .map(|p| {
+            format_ident!(
+                "{}_dot",
+                p.ident.to_string().trim_start_matches("r#"),
+                span = Span::mixed_site()
+            )
+        })
         .collect();
-    let tangent_tys: Vec<Ident> = (0..sig.params.len()).map(|i| format_ident!("__D{}", i)).collect();
+    let tangent_tys: Vec<Ident> = (0..sig.params.len())
+        .map(|i| format_ident!("__D{}", i))
+        .collect();
     let lt = Lifetime::new("'__t", Span::call_site());
     let mut tangent_generics = generics.clone();
-    tangent_generics.params.insert(0, GenericParam::Lifetime(LifetimeParam::new(lt.clone())));
+    tangent_generics
+        .params
+        .insert(0, GenericParam::Lifetime(LifetimeParam::new(lt.clone())));
     {
         let wc = tangent_generics.make_where_clause();
         for (p, d) in sig.params.iter().zip(&tangent_tys) {
@@ -243,13 +298,21 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
             let elem = &p.elem;
             wc.predicates.push(match p.shape {
                 None => continue,
-                Some(Shape::Scalar | Shape::Array { by_ref: false } | Shape::Vec { by_ref: false }) => {
+                Some(
+                    Shape::Scalar | Shape::Array { by_ref: false } | Shape::Vec { by_ref: false },
+                ) => {
                     syn::parse_quote!(#d: ::autodiff::__private::TangentArg<#ty>)
                 }
-                Some(Shape::ScalarRef) => syn::parse_quote!(#d: ::autodiff::__private::RefTangentArg<#lt, #elem>),
-                Some(Shape::Slice) => syn::parse_quote!(#d: ::autodiff::__private::RefTangentArg<#lt, [#elem]>),
+                Some(Shape::ScalarRef) => {
+                    syn::parse_quote!(#d: ::autodiff::__private::RefTangentArg<#lt, #elem>)
+                }
+                Some(Shape::Slice) => {
+                    syn::parse_quote!(#d: ::autodiff::__private::RefTangentArg<#lt, [#elem]>)
+                }
                 Some(_) => {
-                    let syn::Type::Reference(r) = ty else { unreachable!() };
+                    let syn::Type::Reference(r) = ty else {
+                        unreachable!()
+                    };
                     let inner = &r.elem;
                     syn::parse_quote!(#d: ::autodiff::__private::RefTangentArg<#lt, #inner>)
                 }
@@ -284,26 +347,55 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
     let placeholders = tangent_tys.iter().map(|_| quote!(_));
     let tangent_turbofish = quote!(::<#(#user_args,)* #(#placeholders),*>);
     let turbofish = quote!(::<#(#user_args),*>);
-    let (tangent_fn, pullback_fn, tangent_call, pullback_call, self_call) = match (&f.place, &sig.receiver) {
-        (Place::Free, _) => {
-            let (t, p) = (format_ident!("tangent"), format_ident!("pullback"));
-            (t.clone(), p.clone(), quote!(#name::#t #tangent_turbofish), quote!(#name::#p #turbofish), TokenStream::new())
-        }
-        (Place::Method { .. }, receiver) => {
-            let (t, p) = (hidden_assoc_name(name, "tangent"), hidden_assoc_name(name, "pullback"));
-            let via = if receiver.is_some() { quote!(self.) } else { quote!(Self::) };
-            (t.clone(), p.clone(), quote!(#via #t #tangent_turbofish), quote!(#via #p #turbofish), via)
-        }
-    };
+    let (tangent_fn, pullback_fn, tangent_call, pullback_call, self_call) =
+        match (&f.place, &sig.receiver) {
+            (Place::Free, _) => {
+                let (t, p) = (format_ident!("tangent"), format_ident!("pullback"));
+                (
+                    t.clone(),
+                    p.clone(),
+                    quote!(#name::#t #tangent_turbofish),
+                    quote!(#name::#p #turbofish),
+                    TokenStream::new(),
+                )
+            }
+            (Place::Method { .. }, receiver) => {
+                let (t, p) = (
+                    hidden_assoc_name(name, "tangent"),
+                    hidden_assoc_name(name, "pullback"),
+                );
+                let via = if receiver.is_some() {
+                    quote!(self.)
+                } else {
+                    quote!(Self::)
+                };
+                (
+                    t.clone(),
+                    p.clone(),
+                    quote!(#via #t #tangent_turbofish),
+                    quote!(#via #p #turbofish),
+                    via,
+                )
+            }
+        };
 
     // The derivatives stand in for the function: using them uses it.
     let original_fn = match f.place {
         Place::Free => quote!(#name #turbofish),
         Place::Method { .. } => quote!(Self::#name #turbofish),
     };
-    let jvp = options.jvp.clone().unwrap_or_else(|| format_ident!("{}_jvp", name));
-    let vjp = options.vjp.clone().unwrap_or_else(|| format_ident!("{}_vjp", name));
-    let grad = options.grad.clone().unwrap_or_else(|| format_ident!("{}_grad", name));
+    let jvp = options
+        .jvp
+        .clone()
+        .unwrap_or_else(|| format_ident!("{}_jvp", name));
+    let vjp = options
+        .vjp
+        .clone()
+        .unwrap_or_else(|| format_ident!("{}_vjp", name));
+    let grad = options
+        .grad
+        .clone()
+        .unwrap_or_else(|| format_ident!("{}_grad", name));
     let active_tangents: Vec<TokenStream> = active
         .iter()
         .map(|&i| {
@@ -319,10 +411,15 @@ fn generate(options: &Options, f: &FnParts, sig: &FnSig, func: Option<&Function>
         }
     });
     let grad_ty = gradient_type(sig);
-    let grad_names: Vec<Ident> =
-        (0..sig.params.len()).map(|i| format_ident!("grad_{}", i, span = Span::mixed_site())).collect();
+    let grad_names: Vec<Ident> = (0..sig.params.len())
+        .map(|i| format_ident!("grad_{}", i, span = Span::mixed_site()))
+        .collect();
     let picked: Vec<&Ident> = active.iter().map(|&i| &grad_names[i]).collect();
-    let picked = if picked.len() == 1 { quote!(#(#picked)*) } else { quote!((#(#picked),*)) };
+    let picked = if picked.len() == 1 {
+        quote!(#(#picked)*)
+    } else {
+        quote!((#(#picked),*))
+    };
     let seed = Ident::new("seed", Span::mixed_site());
     let mut grad_generics = generics.clone();
     grad_generics

@@ -6,8 +6,8 @@ use crate::codegen::{branch_head, Cx};
 use crate::ir::*;
 use crate::reverse::param_value;
 use crate::sig::Shape;
-use proc_macro2::TokenStream;
 use proc_macro2::Span;
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
@@ -15,7 +15,10 @@ use std::collections::BTreeSet;
 /// evaluates to `(primal, tangent)`.
 pub fn tangent_body(cx: &Cx) -> TokenStream {
     let mut out = TokenStream::new();
-    let mut fwd = Forward { cx, live: BTreeSet::new() };
+    let mut fwd = Forward {
+        cx,
+        live: BTreeSet::new(),
+    };
     for (i, p) in cx.sig.params.iter().enumerate() {
         let x = &p.ident;
         let dot = cx.param_tangent(i);

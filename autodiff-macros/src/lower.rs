@@ -17,9 +17,9 @@ use syn::{BinOp, Expr, Ident, Pat, Stmt as SynStmt, UnOp};
 
 /// Float methods with one float operand (the receiver).
 const UNARY: &[&str] = &[
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
-    "atanh", "exp", "exp2", "exp_m1", "ln", "log2", "log10", "ln_1p", "sqrt", "cbrt", "abs",
-    "signum", "recip",
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+    "exp", "exp2", "exp_m1", "ln", "log2", "log10", "ln_1p", "sqrt", "cbrt", "abs", "signum",
+    "recip",
 ];
 /// Float methods with two float operands.
 const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max"];
@@ -27,21 +27,58 @@ const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max"];
 const TERNARY: &[&str] = &["clamp", "mul_add"];
 /// Methods that read an active float and return something inactive.
 const READERS: &[&str] = &[
-    "is_nan", "is_finite", "is_infinite", "is_normal", "is_subnormal", "is_sign_positive",
-    "is_sign_negative", "partial_cmp", "total_cmp", "classify", "to_string", "to_bits", "eq",
-    "ne", "lt", "le", "gt", "ge",
+    "is_nan",
+    "is_finite",
+    "is_infinite",
+    "is_normal",
+    "is_subnormal",
+    "is_sign_positive",
+    "is_sign_negative",
+    "partial_cmp",
+    "total_cmp",
+    "classify",
+    "to_string",
+    "to_bits",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
 ];
 /// Methods whose derivative is zero almost everywhere.
 const PIECEWISE_CONSTANT: &[&str] = &["floor", "ceil", "round", "trunc", "round_ties_even"];
 /// Macros that only read their arguments.
 const READING_MACROS: &[&str] = &[
-    "assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne",
-    "println", "print", "eprintln", "eprint", "format", "write", "writeln", "panic",
-    "unreachable", "todo", "unimplemented",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "write",
+    "writeln",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
 ];
 
 /// Paths whose functions are float math: `f64::floor`, `Float::floor`.
-const FLOAT_TYPES: &[&str] = &["f32", "f64", "Float", "FloatCore", "Real", "RealField", "ComplexField"];
+const FLOAT_TYPES: &[&str] = &[
+    "f32",
+    "f64",
+    "Float",
+    "FloatCore",
+    "Real",
+    "RealField",
+    "ComplexField",
+];
 
 const USE_THE_TAPE: &str = "or compute this part on the eager tape (`autodiff::tape`)";
 
@@ -60,7 +97,14 @@ type Scope = HashMap<String, Binding>;
 
 /// Lowers a function body.
 pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
-    let mut cx = Lower { values: Vec::new(), scopes: vec![Scope::new()], stmts: Vec::new(), errors, locals: 0, floats: sig.float_params.iter().map(|f| f.to_string()).collect() };
+    let mut cx = Lower {
+        values: Vec::new(),
+        scopes: vec![Scope::new()],
+        stmts: Vec::new(),
+        errors,
+        locals: 0,
+        floats: sig.float_params.iter().map(|f| f.to_string()).collect(),
+    };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
             Some(s) if s.is_container() => Binding::Container(i),
@@ -71,7 +115,11 @@ pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
                 } else {
                     p.ident.clone()
                 };
-                cx.values.push(Value { name, op: Op::Param(i), span: p.ident.span() });
+                cx.values.push(Value {
+                    name,
+                    op: Op::Param(i),
+                    span: p.ident.span(),
+                });
                 Binding::Active(id)
             }
             None => Binding::Inactive,
@@ -80,18 +128,26 @@ pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
     }
     let stmts = desugar_returns(body.stmts.clone(), cx.errors);
     let result = match stmts.split_last() {
-        Some((SynStmt::Expr(Expr::Tuple(t), None), init)) if cx.mentions_active(&Expr::Tuple(t.clone())) => {
+        Some((SynStmt::Expr(Expr::Tuple(t), None), init))
+            if cx.mentions_active(&Expr::Tuple(t.clone())) =>
+        {
             cx.lower_stmts(init);
             Output::Tuple(t.elems.iter().map(|e| cx.lower_expr(e)).collect())
         }
-        Some((SynStmt::Expr(Expr::Array(a), None), init)) if cx.mentions_active(&Expr::Array(a.clone())) => {
+        Some((SynStmt::Expr(Expr::Array(a), None), init))
+            if cx.mentions_active(&Expr::Array(a.clone())) =>
+        {
             cx.lower_stmts(init);
             Output::Array(a.elems.iter().map(|e| cx.lower_expr(e)).collect())
         }
         _ => Output::Scalar(cx.lower_stmts(&stmts)),
     };
     let body = std::mem::take(&mut cx.stmts);
-    Function { values: cx.values, body, result }
+    Function {
+        values: cx.values,
+        body,
+        result,
+    }
 }
 
 /// Early returns become if/else: `if c { ..; return a; } rest` is `if c { ..; a } else { rest }`.
@@ -100,7 +156,11 @@ fn desugar_returns(mut stmts: Vec<SynStmt>, errors: &mut Errors) -> Vec<SynStmt>
         let rest: Vec<SynStmt> = stmts[i + 1..].to_vec();
         match &stmts[i] {
             SynStmt::Expr(Expr::Return(r), _) => {
-                let value = r.expr.as_deref().cloned().unwrap_or_else(|| syn::parse_quote!(()));
+                let value = r
+                    .expr
+                    .as_deref()
+                    .cloned()
+                    .unwrap_or_else(|| syn::parse_quote!(()));
                 stmts.truncate(i);
                 stmts.push(SynStmt::Expr(value, None));
                 return stmts;
@@ -141,13 +201,20 @@ fn rewrite_arm(block: syn::Block, rest: &[SynStmt], errors: &mut Errors) -> syn:
         desugar_returns(block.stmts, errors)
     } else {
         let mut stmts = vec![SynStmt::Expr(
-            Expr::Block(syn::ExprBlock { attrs: vec![], label: None, block }),
+            Expr::Block(syn::ExprBlock {
+                attrs: vec![],
+                label: None,
+                block,
+            }),
             Some(Default::default()),
         )];
         stmts.extend_from_slice(rest);
         desugar_returns(stmts, errors)
     };
-    syn::Block { brace_token: Default::default(), stmts }
+    syn::Block {
+        brace_token: Default::default(),
+        stmts,
+    }
 }
 
 fn rewrite_if(mut e: syn::ExprIf, rest: &[SynStmt], errors: &mut Errors) -> syn::ExprIf {
@@ -243,7 +310,10 @@ impl Lower<'_> {
     }
 
     fn declare(&mut self, name: &Ident, binding: Binding) {
-        self.scopes.last_mut().unwrap().insert(name.to_string(), binding);
+        self.scopes
+            .last_mut()
+            .unwrap()
+            .insert(name.to_string(), binding);
     }
 
     /// The first active variable an expression mentions, if any.
@@ -251,7 +321,10 @@ impl Lower<'_> {
         let mut names = Vec::new();
         Mentions { names: &mut names }.visit_expr(e);
         names.into_iter().find(|(n, _)| {
-            matches!(self.lookup(n), Some(Binding::Active(_) | Binding::Container(_)))
+            matches!(
+                self.lookup(n),
+                Some(Binding::Active(_) | Binding::Container(_))
+            )
         })
     }
 
@@ -301,7 +374,10 @@ impl Lower<'_> {
     }
 
     fn lower_macro_stmt(&mut self, mac: &syn::Macro, tokens: TokenStream) {
-        let expr = Expr::Macro(syn::ExprMacro { attrs: vec![], mac: mac.clone() });
+        let expr = Expr::Macro(syn::ExprMacro {
+            attrs: vec![],
+            mac: mac.clone(),
+        });
         if self.mentions_active(&expr) && !is_reading_macro(mac) {
             self.unsupported_macro(mac);
         }
@@ -353,7 +429,8 @@ impl Lower<'_> {
             Pat::Slice(ps) => self.lower_destructure(ps, &init.expr),
             Pat::Tuple(pt) => match &*init.expr {
                 Expr::Tuple(t) if t.elems.len() == pt.elems.len() => {
-                    let operands: Vec<Operand> = t.elems.iter().map(|e| self.lower_expr(e)).collect();
+                    let operands: Vec<Operand> =
+                        t.elems.iter().map(|e| self.lower_expr(e)).collect();
                     for (p, operand) in pt.elems.iter().zip(operands) {
                         match p {
                             Pat::Ident(pi) if pi.subpat.is_none() => {
@@ -381,14 +458,24 @@ impl Lower<'_> {
     }
 
     /// `let name = operand;`: binds an active value, or copies an inactive `let`.
-    fn bind_operand(&mut self, name: &Ident, ty: Option<syn::Type>, operand: Operand, stmt: TokenStream) {
+    fn bind_operand(
+        &mut self,
+        name: &Ident,
+        ty: Option<syn::Type>,
+        operand: Operand,
+        stmt: TokenStream,
+    ) {
         match operand {
             Operand::Value(v) => {
                 if !matches!(self.values[v].op, Op::Param(_)) {
                     self.values[v].name = Self::value_name(&name.to_string(), v);
                 }
                 self.declare(name, Binding::Active(v));
-                self.stmts.push(Stmt::Bind { name: name.clone(), ty, value: v });
+                self.stmts.push(Stmt::Bind {
+                    name: name.clone(),
+                    ty,
+                    value: v,
+                });
             }
             Operand::Inactive(tokens) => {
                 if stmt.is_empty() {
@@ -420,7 +507,10 @@ impl Lower<'_> {
                 }
                 Pat::Wild(_) => {}
                 other => {
-                    self.errors.push(other.span(), "only names and `_` can destructure an active array");
+                    self.errors.push(
+                        other.span(),
+                        "only names and `_` can destructure an active array",
+                    );
                     return;
                 }
             }
@@ -444,12 +534,12 @@ impl Lower<'_> {
             }
             Expr::Paren(p) => self.container_of(&p.expr),
             Expr::Group(g) => self.container_of(&g.expr),
-            Expr::Reference(r) if r.mutability.is_none() => {
-                self.container_of(&r.expr).map(|(c, pre)| (c, quote!(& #pre)))
-            }
-            Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => {
-                self.container_of(&u.expr).map(|(c, pre)| (c, quote!(* #pre)))
-            }
+            Expr::Reference(r) if r.mutability.is_none() => self
+                .container_of(&r.expr)
+                .map(|(c, pre)| (c, quote!(& #pre))),
+            Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => self
+                .container_of(&u.expr)
+                .map(|(c, pre)| (c, quote!(* #pre))),
             _ => None,
         }
     }
@@ -482,7 +572,13 @@ impl Lower<'_> {
     }
 
     /// `lhs = rhs` or `lhs op= rhs`.
-    fn lower_assign(&mut self, lhs: &Expr, rule: Option<&'static str>, rhs: &Expr, tokens: TokenStream) {
+    fn lower_assign(
+        &mut self,
+        lhs: &Expr,
+        rule: Option<&'static str>,
+        rhs: &Expr,
+        tokens: TokenStream,
+    ) {
         let name = match lhs {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 p.path.segments[0].ident.clone()
@@ -527,14 +623,26 @@ impl Lower<'_> {
                     Some(Binding::Active(v)) => Operand::Value(v),
                     _ => Operand::Inactive(name.to_token_stream()),
                 };
-                self.define(&name.to_string(), Op::Rule { rule, args: vec![old, rhs], extra: vec![] }, lhs.span())
+                self.define(
+                    &name.to_string(),
+                    Op::Rule {
+                        rule,
+                        args: vec![old, rhs],
+                        extra: vec![],
+                    },
+                    lhs.span(),
+                )
             }
         };
         if !matches!(self.values[value].op, Op::Param(_)) {
             self.values[value].name = Self::value_name(&name.to_string(), value);
         }
         self.assign(&name.to_string(), Binding::Active(value));
-        self.stmts.push(Stmt::Bind { name, ty: None, value });
+        self.stmts.push(Stmt::Bind {
+            name,
+            ty: None,
+            value,
+        });
     }
 
     fn lower_expr(&mut self, e: &Expr) -> Operand {
@@ -569,7 +677,8 @@ impl Lower<'_> {
                 UnOp::Deref(_) => match &*u.expr {
                     Expr::Path(_) => self.lower_expr(&u.expr),
                     inner => {
-                        self.errors.push(inner.span(), "only a parameter can be dereferenced here");
+                        self.errors
+                            .push(inner.span(), "only a parameter can be dereferenced here");
                         dummy()
                     }
                 },
@@ -605,13 +714,16 @@ impl Lower<'_> {
             Expr::Call(c) => self.lower_call(c),
             Expr::Index(ix) => {
                 let Some((param, _)) = self.container_of(&ix.expr) else {
-                    self.errors.push(ix.expr.span(), "only active parameters can be indexed here");
+                    self.errors
+                        .push(ix.expr.span(), "only active parameters can be indexed here");
                     return dummy();
                 };
                 if let Some((name, span)) = self.active_mention(&ix.index) {
                     self.errors.push(
                         span,
-                        format!("the index uses the active value `{name}`; an index must be inactive"),
+                        format!(
+                            "the index uses the active value `{name}`; an index must be inactive"
+                        ),
                     );
                     return dummy();
                 }
@@ -693,14 +805,22 @@ impl Lower<'_> {
             other => {
                 self.errors.push(
                     other.span(),
-                    format!("this expression on active values cannot be differentiated; {USE_THE_TAPE}"),
+                    format!(
+                        "this expression on active values cannot be differentiated; {USE_THE_TAPE}"
+                    ),
                 );
                 dummy()
             }
         }
     }
 
-    fn rule(&mut self, rule: &'static str, args: Vec<Operand>, extra: Vec<TokenStream>, span: Span) -> Operand {
+    fn rule(
+        &mut self,
+        rule: &'static str,
+        args: Vec<Operand>,
+        extra: Vec<TokenStream>,
+        span: Span,
+    ) -> Operand {
         if args.iter().all(|a| matches!(a, Operand::Inactive(_))) {
             // Cannot happen for an expression that mentions an active value, except through
             // an inactive reader; keep it inactive.
@@ -709,7 +829,9 @@ impl Lower<'_> {
                 Operand::Value(_) => unreachable!(),
             });
             let rule = Ident::new(rule, span);
-            return Operand::Inactive(quote!(::autodiff::__private::rules::#rule(#(#args,)* #(#extra),*).0));
+            return Operand::Inactive(
+                quote!(::autodiff::__private::rules::#rule(#(#args,)* #(#extra),*).0),
+            );
         }
         Operand::Value(self.define("t", Op::Rule { rule, args, extra }, span))
     }
@@ -774,8 +896,20 @@ impl Lower<'_> {
         let turbofish = m.turbofish.to_token_stream();
         let args = self.call_args(m.args.iter());
         let arg_spans = m.args.iter().map(|a| a.span()).collect();
-        let callee = Callee::Assoc { prefix: quote!(#receiver.), name: m.method.clone(), turbofish };
-        Operand::Value(self.define(&method, Op::Call { callee, args, arg_spans }, m.span()))
+        let callee = Callee::Assoc {
+            prefix: quote!(#receiver.),
+            name: m.method.clone(),
+            turbofish,
+        };
+        Operand::Value(self.define(
+            &method,
+            Op::Call {
+                callee,
+                args,
+                arg_spans,
+            },
+            m.span(),
+        ))
     }
 
     /// A rule-table primitive with float operands (and the integer exponent of `powi`).
@@ -876,16 +1010,31 @@ impl Lower<'_> {
             } else {
                 let mut segments = path.segments.clone();
                 segments.pop_punct();
-                let path = syn::Path { leading_colon: path.leading_colon, segments };
+                let path = syn::Path {
+                    leading_colon: path.leading_colon,
+                    segments,
+                };
                 quote!(#qself #path ::)
             };
-            Callee::Assoc { prefix, name: ident, turbofish }
+            Callee::Assoc {
+                prefix,
+                name: ident,
+                turbofish,
+            }
         } else {
             Callee::Free { path, turbofish }
         };
         let args = self.call_args(c.args.iter());
         let arg_spans = c.args.iter().map(|a| a.span()).collect();
-        Operand::Value(self.define(&name, Op::Call { callee, args, arg_spans }, c.span()))
+        Operand::Value(self.define(
+            &name,
+            Op::Call {
+                callee,
+                args,
+                arg_spans,
+            },
+            c.span(),
+        ))
     }
 
     fn lower_cast(&mut self, c: &syn::ExprCast) -> Operand {
@@ -951,20 +1100,27 @@ impl Lower<'_> {
                 }
             }
         }
-        let result_active = lowered.iter().any(|(_, r, _)| matches!(r, Operand::Value(_)));
+        let result_active = lowered
+            .iter()
+            .any(|(_, r, _)| matches!(r, Operand::Value(_)));
         let mut arms_ir = Vec::new();
         for (mut stmts, result, scopes) in lowered {
             let mut yields = Vec::new();
-            let materialize = |stmts: &mut Vec<Stmt>, values: &mut Vec<Value>, operand: Operand| match operand {
-                Operand::Value(v) => v,
-                Operand::Inactive(t) => {
-                    let id = values.len();
-                    let name = format_ident!("const_{}", id, span = Span::mixed_site());
-                    values.push(Value { name, op: Op::Const(t), span });
-                    stmts.push(Stmt::Def(id));
-                    id
-                }
-            };
+            let materialize =
+                |stmts: &mut Vec<Stmt>, values: &mut Vec<Value>, operand: Operand| match operand {
+                    Operand::Value(v) => v,
+                    Operand::Inactive(t) => {
+                        let id = values.len();
+                        let name = format_ident!("const_{}", id, span = Span::mixed_site());
+                        values.push(Value {
+                            name,
+                            op: Op::Const(t),
+                            span,
+                        });
+                        stmts.push(Stmt::Def(id));
+                        id
+                    }
+                };
             for (level, name) in &changed {
                 let operand = match &scopes[*level][name] {
                     Binding::Active(v) => Operand::Value(*v),
@@ -978,18 +1134,30 @@ impl Lower<'_> {
             } else if let Operand::Inactive(t) = result {
                 tail = Some(t);
             }
-            arms_ir.push(Block { stmts, yields, tail });
+            arms_ir.push(Block {
+                stmts,
+                yields,
+                tail,
+            });
         }
         let mut phis = Vec::new();
         for (level, name) in &changed {
             let id = self.values.len();
-            self.values.push(Value { name: Self::value_name(name, id), op: Op::Phi, span });
+            self.values.push(Value {
+                name: Self::value_name(name, id),
+                op: Op::Phi,
+                span,
+            });
             phis.push(id);
             self.scopes[*level].insert(name.clone(), Binding::Active(id));
         }
         let result_phi = if result_active {
             let id = self.values.len();
-            self.values.push(Value { name: Self::value_name("branch", id), op: Op::Phi, span });
+            self.values.push(Value {
+                name: Self::value_name("branch", id),
+                op: Op::Phi,
+                span,
+            });
             phis.push(id);
             Some(id)
         } else {
@@ -1009,7 +1177,11 @@ impl Lower<'_> {
             record,
         }));
         for ((_, name), &phi) in changed.iter().zip(&phis) {
-            self.stmts.push(Stmt::Bind { name: Ident::new(name, span), ty: None, value: phi });
+            self.stmts.push(Stmt::Bind {
+                name: Ident::new(name, span),
+                ty: None,
+                value: phi,
+            });
         }
         match (result_phi, inactive_result) {
             (Some(v), _) => Operand::Value(v),
@@ -1043,8 +1215,14 @@ impl Lower<'_> {
             _ => vec![],
         };
         let arms = vec![
-            ArmSource { pattern_bindings, body: ArmBody::Block(&e.then_branch) },
-            ArmSource { pattern_bindings: vec![], body: else_arm },
+            ArmSource {
+                pattern_bindings,
+                body: ArmBody::Block(&e.then_branch),
+            },
+            ArmSource {
+                pattern_bindings: vec![],
+                body: else_arm,
+            },
         ];
         self.lower_branch(Head::If(quote!(#cond)), arms, e.if_token.span())
     }
@@ -1071,15 +1249,31 @@ impl Lower<'_> {
         let arms = m
             .arms
             .iter()
-            .map(|a| ArmSource { pattern_bindings: vec![a.pat.clone()], body: ArmBody::Expr(&a.body) })
+            .map(|a| ArmSource {
+                pattern_bindings: vec![a.pat.clone()],
+                body: ArmBody::Expr(&a.body),
+            })
             .collect();
-        self.lower_branch(Head::Match { scrutinee, arms: heads }, arms, m.match_token.span())
+        self.lower_branch(
+            Head::Match {
+                scrutinee,
+                arms: heads,
+            },
+            arms,
+            m.match_token.span(),
+        )
     }
 
     fn lower_block_expr(&mut self, b: &syn::Block) -> Operand {
         let stmts = desugar_returns(b.stmts.clone(), self.errors);
-        let block = syn::Block { brace_token: b.brace_token, stmts };
-        let arms = vec![ArmSource { pattern_bindings: vec![], body: ArmBody::Block(&block) }];
+        let block = syn::Block {
+            brace_token: b.brace_token,
+            stmts,
+        };
+        let arms = vec![ArmSource {
+            pattern_bindings: vec![],
+            body: ArmBody::Block(&block),
+        }];
         self.lower_branch(Head::Block, arms, b.brace_token.span.join())
     }
 }
@@ -1134,6 +1328,13 @@ fn compound_rule(op: &BinOp) -> Option<&'static str> {
 fn is_comparison(op: &BinOp) -> bool {
     matches!(
         op,
-        BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) | BinOp::And(_) | BinOp::Or(_)
+        BinOp::Eq(_)
+            | BinOp::Ne(_)
+            | BinOp::Lt(_)
+            | BinOp::Le(_)
+            | BinOp::Gt(_)
+            | BinOp::Ge(_)
+            | BinOp::And(_)
+            | BinOp::Or(_)
     )
 }

@@ -16,7 +16,10 @@ use std::collections::BTreeSet;
 /// `pullback` function, which evaluates to `(primal, pullback)`.
 pub fn pullback_body(cx: &Cx) -> TokenStream {
     let forward = forward_sweep(cx, &cx.func.body);
-    let mut rev = Reverse { cx, live: BTreeSet::new() };
+    let mut rev = Reverse {
+        cx,
+        live: BTreeSet::new(),
+    };
     let mut adjoint_inits = TokenStream::new();
     for (i, p) in cx.sig.params.iter().enumerate() {
         let Some(shape) = p.shape else { continue };
@@ -35,7 +38,9 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
     let seeds: Vec<_> = if parts.len() == 1 {
         vec![quote!(seed)]
     } else {
-        (0..parts.len()).map(|k| format_ident!("seed_{}", k, span = Span::mixed_site()).to_token_stream()).collect()
+        (0..parts.len())
+            .map(|k| format_ident!("seed_{}", k, span = Span::mixed_site()).to_token_stream())
+            .collect()
     };
     let mut seed_code = match &cx.func.result {
         Output::Scalar(_) => TokenStream::new(),
@@ -55,23 +60,28 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
     }
     let result = cx.func.result.assemble(ys);
     let sweep = rev.reverse_sweep(&cx.func.body);
-    let grads = cx.sig.params.iter().enumerate().map(|(i, p)| match p.shape {
-        None => quote!(::autodiff::__private::NoAdjoint),
-        Some(s) if s.is_container() => {
-            let bar = cx.param_adjoint(i);
-            quote!(#bar)
-        }
-        Some(_) => {
-            let v = param_value(cx.func, i);
-            let bar = cx.adjoint(v);
-            let x = cx.primal(v);
-            if rev.live.contains(&v) {
+    let grads = cx
+        .sig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match p.shape {
+            None => quote!(::autodiff::__private::NoAdjoint),
+            Some(s) if s.is_container() => {
+                let bar = cx.param_adjoint(i);
                 quote!(#bar)
-            } else {
-                quote!(::autodiff::__private::zero_like(&#x))
             }
-        }
-    });
+            Some(_) => {
+                let v = param_value(cx.func, i);
+                let bar = cx.adjoint(v);
+                let x = cx.primal(v);
+                if rev.live.contains(&v) {
+                    quote!(#bar)
+                } else {
+                    quote!(::autodiff::__private::zero_like(&#x))
+                }
+            }
+        });
     quote! {
         #forward
         #adjoint_inits
@@ -85,7 +95,10 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
 
 /// The value of scalar parameter `i`.
 pub fn param_value(func: &Function, i: ParamId) -> ValueId {
-    func.values.iter().position(|v| matches!(v.op, Op::Param(p) if p == i)).unwrap()
+    func.values
+        .iter()
+        .position(|v| matches!(v.op, Op::Param(p) if p == i))
+        .unwrap()
 }
 
 /// The locals an arm hands to the reverse sweep through its record.
@@ -211,14 +224,19 @@ impl Reverse<'_> {
                             let xbar = cx.param_adjoint(*param);
                             out.extend(quote!(#xbar[#index] += #bar;));
                         }
-                        Op::Call { args, arg_spans, .. } => {
+                        Op::Call {
+                            args, arg_spans, ..
+                        } => {
                             let pb = cx.pullback(*v);
-                            let grads: Vec<_> =
-                                (0..args.len()).map(|k| format_ident!("{}_{}", pb, k)).collect();
+                            let grads: Vec<_> = (0..args.len())
+                                .map(|k| format_ident!("{}_{}", pb, k))
+                                .collect();
                             out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));
                             for ((a, g), span) in args.iter().zip(&grads).zip(arg_spans) {
                                 // Every token at the argument, so that a type error points there.
-                                let at = |i: &Ident| Ident::new(&i.to_string(), i.span().located_at(*span));
+                                let at = |i: &Ident| {
+                                    Ident::new(&i.to_string(), i.span().located_at(*span))
+                                };
                                 let g = at(g);
                                 let adjoint = |like: &Ident| {
                                     let like = at(like);
@@ -286,7 +304,9 @@ impl Reverse<'_> {
             self.live = outer;
             let saved = saved(cx, &arm.stmts);
             let k = syn::Index::from(k);
-            chain.push(quote!(if let ::core::option::Option::Some((#(#saved,)*)) = #record.#k { #body }));
+            chain.push(
+                quote!(if let ::core::option::Option::Some((#(#saved,)*)) = #record.#k { #body }),
+            );
         }
         out.extend(quote!(#(#chain)else*));
         out

@@ -33,7 +33,10 @@ impl Shape {
     pub fn by_ref(self) -> bool {
         matches!(
             self,
-            Shape::ScalarRef | Shape::Slice | Shape::Array { by_ref: true } | Shape::Vec { by_ref: true }
+            Shape::ScalarRef
+                | Shape::Slice
+                | Shape::Array { by_ref: true }
+                | Shape::Vec { by_ref: true }
         )
     }
 }
@@ -169,7 +172,12 @@ fn shape_of(ty: &Type, floats: &[Ident]) -> Option<(Shape, Type)> {
 /// Reads the signature, checking `wrt(...)` against it (mode rule 4).
 ///
 /// `outer` is the enclosing `impl` block's generics, whose float parameters count too.
-pub fn read(sig: &Signature, outer: Option<&Generics>, options: &Options, errors: &mut Errors) -> Option<FnSig> {
+pub fn read(
+    sig: &Signature,
+    outer: Option<&Generics>,
+    options: &Options,
+    errors: &mut Errors,
+) -> Option<FnSig> {
     if let Some(asyncness) = &sig.asyncness {
         errors.push(
             asyncness.span(),
@@ -209,7 +217,9 @@ pub fn read(sig: &Signature, outer: Option<&Generics>, options: &Options, errors
             FnArg::Receiver(_) => receiver = Some(input.clone()),
             FnArg::Typed(pt) => {
                 let ident = match &*pt.pat {
-                    Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => pi.ident.clone(),
+                    Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => {
+                        pi.ident.clone()
+                    }
                     other => {
                         if shape_of(&pt.ty, &floats).is_some() {
                             errors.push(
@@ -225,7 +235,13 @@ pub fn read(sig: &Signature, outer: Option<&Generics>, options: &Options, errors
                     Some((s, e)) => (Some(s), Some(e)),
                     None => (None, None),
                 };
-                params.push(Param { ident, pat: (*pt.pat).clone(), ty: (*pt.ty).clone(), shape, elem });
+                params.push(Param {
+                    ident,
+                    pat: (*pt.pat).clone(),
+                    ty: (*pt.ty).clone(),
+                    shape,
+                    elem,
+                });
             }
         }
     }
@@ -267,5 +283,11 @@ pub fn read(sig: &Signature, outer: Option<&Generics>, options: &Options, errors
             ),
         );
     }
-    Some(FnSig { ident: sig.ident.clone(), receiver, params, float_params: floats, output })
+    Some(FnSig {
+        ident: sig.ident.clone(),
+        receiver,
+        params,
+        float_params: floats,
+        output,
+    })
 }

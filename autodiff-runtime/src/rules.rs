@@ -171,7 +171,11 @@ pub fn atan2<R: Real>(y: R, x: R) -> (R, R, R) {
 pub fn log<R: Real>(x: R, base: R) -> (R, R, R) {
     let ln_b = base.real_ln();
     let ln_x = x.real_ln();
-    (ln_x / ln_b, (x * ln_b).real_recip(), -ln_x / (base * ln_b * ln_b))
+    (
+        ln_x / ln_b,
+        (x * ln_b).real_recip(),
+        -ln_x / (base * ln_b * ln_b),
+    )
 }
 
 /// `min(a, b)` with `f64::min`'s NaN handling; the derivative follows the operand chosen,
