@@ -5,3 +5,4 @@ mod oracle;
 mod rules;
 mod functions;
 mod control_flow;
+mod gmm_reference;
