@@ -110,7 +110,7 @@ impl Cx<'_> {
                 }
                 _ => None,
             },
-            Stmt::Branch(_) => None,
+            Stmt::Branch(_) | Stmt::Loop(_) => None,
         }
     }
 
@@ -168,6 +168,13 @@ impl Cx<'_> {
                     }
                     b.phis.iter().for_each(|p| f(*p));
                 }
+                Stmt::Loop(l) => {
+                    Self::each_defined(&l.body.stmts, f);
+                    l.carried.iter().for_each(|c| {
+                        f(c.phi);
+                        f(c.exit);
+                    });
+                }
                 _ => {}
             }
         }
@@ -196,6 +203,11 @@ impl Cx<'_> {
                         arm.yields.iter().for_each(|y| f(*y));
                     }
                 }
+                Stmt::Loop(l) => {
+                    self.each_used(&l.body.stmts, f);
+                    l.body.yields.iter().for_each(|y| f(*y));
+                    l.carried.iter().for_each(|c| f(c.init));
+                }
                 _ => {}
             }
         }
@@ -205,6 +217,22 @@ impl Cx<'_> {
 /// The name of a method's hidden derivative: `__pullback_g`, `__tangent_g`.
 pub fn hidden_assoc_name(name: &Ident, kind: &str) -> Ident {
     format_ident!("__{}_{}", kind, name)
+}
+
+/// A loop's head and body: `body` is the code of one iteration; a `break` in the user's
+/// body has set the flag, and the loop stops before the next iteration.
+pub fn loop_head(l: &Loop, body: TokenStream) -> TokenStream {
+    let flag = l.broke.as_ref().map(|b| quote!(let mut #b = false;));
+    let (head, stop) = match (&l.head, &l.broke) {
+        (LoopHead::While(cond), Some(b)) => (quote!(while !#b && (#cond)), None),
+        (LoopHead::While(cond), None) => (quote!(while #cond), None),
+        (LoopHead::For { pat, iter }, b) => (
+            quote!(for #pat in #iter),
+            b.as_ref().map(|b| quote!(if #b { break; })),
+        ),
+        (LoopHead::Loop, b) => (quote!(loop), b.as_ref().map(|b| quote!(if #b { break; }))),
+    };
+    quote!(#flag #head { #stop #body })
 }
 
 /// The `if` / `match` / block around a branch's arms.

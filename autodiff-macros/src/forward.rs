@@ -2,7 +2,7 @@
 //! tangent beside every active value. A tangent known to be zero is never materialised
 //! unless an arm of a branch must hand one out.
 
-use crate::codegen::{branch_head, Cx};
+use crate::codegen::{branch_head, loop_head, Cx};
 use crate::ir::*;
 use crate::reverse::param_value;
 use crate::sig::Shape;
@@ -153,10 +153,48 @@ impl Forward<'_> {
                     }
                 }
                 Stmt::Branch(b) => out.extend(self.branch(b)),
+                Stmt::Loop(l) => out.extend(self.looped(l)),
                 _ => unreachable!("handled as a primal statement"),
             }
         }
         out
+    }
+
+    /// A loop carries each active variable, and its tangent, in a mutable local.
+    fn looped(&mut self, l: &Loop) -> TokenStream {
+        let cx = self.cx;
+        let carry = |v: ValueId, suffix: &str| {
+            format_ident!("{}_{}", cx.primal(v), suffix, span = Span::mixed_site())
+        };
+        let mut before = TokenStream::new();
+        let mut enter = TokenStream::new();
+        for c in &l.carried {
+            let (x, dx) = (carry(c.phi, "carry"), carry(c.phi, "carry_dot"));
+            let init = cx.primal(c.init);
+            let init_dot = self.tangent_or_zero(c.init);
+            before.extend(quote!(let mut #x = #init; let mut #dx = #init_dot;));
+            let (p, pd) = (cx.primal(c.phi), cx.tangent(c.phi));
+            enter.extend(quote!(let #p = #x; let #pd = #dx;));
+        }
+        let outer = self.live.clone();
+        self.live.extend(l.carried.iter().map(|c| c.phi));
+        let body = self.sweep(&l.body.stmts);
+        let mut leave = TokenStream::new();
+        for (c, next) in l.carried.iter().zip(&l.body.yields) {
+            let (x, dx) = (carry(c.phi, "carry"), carry(c.phi, "carry_dot"));
+            let (n, nd) = (cx.primal(*next), self.tangent_or_zero(*next));
+            leave.extend(quote!(#x = #n; #dx = #nd;));
+        }
+        self.live = outer;
+        let mut after = TokenStream::new();
+        for c in &l.carried {
+            let (x, dx) = (carry(c.phi, "carry"), carry(c.phi, "carry_dot"));
+            let (e, ed) = (cx.primal(c.exit), cx.tangent(c.exit));
+            after.extend(quote!(let #e = #x; let #ed = #dx;));
+            self.live.insert(c.exit);
+        }
+        let looped = loop_head(l, quote!(#enter #body #leave));
+        quote!(#before #looped #after)
     }
 
     fn branch(&mut self, b: &Branch) -> TokenStream {

@@ -164,6 +164,47 @@ pub enum Stmt {
     },
     /// Structured control flow.
     Branch(Branch),
+    /// A loop.
+    Loop(Loop),
+}
+
+/// A loop and the active variables it carries from one iteration to the next.
+pub struct Loop {
+    /// `for`, `while` or `loop`.
+    pub head: LoopHead,
+    /// The body; it yields the next value of each carried variable, in order.
+    pub body: Block,
+    /// The carried variables.
+    pub carried: Vec<Carried>,
+    /// The flag a `break` in the body sets; the loop stops before the next iteration.
+    pub broke: Option<Ident>,
+    /// The local that holds, in reverse mode, one record per iteration.
+    pub stack: Ident,
+}
+
+/// What drives a loop.
+pub enum LoopHead {
+    /// `for pat in iter`: both inactive.
+    For {
+        /// The pattern as written.
+        pat: TokenStream,
+        /// The iterator as written.
+        iter: TokenStream,
+    },
+    /// `while cond`.
+    While(TokenStream),
+    /// `loop`.
+    Loop,
+}
+
+/// An active variable a loop carries.
+pub struct Carried {
+    /// Its value before the loop.
+    pub init: ValueId,
+    /// Its value at the start of an iteration (a phi).
+    pub phi: ValueId,
+    /// Its value after the loop (a phi).
+    pub exit: ValueId,
 }
 
 /// A branch: an `if`, a `match`, or a block with its own scope.

@@ -126,7 +126,7 @@ pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
         };
         cx.scopes[0].insert(p.ident.to_string(), binding);
     }
-    let stmts = desugar_returns(body.stmts.clone(), cx.errors);
+    let stmts = desugar_exits(body.stmts.clone(), &function_exit);
     let result = match stmts.split_last() {
         Some((SynStmt::Expr(Expr::Tuple(t), None), init))
             if cx.mentions_active(&Expr::Tuple(t.clone())) =>
@@ -150,23 +150,36 @@ pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
     }
 }
 
-/// Early returns become if/else: `if c { ..; return a; } rest` is `if c { ..; a } else { rest }`.
-fn desugar_returns(mut stmts: Vec<SynStmt>, errors: &mut Errors) -> Vec<SynStmt> {
+/// Decides which expressions leave the block being desugared (`return` from a function,
+/// `continue` or `break` from a loop body) and what each becomes at the end of its arm.
+type Exit<'a> = &'a dyn Fn(&Expr) -> Option<Expr>;
+
+/// `return e` ends a function body with `e`.
+fn function_exit(e: &Expr) -> Option<Expr> {
+    match e {
+        Expr::Return(r) => Some(
+            r.expr
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| syn::parse_quote!(())),
+        ),
+        _ => None,
+    }
+}
+
+/// Early exits become if/else: `if c { ..; return a; } rest` is `if c { ..; a } else { rest }`.
+fn desugar_exits(mut stmts: Vec<SynStmt>, exit: Exit) -> Vec<SynStmt> {
     for i in 0..stmts.len() {
         let rest: Vec<SynStmt> = stmts[i + 1..].to_vec();
         match &stmts[i] {
-            SynStmt::Expr(Expr::Return(r), _) => {
-                let value = r
-                    .expr
-                    .as_deref()
-                    .cloned()
-                    .unwrap_or_else(|| syn::parse_quote!(()));
+            SynStmt::Expr(e, _) if exit(e).is_some() => {
+                let value = exit(e).unwrap();
                 stmts.truncate(i);
                 stmts.push(SynStmt::Expr(value, None));
                 return stmts;
             }
-            SynStmt::Expr(Expr::If(e), _) if if_returns(e) => {
-                let rewritten = rewrite_if(e.clone(), &rest, errors);
+            SynStmt::Expr(Expr::If(e), _) if if_exits(e, exit) => {
+                let rewritten = rewrite_if(e.clone(), &rest, exit);
                 stmts.truncate(i);
                 stmts.push(SynStmt::Expr(Expr::If(rewritten), None));
                 return stmts;
@@ -177,28 +190,28 @@ fn desugar_returns(mut stmts: Vec<SynStmt>, errors: &mut Errors) -> Vec<SynStmt>
     stmts
 }
 
-fn block_returns(b: &syn::Block) -> bool {
+fn block_exits(b: &syn::Block, exit: Exit) -> bool {
     match b.stmts.last() {
-        Some(SynStmt::Expr(Expr::Return(_), _)) => true,
-        Some(SynStmt::Expr(Expr::If(e), _)) => if_returns(e),
+        Some(SynStmt::Expr(Expr::If(e), _)) => if_exits(e, exit),
+        Some(SynStmt::Expr(e, _)) => exit(e).is_some(),
         _ => false,
     }
 }
 
-fn if_returns(e: &syn::ExprIf) -> bool {
-    block_returns(&e.then_branch)
+fn if_exits(e: &syn::ExprIf, exit: Exit) -> bool {
+    block_exits(&e.then_branch, exit)
         || match e.else_branch.as_ref().map(|(_, e)| &**e) {
-            Some(Expr::Block(b)) => block_returns(&b.block),
-            Some(Expr::If(i)) => if_returns(i),
+            Some(Expr::Block(b)) => block_exits(&b.block, exit),
+            Some(Expr::If(i)) => if_exits(i, exit),
             _ => false,
         }
 }
 
-/// One arm of an `if` whose other arms return: a returning arm keeps its statements, an arm
+/// One arm of an `if` whose other arms exit: an exiting arm keeps its statements, an arm
 /// that falls through runs the rest of the enclosing block after its own scope.
-fn rewrite_arm(block: syn::Block, rest: &[SynStmt], errors: &mut Errors) -> syn::Block {
-    let stmts = if block_returns(&block) || rest.is_empty() {
-        desugar_returns(block.stmts, errors)
+fn rewrite_arm(block: syn::Block, rest: &[SynStmt], exit: Exit) -> syn::Block {
+    let stmts = if block_exits(&block, exit) || rest.is_empty() {
+        desugar_exits(block.stmts, exit)
     } else {
         let mut stmts = vec![SynStmt::Expr(
             Expr::Block(syn::ExprBlock {
@@ -209,7 +222,7 @@ fn rewrite_arm(block: syn::Block, rest: &[SynStmt], errors: &mut Errors) -> syn:
             Some(Default::default()),
         )];
         stmts.extend_from_slice(rest);
-        desugar_returns(stmts, errors)
+        desugar_exits(stmts, exit)
     };
     syn::Block {
         brace_token: Default::default(),
@@ -217,20 +230,20 @@ fn rewrite_arm(block: syn::Block, rest: &[SynStmt], errors: &mut Errors) -> syn:
     }
 }
 
-fn rewrite_if(mut e: syn::ExprIf, rest: &[SynStmt], errors: &mut Errors) -> syn::ExprIf {
-    e.then_branch = rewrite_arm(e.then_branch, rest, errors);
+fn rewrite_if(mut e: syn::ExprIf, rest: &[SynStmt], exit: Exit) -> syn::ExprIf {
+    e.then_branch = rewrite_arm(e.then_branch, rest, exit);
     let else_expr = match e.else_branch.take().map(|(_, e)| *e) {
-        Some(Expr::If(inner)) => Expr::If(rewrite_if(inner, rest, errors)),
+        Some(Expr::If(inner)) => Expr::If(rewrite_if(inner, rest, exit)),
         Some(Expr::Block(b)) => Expr::Block(syn::ExprBlock {
             attrs: b.attrs,
             label: b.label,
-            block: rewrite_arm(b.block, rest, errors),
+            block: rewrite_arm(b.block, rest, exit),
         }),
         Some(other) => other,
         None => Expr::Block(syn::ExprBlock {
             attrs: vec![],
             label: None,
-            block: rewrite_arm(syn::parse_quote!({}), rest, errors),
+            block: rewrite_arm(syn::parse_quote!({}), rest, exit),
         }),
     };
     e.else_branch = Some((Default::default(), Box::new(else_expr)));
@@ -254,6 +267,17 @@ struct Mentions<'a> {
 }
 
 impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        // The length of a container is inactive.
+        let length = matches!(m.method.to_string().as_str(), "len" | "is_empty")
+            && matches!(&*m.receiver, Expr::Path(_));
+        if !length {
+            self.visit_expr(&m.receiver);
+        }
+        for a in &m.args {
+            self.visit_expr(a);
+        }
+    }
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         if p.qself.is_none() && p.path.segments.len() == 1 {
             let ident = &p.path.segments[0].ident;
@@ -779,10 +803,37 @@ impl Lower<'_> {
                 );
                 dummy()
             }
-            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {
+            Expr::ForLoop(f) => self.lower_for(f),
+            Expr::While(w) => {
+                if let Expr::Let(l) = &*w.cond {
+                    self.errors.push(
+                        l.span(),
+                        "`while let` over active values cannot be differentiated; use `while` \
+                         with a condition, or `for`",
+                    );
+                    return dummy();
+                }
+                let cond = &w.cond;
+                self.lower_loop(
+                    w.label.as_ref(),
+                    LoopHead::While(quote!(#cond)),
+                    w.body.stmts.clone(),
+                    vec![],
+                    w.while_token.span(),
+                )
+            }
+            Expr::Loop(l) => self.lower_loop(
+                l.label.as_ref(),
+                LoopHead::Loop,
+                l.body.stmts.clone(),
+                vec![],
+                l.loop_token.span(),
+            ),
+            Expr::Break(_) | Expr::Continue(_) => {
                 self.errors.push(
-                    e.span().join(e.span()).unwrap_or(e.span()),
-                    format!("loops over active values are not differentiated by the static path yet; {USE_THE_TAPE}"),
+                    e.span(),
+                    "`break` and `continue` are differentiated at the end of the loop body or of \
+                     an `if`/`else` arm in it; restructure the loop body this way",
                 );
                 dummy()
             }
@@ -1265,7 +1316,7 @@ impl Lower<'_> {
     }
 
     fn lower_block_expr(&mut self, b: &syn::Block) -> Operand {
-        let stmts = desugar_returns(b.stmts.clone(), self.errors);
+        let stmts = desugar_exits(b.stmts.clone(), &function_exit);
         let block = syn::Block {
             brace_token: b.brace_token,
             stmts,
@@ -1276,6 +1327,327 @@ impl Lower<'_> {
         }];
         self.lower_branch(Head::Block, arms, b.brace_token.span.join())
     }
+}
+
+impl Lower<'_> {
+    /// `for pat in iter { body }`: over an active container's elements, rewritten as a loop
+    /// over indices; otherwise the pattern and iterator are inactive.
+    fn lower_for(&mut self, f: &syn::ExprForLoop) -> Operand {
+        let span = f.for_token.span();
+        let mut body = f.body.stmts.clone();
+        let head = match self.elements(&f.pat, &f.expr) {
+            Some((index, len, lets)) => {
+                body.splice(0..0, lets);
+                LoopHead::For {
+                    pat: quote!(#index),
+                    iter: quote!(0..#len),
+                }
+            }
+            None => {
+                if let Some((name, s)) = self.active_mention(&f.expr) {
+                    self.errors.push(
+                        s,
+                        format!(
+                            "cannot differentiate a loop over this iterator of the active value \
+                             `{name}`; loop over indices, `x.iter()`, `x.iter().enumerate()` or \
+                             `x.iter().zip(y.iter())`, {USE_THE_TAPE}"
+                        ),
+                    );
+                    return dummy();
+                }
+                let (pat, iter) = (&f.pat, &f.expr);
+                LoopHead::For {
+                    pat: quote!(#pat),
+                    iter: quote!(#iter),
+                }
+            }
+        };
+        let pats = match &head {
+            LoopHead::For { .. } if self.elements(&f.pat, &f.expr).is_none() => {
+                vec![(*f.pat).clone()]
+            }
+            _ => vec![],
+        };
+        self.lower_loop(f.label.as_ref(), head, body, pats, span)
+    }
+
+    /// For a loop over the elements of active containers, the index local, the length, and
+    /// the `let` statements that read the elements.
+    fn elements(&self, pat: &Pat, iter: &Expr) -> Option<(Ident, TokenStream, Vec<SynStmt>)> {
+        let index = format_ident!("index", span = Span::mixed_site());
+        // The containers read element-wise, innermost iterator first.
+        fn sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(ParamId, TokenStream)>)> {
+            match e {
+                Expr::MethodCall(m) => match m.method.to_string().as_str() {
+                    "iter" | "into_iter" if m.args.is_empty() => cx
+                        .container_of(&m.receiver)
+                        .map(|(p, _)| (false, vec![(p, m.receiver.to_token_stream())])),
+                    "copied" | "cloned" if m.args.is_empty() => sources(cx, &m.receiver),
+                    "enumerate" if m.args.is_empty() => {
+                        let (enumerated, src) = sources(cx, &m.receiver)?;
+                        (!enumerated).then_some((true, src))
+                    }
+                    "zip" if m.args.len() == 1 => {
+                        let (false, mut a) = sources(cx, &m.receiver)? else {
+                            return None;
+                        };
+                        let (false, b) = sources(cx, &m.args[0])? else {
+                            return None;
+                        };
+                        a.extend(b);
+                        Some((false, a))
+                    }
+                    _ => None,
+                },
+                Expr::Reference(r) if r.mutability.is_none() => cx
+                    .container_of(&r.expr)
+                    .map(|(p, _)| (false, vec![(p, r.expr.to_token_stream())])),
+                Expr::Paren(p) => sources(cx, &p.expr),
+                _ => None,
+            }
+        }
+        let (enumerated, srcs) = sources(self, iter)?;
+        let strip = |p: &Pat| -> Option<Pat> {
+            match p {
+                Pat::Reference(r) => Some((*r.pat).clone()),
+                Pat::Ident(_) | Pat::Wild(_) => Some(p.clone()),
+                _ => None,
+            }
+        };
+        // Split the pattern into the index pattern (if enumerated) and one per source.
+        let mut parts: Vec<Pat> = match pat {
+            Pat::Tuple(t) => t.elems.iter().cloned().collect(),
+            p => vec![p.clone()],
+        };
+        let index_pat = if enumerated {
+            if parts.len() != 2 {
+                return None;
+            }
+            let i = parts.remove(0);
+            let inner = parts.remove(0);
+            parts = match inner {
+                Pat::Tuple(t) => t.elems.iter().cloned().collect(),
+                p => vec![p],
+            };
+            Some(i)
+        } else {
+            None
+        };
+        if parts.len() != srcs.len() {
+            return None;
+        }
+        let mut lets: Vec<SynStmt> = Vec::new();
+        if let Some(i) = index_pat {
+            lets.push(syn::parse_quote!(let #i: usize = #index;));
+        }
+        for (p, (_, container)) in parts.iter().zip(&srcs) {
+            let p = strip(p)?;
+            lets.push(syn::parse_quote!(let #p = #container[#index];));
+        }
+        let lens: Vec<TokenStream> = srcs.iter().map(|(_, c)| quote!(#c.len())).collect();
+        let len = lens
+            .iter()
+            .skip(1)
+            .fold(lens[0].clone(), |acc, l| quote!(::core::cmp::min(#acc, #l)));
+        Some((index, len, lets))
+    }
+
+    /// Lowers a loop: finds the variables it carries (those its body rebinds to active
+    /// values, to a fixed point), then lowers the body once more with them as phis.
+    fn lower_loop(
+        &mut self,
+        label: Option<&syn::Label>,
+        head: LoopHead,
+        body: Vec<SynStmt>,
+        pattern_bindings: Vec<Pat>,
+        span: Span,
+    ) -> Operand {
+        if let Some(label) = label {
+            self.errors.push(
+                label.span(),
+                "labelled loops over active values are not supported; remove the label",
+            );
+            return dummy();
+        }
+        let body_expr = Expr::Block(syn::ExprBlock {
+            attrs: vec![],
+            label: None,
+            block: syn::Block {
+                brace_token: Default::default(),
+                stmts: body.clone(),
+            },
+        });
+        if !self.mentions_active(&body_expr) {
+            let tokens = match &head {
+                LoopHead::For { pat, iter } => quote!(for #pat in #iter #body_expr),
+                LoopHead::While(c) => quote!(while #c #body_expr),
+                LoopHead::Loop => quote!(loop #body_expr),
+            };
+            self.verbatim(tokens);
+            return Operand::Inactive(quote!(()));
+        }
+        let has_break = body.iter().any(stmt_breaks);
+        let broke = has_break.then(|| self.fresh_local("broke"));
+        let exit = |e: &Expr| -> Option<Expr> {
+            match e {
+                Expr::Continue(c) if c.label.is_none() => Some(syn::parse_quote!(())),
+                Expr::Break(b) if b.label.is_none() && b.expr.is_none() => {
+                    let flag = broke.as_ref()?;
+                    Some(syn::parse_quote!({ #flag = true; }))
+                }
+                _ => None,
+            }
+        };
+        let body = desugar_exits(body, &exit);
+        if matches!(head, LoopHead::Loop) && broke.is_none() {
+            self.errors
+                .push(span, "a `loop` over active values needs a `break`");
+            return dummy();
+        }
+        // Find the carried variables: rebinding to an active value in the body, to a fixed point.
+        let mut carried_names: Vec<(usize, String)> = Vec::new();
+        for _ in 0..8 {
+            let saved = (
+                self.scopes.clone(),
+                self.values.len(),
+                std::mem::take(&mut self.stmts),
+            );
+            let mut scratch = Errors::default();
+            let real_errors = std::mem::replace(self.errors, scratch);
+            self.enter_loop(&carried_names, span);
+            let before = self.scopes.clone();
+            self.scopes.push(Scope::new());
+            for p in &pattern_bindings {
+                self.declare_pattern_inactive(p);
+            }
+            self.lower_stmts(&body);
+            self.scopes.pop();
+            let mut grew = false;
+            for (level, scope) in before.iter().enumerate() {
+                let mut names: Vec<&String> = scope.keys().collect();
+                names.sort();
+                for name in names {
+                    let now = &self.scopes[level][name];
+                    if now != &scope[name]
+                        && matches!(now, Binding::Active(_))
+                        && !carried_names.iter().any(|(l, n)| *l == level && n == name)
+                    {
+                        carried_names.push((level, name.clone()));
+                        grew = true;
+                    }
+                }
+            }
+            scratch = std::mem::replace(self.errors, real_errors);
+            drop(scratch);
+            self.scopes = saved.0;
+            self.values.truncate(saved.1);
+            self.stmts = saved.2;
+            if !grew {
+                break;
+            }
+        }
+        let phis = self.enter_loop(&carried_names, span);
+        let outer_stmts = std::mem::take(&mut self.stmts);
+        for ((_, name), (_, phi)) in carried_names.iter().zip(&phis) {
+            self.stmts.push(Stmt::Bind {
+                name: Ident::new(name, span),
+                ty: None,
+                value: *phi,
+            });
+        }
+        self.scopes.push(Scope::new());
+        for p in &pattern_bindings {
+            self.declare_pattern_inactive(p);
+        }
+        self.lower_stmts(&body);
+        self.scopes.pop();
+        let body_stmts = std::mem::replace(&mut self.stmts, outer_stmts);
+        let yields: Vec<ValueId> = carried_names
+            .iter()
+            .map(|(level, name)| match &self.scopes[*level][name] {
+                Binding::Active(v) => *v,
+                _ => unreachable!("a carried variable stays active"),
+            })
+            .collect();
+        let mut carried = Vec::new();
+        for ((level, name), (init, phi)) in carried_names.iter().zip(phis) {
+            let exit = self.values.len();
+            self.values.push(Value {
+                name: Self::value_name(name, exit),
+                op: Op::Phi,
+                span,
+            });
+            self.scopes[*level].insert(name.clone(), Binding::Active(exit));
+            carried.push(Carried { init, phi, exit });
+        }
+        let stack = self.fresh_local("stack");
+        let exits: Vec<(Ident, ValueId)> = carried_names
+            .iter()
+            .zip(&carried)
+            .map(|((_, n), c)| (Ident::new(n, span), c.exit))
+            .collect();
+        self.stmts.push(Stmt::Loop(Loop {
+            head,
+            body: Block {
+                stmts: body_stmts,
+                yields,
+                tail: None,
+            },
+            carried,
+            broke,
+            stack,
+        }));
+        for (name, value) in exits {
+            self.stmts.push(Stmt::Bind {
+                name,
+                ty: None,
+                value,
+            });
+        }
+        Operand::Inactive(quote!(()))
+    }
+
+    /// Binds each carried variable to a fresh phi for the body; returns `(init, phi)` pairs.
+    /// The initial values are materialised in the current statements.
+    fn enter_loop(&mut self, carried: &[(usize, String)], span: Span) -> Vec<(ValueId, ValueId)> {
+        let mut out = Vec::new();
+        for (level, name) in carried {
+            let init = match &self.scopes[*level][name] {
+                Binding::Active(v) => *v,
+                _ => self.define(
+                    name,
+                    Op::Const(Ident::new(name, span).to_token_stream()),
+                    span,
+                ),
+            };
+            let phi = self.values.len();
+            self.values.push(Value {
+                name: Self::value_name(name, phi),
+                op: Op::Phi,
+                span,
+            });
+            self.scopes[*level].insert(name.clone(), Binding::Active(phi));
+            out.push((init, phi));
+        }
+        out
+    }
+}
+
+/// Whether a statement of a loop body contains a `break` of that loop (not of a nested one).
+fn stmt_breaks(s: &SynStmt) -> bool {
+    struct Breaks(bool);
+    impl<'ast> Visit<'ast> for Breaks {
+        fn visit_expr_break(&mut self, _: &'ast syn::ExprBreak) {
+            self.0 = true;
+        }
+        fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {}
+        fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {}
+        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    }
+    let mut b = Breaks(false);
+    b.visit_stmt(s);
+    b.0
 }
 
 struct ArmSource<'a> {

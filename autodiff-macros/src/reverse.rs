@@ -5,7 +5,7 @@
 //! ran. The pullback closure then runs the statements backwards. An adjoint is declared at
 //! its first contribution, so a value nothing reads back costs nothing.
 
-use crate::codegen::{branch_head, Cx};
+use crate::codegen::{branch_head, loop_head, Cx};
 use crate::ir::*;
 use crate::sig::Shape;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -133,10 +133,22 @@ fn saved(cx: &Cx, stmts: &[Stmt]) -> Vec<TokenStream> {
                 let r = &b.record;
                 out.push(quote!(#r));
             }
+            Stmt::Loop(l) => {
+                out.extend(l.carried.iter().map(|c| {
+                    let p = cx.primal(c.exit);
+                    quote!(#p)
+                }));
+                let s = &l.stack;
+                out.push(quote!(#s));
+            }
             _ => {}
         }
     }
     out
+}
+
+fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
+    format_ident!("{}_{}", cx.primal(v), suffix, span = Span::mixed_site())
 }
 
 fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
@@ -180,6 +192,34 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 let result = b.inactive_result.as_ref().map(|r| quote!(#r,));
                 let record = &b.record;
                 out.extend(quote!(let (#(#phis,)* #result #record) = #head;));
+            }
+            Stmt::Loop(l) => {
+                let stack = &l.stack;
+                let mut before = quote!(let mut #stack = ::std::vec::Vec::new(););
+                let mut enter = TokenStream::new();
+                let mut leave = TokenStream::new();
+                let mut after = TokenStream::new();
+                for (c, next) in l.carried.iter().zip(&l.body.yields) {
+                    let x = carry(cx, c.phi, "carry");
+                    let (init, phi, next, exit) = (
+                        cx.primal(c.init),
+                        cx.primal(c.phi),
+                        cx.primal(*next),
+                        cx.primal(c.exit),
+                    );
+                    before.extend(quote!(let mut #x = #init;));
+                    enter.extend(quote!(let #phi = #x;));
+                    leave.extend(quote!(#x = #next;));
+                    after.extend(quote!(let #exit = #x;));
+                }
+                let body = forward_sweep(cx, &l.body.stmts);
+                let phis = l.carried.iter().map(|c| cx.primal(c.phi));
+                let saved = saved(cx, &l.body.stmts);
+                let looped = loop_head(
+                    l,
+                    quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*)));),
+                );
+                out.extend(quote!(#before #looped #after));
             }
             _ => unreachable!("handled as a primal statement"),
         }
@@ -262,32 +302,96 @@ impl Reverse<'_> {
                     }
                 }
                 Stmt::Branch(b) => out.extend(self.reverse_branch(b)),
+                Stmt::Loop(l) => out.extend(self.reverse_loop(l)),
                 _ => {}
             }
         }
         out
     }
 
-    fn reverse_branch(&mut self, b: &Branch) -> TokenStream {
+    /// Declares, before a region runs backwards, the adjoints of outer values it contributes
+    /// to.
+    fn declare_outer(
+        &mut self,
+        stmts: &[Stmt],
+        extra_used: &[ValueId],
+        extra_defined: &[ValueId],
+    ) -> TokenStream {
         let cx = self.cx;
+        let mut defined: BTreeSet<ValueId> = extra_defined.iter().copied().collect();
+        Cx::each_defined(stmts, &mut |v| {
+            defined.insert(v);
+        });
+        let mut used: BTreeSet<ValueId> = extra_used.iter().copied().collect();
+        cx.each_used(stmts, &mut |v| {
+            used.insert(v);
+        });
         let mut out = TokenStream::new();
-        // Adjoints of outer values that some arm contributes to are declared before the arms.
-        let mut defined = BTreeSet::new();
-        let mut used = BTreeSet::new();
-        for arm in &b.arms {
-            Cx::each_defined(&arm.stmts, &mut |v| {
-                defined.insert(v);
-            });
-            cx.each_used(&arm.stmts, &mut |v| {
-                used.insert(v);
-            });
-            used.extend(arm.yields.iter().copied());
-        }
         for v in used.difference(&defined) {
             if self.live.insert(*v) {
                 let (bar, p) = (cx.adjoint(*v), cx.primal(*v));
                 out.extend(quote!(let mut #bar = ::autodiff::__private::zero_like(&#p);));
             }
+        }
+        out
+    }
+
+    /// Runs a loop's iterations backwards from its stack of records.
+    fn reverse_loop(&mut self, l: &Loop) -> TokenStream {
+        let cx = self.cx;
+        let phis: Vec<ValueId> = l.carried.iter().map(|c| c.phi).collect();
+        let mut out = self.declare_outer(&l.body.stmts, &l.body.yields, &phis);
+        for c in &l.carried {
+            let xbar = carry(cx, c.phi, "carry_bar");
+            let exit_bar = if self.live.contains(&c.exit) {
+                let b = cx.adjoint(c.exit);
+                quote!(#b)
+            } else {
+                let e = cx.primal(c.exit);
+                quote!(::autodiff::__private::zero_like(&#e))
+            };
+            out.extend(quote!(let mut #xbar = #exit_bar;));
+        }
+        let outer = self.live.clone();
+        let mut body = TokenStream::new();
+        for (c, next) in l.carried.iter().zip(&l.body.yields) {
+            let xbar = carry(cx, c.phi, "carry_bar");
+            body.extend(self.contribute(*next, quote!(#xbar)));
+        }
+        body.extend(self.reverse_sweep(&l.body.stmts));
+        for c in &l.carried {
+            let xbar = carry(cx, c.phi, "carry_bar");
+            let phi_bar = if self.live.contains(&c.phi) {
+                let b = cx.adjoint(c.phi);
+                quote!(#b)
+            } else {
+                let p = cx.primal(c.phi);
+                quote!(::autodiff::__private::zero_like(&#p))
+            };
+            body.extend(quote!(#xbar = #phi_bar;));
+        }
+        self.live = outer;
+        let stack = &l.stack;
+        let phi_names = phis.iter().map(|p| cx.primal(*p));
+        let saved = saved(cx, &l.body.stmts);
+        out.extend(quote! {
+            while let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*))) = #stack.pop() {
+                #body
+            }
+        });
+        for c in &l.carried {
+            let xbar = carry(cx, c.phi, "carry_bar");
+            out.extend(self.contribute(c.init, quote!(#xbar)));
+        }
+        out
+    }
+
+    fn reverse_branch(&mut self, b: &Branch) -> TokenStream {
+        let cx = self.cx;
+        // Adjoints of outer values that some arm contributes to are declared before the arms.
+        let mut out = TokenStream::new();
+        for arm in &b.arms {
+            out.extend(self.declare_outer(&arm.stmts, &arm.yields, &[]));
         }
         let record = &b.record;
         let mut chain = Vec::new();
