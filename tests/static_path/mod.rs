@@ -1,8 +1,9 @@
 //! Tests of `#[differentiable]`.
 
-mod smoke;
+mod control_flow;
+mod functions;
+mod gmm_reference;
+mod loops;
 mod oracle;
 mod rules;
-mod functions;
-mod control_flow;
-mod gmm_reference;
+mod smoke;
