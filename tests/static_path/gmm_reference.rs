@@ -131,9 +131,9 @@ pub fn q_times<T: Float>(qdiag: &[T], ltri: &[T], v: &[T], out: &mut [T]) {
         out[j] = qdiag[j] * v[j];
     }
     let mut idx = 0;
-    for col in 0..d {
-        for row in col + 1..d {
-            out[row] = out[row] + ltri[idx] * v[col];
+    for (col, &vc) in v.iter().enumerate() {
+        for o in &mut out[col + 1..d] {
+            *o = *o + ltri[idx] * vc;
             idx += 1;
         }
     }
@@ -326,8 +326,8 @@ pub fn gmm_objective_grad_hand<T: Float>(
             let mut idx = 0;
             for col in 0..d {
                 let mut acc = dxc[col];
-                for row in col + 1..d {
-                    let dz = -w * z[row];
+                for &z_row in &z[col + 1..] {
+                    let dz = -w * z_row;
                     g_l[idx] = g_l[idx] + dz * xc[col];
                     acc = acc + ltri[idx] * dz;
                     idx += 1;
@@ -374,7 +374,7 @@ fn log_sum_exp_tape<'id>(xs: &[Var<'id, f64>]) -> Var<'id, f64> {
         .fold(f64::NEG_INFINITY, f64::max);
     let mut sum = (xs[0] - mx).exp();
     for &v in &xs[1..] {
-        sum = sum + (v - mx).exp();
+        sum += (v - mx).exp();
     }
     sum.ln() + mx
 }
@@ -405,7 +405,7 @@ pub fn gmm_objective_tape(
             for j in 0..d {
                 let qj = q[c * sz + j];
                 qdiags.push(qj.exp());
-                s = s + qj;
+                s += qj;
             }
             sum_qs.push(s);
         }
@@ -425,9 +425,9 @@ pub fn gmm_objective_tape(
                     z.push(qdiags[c * d + j] * v);
                 }
                 let mut idx = c * sz + d;
-                for col in 0..d {
-                    for row in col + 1..d {
-                        z[row] = q[idx].mul_add(xc[col], z[row]);
+                for (col, &xc_col) in xc.iter().enumerate() {
+                    for z_row in &mut z[col + 1..] {
+                        *z_row = q[idx].mul_add(xc_col, *z_row);
                         idx += 1;
                     }
                 }
@@ -437,7 +437,7 @@ pub fn gmm_objective_tape(
                 }
                 main_term.push(a[c] + sum_qs[c] - sq * 0.5);
             }
-            slse = slse + log_sum_exp_tape(&main_term);
+            slse += log_sum_exp_tape(&main_term);
         }
 
         let mut prior = t.constant(0.0);
@@ -454,7 +454,7 @@ pub fn gmm_objective_tape(
             }
             prior = prior + frobenius * half_g2 - sum_qs[c] * m;
         }
-        prior = prior - k as f64 * wishart_constant(d, wishart);
+        prior -= k as f64 * wishart_constant(d, wishart);
 
         let err = slse - log_sum_exp_tape(&a) * n as f64 + prior + data_constant(d, n);
         let (ga, gm, gq) = t.gradient(err, (&a, &mu, &q));
