@@ -51,14 +51,56 @@ impl Cx<'_> {
         suffixed(self.primal(v), "pullback")
     }
 
-    /// The tangent of a container parameter.
+    /// The tangent argument of a parameter.
     pub fn param_tangent(&self, p: ParamId) -> Ident {
         suffixed(&self.sig.params[p].ident, "dot")
     }
 
-    /// The adjoint of a container parameter.
-    pub fn param_adjoint(&self, p: ParamId) -> Ident {
-        suffixed(&self.sig.params[p].ident, "bar")
+    /// A container's primal.
+    pub fn container(&self, c: ContainerId) -> &Ident {
+        &self.func.containers[c].name
+    }
+
+    /// A container's tangent.
+    pub fn container_tangent(&self, c: ContainerId) -> Ident {
+        suffixed(self.container(c), "dot")
+    }
+
+    /// A container's adjoint.
+    pub fn container_adjoint(&self, c: ContainerId) -> Ident {
+        suffixed(self.container(c), "bar")
+    }
+
+    /// `let range = a..b;` for each argument that is a range of a container.
+    pub fn call_ranges(&self, args: &[CallArg]) -> TokenStream {
+        args.iter()
+            .filter_map(|a| match a {
+                CallArg::Container {
+                    range: Some((local, range)),
+                    ..
+                } => Some(quote!(let #local = #range;)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A container argument, or its tangent (`suffix` = `"dot"`).
+    pub fn container_arg(
+        &self,
+        container: ContainerId,
+        prefix: &TokenStream,
+        range: &Option<(Ident, TokenStream)>,
+        tangent: bool,
+    ) -> TokenStream {
+        let x = if tangent {
+            self.container_tangent(container)
+        } else {
+            self.container(container).clone()
+        };
+        match range {
+            Some((local, _)) => quote!(&#x[#local.clone()]),
+            None => quote!(#prefix #x),
+        }
     }
 
     /// An operand's primal.
@@ -76,10 +118,11 @@ impl Cx<'_> {
     pub fn call_arg(&self, a: &CallArg) -> TokenStream {
         match a {
             CallArg::Scalar(o) => self.operand(o),
-            CallArg::Container { param, prefix } => {
-                let ident = &self.sig.params[*param].ident;
-                quote!(#prefix #ident)
-            }
+            CallArg::Container {
+                container,
+                prefix,
+                range,
+            } => self.container_arg(*container, prefix, range, false),
             CallArg::Inactive(t) => t.clone(),
         }
     }
@@ -110,7 +153,7 @@ impl Cx<'_> {
                 }
                 _ => None,
             },
-            Stmt::Branch(_) | Stmt::Loop(_) => None,
+            Stmt::Branch(_) | Stmt::Loop(_) | Stmt::Buffer(_) | Stmt::Store { .. } => None,
         }
     }
 
@@ -131,11 +174,16 @@ impl Cx<'_> {
 
     /// `let index = expr; let y = x[index];`
     pub fn index_read(&self, v: ValueId) -> TokenStream {
-        let Op::Index { param, index, expr } = &self.func.values[v].op else {
+        let Op::Index {
+            container,
+            index,
+            expr,
+        } = &self.func.values[v].op
+        else {
             unreachable!()
         };
         let y = self.primal(v);
-        let x = &self.sig.params[*param].ident;
+        let x = self.container(*container);
         quote!(let #index: usize = #expr; let #y = #x[#index];)
     }
 
@@ -203,6 +251,10 @@ impl Cx<'_> {
                         arm.yields.iter().for_each(|y| f(*y));
                     }
                 }
+                Stmt::Store {
+                    value: Operand::Value(u),
+                    ..
+                } => f(*u),
                 Stmt::Loop(l) => {
                     self.each_used(&l.body.stmts, f);
                     l.body.yields.iter().for_each(|y| f(*y));

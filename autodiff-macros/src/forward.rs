@@ -57,6 +57,10 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
         });
     }
     out.extend(fwd.sweep(&cx.func.body));
+    if let Output::Container(c) = &cx.func.result {
+        let (x, dx) = (cx.container(*c), cx.container_tangent(*c));
+        return quote!(#out (#x, #dx));
+    }
     let mut ys = Vec::new();
     let mut dys = Vec::new();
     for (k, part) in cx.func.result.parts().iter().enumerate() {
@@ -125,9 +129,11 @@ impl Forward<'_> {
                                 self.live.insert(*v);
                             }
                         }
-                        Op::Index { param, index, .. } => {
+                        Op::Index {
+                            container, index, ..
+                        } => {
                             out.extend(cx.index_read(*v));
-                            let xdot = cx.param_tangent(*param);
+                            let xdot = cx.container_tangent(*container);
                             out.extend(quote!(let #dot = #xdot[#index];));
                             self.live.insert(*v);
                         }
@@ -139,13 +145,15 @@ impl Forward<'_> {
                                     let d = cx.tangent(*u);
                                     quote!(#d)
                                 }
-                                CallArg::Container { param, prefix } => {
-                                    let d = cx.param_tangent(*param);
-                                    quote!(#prefix #d)
-                                }
+                                CallArg::Container {
+                                    container,
+                                    prefix,
+                                    range,
+                                } => cx.container_arg(*container, prefix, range, true),
                                 _ => quote!(::autodiff::__private::ZeroTangent),
                             });
                             let y = cx.primal(*v);
+                            out.extend(cx.call_ranges(args));
                             out.extend(quote!(let (#y, #dot) = #f(#(#primals,)* #(#tangents),*);));
                             self.live.insert(*v);
                         }
@@ -154,6 +162,28 @@ impl Forward<'_> {
                 }
                 Stmt::Branch(b) => out.extend(self.branch(b)),
                 Stmt::Loop(l) => out.extend(self.looped(l)),
+                Stmt::Buffer(c) => {
+                    let (x, dx) = (cx.container(*c), cx.container_tangent(*c));
+                    out.extend(quote!(let mut #dx = ::autodiff::__private::zero_like(&#x);));
+                }
+                Stmt::Store {
+                    container,
+                    index,
+                    expr,
+                    value,
+                } => {
+                    let (x, dx) = (cx.container(*container), cx.container_tangent(*container));
+                    let p = cx.operand(value);
+                    let d = match value {
+                        Operand::Value(u) => self.tangent_or_zero(*u),
+                        Operand::Inactive(_) => {
+                            quote!(::autodiff::__private::zero_like(&#x[#index]))
+                        }
+                    };
+                    out.extend(
+                        quote!(let #index: usize = #expr; #x[#index] = #p; #dx[#index] = #d;),
+                    );
+                }
                 _ => unreachable!("handled as a primal statement"),
             }
         }

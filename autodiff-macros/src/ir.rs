@@ -12,11 +12,24 @@ use syn::{Ident, Type};
 pub type ValueId = usize;
 /// Index of a parameter in the signature.
 pub type ParamId = usize;
+/// Index of a container in [`Function::containers`].
+pub type ContainerId = usize;
+
+/// A collection of active floats read and written by index: an active array, slice or `Vec`
+/// parameter, or a local buffer the body writes active values into.
+pub struct Container {
+    /// The primal's name (the parameter's or the local's).
+    pub name: Ident,
+    /// The parameter it is, if it is one.
+    pub param: Option<ParamId>,
+}
 
 /// A function body, lowered.
 pub struct Function {
     /// Every active value, in definition order.
     pub values: Vec<Value>,
+    /// Every active container.
+    pub containers: Vec<Container>,
     /// The body's statements.
     pub body: Vec<Stmt>,
     /// The function's result.
@@ -32,6 +45,8 @@ pub enum Output {
     Tuple(Vec<Operand>),
     /// `[a, b, ..]`.
     Array(Vec<Operand>),
+    /// A whole active container (a buffer the body filled).
+    Container(ContainerId),
 }
 
 impl Output {
@@ -40,13 +55,14 @@ impl Output {
         match self {
             Output::Scalar(o) => std::slice::from_ref(o),
             Output::Tuple(v) | Output::Array(v) => v,
+            Output::Container(_) => &[],
         }
     }
 
     /// Builds the output from one token stream per component.
     pub fn assemble(&self, parts: Vec<proc_macro2::TokenStream>) -> proc_macro2::TokenStream {
         match self {
-            Output::Scalar(_) => parts.into_iter().next().unwrap(),
+            Output::Scalar(_) | Output::Container(_) => parts.into_iter().next().unwrap(),
             Output::Tuple(_) => quote::quote!((#(#parts,)*)),
             Output::Array(_) => quote::quote!([#(#parts),*]),
         }
@@ -79,10 +95,10 @@ pub enum Op {
         /// Inactive non-float operands (the exponent of `powi`).
         extra: Vec<TokenStream>,
     },
-    /// `param[index]`, a read of an active container parameter.
+    /// `container[index]`, a read of an active container.
     Index {
         /// The container.
-        param: ParamId,
+        container: ContainerId,
         /// The local holding the index.
         index: Ident,
         /// The index expression as written.
@@ -114,12 +130,14 @@ pub enum Operand {
 pub enum CallArg {
     /// A float expression.
     Scalar(Operand),
-    /// An active container parameter, possibly behind `&` or `*`.
+    /// An active container, possibly behind `&` or `*`, or a range of it (`&x[a..b]`).
     Container {
         /// The container.
-        param: ParamId,
+        container: ContainerId,
         /// The `&` / `*` written before it.
         prefix: TokenStream,
+        /// For a range: the local holding it, and the range as written.
+        range: Option<(Ident, TokenStream)>,
     },
     /// Anything else: a constant.
     Inactive(TokenStream),
@@ -166,6 +184,19 @@ pub enum Stmt {
     Branch(Branch),
     /// A loop.
     Loop(Loop),
+    /// A local buffer became active just after its `let`: declares its tangent or adjoint.
+    Buffer(ContainerId),
+    /// `container[index] = value`.
+    Store {
+        /// The container.
+        container: ContainerId,
+        /// The local holding the index.
+        index: Ident,
+        /// The index expression as written.
+        expr: TokenStream,
+        /// The value stored.
+        value: Operand,
+    },
 }
 
 /// A loop and the active variables it carries from one iteration to the next.

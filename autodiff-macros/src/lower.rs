@@ -10,7 +10,7 @@ use crate::ir::*;
 use crate::sig::{FnSig, Shape};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, ToTokens};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{BinOp, Expr, Ident, Pat, Stmt as SynStmt, UnOp};
@@ -87,27 +87,56 @@ const USE_THE_TAPE: &str = "or compute this part on the eager tape (`autodiff::t
 enum Binding {
     /// An active scalar.
     Active(ValueId),
-    /// An active container parameter.
-    Container(ParamId),
+    /// An active container.
+    Container(ContainerId),
     /// Anything inactive: read verbatim.
     Inactive,
 }
 
 type Scope = HashMap<String, Binding>;
 
-/// Lowers a function body.
+/// Lowers a function body. Local buffers that the body writes active values into are found
+/// by lowering again until no new one turns up.
 pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
+    let mut buffers = BTreeSet::new();
+    for _ in 0..16 {
+        let (_, wanted) = lower_with(sig, body, &buffers, &mut Errors::default());
+        if wanted.is_subset(&buffers) {
+            break;
+        }
+        buffers.extend(wanted);
+    }
+    lower_with(sig, body, &buffers, errors).0
+}
+
+/// One lowering, with the named local buffers active; also returns the buffers it found
+/// written with active values.
+fn lower_with(
+    sig: &FnSig,
+    body: &syn::Block,
+    buffers: &BTreeSet<String>,
+    errors: &mut Errors,
+) -> (Function, BTreeSet<String>) {
     let mut cx = Lower {
         values: Vec::new(),
+        containers: Vec::new(),
         scopes: vec![Scope::new()],
         stmts: Vec::new(),
         errors,
         locals: 0,
         floats: sig.float_params.iter().map(|f| f.to_string()).collect(),
+        buffers,
+        wanted: BTreeSet::new(),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
-            Some(s) if s.is_container() => Binding::Container(i),
+            Some(s) if s.is_container() => {
+                cx.containers.push(Container {
+                    name: p.ident.clone(),
+                    param: Some(i),
+                });
+                Binding::Container(cx.containers.len() - 1)
+            }
             Some(s) => {
                 let id = cx.values.len();
                 let name = if s == Shape::ScalarRef {
@@ -140,14 +169,31 @@ pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
             cx.lower_stmts(init);
             Output::Array(a.elems.iter().map(|e| cx.lower_expr(e)).collect())
         }
+        Some((SynStmt::Expr(Expr::Path(p), None), init))
+            if p.path
+                .get_ident()
+                .is_some_and(|i| buffers.contains(&i.to_string())) =>
+        {
+            cx.lower_stmts(init);
+            match cx.lookup(&p.path.get_ident().unwrap().to_string()) {
+                Some(Binding::Container(c)) if cx.containers[*c].param.is_none() => {
+                    Output::Container(*c)
+                }
+                _ => Output::Scalar(cx.lower_expr(&Expr::Path(p.clone()))),
+            }
+        }
         _ => Output::Scalar(cx.lower_stmts(&stmts)),
     };
     let body = std::mem::take(&mut cx.stmts);
-    Function {
-        values: cx.values,
-        body,
-        result,
-    }
+    (
+        Function {
+            values: cx.values,
+            containers: cx.containers,
+            body,
+            result,
+        },
+        cx.wanted,
+    )
 }
 
 /// Decides which expressions leave the block being desugared (`return` from a function,
@@ -259,6 +305,12 @@ struct Lower<'e> {
     locals: usize,
     /// The function's generic float parameters.
     floats: Vec<String>,
+    /// Every active container so far.
+    containers: Vec<Container>,
+    /// The local buffers to treat as active from their `let`.
+    buffers: &'e BTreeSet<String>,
+    /// Local buffers found written with active values.
+    wanted: BTreeSet<String>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -286,9 +338,17 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
     }
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         fn walk(ts: TokenStream, names: &mut Vec<(String, Span)>) {
-            for tt in ts {
+            let tokens: Vec<TokenTree> = ts.into_iter().collect();
+            for (k, tt) in tokens.iter().enumerate() {
                 match tt {
-                    TokenTree::Ident(i) => names.push((i.to_string(), i.span())),
+                    TokenTree::Ident(i) => {
+                        // `x.len()` reads no active value.
+                        let length = matches!(tokens.get(k + 1), Some(TokenTree::Punct(p)) if p.as_char() == '.')
+                            && matches!(tokens.get(k + 2), Some(TokenTree::Ident(m)) if m == "len" || m == "is_empty");
+                        if !length {
+                            names.push((i.to_string(), i.span()));
+                        }
+                    }
                     TokenTree::Group(g) => walk(g.stream(), names),
                     _ => {}
                 }
@@ -425,6 +485,40 @@ impl Lower<'_> {
             self.verbatim(local.to_token_stream());
             return;
         };
+        let buffer = match &local.pat {
+            Pat::Ident(pi) if self.buffers.contains(&pi.ident.to_string()) => {
+                Some(pi.ident.clone())
+            }
+            Pat::Type(pt) => match &*pt.pat {
+                Pat::Ident(pi) if self.buffers.contains(&pi.ident.to_string()) => {
+                    Some(pi.ident.clone())
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(name) = buffer {
+            if let Some((n, span)) = self.active_mention(&init.expr) {
+                self.errors.push(
+                    span,
+                    format!(
+                        "the buffer `{name}` is written with active values, so it must start \
+                         from constants (`vec![0.0; n]`, `[T::zero(); N]`); `{n}` is active here: \
+                         write it in after the `let`"
+                    ),
+                );
+                return;
+            }
+            self.verbatim(local.to_token_stream());
+            self.containers.push(Container {
+                name: name.clone(),
+                param: None,
+            });
+            let c = self.containers.len() - 1;
+            self.declare(&name, Binding::Container(c));
+            self.stmts.push(Stmt::Buffer(c));
+            return;
+        }
         if !self.mentions_active(&init.expr) {
             self.verbatim(local.to_token_stream());
             self.declare_pattern_inactive(&local.pat);
@@ -541,14 +635,22 @@ impl Lower<'_> {
         }
     }
 
-    fn index_value(&mut self, param: ParamId, expr: TokenStream, span: Span) -> ValueId {
+    fn index_value(&mut self, container: ContainerId, expr: TokenStream, span: Span) -> ValueId {
         let index = self.fresh_local("index");
-        self.define("elem", Op::Index { param, index, expr }, span)
+        self.define(
+            "elem",
+            Op::Index {
+                container,
+                index,
+                expr,
+            },
+            span,
+        )
     }
 
     /// The container parameter an expression names, through `&`, `*` and parentheses,
     /// with the prefix operators written before it.
-    fn container_of(&self, e: &Expr) -> Option<(ParamId, TokenStream)> {
+    fn container_of(&self, e: &Expr) -> Option<(ContainerId, TokenStream)> {
         match e {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 match self.lookup(&p.path.segments[0].ident.to_string()) {
@@ -566,6 +668,23 @@ impl Lower<'_> {
                 .map(|(c, pre)| (c, quote!(* #pre))),
             _ => None,
         }
+    }
+
+    /// `&x[a..b]` on an active container: the container and the range.
+    fn container_range(&self, e: &Expr) -> Option<(ContainerId, TokenStream)> {
+        let Expr::Reference(r) = e else { return None };
+        let Expr::Index(ix) = &*r.expr else {
+            return None;
+        };
+        if r.mutability.is_some()
+            || !matches!(&*ix.index, Expr::Range(_))
+            || self.mentions_active(&ix.index)
+        {
+            return None;
+        }
+        let (container, prefix) = self.container_of(&ix.expr)?;
+        let range = &ix.index;
+        prefix.is_empty().then(|| (container, quote!(#range)))
     }
 
     fn lower_expr_stmt(&mut self, e: &Expr, tokens: TokenStream) {
@@ -607,6 +726,7 @@ impl Lower<'_> {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 p.path.segments[0].ident.clone()
             }
+            Expr::Index(ix) => return self.lower_store(ix, rule, rhs, tokens),
             _ => {
                 if self.mentions_active(lhs) || self.mentions_active(rhs) {
                     self.errors.push(
@@ -665,6 +785,74 @@ impl Lower<'_> {
         self.stmts.push(Stmt::Bind {
             name,
             ty: None,
+            value,
+        });
+    }
+
+    /// `v[i] = rhs` or `v[i] op= rhs` on an active container; a write of an active value into
+    /// an inactive local marks it as a buffer to track.
+    fn lower_store(
+        &mut self,
+        ix: &syn::ExprIndex,
+        rule: Option<&'static str>,
+        rhs: &Expr,
+        tokens: TokenStream,
+    ) {
+        let Some((container, prefix)) = self.container_of(&ix.expr) else {
+            if self.mentions_active(rhs) || self.mentions_active(&ix.index) {
+                match &*ix.expr {
+                    Expr::Path(p) if p.path.get_ident().is_some() => {
+                        let name = p.path.get_ident().unwrap().to_string();
+                        self.wanted.insert(name.clone());
+                        self.errors.push(
+                            ix.expr.span(),
+                            format!(
+                                "`{name}` is written with active values, so it must be a local \
+                                 buffer made by `let mut {name} = vec![..]` or `[..; N]` in this body"
+                            ),
+                        );
+                    }
+                    other => self.errors.push(
+                        other.span(),
+                        format!(
+                            "only a local buffer can be written with active values; {USE_THE_TAPE}"
+                        ),
+                    ),
+                }
+            } else {
+                self.verbatim(tokens);
+            }
+            return;
+        };
+        if self.containers[container].param.is_some() || !prefix.is_empty() {
+            self.errors.push(
+                ix.expr.span(),
+                "an active parameter cannot be written to; copy it into a local buffer first",
+            );
+            return;
+        }
+        if let Some((name, span)) = self.active_mention(&ix.index) {
+            self.errors.push(
+                span,
+                format!("the index uses the active value `{name}`; an index must be inactive"),
+            );
+            return;
+        }
+        let index_expr = &ix.index;
+        let value = self.lower_expr(rhs);
+        let value = match rule {
+            None => value,
+            Some(rule) => {
+                let old =
+                    Operand::Value(self.index_value(container, quote!(#index_expr), ix.span()));
+                self.rule(rule, vec![old, value], vec![], ix.span())
+            }
+        };
+        let index = self.fresh_local("index");
+        self.stmts.push(Stmt::Store {
+            container,
+            index,
+            expr: quote!(#index_expr),
             value,
         });
     }
@@ -982,8 +1170,19 @@ impl Lower<'_> {
 
     fn call_args<'a>(&mut self, args: impl Iterator<Item = &'a Expr>) -> Vec<CallArg> {
         args.map(|a| {
-            if let Some((param, prefix)) = self.container_of(a) {
-                CallArg::Container { param, prefix }
+            if let Some((container, prefix)) = self.container_of(a) {
+                CallArg::Container {
+                    container,
+                    prefix,
+                    range: None,
+                }
+            } else if let Some((container, range)) = self.container_range(a) {
+                let local = self.fresh_local("range");
+                CallArg::Container {
+                    container,
+                    prefix: quote!(&),
+                    range: Some((local, range)),
+                }
             } else if self.mentions_active(a) {
                 CallArg::Scalar(self.lower_expr(a))
             } else {
@@ -1376,7 +1575,7 @@ impl Lower<'_> {
     fn elements(&self, pat: &Pat, iter: &Expr) -> Option<(Ident, TokenStream, Vec<SynStmt>)> {
         let index = format_ident!("index", span = Span::mixed_site());
         // The containers read element-wise, innermost iterator first.
-        fn sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(ParamId, TokenStream)>)> {
+        fn sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(ContainerId, TokenStream)>)> {
             match e {
                 Expr::MethodCall(m) => match m.method.to_string().as_str() {
                     "iter" | "into_iter" if m.args.is_empty() => cx

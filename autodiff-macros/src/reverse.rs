@@ -21,44 +21,55 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
         live: BTreeSet::new(),
     };
     let mut adjoint_inits = TokenStream::new();
-    for (i, p) in cx.sig.params.iter().enumerate() {
-        let Some(shape) = p.shape else { continue };
-        if !shape.is_container() {
-            continue;
-        }
-        let bar = cx.param_adjoint(i);
-        let x = &p.ident;
-        adjoint_inits.extend(match shape {
-            Shape::Slice => quote!(let mut #bar = ::autodiff::__private::zero_vec_like(#x);),
-            s if s.by_ref() => quote!(let mut #bar = ::autodiff::__private::zero_like(#x);),
+    for (c, container) in cx.func.containers.iter().enumerate() {
+        let Some(i) = container.param else { continue };
+        let bar = cx.container_adjoint(c);
+        let x = &container.name;
+        adjoint_inits.extend(match cx.sig.params[i].shape {
+            Some(Shape::Slice) => quote!(let mut #bar = ::autodiff::__private::zero_vec_like(#x);),
+            Some(s) if s.by_ref() => quote!(let mut #bar = ::autodiff::__private::zero_like(#x);),
             _ => quote!(let mut #bar = ::autodiff::__private::zero_like(&#x);),
         });
     }
-    let parts = cx.func.result.parts();
-    let seeds: Vec<_> = if parts.len() == 1 {
-        vec![quote!(seed)]
-    } else {
-        (0..parts.len())
-            .map(|k| format_ident!("seed_{}", k, span = Span::mixed_site()).to_token_stream())
-            .collect()
-    };
-    let mut seed_code = match &cx.func.result {
-        Output::Scalar(_) => TokenStream::new(),
-        Output::Tuple(_) => quote!(let (#(#seeds,)*) = seed;),
-        Output::Array(_) => quote!(let [#(#seeds),*] = seed;),
-    };
-    let mut ys = Vec::new();
-    for (part, s) in parts.iter().zip(&seeds) {
-        match part {
-            Operand::Value(r) => {
-                let p = cx.primal(*r);
-                ys.push(quote!(#p));
-                seed_code.extend(rev.contribute(*r, s.clone()));
-            }
-            Operand::Inactive(t) => ys.push(quote!(#t)),
+    // The output's adjoint is the seed.
+    let (result, seed_code) = match &cx.func.result {
+        Output::Container(c) => {
+            let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
+            (
+                quote!(#x),
+                quote!(::autodiff::__private::accumulate(&mut #xbar, seed);),
+            )
         }
-    }
-    let result = cx.func.result.assemble(ys);
+        output => {
+            let parts = output.parts();
+            let seeds: Vec<TokenStream> = if parts.len() == 1 {
+                vec![quote!(seed)]
+            } else {
+                (0..parts.len())
+                    .map(|k| {
+                        format_ident!("seed_{}", k, span = Span::mixed_site()).to_token_stream()
+                    })
+                    .collect()
+            };
+            let mut seed_code = match output {
+                Output::Tuple(_) => quote!(let (#(#seeds,)*) = seed;),
+                Output::Array(_) => quote!(let [#(#seeds),*] = seed;),
+                _ => TokenStream::new(),
+            };
+            let mut ys = Vec::new();
+            for (part, s) in parts.iter().zip(&seeds) {
+                match part {
+                    Operand::Value(r) => {
+                        let p = cx.primal(*r);
+                        ys.push(quote!(#p));
+                        seed_code.extend(rev.contribute(*r, s.clone()));
+                    }
+                    Operand::Inactive(t) => ys.push(quote!(#t)),
+                }
+            }
+            (output.assemble(ys), seed_code)
+        }
+    };
     let sweep = rev.reverse_sweep(&cx.func.body);
     let grads = cx
         .sig
@@ -68,7 +79,13 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
         .map(|(i, p)| match p.shape {
             None => quote!(::autodiff::__private::NoAdjoint),
             Some(s) if s.is_container() => {
-                let bar = cx.param_adjoint(i);
+                let c = cx
+                    .func
+                    .containers
+                    .iter()
+                    .position(|c| c.param == Some(i))
+                    .unwrap();
+                let bar = cx.container_adjoint(c);
                 quote!(#bar)
             }
             Some(_) => {
@@ -103,45 +120,66 @@ pub fn param_value(func: &Function, i: ParamId) -> ValueId {
 
 /// The locals an arm hands to the reverse sweep through its record.
 fn saved(cx: &Cx, stmts: &[Stmt]) -> Vec<TokenStream> {
+    saved_locals(cx, stmts)
+        .into_iter()
+        .map(|(local, _)| quote!(#local))
+        .collect()
+}
+
+/// The patterns that take the saved locals back in the reverse sweep (adjoint buffers are
+/// written there, so they are bound mutably).
+fn saved_patterns(cx: &Cx, stmts: &[Stmt]) -> Vec<TokenStream> {
+    saved_locals(cx, stmts)
+        .into_iter()
+        .map(|(local, written)| {
+            if written {
+                quote!(mut #local)
+            } else {
+                quote!(#local)
+            }
+        })
+        .collect()
+}
+
+fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
     let mut out = Vec::new();
     for s in stmts {
         match s {
             Stmt::Def(v) => {
-                let p = cx.primal(*v);
+                let p = cx.primal(*v).clone();
                 match &cx.func.values[*v].op {
                     Op::Rule { args, .. } => {
-                        out.push(quote!(#p));
-                        out.extend((0..args.len()).map(|k| {
-                            let d = cx.partial(*v, k);
-                            quote!(#d)
-                        }));
+                        out.push((p, false));
+                        out.extend((0..args.len()).map(|k| (cx.partial(*v, k), false)));
                     }
-                    Op::Index { index, .. } => out.extend([quote!(#p), quote!(#index)]),
-                    Op::Call { .. } => {
-                        let pb = cx.pullback(*v);
-                        out.extend([quote!(#p), quote!(#pb)]);
+                    Op::Index { index, .. } => out.extend([(p, false), (index.clone(), false)]),
+                    Op::Call { args, .. } => {
+                        out.extend([(p, false), (cx.pullback(*v), false)]);
+                        for a in args {
+                            if let CallArg::Container {
+                                range: Some((local, _)),
+                                ..
+                            } = a
+                            {
+                                out.push((local.clone(), false));
+                            }
+                        }
                     }
-                    Op::Const(_) => out.push(quote!(#p)),
+                    Op::Const(_) => out.push((p, false)),
                     Op::Param(_) | Op::Phi => {}
                 }
             }
             Stmt::Branch(b) => {
-                out.extend(b.phis.iter().map(|v| {
-                    let p = cx.primal(*v);
-                    quote!(#p)
-                }));
-                let r = &b.record;
-                out.push(quote!(#r));
+                out.extend(b.phis.iter().map(|v| (cx.primal(*v).clone(), false)));
+                out.push((b.record.clone(), false));
             }
             Stmt::Loop(l) => {
-                out.extend(l.carried.iter().map(|c| {
-                    let p = cx.primal(c.exit);
-                    quote!(#p)
-                }));
-                let s = &l.stack;
-                out.push(quote!(#s));
+                out.extend(l.carried.iter().map(|c| (cx.primal(c.exit).clone(), false)));
+                out.push((l.stack.clone(), false));
             }
-            _ => {}
+            Stmt::Buffer(c) => out.push((cx.container_adjoint(*c), true)),
+            Stmt::Store { index, .. } => out.push((index.clone(), false)),
+            Stmt::Verbatim(_) | Stmt::Bind { .. } => {}
         }
     }
     out
@@ -164,6 +202,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 Op::Index { .. } => out.extend(cx.index_read(*v)),
                 Op::Call { callee, args, .. } => {
                     let f = cx.callee_fn(callee, "pullback");
+                    out.extend(cx.call_ranges(args));
                     let args = args.iter().map(|a| cx.call_arg(a));
                     let (y, pb) = (cx.primal(*v), cx.pullback(*v));
                     out.extend(quote!(let (#y, #pb) = #f(#(#args),*);));
@@ -221,6 +260,20 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 );
                 out.extend(quote!(#before #looped #after));
             }
+            Stmt::Buffer(c) => {
+                let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
+                out.extend(quote!(let mut #xbar = ::autodiff::__private::zero_like(&#x);));
+            }
+            Stmt::Store {
+                container,
+                index,
+                expr,
+                value,
+            } => {
+                let x = cx.container(*container);
+                let p = cx.operand(value);
+                out.extend(quote!(let #index: usize = #expr; #x[#index] = #p;));
+            }
             _ => unreachable!("handled as a primal statement"),
         }
     }
@@ -260,8 +313,10 @@ impl Reverse<'_> {
                                 }
                             }
                         }
-                        Op::Index { param, index, .. } => {
-                            let xbar = cx.param_adjoint(*param);
+                        Op::Index {
+                            container, index, ..
+                        } => {
+                            let xbar = cx.container_adjoint(*container);
                             out.extend(quote!(#xbar[#index] += #bar;));
                         }
                         Op::Call {
@@ -286,13 +341,27 @@ impl Reverse<'_> {
                                     CallArg::Scalar(Operand::Value(u)) => {
                                         out.extend(self.contribute(*u, adjoint(cx.primal(*u))))
                                     }
-                                    CallArg::Container { param, .. } => {
-                                        let xbar = cx.param_adjoint(*param);
+                                    CallArg::Container {
+                                        container,
+                                        range: None,
+                                        ..
+                                    } => {
+                                        let xbar = cx.container_adjoint(*container);
                                         let adjoint = adjoint(&xbar);
                                         out.extend(quote!({
                                             let adjoint = #adjoint;
                                             ::autodiff::__private::accumulate(&mut #xbar, adjoint);
                                         }));
+                                    }
+                                    CallArg::Container {
+                                        container,
+                                        range: Some((local, _)),
+                                        ..
+                                    } => {
+                                        let xbar = cx.container_adjoint(*container);
+                                        out.extend(quote_spanned!(*span=>
+                                            ::autodiff::__private::accumulate_slice(&mut #xbar[#local.clone()], #g);
+                                        ));
                                     }
                                     _ => out.extend(quote!(let _ = #g;)),
                                 }
@@ -303,6 +372,23 @@ impl Reverse<'_> {
                 }
                 Stmt::Branch(b) => out.extend(self.reverse_branch(b)),
                 Stmt::Loop(l) => out.extend(self.reverse_loop(l)),
+                Stmt::Store {
+                    container,
+                    index,
+                    value,
+                    ..
+                } => {
+                    // The slot's adjoint moves to the stored value; the old content's starts at zero.
+                    let xbar = cx.container_adjoint(*container);
+                    let slot = format_ident!("{}_bar", index, span = Span::mixed_site());
+                    out.extend(quote!(
+                        let #slot = #xbar[#index];
+                        #xbar[#index] = ::autodiff::__private::zero_like(&#slot);
+                    ));
+                    if let Operand::Value(u) = value {
+                        out.extend(self.contribute(*u, quote!(#slot)));
+                    }
+                }
                 _ => {}
             }
         }
@@ -373,7 +459,7 @@ impl Reverse<'_> {
         self.live = outer;
         let stack = &l.stack;
         let phi_names = phis.iter().map(|p| cx.primal(*p));
-        let saved = saved(cx, &l.body.stmts);
+        let saved = saved_patterns(cx, &l.body.stmts);
         out.extend(quote! {
             while let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*))) = #stack.pop() {
                 #body
@@ -406,7 +492,7 @@ impl Reverse<'_> {
             }
             body.extend(self.reverse_sweep(&arm.stmts));
             self.live = outer;
-            let saved = saved(cx, &arm.stmts);
+            let saved = saved_patterns(cx, &arm.stmts);
             let k = syn::Index::from(k);
             chain.push(
                 quote!(if let ::core::option::Option::Some((#(#saved,)*)) = #record.#k { #body }),

@@ -138,3 +138,92 @@ fn carried_variables_swap() {
     let (_, t) = swap_rotate_jvp(x, y, 1.0, 0.0);
     assert!((t - gx).abs() < 1e-12);
 }
+
+/// Prefix sums into a local buffer, returned as the output.
+#[differentiable]
+fn cumulative(x: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; x.len()];
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += x[i] * x[i];
+        out[i] = s;
+    }
+    out
+}
+
+/// A buffer overwritten in every iteration, and read back.
+#[differentiable]
+fn smoothed(x: &[f64]) -> f64 {
+    let mut buf = [0.0; 2];
+    let mut total = 0.0;
+    for i in 0..x.len() {
+        buf[i % 2] = x[i].sin();
+        buf[(i + 1) % 2] *= 0.5;
+        total += buf[0] * buf[1];
+    }
+    total
+}
+
+#[differentiable]
+fn segment_norm(v: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..v.len() {
+        s += v[i] * v[i];
+    }
+    s.sqrt()
+}
+
+/// Helpers called on sub-slices: their adjoints land in the right range.
+#[differentiable]
+fn two_segments(x: &[f64]) -> f64 {
+    let n = x.len() / 2;
+    segment_norm(&x[..n]) * segment_norm(&x[n..])
+}
+
+#[test]
+fn buffer_output_vjp_and_jvp() {
+    let x = vec![1.0, 2.0, -0.5];
+    let (v, g) = cumulative_vjp(&x, vec![1.0, 0.0, 1.0]);
+    assert_eq!(v, vec![1.0, 5.0, 5.25]);
+    // d/dx of out[0] + out[2] = 2 x0 + (2 x0 + 2 x1 + 2 x2)
+    assert_eq!(g, vec![4.0, 4.0, -1.0]);
+    let (_, t) = cumulative_jvp(&x, &[0.0, 1.0, 0.0]);
+    assert_eq!(t, vec![0.0, 4.0, 4.0]);
+}
+
+#[test]
+fn buffer_overwritten_in_every_iteration() {
+    let x = vec![0.3, -0.7, 1.1, 0.2, -1.4];
+    let (_, g) = smoothed_grad(&x);
+    for k in 0..x.len() {
+        let mut xp = x.clone();
+        xp[k] += 1e-6;
+        let mut xm = x.clone();
+        xm[k] -= 1e-6;
+        let fd = (smoothed(&xp) - smoothed(&xm)) / 2e-6;
+        assert!((g[k] - fd).abs() < 1e-8, "{k}: {} vs {fd}", g[k]);
+        let mut e = vec![0.0; x.len()];
+        e[k] = 1.0;
+        assert!((smoothed_jvp(&x, &e).1 - g[k]).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn sub_slices_passed_to_a_helper() {
+    let x = vec![3.0, 4.0, 1.0, 2.0, 2.0];
+    let (v, g) = two_segments_grad(&x);
+    let (a, b) = (5.0, 3.0);
+    assert!((v - a * b).abs() < 1e-12);
+    let expected = [
+        3.0 / a * b,
+        4.0 / a * b,
+        1.0 / b * a,
+        2.0 / b * a,
+        2.0 / b * a,
+    ];
+    for (g, e) in g.iter().zip(expected) {
+        assert!((g - e).abs() < 1e-12);
+    }
+    let (_, t) = two_segments_jvp(&x, &[1.0, 0.0, 0.0, 0.0, 1.0]);
+    assert!((t - expected[0] - expected[4]).abs() < 1e-12);
+}
