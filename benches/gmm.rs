@@ -1,6 +1,10 @@
 //! Benchmarks of the ADBench GMM objective: the plain objective, its hand-written gradient and
 //! its gradient through the eager tape, for d in {2, 10, 20, 64}, k in {5, 25, 50}, n = 1000.
 //!
+//! The tape gradient is measured twice: on one `Tape` reused across evaluations
+//! (`grad_tape`, the usual way to run it in a loop) and on a fresh one each time
+//! (`grad_tape_fresh`).
+//!
 //! `cargo bench --bench gmm`; the ratios time(gradient) / time(objective) are in
 //! `BENCHMARKS-gmm.md`. A variant whose single evaluation takes longer than
 //! [`MAX_EVAL`] (measured, or extrapolated linearly in k from the previous k at the same d)
@@ -15,6 +19,7 @@
 #[path = "../tests/static_path/gmm_reference.rs"]
 mod gmm_reference;
 
+use autodiff::tape::Tape;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use gmm_reference::{
     generate_input, gmm_objective, gmm_objective_grad_hand, gmm_objective_tape, GmmInput,
@@ -37,7 +42,10 @@ const MAX_EVAL: Duration = Duration::from_millis(500);
 enum Variant {
     Objective,
     Hand,
+    /// Tape gradient, one `Tape` reused across evaluations (memory warm).
     Tape,
+    /// Tape gradient on a fresh `Tape` each evaluation (allocation included).
+    TapeFresh,
 }
 
 impl Variant {
@@ -46,11 +54,12 @@ impl Variant {
             Variant::Objective => "objective",
             Variant::Hand => "grad_hand",
             Variant::Tape => "grad_tape",
+            Variant::TapeFresh => "grad_tape_fresh",
         }
     }
 
     /// One evaluation; returns the objective value so that nothing is optimised away.
-    fn run(self, p: &GmmInput) -> f64 {
+    fn run(self, p: &GmmInput, tape: &mut Tape<f64>) -> f64 {
         let (d, k, n, w) = (p.d, p.k, p.n, p.wishart);
         match self {
             Variant::Objective => gmm_objective(
@@ -77,8 +86,15 @@ impl Variant {
                 black_box(&r);
                 r.0
             }
-            Variant::Tape => {
+            Variant::Tape | Variant::TapeFresh => {
+                let mut fresh = Tape::new();
+                let tape = if self == Variant::Tape {
+                    tape
+                } else {
+                    &mut fresh
+                };
                 let r = gmm_objective_tape(
+                    tape,
                     d,
                     k,
                     n,
@@ -106,7 +122,13 @@ fn bench_gmm(c: &mut Criterion) {
                 .sample_size(10)
                 .warm_up_time(Duration::from_millis(500))
                 .measurement_time(Duration::from_secs(2));
-            for v in [Variant::Objective, Variant::Hand, Variant::Tape] {
+            let mut tape = Tape::new();
+            for v in [
+                Variant::Objective,
+                Variant::Hand,
+                Variant::Tape,
+                Variant::TapeFresh,
+            ] {
                 if let Some(&(k0, t0)) = last.get(&(d, v)) {
                     let predicted = t0.mul_f64(k as f64 / k0 as f64);
                     if predicted > MAX_EVAL {
@@ -117,8 +139,12 @@ fn bench_gmm(c: &mut Criterion) {
                         continue;
                     }
                 }
+                if v == Variant::Tape {
+                    // Warm the reused tape so that the probe times what is measured.
+                    black_box(v.run(&p, &mut tape));
+                }
                 let start = Instant::now();
-                black_box(v.run(&p));
+                black_box(v.run(&p, &mut tape));
                 let once = start.elapsed();
                 last.insert((d, v), (k, once));
                 if once > MAX_EVAL {
@@ -131,7 +157,7 @@ fn bench_gmm(c: &mut Criterion) {
                 if once > Duration::from_millis(20) {
                     group.sampling_mode(SamplingMode::Flat);
                 }
-                group.bench_function(v.name(), |b| b.iter(|| v.run(&p)));
+                group.bench_function(v.name(), |b| b.iter(|| v.run(&p, &mut tape)));
             }
             group.finish();
         }

@@ -381,8 +381,12 @@ fn log_sum_exp_tape<'id>(xs: &[Var<'id, f64>]) -> Var<'id, f64> {
 
 /// The objective recorded scalar by scalar on the eager tape, and its gradient with respect
 /// to `alphas`, `means` and `icf` (same order as [`gmm_objective_grad_hand`]).
+///
+/// Records on `tape` with [`Tape::record`]: pass `&mut Tape::new()` for a fresh tape, or keep
+/// one `Tape` across calls so that its memory is reused.
 #[allow(clippy::too_many_arguments)]
 pub fn gmm_objective_tape(
+    tape: &mut Tape<f64>,
     d: usize,
     k: usize,
     n: usize,
@@ -393,7 +397,7 @@ pub fn gmm_objective_tape(
     wishart: Wishart,
 ) -> (f64, Vec<f64>, Vec<f64>, Vec<f64>) {
     let sz = icf_size(d);
-    Tape::<f64>::scope(|t| {
+    tape.record(|t| {
         let a = t.var_vec(alphas);
         let mu = t.var_vec(means);
         let q = t.var_vec(icf);
@@ -532,8 +536,17 @@ mod tests {
     fn gmm_tape_gradient_matches_hand_gradient() {
         let p = generate_input(10, 5, 100, 7);
         let (e_hand, ga, gm, gq) = grad_hand(&p);
-        let (e_tape, ta, tm, tq) =
-            gmm_objective_tape(p.d, p.k, p.n, &p.alphas, &p.means, &p.icf, &p.x, p.wishart);
+        let (e_tape, ta, tm, tq) = gmm_objective_tape(
+            &mut Tape::new(),
+            p.d,
+            p.k,
+            p.n,
+            &p.alphas,
+            &p.means,
+            &p.icf,
+            &p.x,
+            p.wishart,
+        );
         assert!(close(e_tape, e_hand, 1e-12), "value {e_tape} vs {e_hand}");
         assert_close_all("alphas", &ta, &ga, 1e-10);
         assert_close_all("means", &tm, &gm, 1e-10);
@@ -648,7 +661,17 @@ mod tests {
         let base = objective(&p, &p.alphas, &p.means, &p.icf);
         let big = objective(&p, &shifted, &p.means, &p.icf);
         assert!(big.is_finite() && close(big, base, 1e-9), "{big} vs {base}");
-        let (e_tape, ..) = gmm_objective_tape(3, 4, 6, &shifted, &p.means, &p.icf, &p.x, p.wishart);
+        let (e_tape, ..) = gmm_objective_tape(
+            &mut Tape::new(),
+            3,
+            4,
+            6,
+            &shifted,
+            &p.means,
+            &p.icf,
+            &p.x,
+            p.wishart,
+        );
         assert!(close(e_tape, base, 1e-9), "tape: {e_tape} vs {base}");
     }
 
