@@ -15,6 +15,8 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{BinOp, Expr, Ident, Pat, Stmt as SynStmt, UnOp};
 
+mod chains;
+
 /// Float methods with one float operand (the receiver).
 const UNARY: &[&str] = &[
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -91,6 +93,14 @@ enum Binding {
     Container(ContainerId),
     /// Anything inactive: read verbatim.
     Inactive,
+    /// A closure bound by `let`; calls to it are inlined. `active` when its body reads an
+    /// active variable.
+    Closure {
+        /// The closure as written.
+        closure: Box<syn::ExprClosure>,
+        /// Whether its body reads an active variable.
+        active: bool,
+    },
 }
 
 type Scope = HashMap<String, Binding>;
@@ -127,6 +137,7 @@ fn lower_with(
         floats: sig.float_params.iter().map(|f| f.to_string()).collect(),
         buffers,
         wanted: BTreeSet::new(),
+        idents: HashMap::new(),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -154,6 +165,7 @@ fn lower_with(
             None => Binding::Inactive,
         };
         cx.scopes[0].insert(p.ident.to_string(), binding);
+        cx.idents.insert(p.ident.to_string(), p.ident.clone());
     }
     let stmts = desugar_exits(body.stmts.clone(), &function_exit);
     let result = match stmts.split_last() {
@@ -311,6 +323,8 @@ struct Lower<'e> {
     buffers: &'e BTreeSet<String>,
     /// Local buffers found written with active values.
     wanted: BTreeSet<String>,
+    /// The identifier each name was declared with, hygiene included.
+    idents: HashMap<String, Ident>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -393,7 +407,16 @@ impl Lower<'_> {
         }
     }
 
+    /// The identifier `name` was declared with.
+    fn ident_of(&self, name: &str) -> Ident {
+        self.idents
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Ident::new(name, Span::call_site()))
+    }
+
     fn declare(&mut self, name: &Ident, binding: Binding) {
+        self.idents.insert(name.to_string(), name.clone());
         self.scopes
             .last_mut()
             .unwrap()
@@ -407,7 +430,11 @@ impl Lower<'_> {
         names.into_iter().find(|(n, _)| {
             matches!(
                 self.lookup(n),
-                Some(Binding::Active(_) | Binding::Container(_))
+                Some(
+                    Binding::Active(_)
+                        | Binding::Container(_)
+                        | Binding::Closure { active: true, .. }
+                )
             )
         })
     }
@@ -485,6 +512,30 @@ impl Lower<'_> {
             self.verbatim(local.to_token_stream());
             return;
         };
+        let bound = match &local.pat {
+            Pat::Ident(pi) => Some(&pi.ident),
+            Pat::Type(pt) => match &*pt.pat {
+                Pat::Ident(pi) => Some(&pi.ident),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(stmts) = bound.and_then(|name| self.collect_into(name, &init.expr)) {
+            self.lower_stmts(&stmts);
+            return;
+        }
+        if let (Pat::Ident(pi), Expr::Closure(c)) = (&local.pat, &*init.expr) {
+            let active = self.mentions_active(&c.body);
+            self.verbatim(local.to_token_stream());
+            self.declare(
+                &pi.ident,
+                Binding::Closure {
+                    closure: c.clone().into(),
+                    active,
+                },
+            );
+            return;
+        }
         let buffer = match &local.pat {
             Pat::Ident(pi) if self.buffers.contains(&pi.ident.to_string()) => {
                 Some(pi.ident.clone())
@@ -922,7 +973,10 @@ impl Lower<'_> {
                 self.lower_assign(&a.left, None, &a.right, e.to_token_stream());
                 Operand::Inactive(quote!(()))
             }
-            Expr::MethodCall(m) => self.lower_method_call(m),
+            Expr::MethodCall(m) => match self.reduction(m) {
+                Some(looped) => self.lower_expr(&looped),
+                None => self.lower_method_call(m),
+            },
             Expr::Call(c) => self.lower_call(c),
             Expr::Index(ix) => {
                 let Some((param, _)) = self.container_of(&ix.expr) else {
@@ -1203,6 +1257,22 @@ impl Lower<'_> {
             );
             return dummy();
         };
+        if let Some(Binding::Closure { closure, .. }) = fp
+            .path
+            .get_ident()
+            .and_then(|i| self.lookup(&i.to_string()))
+        {
+            // A call of a let-bound closure is its body, with the arguments bound to its
+            // parameters.
+            if closure.inputs.len() != c.args.len() {
+                return Operand::Inactive(c.to_token_stream());
+            }
+            let params = closure.inputs.iter();
+            let args = c.args.iter();
+            let body = &closure.body;
+            let inlined: Expr = syn::parse_quote!({ #(let #params = #args;)* #body });
+            return self.lower_expr(&inlined);
+        }
         let last = fp.path.segments.last().unwrap();
         let name = last.ident.to_string();
         if name == "stop_gradient" {
@@ -1374,7 +1444,7 @@ impl Lower<'_> {
             for (level, name) in &changed {
                 let operand = match &scopes[*level][name] {
                     Binding::Active(v) => Operand::Value(*v),
-                    _ => Operand::Inactive(Ident::new(name, span).to_token_stream()),
+                    _ => Operand::Inactive(self.ident_of(name).to_token_stream()),
                 };
                 yields.push(materialize(&mut stmts, &mut self.values, operand));
             }
@@ -1428,7 +1498,7 @@ impl Lower<'_> {
         }));
         for ((_, name), &phi) in changed.iter().zip(&phis) {
             self.stmts.push(Stmt::Bind {
-                name: Ident::new(name, span),
+                name: self.ident_of(name),
                 ty: None,
                 value: phi,
             });
@@ -1575,12 +1645,10 @@ impl Lower<'_> {
     fn elements(&self, pat: &Pat, iter: &Expr) -> Option<(Ident, TokenStream, Vec<SynStmt>)> {
         let index = format_ident!("index", span = Span::mixed_site());
         // The containers read element-wise, innermost iterator first.
-        fn sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(ContainerId, TokenStream)>)> {
+        fn sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(TokenStream, TokenStream)>)> {
             match e {
                 Expr::MethodCall(m) => match m.method.to_string().as_str() {
-                    "iter" | "into_iter" if m.args.is_empty() => cx
-                        .container_of(&m.receiver)
-                        .map(|(p, _)| (false, vec![(p, m.receiver.to_token_stream())])),
+                    "iter" | "into_iter" if m.args.is_empty() => source(cx, &m.receiver),
                     "copied" | "cloned" if m.args.is_empty() => sources(cx, &m.receiver),
                     "enumerate" if m.args.is_empty() => {
                         let (enumerated, src) = sources(cx, &m.receiver)?;
@@ -1598,21 +1666,47 @@ impl Lower<'_> {
                     }
                     _ => None,
                 },
-                Expr::Reference(r) if r.mutability.is_none() => cx
-                    .container_of(&r.expr)
-                    .map(|(p, _)| (false, vec![(p, r.expr.to_token_stream())])),
+                Expr::Reference(r) if r.mutability.is_none() => source(cx, &r.expr),
                 Expr::Paren(p) => sources(cx, &p.expr),
                 _ => None,
             }
         }
+        // One container, or a range of one (`x[1..]`): how to read element `index`, and
+        // how many there are.
+        fn source(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(TokenStream, TokenStream)>)> {
+            let index = format_ident!("index", span = Span::mixed_site());
+            if cx.container_of(e).is_some() {
+                return Some((false, vec![(quote!(#e[#index]), quote!(#e.len()))]));
+            }
+            let Expr::Index(ix) = e else { return None };
+            let Expr::Range(r) = &*ix.index else {
+                return None;
+            };
+            cx.container_of(&ix.expr)?;
+            if cx.mentions_active(&ix.index) {
+                return None;
+            }
+            let base = &ix.expr;
+            let start = r.start.as_ref().map_or(quote!(0), |s| quote!((#s)));
+            let end = match (&r.end, &r.limits) {
+                (Some(e), syn::RangeLimits::HalfOpen(_)) => quote!((#e)),
+                (Some(e), syn::RangeLimits::Closed(_)) => quote!((#e + 1)),
+                (None, _) => quote!(#base.len()),
+            };
+            Some((
+                false,
+                vec![(quote!(#base[#start + #index]), quote!(#end - #start))],
+            ))
+        }
         let (enumerated, srcs) = sources(self, iter)?;
-        let strip = |p: &Pat| -> Option<Pat> {
+        fn strip(p: &Pat) -> Option<Pat> {
             match p {
-                Pat::Reference(r) => Some((*r.pat).clone()),
+                Pat::Reference(r) => strip(&r.pat),
+                Pat::Type(t) => strip(&t.pat),
                 Pat::Ident(_) | Pat::Wild(_) => Some(p.clone()),
                 _ => None,
             }
-        };
+        }
         // Split the pattern into the index pattern (if enumerated) and one per source.
         let mut parts: Vec<Pat> = match pat {
             Pat::Tuple(t) => t.elems.iter().cloned().collect(),
@@ -1639,11 +1733,11 @@ impl Lower<'_> {
         if let Some(i) = index_pat {
             lets.push(syn::parse_quote!(let #i: usize = #index;));
         }
-        for (p, (_, container)) in parts.iter().zip(&srcs) {
+        for (p, (element, _)) in parts.iter().zip(&srcs) {
             let p = strip(p)?;
-            lets.push(syn::parse_quote!(let #p = #container[#index];));
+            lets.push(syn::parse_quote!(let #p = #element;));
         }
-        let lens: Vec<TokenStream> = srcs.iter().map(|(_, c)| quote!(#c.len())).collect();
+        let lens: Vec<TokenStream> = srcs.iter().map(|(_, len)| len.clone()).collect();
         let len = lens
             .iter()
             .skip(1)
@@ -1749,7 +1843,7 @@ impl Lower<'_> {
         let outer_stmts = std::mem::take(&mut self.stmts);
         for ((_, name), (_, phi)) in carried_names.iter().zip(&phis) {
             self.stmts.push(Stmt::Bind {
-                name: Ident::new(name, span),
+                name: self.ident_of(name),
                 ty: None,
                 value: *phi,
             });
@@ -1783,7 +1877,7 @@ impl Lower<'_> {
         let exits: Vec<(Ident, ValueId)> = carried_names
             .iter()
             .zip(&carried)
-            .map(|((_, n), c)| (Ident::new(n, span), c.exit))
+            .map(|((_, n), c)| (self.ident_of(n), c.exit))
             .collect();
         self.stmts.push(Stmt::Loop(Loop {
             head,
@@ -1813,11 +1907,7 @@ impl Lower<'_> {
         for (level, name) in carried {
             let init = match &self.scopes[*level][name] {
                 Binding::Active(v) => *v,
-                _ => self.define(
-                    name,
-                    Op::Const(Ident::new(name, span).to_token_stream()),
-                    span,
-                ),
+                _ => self.define(name, Op::Const(self.ident_of(name).to_token_stream()), span),
             };
             let phi = self.values.len();
             self.values.push(Value {

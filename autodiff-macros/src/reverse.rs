@@ -175,7 +175,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
             }
             Stmt::Loop(l) => {
                 out.extend(l.carried.iter().map(|c| (cx.primal(c.exit).clone(), false)));
-                out.push((l.stack.clone(), false));
+                out.push((l.stack.clone(), true));
             }
             Stmt::Buffer(c) => out.push((cx.container_adjoint(*c), true)),
             Stmt::Store { index, .. } => out.push((index.clone(), false)),

@@ -93,3 +93,15 @@ pub fn accumulate_slice<S: Space, A: crate::protocol::AdjointArg<Vec<S>>>(acc: &
         a.accumulate(b);
     }
 }
+
+/// Zero, its type inferred from use.
+#[inline(always)]
+pub fn zero<R: crate::real::Real>() -> R {
+    R::real_from_f64(0.0)
+}
+
+/// One, its type inferred from use.
+#[inline(always)]
+pub fn one<R: crate::real::Real>() -> R {
+    R::real_from_f64(1.0)
+}

@@ -1,5 +1,6 @@
 //! Tests of `#[differentiable]`.
 
+mod chains;
 mod control_flow;
 mod functions;
 mod gmm_reference;

@@ -1,0 +1,154 @@
+//! Iterator chains over active containers become loops: `x.iter().map(f).sum()` is
+//! `{ let mut acc = 0; for a in x.iter() { acc = acc + f(a); } acc }`, which the loop
+//! lowering then differentiates like any loop the user wrote.
+
+use super::Lower;
+use quote::format_ident;
+use syn::{Expr, ExprClosure, Pat, Stmt as SynStmt};
+
+/// A chain: the source iterator, then `map` closures in order.
+struct Chain<'a> {
+    source: &'a Expr,
+    maps: Vec<&'a ExprClosure>,
+}
+
+fn split(mut e: &Expr) -> Chain<'_> {
+    let mut maps = Vec::new();
+    while let Expr::MethodCall(m) = e {
+        match (m.method.to_string().as_str(), m.args.first()) {
+            ("map", Some(Expr::Closure(c))) if m.args.len() == 1 && c.inputs.len() == 1 => {
+                maps.push(c);
+                e = &m.receiver;
+            }
+            _ => break,
+        }
+    }
+    maps.reverse();
+    Chain { source: e, maps }
+}
+
+impl Lower<'_> {
+    /// The loop for the elements of a chain: its `for` pattern, its source, and the
+    /// statements and expression that give each mapped item. `last` is the pattern that
+    /// receives the item after the maps, if any.
+    fn chain_loop(
+        &self,
+        chain: &Chain,
+        last: Option<&Pat>,
+    ) -> Option<(Pat, Expr, Vec<SynStmt>, Expr)> {
+        let element = format_ident!("element", span = proc_macro2::Span::mixed_site());
+        let mut stages: Vec<(&Pat, Option<&Expr>)> = chain
+            .maps
+            .iter()
+            .map(|c| (&c.inputs[0], Some(&*c.body)))
+            .collect();
+        let fresh: Pat = syn::parse_quote!(#element);
+        if let Some(p) = last {
+            stages.push((p, None));
+        }
+        let for_pat = stages.first().map_or(fresh.clone(), |(p, _)| (*p).clone());
+        // Check that the source is a loop over active containers.
+        self.elements(&for_pat, chain.source)?;
+        let mut stmts = Vec::new();
+        let mut item: Expr = match stages.first() {
+            Some((_, Some(body))) => (*body).clone(),
+            Some((p, None)) => pat_expr(p)?,
+            None => syn::parse_quote!(#element),
+        };
+        for (p, body) in stages.iter().skip(1) {
+            stmts.push(syn::parse_quote!(let #p = #item;));
+            item = match body {
+                Some(b) => (*b).clone(),
+                None => pat_expr(p)?,
+            };
+        }
+        Some((for_pat, chain.source.clone(), stmts, item))
+    }
+
+    /// `chain.sum()`, `chain.product()`, `chain.fold(init, |acc, x| ..)` over active
+    /// containers, as a block with a loop.
+    pub(super) fn reduction(&self, m: &syn::ExprMethodCall) -> Option<Expr> {
+        let acc = format_ident!("accumulator", span = proc_macro2::Span::mixed_site());
+        let chain = split(&m.receiver);
+        let (init, acc_pat, last, combine): (Expr, Option<&Pat>, Option<&Pat>, Option<&Expr>) =
+            match (m.method.to_string().as_str(), m.args.len()) {
+                ("sum", 0) => (
+                    syn::parse_quote!(::autodiff::__private::zero()),
+                    None,
+                    None,
+                    None,
+                ),
+                ("product", 0) => (
+                    syn::parse_quote!(::autodiff::__private::one()),
+                    None,
+                    None,
+                    None,
+                ),
+                ("fold", 2) => match &m.args[1] {
+                    Expr::Closure(c) if c.inputs.len() == 2 => (
+                        m.args[0].clone(),
+                        Some(&c.inputs[0]),
+                        Some(&c.inputs[1]),
+                        Some(&*c.body),
+                    ),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+        let (for_pat, source, mut stmts, item) = self.chain_loop(&chain, last)?;
+        let update: Expr = match (m.method.to_string().as_str(), combine) {
+            ("sum", _) => syn::parse_quote!(#acc + #item),
+            ("product", _) => syn::parse_quote!(#acc * #item),
+            (_, Some(body)) => {
+                let p = acc_pat?;
+                stmts.insert(0, syn::parse_quote!(let #p = #acc;));
+                body.clone()
+            }
+            _ => return None,
+        };
+        Some(syn::parse_quote!({
+            let mut #acc = #init;
+            for #for_pat in #source {
+                #(#stmts)*
+                #acc = #update;
+            }
+            #acc
+        }))
+    }
+
+    /// `let v: Vec<T> = chain.collect();` over active containers: a buffer filled in a loop.
+    pub(super) fn collect_into(&self, name: &syn::Ident, init: &Expr) -> Option<Vec<SynStmt>> {
+        let Expr::MethodCall(m) = init else {
+            return None;
+        };
+        if m.method != "collect" || !m.args.is_empty() {
+            return None;
+        }
+        let chain = split(&m.receiver);
+        let (for_pat, source, stmts, item) = self.chain_loop(&chain, None)?;
+        let (_, len, _) = self.elements(&for_pat, &source)?;
+        let slot = format_ident!("slot", span = proc_macro2::Span::mixed_site());
+        Some(vec![
+            syn::parse_quote!(let mut #name = ::std::vec![::autodiff::__private::zero(); #len];),
+            syn::parse_quote!(let mut #slot: usize = 0;),
+            syn::parse_quote!(for #for_pat in #source {
+                #(#stmts)*
+                #name[#slot] = #item;
+                #slot += 1;
+            }),
+        ])
+    }
+}
+
+/// The expression that reads back what a simple pattern bound (`x`, `&x`, `x: T`).
+fn pat_expr(p: &Pat) -> Option<Expr> {
+    match p {
+        Pat::Ident(i) => {
+            let i = &i.ident;
+            Some(syn::parse_quote!(#i))
+        }
+        Pat::Reference(r) => pat_expr(&r.pat),
+        Pat::Type(t) => pat_expr(&t.pat),
+        _ => None,
+    }
+}

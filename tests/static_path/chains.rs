@@ -1,0 +1,118 @@
+//! Iterator chains and closures on the static path, against closed forms and the other
+//! mode.
+
+use autodiff::differentiable;
+use num_traits::Float;
+
+/// n-dimensional Rosenbrock written as an iterator chain.
+#[differentiable]
+fn rosenbrock<T: Float + std::iter::Sum>(x: &[T]) -> T {
+    let hundred = T::from(100.0).unwrap();
+    x.iter()
+        .zip(x[1..].iter())
+        .map(|(&a, &b)| hundred * (b - a * a).powi(2) + (T::one() - a).powi(2))
+        .sum()
+}
+
+fn rosenbrock_hand(x: &[f64]) -> Vec<f64> {
+    let mut g = vec![0.0; x.len()];
+    for i in 0..x.len() - 1 {
+        let (a, b) = (x[i], x[i + 1]);
+        g[i] += -400.0 * a * (b - a * a) - 2.0 * (1.0 - a);
+        g[i + 1] += 200.0 * (b - a * a);
+    }
+    g
+}
+
+#[differentiable]
+fn dot_map(x: &[f64], y: &[f64]) -> f64 {
+    x.iter().zip(y.iter()).map(|(a, b)| a * b).sum::<f64>()
+}
+
+#[differentiable]
+fn log_sum_exp(x: &[f64]) -> f64 {
+    let m = x.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    let s: f64 = x.iter().map(|&v| (v - m).exp()).sum();
+    m + s.ln()
+}
+
+#[differentiable]
+fn weighted_norm(x: &[f64]) -> f64 {
+    let w = |i: usize, v: f64| (i as f64 + 1.0) * v * v;
+    let mut s = 0.0;
+    for (i, &v) in x.iter().enumerate() {
+        s += w(i, v);
+    }
+    s.sqrt()
+}
+
+#[differentiable]
+fn squares(x: &[f64]) -> Vec<f64> {
+    let sq: Vec<f64> = x.iter().map(|&v| v * v).collect();
+    sq
+}
+
+#[differentiable]
+fn product_of(x: &[f64; 3]) -> f64 {
+    x.iter().copied().product()
+}
+
+#[test]
+fn rosenbrock_chain_against_hand_written() {
+    let x: Vec<f64> = (0..12).map(|i| (i as f64 * 0.37).sin()).collect();
+    let (_, g) = rosenbrock_grad(&x);
+    for (a, b) in g.iter().zip(rosenbrock_hand(&x)) {
+        assert!((a - b).abs() < 1e-12);
+    }
+    let v: Vec<f64> = (0..12).map(|i| (i as f64 * 0.11).cos()).collect();
+    let (_, t) = rosenbrock_jvp(&x, &v);
+    let expect: f64 = g.iter().zip(&v).map(|(a, b)| a * b).sum();
+    assert!((t - expect).abs() < 1e-10);
+    let xf: Vec<f32> = x.iter().map(|&a| a as f32).collect();
+    let (_, gf) = rosenbrock_grad(&xf);
+    assert!((gf[3] as f64 - g[3]).abs() < 1e-3 * g[3].abs().max(1.0));
+}
+
+#[test]
+fn zip_map_sum() {
+    let (v, (gx, gy)) = dot_map_grad(&[1.0, 2.0], &[3.0, 4.0]);
+    assert_eq!(v, 11.0);
+    assert_eq!((gx, gy), (vec![3.0, 4.0], vec![1.0, 2.0]));
+}
+
+#[test]
+fn fold_and_sum_make_a_log_sum_exp() {
+    let x = [0.5, -1.0, 2.0, 0.25];
+    let (v, g) = log_sum_exp_grad(&x);
+    let z: f64 = x.iter().map(|v| v.exp()).sum();
+    assert!((v - z.ln()).abs() < 1e-12);
+    for (gi, xi) in g.iter().zip(x) {
+        assert!((gi - xi.exp() / z).abs() < 1e-12, "softmax");
+    }
+    let (_, t) = log_sum_exp_jvp(&x, &[1.0, 1.0, 1.0, 1.0]);
+    assert!((t - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn closure_bound_with_let_and_called() {
+    let x = [1.0, 2.0, 3.0];
+    let (v, g) = weighted_norm_grad(&x);
+    assert!((v - (1.0f64 + 8.0 + 27.0).sqrt()).abs() < 1e-12);
+    for (i, gi) in g.iter().enumerate() {
+        assert!((gi - (i as f64 + 1.0) * x[i] / v).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn collect_into_a_vec() {
+    let (v, g) = squares_vjp(&[1.0, -2.0, 3.0], vec![1.0, 1.0, 0.5]);
+    assert_eq!(v, vec![1.0, 4.0, 9.0]);
+    assert_eq!(g, vec![2.0, -4.0, 3.0]);
+    let (_, t) = squares_jvp(&[1.0, -2.0, 3.0], &[1.0, 0.0, 1.0]);
+    assert_eq!(t, vec![2.0, 0.0, 6.0]);
+}
+
+#[test]
+fn product_over_an_array() {
+    assert_eq!(product_of_grad(&[2.0, 3.0, 5.0]), (30.0, [15.0, 10.0, 6.0]));
+}
