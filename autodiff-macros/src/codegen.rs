@@ -5,6 +5,7 @@ use crate::ir::*;
 use crate::sig::{FnSig, Shape};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use std::collections::BTreeSet;
 use syn::Ident;
 
 /// The generator's view of a lowered function.
@@ -13,6 +14,49 @@ pub struct Cx<'a> {
     pub sig: &'a FnSig,
     /// The lowered body.
     pub func: &'a Function,
+    /// Values whose primal the reverse sweep reads (to make a zero of its type) inside a
+    /// nested region; only these are saved beside the partials.
+    pub primal_needed: BTreeSet<ValueId>,
+}
+
+impl<'a> Cx<'a> {
+    /// The generator's view of `func`.
+    pub fn new(sig: &'a FnSig, func: &'a Function) -> Self {
+        let mut cx = Cx {
+            sig,
+            func,
+            primal_needed: BTreeSet::new(),
+        };
+        let mut needed = BTreeSet::new();
+        cx.collect_needed(&func.body, &mut needed);
+        cx.primal_needed = needed;
+        cx
+    }
+
+    fn collect_needed(&self, stmts: &[Stmt], needed: &mut BTreeSet<ValueId>) {
+        for s in stmts {
+            let (blocks, extra_defined): (Vec<&Block>, Vec<ValueId>) = match s {
+                Stmt::Branch(b) => (b.arms.iter().collect(), vec![]),
+                Stmt::Loop(l) => {
+                    needed.extend(l.carried.iter().flat_map(|c| [c.phi, c.exit]));
+                    (vec![&l.body], l.carried.iter().map(|c| c.phi).collect())
+                }
+                _ => continue,
+            };
+            for block in blocks {
+                let mut defined: BTreeSet<ValueId> = extra_defined.iter().copied().collect();
+                Self::each_defined(&block.stmts, &mut |v| {
+                    defined.insert(v);
+                });
+                let mut used: BTreeSet<ValueId> = block.yields.iter().copied().collect();
+                self.each_used(&block.stmts, &mut |v| {
+                    used.insert(v);
+                });
+                needed.extend(used.difference(&defined));
+                self.collect_needed(&block.stmts, needed);
+            }
+        }
+    }
 }
 
 fn suffixed(name: &Ident, suffix: &str) -> Ident {
@@ -273,15 +317,31 @@ pub fn hidden_assoc_name(name: &Ident, kind: &str) -> Ident {
 
 /// A loop's head and body: `body` is the code of one iteration; a `break` in the user's
 /// body has set the flag, and the loop stops before the next iteration.
-pub fn loop_head(l: &Loop, body: TokenStream) -> TokenStream {
-    let flag = l.broke.as_ref().map(|b| quote!(let mut #b = false;));
+/// With `reserve`, a `for` loop first reserves that stack for the iterations its iterator
+/// announces.
+pub fn loop_head(l: &Loop, body: TokenStream, reserve: Option<&Ident>) -> TokenStream {
+    let mut flag = l
+        .broke
+        .as_ref()
+        .map(|b| quote!(let mut #b = false;))
+        .unwrap_or_default();
     let (head, stop) = match (&l.head, &l.broke) {
         (LoopHead::While(cond), Some(b)) => (quote!(while !#b && (#cond)), None),
         (LoopHead::While(cond), None) => (quote!(while #cond), None),
-        (LoopHead::For { pat, iter }, b) => (
-            quote!(for #pat in #iter),
-            b.as_ref().map(|b| quote!(if #b { break; })),
-        ),
+        (LoopHead::For { pat, iter }, b) => {
+            let head = match reserve {
+                Some(stack) => {
+                    let it = format_ident!("iterations", span = Span::mixed_site());
+                    flag.extend(quote! {
+                        let #it = ::core::iter::IntoIterator::into_iter(#iter);
+                        #stack.reserve(::core::iter::Iterator::size_hint(&#it).0);
+                    });
+                    quote!(for #pat in #it)
+                }
+                None => quote!(for #pat in #iter),
+            };
+            (head, b.as_ref().map(|b| quote!(if #b { break; })))
+        }
         (LoopHead::Loop, b) => (quote!(loop), b.as_ref().map(|b| quote!(if #b { break; }))),
     };
     quote!(#flag #head { #stop #body })

@@ -334,7 +334,7 @@ fn generate(
 
     let (tangent_body, pullback_body) = match func {
         Some(func) => {
-            let cx = Cx { sig, func };
+            let cx = Cx::new(sig, func);
             (forward::tangent_body(&cx), reverse::pullback_body(&cx))
         }
         None => (

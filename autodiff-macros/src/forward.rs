@@ -223,7 +223,7 @@ impl Forward<'_> {
             after.extend(quote!(let #e = #x; let #ed = #dx;));
             self.live.insert(c.exit);
         }
-        let looped = loop_head(l, quote!(#enter #body #leave));
+        let looped = loop_head(l, quote!(#enter #body #leave), None);
         quote!(#before #looped #after)
     }
 

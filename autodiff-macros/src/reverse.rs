@@ -146,15 +146,20 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
     for s in stmts {
         match s {
             Stmt::Def(v) => {
-                let p = cx.primal(*v).clone();
+                if cx.primal_needed.contains(v) {
+                    out.push((cx.primal(*v).clone(), false));
+                }
                 match &cx.func.values[*v].op {
-                    Op::Rule { args, .. } => {
-                        out.push((p, false));
-                        out.extend((0..args.len()).map(|k| (cx.partial(*v, k), false)));
+                    Op::Rule { rule, args, .. } => {
+                        if !unit_partials(rule) {
+                            out.extend(args.iter().enumerate().filter_map(|(k, a)| {
+                                matches!(a, Operand::Value(_)).then(|| (cx.partial(*v, k), false))
+                            }));
+                        }
                     }
-                    Op::Index { index, .. } => out.extend([(p, false), (index.clone(), false)]),
+                    Op::Index { index, .. } => out.push((index.clone(), false)),
                     Op::Call { args, .. } => {
-                        out.extend([(p, false), (cx.pullback(*v), false)]);
+                        out.push((cx.pullback(*v), false));
                         for a in args {
                             if let CallArg::Container {
                                 range: Some((local, _)),
@@ -165,8 +170,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
                             }
                         }
                     }
-                    Op::Const(_) => out.push((p, false)),
-                    Op::Param(_) | Op::Phi => {}
+                    Op::Const(_) | Op::Param(_) | Op::Phi => {}
                 }
             }
             Stmt::Branch(b) => {
@@ -183,6 +187,11 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
         }
     }
     out
+}
+
+/// Rules whose partials are the constants ±1: the reverse sweep needs none of them saved.
+fn unit_partials(rule: &str) -> bool {
+    matches!(rule, "add" | "sub" | "neg")
 }
 
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
@@ -257,6 +266,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 let looped = loop_head(
                     l,
                     quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*)));),
+                    Some(stack),
                 );
                 out.extend(quote!(#before #looped #after));
             }
@@ -305,11 +315,18 @@ impl Reverse<'_> {
                 Stmt::Def(v) if self.live.contains(v) => {
                     let bar = cx.adjoint(*v);
                     match &cx.func.values[*v].op {
-                        Op::Rule { args, .. } => {
+                        Op::Rule { rule, args, .. } => {
                             for (k, a) in args.iter().enumerate() {
                                 if let Operand::Value(a) = a {
-                                    let d = cx.partial(*v, k);
-                                    out.extend(self.contribute(*a, quote!(#d * #bar)));
+                                    let amount = match (*rule, k) {
+                                        ("add", _) | ("sub", 0) => quote!(#bar),
+                                        ("sub", _) | ("neg", _) => quote!(-#bar),
+                                        _ => {
+                                            let d = cx.partial(*v, k);
+                                            quote!(#d * #bar)
+                                        }
+                                    };
+                                    out.extend(self.contribute(*a, amount));
                                 }
                             }
                         }
