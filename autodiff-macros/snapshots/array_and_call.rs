@@ -95,8 +95,8 @@ impl energy {
             t_8,
             move |seed| {
                 let mut t_8_bar = seed;
-                let mut t_5_bar = t_8_d0 * t_8_bar;
-                let mut t_7_bar = t_8_d1 * t_8_bar;
+                let mut t_5_bar = t_8_bar;
+                let mut t_7_bar = t_8_bar;
                 let mut elem_6_bar = t_7_d0 * t_7_bar;
                 q_bar[index_3] += elem_6_bar;
                 let mut k_bar = t_5_d0 * t_5_bar;
@@ -106,8 +106,8 @@ impl energy {
                     &t_3,
                     spring_4_pullback_0,
                 );
-                let mut a_1_bar = t_3_d0 * t_3_bar;
-                let mut b_2_bar = t_3_d1 * t_3_bar;
+                let mut a_1_bar = t_3_bar;
+                let mut b_2_bar = -t_3_bar;
                 q_bar[index_2] += b_2_bar;
                 q_bar[index_1] += a_1_bar;
                 (q_bar, k_bar)

@@ -99,19 +99,7 @@ impl softclip {
             (
                 y_4,
                 (),
-                (
-                    ::core::option::Option::Some((
-                        t_2,
-                        t_2_d0,
-                        t_2_d1,
-                        t_3,
-                        t_3_d0,
-                        y_4,
-                        y_4_d0,
-                        y_4_d1,
-                    )),
-                    ::core::option::Option::None,
-                ),
+                (::core::option::Option::Some((t_3_d0,)), ::core::option::Option::None),
             )
         } else {
             (y_1, (), (::core::option::Option::None, ::core::option::Option::Some(())))
@@ -122,14 +110,11 @@ impl softclip {
             move |seed| {
                 let mut y_5_bar = seed;
                 let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
-                if let ::core::option::Option::Some(
-                    (t_2, t_2_d0, t_2_d1, t_3, t_3_d0, y_4, y_4_d0, y_4_d1),
-                ) = record_2.0
-                {
+                if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
                     let mut y_4_bar = y_5_bar;
-                    let mut t_3_bar = y_4_d1 * y_4_bar;
+                    let mut t_3_bar = y_4_bar;
                     let mut t_2_bar = t_3_d0 * t_3_bar;
-                    y_1_bar += t_2_d0 * t_2_bar;
+                    y_1_bar += t_2_bar;
                 } else if let ::core::option::Option::Some(()) = record_2.1 {
                     y_1_bar += y_5_bar;
                 }

@@ -69,7 +69,7 @@ impl guard {
             (
                 t_3,
                 (
-                    ::core::option::Option::Some((t_2, t_2_d0, t_3, t_3_d0, t_3_d1)),
+                    ::core::option::Option::Some((t_3_d0, t_3_d1)),
                     ::core::option::Option::None,
                 ),
             )
@@ -83,17 +83,7 @@ impl guard {
                 t_6,
                 (
                     ::core::option::Option::None,
-                    ::core::option::Option::Some((
-                        t_4,
-                        t_4_d0,
-                        t_4_d1,
-                        t_5,
-                        t_5_d0,
-                        t_5_d1,
-                        t_6,
-                        t_6_d0,
-                        t_6_d1,
-                    )),
+                    ::core::option::Option::Some((t_4_d0, t_4_d1, t_5_d0, t_5_d1)),
                 ),
             )
         };
@@ -103,21 +93,18 @@ impl guard {
                 let mut branch_7_bar = seed;
                 let mut x_bar = ::autodiff::__private::zero_like(&x);
                 let mut y_bar = ::autodiff::__private::zero_like(&y);
-                if let ::core::option::Option::Some(
-                    (t_2, t_2_d0, t_3, t_3_d0, t_3_d1),
-                ) = record_1.0
-                {
+                if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
                     let mut t_3_bar = branch_7_bar;
                     let mut t_2_bar = t_3_d0 * t_3_bar;
                     y_bar += t_3_d1 * t_3_bar;
-                    x_bar += t_2_d0 * t_2_bar;
+                    x_bar += -t_2_bar;
                 } else if let ::core::option::Option::Some(
-                    (t_4, t_4_d0, t_4_d1, t_5, t_5_d0, t_5_d1, t_6, t_6_d0, t_6_d1),
+                    (t_4_d0, t_4_d1, t_5_d0, t_5_d1),
                 ) = record_1.1
                 {
                     let mut t_6_bar = branch_7_bar;
-                    let mut t_5_bar = t_6_d0 * t_6_bar;
-                    x_bar += t_6_d1 * t_6_bar;
+                    let mut t_5_bar = t_6_bar;
+                    x_bar += t_6_bar;
                     let mut t_4_bar = t_5_d0 * t_5_bar;
                     y_bar += t_5_d1 * t_5_bar;
                     x_bar += t_4_d0 * t_4_bar;

@@ -72,16 +72,16 @@ impl rosenbrock {
             t_8,
             move |seed| {
                 let mut t_8_bar = seed;
-                let mut t_3_bar = t_8_d0 * t_8_bar;
-                let mut t_7_bar = t_8_d1 * t_8_bar;
+                let mut t_3_bar = t_8_bar;
+                let mut t_7_bar = t_8_bar;
                 let mut t_6_bar = t_7_d1 * t_7_bar;
                 let mut t_5_bar = t_6_d0 * t_6_bar;
-                let mut y_bar = t_5_d0 * t_5_bar;
-                let mut t_4_bar = t_5_d1 * t_5_bar;
+                let mut y_bar = t_5_bar;
+                let mut t_4_bar = -t_5_bar;
                 let mut x_bar = t_4_d0 * t_4_bar;
                 x_bar += t_4_d1 * t_4_bar;
                 let mut t_2_bar = t_3_d0 * t_3_bar;
-                x_bar += t_2_d1 * t_2_bar;
+                x_bar += -t_2_bar;
                 (x_bar, y_bar)
             },
         )

@@ -38,7 +38,7 @@ impl<'a> Cx<'a> {
             let (blocks, extra_defined): (Vec<&Block>, Vec<ValueId>) = match s {
                 Stmt::Branch(b) => (b.arms.iter().collect(), vec![]),
                 Stmt::Loop(l) => {
-                    needed.extend(l.carried.iter().flat_map(|c| [c.phi, c.exit]));
+                    needed.extend(l.carried.iter().map(|c| c.exit));
                     (vec![&l.body], l.carried.iter().map(|c| c.phi).collect())
                 }
                 _ => continue,

@@ -174,7 +174,12 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
                 }
             }
             Stmt::Branch(b) => {
-                out.extend(b.phis.iter().map(|v| (cx.primal(*v).clone(), false)));
+                out.extend(
+                    b.phis
+                        .iter()
+                        .filter(|v| cx.primal_needed.contains(v))
+                        .map(|v| (cx.primal(*v).clone(), false)),
+                );
                 out.push((b.record.clone(), false));
             }
             Stmt::Loop(l) => {
@@ -261,8 +266,14 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                     after.extend(quote!(let #exit = #x;));
                 }
                 let body = forward_sweep(cx, &l.body.stmts);
-                let phis = l.carried.iter().map(|c| cx.primal(c.phi));
                 let saved = saved(cx, &l.body.stmts);
+                // A phi is saved only where a nested region needs a zero of its type.
+                let phis: Vec<_> = l
+                    .carried
+                    .iter()
+                    .filter(|c| cx.primal_needed.contains(&c.phi))
+                    .map(|c| cx.primal(c.phi))
+                    .collect();
                 let looped = loop_head(
                     l,
                     quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*)));),
@@ -468,15 +479,17 @@ impl Reverse<'_> {
                 let b = cx.adjoint(c.phi);
                 quote!(#b)
             } else {
-                let p = cx.primal(c.phi);
-                quote!(::autodiff::__private::zero_like(&#p))
+                quote!(::autodiff::__private::zero_like(&#xbar))
             };
             body.extend(quote!(#xbar = #phi_bar;));
         }
         self.live = outer;
         let stack = &l.stack;
-        let phi_names = phis.iter().map(|p| cx.primal(*p));
         let saved = saved_patterns(cx, &l.body.stmts);
+        let phi_names = phis
+            .iter()
+            .filter(|p| cx.primal_needed.contains(p))
+            .map(|p| cx.primal(*p));
         out.extend(quote! {
             while let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*))) = #stack.pop() {
                 #body

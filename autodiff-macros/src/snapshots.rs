@@ -82,3 +82,19 @@ fn guard_clause() {
         },
     );
 }
+
+#[test]
+fn iterator_chain() {
+    check(
+        "iterator_chain",
+        quote!(),
+        quote! {
+            fn rosenbrock(x: &[f64]) -> f64 {
+                x.iter()
+                    .zip(x[1..].iter())
+                    .map(|(&a, &b)| 100.0 * (b - a * a).powi(2) + (1.0 - a).powi(2))
+                    .sum()
+            }
+        },
+    );
+}

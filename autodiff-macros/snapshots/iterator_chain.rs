@@ -1,0 +1,221 @@
+fn rosenbrock(x: &[f64]) -> f64 {
+    x.iter()
+        .zip(x[1..].iter())
+        .map(|(&a, &b)| 100.0 * (b - a * a).powi(2) + (1.0 - a).powi(2))
+        .sum()
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code)]
+struct rosenbrock {}
+#[automatically_derived]
+impl rosenbrock {
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn tangent<'__t, __D0>(x: &[f64], x_dot: __D0) -> (f64, f64)
+    where
+        __D0: ::autodiff::__private::RefTangentArg<'__t, [f64]>,
+    {
+        let zero_storage;
+        let x_dot: &[f64] = match ::autodiff::__private::RefTangentArg::tangent(x_dot) {
+            ::core::option::Option::Some(t) => t,
+            ::core::option::Option::None => {
+                zero_storage = ::autodiff::__private::zero_vec_like(x);
+                &zero_storage
+            }
+        };
+        let (branch_13, branch_13_dot) = {
+            let mut accumulator = ::autodiff::__private::zero();
+            let accumulator_0 = accumulator;
+            let mut accumulator_1_carry = accumulator_0;
+            let mut accumulator_1_carry_dot = ::autodiff::__private::zero_like(
+                &accumulator_0,
+            );
+            for index in 0..::core::cmp::min(x.len(), x.len() - (1)) {
+                let accumulator_1 = accumulator_1_carry;
+                let accumulator_1_dot = accumulator_1_carry_dot;
+                let accumulator = accumulator_1;
+                let index_5: usize = index;
+                let a_2 = x[index_5];
+                let a_2_dot = x_dot[index_5];
+                let a = a_2;
+                let index_6: usize = (1) + index;
+                let b_3 = x[index_6];
+                let b_3_dot = x_dot[index_6];
+                let b = b_3;
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(a_2, a_2);
+                let t_4_dot = t_4_d0 * a_2_dot + t_4_d1 * a_2_dot;
+                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(b_3, t_4);
+                let t_5_dot = t_5_d0 * b_3_dot + t_5_d1 * t_4_dot;
+                let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+                let t_6_dot = t_6_d0 * t_5_dot;
+                let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
+                    (100.0),
+                    t_6,
+                );
+                let t_7_dot = t_7_d1 * t_6_dot;
+                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
+                    accumulator_1,
+                    t_7,
+                );
+                let t_8_dot = t_8_d0 * accumulator_1_dot + t_8_d1 * t_7_dot;
+                let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                    (1.0),
+                    a_2,
+                );
+                let t_9_dot = t_9_d1 * a_2_dot;
+                let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
+                let t_10_dot = t_10_d0 * t_9_dot;
+                let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
+                    t_8,
+                    t_10,
+                );
+                let accumulator_11_dot = accumulator_11_d0 * t_8_dot
+                    + accumulator_11_d1 * t_10_dot;
+                let accumulator = accumulator_11;
+                accumulator_1_carry = accumulator_11;
+                accumulator_1_carry_dot = accumulator_11_dot;
+            }
+            let accumulator_12 = accumulator_1_carry;
+            let accumulator_12_dot = accumulator_1_carry_dot;
+            let accumulator = accumulator_12;
+            ();
+            (accumulator_12, accumulator_12_dot)
+        };
+        (branch_13, branch_13_dot)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback(
+        x: &[f64],
+    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (::std::vec::Vec<f64>,) + use<>) {
+        let _ = rosenbrock;
+        let (branch_13, record_8) = {
+            let mut accumulator = ::autodiff::__private::zero();
+            let accumulator_0 = accumulator;
+            let mut stack_7 = ::std::vec::Vec::new();
+            let mut accumulator_1_carry = accumulator_0;
+            let iterations = ::core::iter::IntoIterator::into_iter(
+                0..::core::cmp::min(x.len(), x.len() - (1)),
+            );
+            stack_7.reserve(::core::iter::Iterator::size_hint(&iterations).0);
+            for index in iterations {
+                let accumulator_1 = accumulator_1_carry;
+                let accumulator = accumulator_1;
+                let index_5: usize = index;
+                let a_2 = x[index_5];
+                let a = a_2;
+                let index_6: usize = (1) + index;
+                let b_3 = x[index_6];
+                let b = b_3;
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(a_2, a_2);
+                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(b_3, t_4);
+                let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+                let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
+                    (100.0),
+                    t_6,
+                );
+                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
+                    accumulator_1,
+                    t_7,
+                );
+                let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                    (1.0),
+                    a_2,
+                );
+                let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
+                let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
+                    t_8,
+                    t_10,
+                );
+                let accumulator = accumulator_11;
+                accumulator_1_carry = accumulator_11;
+                stack_7
+                    .push((
+                        (),
+                        (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0),
+                    ));
+            }
+            let accumulator_12 = accumulator_1_carry;
+            let accumulator = accumulator_12;
+            ();
+            (accumulator_12, (::core::option::Option::Some((accumulator_12, stack_7)),))
+        };
+        let mut x_bar = ::autodiff::__private::zero_vec_like(x);
+        (
+            branch_13,
+            move |seed| {
+                let mut branch_13_bar = seed;
+                if let ::core::option::Option::Some((accumulator_12, mut stack_7)) = record_8
+                    .0
+                {
+                    let mut accumulator_12_bar = branch_13_bar;
+                    let mut accumulator_1_carry_bar = accumulator_12_bar;
+                    while let ::core::option::Option::Some(
+                        ((), (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0)),
+                    ) = stack_7.pop()
+                    {
+                        let mut accumulator_11_bar = accumulator_1_carry_bar;
+                        let mut t_8_bar = accumulator_11_bar;
+                        let mut t_10_bar = accumulator_11_bar;
+                        let mut t_9_bar = t_10_d0 * t_10_bar;
+                        let mut a_2_bar = -t_9_bar;
+                        let mut accumulator_1_bar = t_8_bar;
+                        let mut t_7_bar = t_8_bar;
+                        let mut t_6_bar = t_7_d1 * t_7_bar;
+                        let mut t_5_bar = t_6_d0 * t_6_bar;
+                        let mut b_3_bar = t_5_bar;
+                        let mut t_4_bar = -t_5_bar;
+                        a_2_bar += t_4_d0 * t_4_bar;
+                        a_2_bar += t_4_d1 * t_4_bar;
+                        x_bar[index_6] += b_3_bar;
+                        x_bar[index_5] += a_2_bar;
+                        accumulator_1_carry_bar = accumulator_1_bar;
+                    }
+                    let mut accumulator_0_bar = accumulator_1_carry_bar;
+                }
+                (x_bar,)
+            },
+        )
+    }
+}
+///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`.
+#[inline]
+#[allow(clippy::multiple_bound_locations)]
+fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
+    rosenbrock::tangent::<_>(x, x_dot)
+}
+///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and the vector-Jacobian product of `seed` with respect to `x`.
+#[inline]
+#[allow(clippy::multiple_bound_locations)]
+fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
+    let (value, pullback) = rosenbrock::pullback(x);
+    let (grad_0,) = pullback(seed);
+    (value, grad_0)
+}
+///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`.
+#[inline]
+#[allow(clippy::multiple_bound_locations)]
+fn rosenbrock_grad(x: &[f64]) -> (f64, ::std::vec::Vec<f64>)
+where
+    for<'__g> f64: ::autodiff::__private::ScalarOutput,
+{
+    rosenbrock_vjp(x, <f64 as ::autodiff::__private::ScalarOutput>::unit_seed())
+}
