@@ -52,6 +52,22 @@ impl<'a, D: ?Sized> RefTangentArg<'a, D> for &'a D {
     }
 }
 
+/// A `Vec`'s tangent passed for a slice parameter, as the primal coerces.
+impl<'a, D> RefTangentArg<'a, [D]> for &'a Vec<D> {
+    #[inline(always)]
+    fn tangent(self) -> Option<&'a [D]> {
+        Some(self)
+    }
+}
+
+/// An array's tangent passed for a slice parameter, as the primal coerces.
+impl<'a, D, const N: usize> RefTangentArg<'a, [D]> for &'a [D; N] {
+    #[inline(always)]
+    fn tangent(self) -> Option<&'a [D]> {
+        Some(self)
+    }
+}
+
 impl<'a, D: ?Sized> RefTangentArg<'a, D> for ZeroTangent {
     #[inline(always)]
     fn tangent(self) -> Option<&'a D> {

@@ -3,6 +3,7 @@
 mod chains;
 mod control_flow;
 mod functions;
+mod gmm;
 mod gmm_reference;
 mod loops;
 mod oracle;
