@@ -167,7 +167,7 @@ fn lower_with(
         cx.scopes[0].insert(p.ident.to_string(), binding);
         cx.idents.insert(p.ident.to_string(), p.ident.clone());
     }
-    let stmts = desugar_exits(body.stmts.clone(), &function_exit);
+    let stmts = desugar_exits(desugar_loop_returns(body.stmts.clone()), &function_exit);
     let result = match stmts.split_last() {
         Some((SynStmt::Expr(Expr::Tuple(t), None), init))
             if cx.mentions_active(&Expr::Tuple(t.clone())) =>
@@ -222,6 +222,98 @@ fn function_exit(e: &Expr) -> Option<Expr> {
                 .unwrap_or_else(|| syn::parse_quote!(())),
         ),
         _ => None,
+    }
+}
+
+/// A `return` inside a loop of the function body stores its value, sets a flag and breaks;
+/// after the loop the rest of the body runs only when the flag is unset:
+/// `for .. { if c { return e; } .. } rest` is
+/// `for .. { if c { ret = e; returned = true; break; } .. } if returned { ret } else { rest }`.
+fn desugar_loop_returns(mut stmts: Vec<SynStmt>) -> Vec<SynStmt> {
+    let returned = format_ident!("returned", span = Span::mixed_site());
+    let value = format_ident!("returned_value", span = Span::mixed_site());
+    for i in 0..stmts.len() {
+        let SynStmt::Expr(e @ (Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_)), _) = &stmts[i]
+        else {
+            continue;
+        };
+        let mut looped = e.clone();
+        let mut rewrite = LoopReturns {
+            returned: &returned,
+            value: &value,
+            found: false,
+            depth: 0,
+        };
+        syn::visit_mut::VisitMut::visit_expr_mut(&mut rewrite, &mut looped);
+        if !rewrite.found {
+            continue;
+        }
+        let rest = desugar_loop_returns(stmts.split_off(i + 1));
+        stmts.truncate(i);
+        stmts.push(syn::parse_quote!(let mut #returned = false;));
+        stmts.push(syn::parse_quote!(let mut #value = ::autodiff::__private::zero();));
+        stmts.push(SynStmt::Expr(looped, Some(Default::default())));
+        stmts.push(SynStmt::Expr(
+            syn::parse_quote!(if #returned { #value } else { #(#rest)* }),
+            None,
+        ));
+        return stmts;
+    }
+    stmts
+}
+
+/// Rewrites the `return`s of one loop's body (not of loops nested in it, nor of closures).
+struct LoopReturns<'a> {
+    returned: &'a Ident,
+    value: &'a Ident,
+    found: bool,
+    /// Loops entered, the rewritten one included.
+    depth: usize,
+}
+
+impl syn::visit_mut::VisitMut for LoopReturns<'_> {
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        let mut out = Vec::with_capacity(b.stmts.len());
+        for mut stmt in std::mem::take(&mut b.stmts) {
+            match &stmt {
+                SynStmt::Expr(Expr::Return(r), _) if self.depth == 1 => {
+                    self.found = true;
+                    let e = r
+                        .expr
+                        .as_deref()
+                        .cloned()
+                        .unwrap_or_else(|| syn::parse_quote!(()));
+                    let (returned, value) = (self.returned, self.value);
+                    out.push(syn::parse_quote!(#value = #e;));
+                    out.push(syn::parse_quote!(#returned = true;));
+                    out.push(syn::parse_quote!(break;));
+                }
+                _ => {
+                    self.visit_stmt_mut(&mut stmt);
+                    out.push(stmt);
+                }
+            }
+        }
+        b.stmts = out;
+    }
+    fn visit_expr_for_loop_mut(&mut self, l: &mut syn::ExprForLoop) {
+        self.enter(|v| syn::visit_mut::visit_expr_for_loop_mut(v, l));
+    }
+    fn visit_expr_while_mut(&mut self, l: &mut syn::ExprWhile) {
+        self.enter(|v| syn::visit_mut::visit_expr_while_mut(v, l));
+    }
+    fn visit_expr_loop_mut(&mut self, l: &mut syn::ExprLoop) {
+        self.enter(|v| syn::visit_mut::visit_expr_loop_mut(v, l));
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+}
+
+impl LoopReturns<'_> {
+    /// The loop being rewritten is the outermost one visited; deeper ones keep their returns.
+    fn enter(&mut self, f: impl FnOnce(&mut Self)) {
+        self.depth += 1;
+        f(self);
+        self.depth -= 1;
     }
 }
 

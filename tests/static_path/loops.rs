@@ -227,3 +227,28 @@ fn sub_slices_passed_to_a_helper() {
     let (_, t) = two_segments_jvp(&x, &[1.0, 0.0, 0.0, 0.0, 1.0]);
     assert!((t - expected[0] - expected[4]).abs() < 1e-12);
 }
+
+/// Early return from inside a loop: the first element above a threshold, scaled.
+#[differentiable]
+fn first_above(x: &[f64], t: f64) -> f64 {
+    for i in 0..x.len() {
+        if x[i] > t {
+            return x[i] * x[i];
+        }
+    }
+    t * 2.0
+}
+
+#[test]
+fn early_return_from_inside_a_loop() {
+    let x = vec![0.1, 0.5, 0.9, 2.0];
+    let (v, (g, gt)) = first_above_grad(&x, 0.4);
+    assert_eq!(v, 0.25);
+    assert_eq!(g, vec![0.0, 1.0, 0.0, 0.0]);
+    assert_eq!(gt, 0.0);
+    let (v, (g, gt)) = first_above_grad(&x, 5.0);
+    assert_eq!(v, 10.0);
+    assert_eq!(g, vec![0.0; 4]);
+    assert_eq!(gt, 2.0);
+    assert_eq!(first_above_jvp(&x, 0.4, &[0.0, 1.0, 0.0, 0.0], 0.0).1, 1.0);
+}
