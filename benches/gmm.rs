@@ -1,5 +1,6 @@
-//! Benchmarks of the ADBench GMM objective: the plain objective, its hand-written gradient and
-//! its gradient through the eager tape, for d in {2, 10, 20, 64}, k in {5, 25, 50}, n = 1000.
+//! Benchmarks of the ADBench GMM objective: the plain objective, its hand-written gradient,
+//! the gradient `#[differentiable]` generates, and its gradient through the eager tape, for
+//! d in {2, 10, 20, 64}, k in {5, 25, 50}, n = 1000.
 //!
 //! The tape gradient is measured twice: on one `Tape` reused across evaluations
 //! (`grad_tape`, the usual way to run it in a loop) and on a fresh one each time
@@ -15,6 +16,9 @@
 
 // `cargo bench` compiles with `cfg(test)` but without a test harness, so the included file's
 // test helpers are present and unused here.
+#[allow(dead_code, unused_imports)]
+#[path = "../tests/static_path/gmm.rs"]
+mod gmm;
 #[allow(dead_code)]
 #[path = "../tests/static_path/gmm_reference.rs"]
 mod gmm_reference;
@@ -42,6 +46,8 @@ const MAX_EVAL: Duration = Duration::from_millis(500);
 enum Variant {
     Objective,
     Hand,
+    /// The gradient `#[differentiable]` generates.
+    Generated,
     /// Tape gradient, one `Tape` reused across evaluations (memory warm).
     Tape,
     /// Tape gradient on a fresh `Tape` each evaluation (allocation included).
@@ -53,6 +59,7 @@ impl Variant {
         match self {
             Variant::Objective => "objective",
             Variant::Hand => "grad_hand",
+            Variant::Generated => "grad_generated",
             Variant::Tape => "grad_tape",
             Variant::TapeFresh => "grad_tape_fresh",
         }
@@ -74,6 +81,20 @@ impl Variant {
             ),
             Variant::Hand => {
                 let r = gmm_objective_grad_hand(
+                    d,
+                    k,
+                    n,
+                    black_box(&p.alphas),
+                    black_box(&p.means),
+                    black_box(&p.icf),
+                    &p.x,
+                    w,
+                );
+                black_box(&r);
+                r.0
+            }
+            Variant::Generated => {
+                let r = gmm::gmm_objective_grad(
                     d,
                     k,
                     n,
@@ -126,6 +147,7 @@ fn bench_gmm(c: &mut Criterion) {
             for v in [
                 Variant::Objective,
                 Variant::Hand,
+                Variant::Generated,
                 Variant::Tape,
                 Variant::TapeFresh,
             ] {

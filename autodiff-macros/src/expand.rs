@@ -465,14 +465,14 @@ fn generate(
     let public = quote! {
         #[doc = #jvp_doc]
         #[inline]
-        #[allow(clippy::multiple_bound_locations)]
+        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
         #vis fn #jvp<#params>(#receiver #(#plain,)* #(#active_tangents),*) -> (#out, #out) #where_clause {
             #tangent_call(#(#idents,)* #(#call_tangents),*)
         }
 
         #[doc = #vjp_doc]
         #[inline]
-        #[allow(clippy::multiple_bound_locations)]
+        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
         #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
             let (value, pullback) = #pullback_call(#(#idents),*);
             let (#(#grad_names,)*) = pullback(#seed);
@@ -481,7 +481,7 @@ fn generate(
 
         #[doc = #grad_doc]
         #[inline]
-        #[allow(clippy::multiple_bound_locations)]
+        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
         #vis fn #grad<#params>(#receiver #(#plain),*) -> (#out, #grad_ty) #grad_where {
             #self_call #vjp #turbofish(#(#idents,)* <#out as ::autodiff::__private::ScalarOutput>::unit_seed())
         }

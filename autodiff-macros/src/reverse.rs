@@ -152,9 +152,12 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
                 match &cx.func.values[*v].op {
                     Op::Rule { rule, args, .. } => {
                         if !unit_partials(rule) {
-                            out.extend(args.iter().enumerate().filter_map(|(k, a)| {
-                                matches!(a, Operand::Value(_)).then(|| (cx.partial(*v, k), false))
-                            }));
+                            out.extend(
+                                args.iter()
+                                    .enumerate()
+                                    .filter(|(_, a)| matches!(a, Operand::Value(_)))
+                                    .map(|(k, _)| (cx.partial(*v, k), false)),
+                            );
                         }
                     }
                     Op::Index { index, .. } => out.push((index.clone(), false)),

@@ -595,6 +595,7 @@ mod regressions {
 
         // `return` at the end of one arm while the other arm is the tail value.
         #[differentiable]
+        #[allow(clippy::needless_return)]
         fn f(x: f64) -> f64 {
             if x < 0.0 {
                 return -x;

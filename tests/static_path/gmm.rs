@@ -3,6 +3,9 @@
 //! generated gradient is checked against the hand-written one and forward mode; the
 //! benchmark `benches/gmm.rs` includes this file too.
 
+// Index loops are how the objective is written here, as ADBench writes it.
+#![allow(clippy::needless_range_loop)]
+
 use super::gmm_reference::{icf_size, wishart_constant, Wishart};
 use autodiff::differentiable;
 use num_traits::Float;

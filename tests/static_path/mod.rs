@@ -1,5 +1,8 @@
 //! Tests of `#[differentiable]`.
 
+// Index loops are what these tests differentiate.
+#![allow(clippy::needless_range_loop)]
+
 mod chains;
 mod control_flow;
 mod functions;
