@@ -15,7 +15,9 @@ use std::collections::BTreeSet;
 /// Generates the forward sweep and the pullback closure; returns the body of the hidden
 /// `pullback` function, which evaluates to `(primal, pullback)`.
 pub fn pullback_body(cx: &Cx) -> TokenStream {
-    let forward = forward_sweep(cx, &cx.func.body);
+    let mut forward = TokenStream::new();
+    stacks(&cx.func.body, &mut forward);
+    forward.extend(forward_sweep(cx, &cx.func.body));
     let mut rev = Reverse {
         cx,
         live: BTreeSet::new(),
@@ -187,7 +189,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
             }
             Stmt::Loop(l) => {
                 out.extend(l.carried.iter().map(|c| (cx.primal(c.exit).clone(), false)));
-                out.push((l.stack.clone(), true));
+                out.push((trips(l), false));
             }
             Stmt::Buffer(c) => out.push((cx.container_adjoint(*c), true)),
             Stmt::Store { index, .. } => out.push((index.clone(), false)),
@@ -200,6 +202,28 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
 /// Rules whose partials are the constants ±1: the reverse sweep needs none of them saved.
 fn unit_partials(rule: &str) -> bool {
     matches!(rule, "add" | "sub" | "neg")
+}
+
+/// The local counting one run of a loop's iterations.
+fn trips(l: &Loop) -> Ident {
+    format_ident!("{}_trips", l.stack, span = Span::mixed_site())
+}
+
+/// Every loop's record stack, declared once for the whole function: each run of a loop
+/// pushes its iterations and the reverse sweep pops exactly those, in reverse order, so the
+/// runs of one loop share one stack and nothing is allocated per run.
+fn stacks(stmts: &[Stmt], out: &mut TokenStream) {
+    for s in stmts {
+        match s {
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| stacks(&a.stmts, out)),
+            Stmt::Loop(l) => {
+                let stack = &l.stack;
+                out.extend(quote!(let mut #stack = ::std::vec::Vec::new();));
+                stacks(&l.body.stmts, out);
+            }
+            _ => {}
+        }
+    }
 }
 
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
@@ -251,7 +275,8 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
             }
             Stmt::Loop(l) => {
                 let stack = &l.stack;
-                let mut before = quote!(let mut #stack = ::std::vec::Vec::new(););
+                let count = trips(l);
+                let mut before = quote!(let mut #count: usize = 0;);
                 let mut enter = TokenStream::new();
                 let mut leave = TokenStream::new();
                 let mut after = TokenStream::new();
@@ -279,7 +304,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                     .collect();
                 let looped = loop_head(
                     l,
-                    quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*)));),
+                    quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*))); #count += 1;),
                     Some(stack),
                 );
                 out.extend(quote!(#before #looped #after));
@@ -493,8 +518,12 @@ impl Reverse<'_> {
             .iter()
             .filter(|p| cx.primal_needed.contains(p))
             .map(|p| cx.primal(*p));
+        let count = trips(l);
         out.extend(quote! {
-            while let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*))) = #stack.pop() {
+            for _ in 0..#count {
+                let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*))) = #stack.pop() else {
+                    ::core::unreachable!()
+                };
                 #body
             }
         });
