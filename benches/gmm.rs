@@ -7,7 +7,7 @@
 //! (`grad_tape_fresh`).
 //!
 //! `cargo bench --bench gmm`; the ratios time(gradient) / time(objective) are in
-//! `BENCHMARKS-gmm.md`. A variant whose single evaluation takes longer than
+//! BENCHMARKS.md. A variant whose single evaluation takes longer than
 //! [`MAX_EVAL`] (measured, or extrapolated linearly in k from the previous k at the same d)
 //! is skipped, and the skip is printed.
 
