@@ -117,13 +117,13 @@ impl energy {
 }
 ///Forward mode of [`energy`](fn@energy): its value and its directional derivative along the tangents of `q`, `k`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn energy_jvp(q: &[f64; 2], k: f64, q_dot: &[f64; 2], k_dot: f64) -> (f64, f64) {
     energy::tangent::<_, _>(q, k, q_dot, k_dot)
 }
 ///Reverse mode of [`energy`](fn@energy): its value and the vector-Jacobian product of `seed` with respect to `q`, `k`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
     let (value, pullback) = energy::pullback(q, k);
     let (grad_0, grad_1) = pullback(seed);
@@ -131,7 +131,7 @@ fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
 }
 ///Reverse mode of [`energy`](fn@energy): its value and its gradient with respect to `q`, `k`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn energy_grad(q: &[f64; 2], k: f64) -> (f64, ([f64; 2], f64))
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,

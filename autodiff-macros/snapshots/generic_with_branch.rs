@@ -130,7 +130,7 @@ impl softclip {
 }
 ///Forward mode of [`softclip`](fn@softclip): its value and its directional derivative along the tangents of `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn softclip_jvp<T: Float>(x: T, limit: T, n: usize, x_dot: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
@@ -151,7 +151,7 @@ where
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and the vector-Jacobian product of `seed` with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn softclip_vjp<T: Float>(x: T, limit: T, n: usize, seed: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
@@ -162,7 +162,7 @@ where
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and its gradient with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn softclip_grad<T: Float>(x: T, limit: T, n: usize) -> (T, T)
 where
     T: ::autodiff::__private::Real,

@@ -117,13 +117,13 @@ impl guard {
 }
 ///Forward mode of [`guard`](fn@guard): its value and its directional derivative along the tangents of `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn guard_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
     guard::tangent::<_, _>(x, y, x_dot, y_dot)
 }
 ///Reverse mode of [`guard`](fn@guard): its value and the vector-Jacobian product of `seed` with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
     let (value, pullback) = guard::pullback(x, y);
     let (grad_0, grad_1) = pullback(seed);
@@ -131,7 +131,7 @@ fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
 }
 ///Reverse mode of [`guard`](fn@guard): its value and its gradient with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn guard_grad(x: f64, y: f64) -> (f64, (f64, f64))
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,

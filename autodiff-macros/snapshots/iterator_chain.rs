@@ -107,10 +107,11 @@ impl rosenbrock {
         x: &[f64],
     ) -> (f64, impl ::core::ops::FnOnce(f64) -> (::std::vec::Vec<f64>,) + use<>) {
         let _ = rosenbrock;
+        let mut stack_7 = ::std::vec::Vec::new();
         let (branch_13, record_8) = {
             let mut accumulator = ::autodiff::__private::zero();
             let accumulator_0 = accumulator;
-            let mut stack_7 = ::std::vec::Vec::new();
+            let mut stack_7_trips: usize = 0;
             let mut accumulator_1_carry = accumulator_0;
             let iterations = ::core::iter::IntoIterator::into_iter(
                 0..::core::cmp::min(x.len(), x.len() - (1)),
@@ -152,26 +153,33 @@ impl rosenbrock {
                         (),
                         (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0),
                     ));
+                stack_7_trips += 1;
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = accumulator_12;
             ();
-            (accumulator_12, (::core::option::Option::Some((accumulator_12, stack_7)),))
+            (
+                accumulator_12,
+                (::core::option::Option::Some((accumulator_12, stack_7_trips)),),
+            )
         };
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
         (
             branch_13,
             move |seed| {
                 let mut branch_13_bar = seed;
-                if let ::core::option::Option::Some((accumulator_12, mut stack_7)) = record_8
+                if let ::core::option::Option::Some((accumulator_12, stack_7_trips)) = record_8
                     .0
                 {
                     let mut accumulator_12_bar = branch_13_bar;
                     let mut accumulator_1_carry_bar = accumulator_12_bar;
-                    while let ::core::option::Option::Some(
-                        ((), (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0)),
-                    ) = stack_7.pop()
-                    {
+                    for _ in 0..stack_7_trips {
+                        let ::core::option::Option::Some(
+                            (
+                                (),
+                                (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0),
+                            ),
+                        ) = stack_7.pop() else { ::core::unreachable!() };
                         let mut accumulator_11_bar = accumulator_1_carry_bar;
                         let mut t_8_bar = accumulator_11_bar;
                         let mut t_10_bar = accumulator_11_bar;
@@ -198,13 +206,13 @@ impl rosenbrock {
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
     rosenbrock::tangent::<_>(x, x_dot)
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and the vector-Jacobian product of `seed` with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
     let (value, pullback) = rosenbrock::pullback(x);
     let (grad_0,) = pullback(seed);
@@ -212,7 +220,7 @@ fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn rosenbrock_grad(x: &[f64]) -> (f64, ::std::vec::Vec<f64>)
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,

@@ -89,13 +89,13 @@ impl rosenbrock {
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 pub fn rosenbrock_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
     rosenbrock::tangent::<_, _>(x, y, x_dot, y_dot)
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and the vector-Jacobian product of `seed` with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
     let (value, pullback) = rosenbrock::pullback(x, y);
     let (grad_0, grad_1) = pullback(seed);
@@ -103,7 +103,7 @@ pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 pub fn rosenbrock_grad(x: f64, y: f64) -> (f64, (f64, f64))
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,
