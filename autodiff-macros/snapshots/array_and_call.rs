@@ -72,10 +72,7 @@ impl energy {
         unreachable_code,
         clippy::all
     )]
-    fn pullback(
-        q: &[f64; 2],
-        k: f64,
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> ([f64; 2], f64) + use<>) {
+    fn vjp_all(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
         let _ = energy;
         let index_1: usize = 0;
         let a_1 = q[index_1];
@@ -84,35 +81,32 @@ impl energy {
         let b_2 = q[index_2];
         let b = b_2;
         let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(a_1, b_2);
-        let (spring_4, spring_4_pullback) = spring::pullback(t_3);
+        let spring_4_arg0 = t_3;
+        let spring_4 = spring(spring_4_arg0);
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(k, spring_4);
         let index_3: usize = 1;
         let elem_6 = q[index_3];
         let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_5, t_7);
         let mut q_bar = ::autodiff::__private::zero_like(q);
-        (
-            t_8,
-            move |seed| {
-                let mut t_8_bar = seed;
-                let mut t_5_bar = t_8_bar;
-                let mut t_7_bar = t_8_bar;
-                let mut elem_6_bar = t_7_d0 * t_7_bar;
-                q_bar[index_3] += elem_6_bar;
-                let mut k_bar = t_5_d0 * t_5_bar;
-                let mut spring_4_bar = t_5_d1 * t_5_bar;
-                let (spring_4_pullback_0,) = spring_4_pullback(spring_4_bar);
-                let mut t_3_bar = ::autodiff::__private::adjoint_like(
-                    &t_3,
-                    spring_4_pullback_0,
-                );
-                let mut a_1_bar = t_3_bar;
-                let mut b_2_bar = -t_3_bar;
-                q_bar[index_2] += b_2_bar;
-                q_bar[index_1] += a_1_bar;
-                (q_bar, k_bar)
-            },
-        )
+        let value = t_8;
+        let mut t_8_bar = seed;
+        let mut t_5_bar = t_8_bar;
+        let mut t_7_bar = t_8_bar;
+        let mut elem_6_bar = t_7_d0 * t_7_bar;
+        q_bar[index_3] += elem_6_bar;
+        let mut k_bar = t_5_d0 * t_5_bar;
+        let mut spring_4_bar = t_5_d1 * t_5_bar;
+        let (_, (spring_4_grad0,)) = spring::vjp_all(spring_4_arg0, spring_4_bar);
+        let mut t_3_bar = ::autodiff::__private::adjoint_like(
+            &spring_4_arg0,
+            spring_4_grad0,
+        );
+        let mut a_1_bar = t_3_bar;
+        let mut b_2_bar = -t_3_bar;
+        q_bar[index_2] += b_2_bar;
+        q_bar[index_1] += a_1_bar;
+        (value, (q_bar, k_bar))
     }
 }
 ///Forward mode of [`energy`](fn@energy): its value and its directional derivative along the tangents of `q`, `k`.
@@ -125,8 +119,7 @@ fn energy_jvp(q: &[f64; 2], k: f64, q_dot: &[f64; 2], k_dot: f64) -> (f64, f64) 
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
-    let (value, pullback) = energy::pullback(q, k);
-    let (grad_0, grad_1) = pullback(seed);
+    let (value, (grad_0, grad_1)) = energy::vjp_all(q, k, seed);
     (value, (grad_0, grad_1))
 }
 ///Reverse mode of [`energy`](fn@energy): its value and its gradient with respect to `q`, `k`.

@@ -68,20 +68,12 @@ impl softclip {
         unreachable_code,
         clippy::all
     )]
-    fn pullback<T: Float>(
+    fn vjp_all<T: Float>(
         x: T,
         limit: T,
         n: usize,
-    ) -> (
-        T,
-        impl ::core::ops::FnOnce(
-            T,
-        ) -> (
-                T,
-                ::autodiff::__private::NoAdjoint,
-                ::autodiff::__private::NoAdjoint,
-            ) + use<T>,
-    )
+        seed: T,
+    ) -> (T, (T, ::autodiff::__private::NoAdjoint, ::autodiff::__private::NoAdjoint))
     where
         T: ::autodiff::__private::Real,
     {
@@ -105,26 +97,21 @@ impl softclip {
             (y_1, (), (::core::option::Option::None, ::core::option::Option::Some(())))
         };
         let y = y_5;
+        let value = y_5;
+        let mut y_5_bar = seed;
+        let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
+        if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
+            let mut y_4_bar = y_5_bar;
+            let mut t_3_bar = y_4_bar;
+            let mut t_2_bar = t_3_d0 * t_3_bar;
+            y_1_bar += t_2_bar;
+        } else if let ::core::option::Option::Some(()) = record_2.1 {
+            y_1_bar += y_5_bar;
+        }
+        let mut x_bar = y_1_d0 * y_1_bar;
         (
-            y_5,
-            move |seed| {
-                let mut y_5_bar = seed;
-                let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
-                if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
-                    let mut y_4_bar = y_5_bar;
-                    let mut t_3_bar = y_4_bar;
-                    let mut t_2_bar = t_3_d0 * t_3_bar;
-                    y_1_bar += t_2_bar;
-                } else if let ::core::option::Option::Some(()) = record_2.1 {
-                    y_1_bar += y_5_bar;
-                }
-                let mut x_bar = y_1_d0 * y_1_bar;
-                (
-                    x_bar,
-                    ::autodiff::__private::NoAdjoint,
-                    ::autodiff::__private::NoAdjoint,
-                )
-            },
+            value,
+            (x_bar, ::autodiff::__private::NoAdjoint, ::autodiff::__private::NoAdjoint),
         )
     }
 }
@@ -156,8 +143,7 @@ fn softclip_vjp<T: Float>(x: T, limit: T, n: usize, seed: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
 {
-    let (value, pullback) = softclip::pullback::<T>(x, limit, n);
-    let (grad_0, grad_1, grad_2) = pullback(seed);
+    let (value, (grad_0, grad_1, grad_2)) = softclip::vjp_all::<T>(x, limit, n, seed);
     (value, grad_0)
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and its gradient with respect to `x`.

@@ -58,10 +58,7 @@ impl guard {
         unreachable_code,
         clippy::all
     )]
-    fn pullback(
-        x: f64,
-        y: f64,
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (f64, f64) + use<>) {
+    fn vjp_all(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
         let _ = guard;
         let (branch_7, record_1) = if x < 0.0 {
             let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(x);
@@ -87,32 +84,27 @@ impl guard {
                 ),
             )
         };
-        (
-            branch_7,
-            move |seed| {
-                let mut branch_7_bar = seed;
-                let mut x_bar = ::autodiff::__private::zero_like(&x);
-                let mut y_bar = ::autodiff::__private::zero_like(&y);
-                if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
-                    let mut t_3_bar = branch_7_bar;
-                    let mut t_2_bar = t_3_d0 * t_3_bar;
-                    y_bar += t_3_d1 * t_3_bar;
-                    x_bar += -t_2_bar;
-                } else if let ::core::option::Option::Some(
-                    (t_4_d0, t_4_d1, t_5_d0, t_5_d1),
-                ) = record_1.1
-                {
-                    let mut t_6_bar = branch_7_bar;
-                    let mut t_5_bar = t_6_bar;
-                    x_bar += t_6_bar;
-                    let mut t_4_bar = t_5_d0 * t_5_bar;
-                    y_bar += t_5_d1 * t_5_bar;
-                    x_bar += t_4_d0 * t_4_bar;
-                    x_bar += t_4_d1 * t_4_bar;
-                }
-                (x_bar, y_bar)
-            },
-        )
+        let value = branch_7;
+        let mut branch_7_bar = seed;
+        let mut x_bar = ::autodiff::__private::zero_like(&x);
+        let mut y_bar = ::autodiff::__private::zero_like(&y);
+        if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
+            let mut t_3_bar = branch_7_bar;
+            let mut t_2_bar = t_3_d0 * t_3_bar;
+            y_bar += t_3_d1 * t_3_bar;
+            x_bar += -t_2_bar;
+        } else if let ::core::option::Option::Some((t_4_d0, t_4_d1, t_5_d0, t_5_d1)) = record_1
+            .1
+        {
+            let mut t_6_bar = branch_7_bar;
+            let mut t_5_bar = t_6_bar;
+            x_bar += t_6_bar;
+            let mut t_4_bar = t_5_d0 * t_5_bar;
+            y_bar += t_5_d1 * t_5_bar;
+            x_bar += t_4_d0 * t_4_bar;
+            x_bar += t_4_d1 * t_4_bar;
+        }
+        (value, (x_bar, y_bar))
     }
 }
 ///Forward mode of [`guard`](fn@guard): its value and its directional derivative along the tangents of `x`, `y`.
@@ -125,8 +117,7 @@ fn guard_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
-    let (value, pullback) = guard::pullback(x, y);
-    let (grad_0, grad_1) = pullback(seed);
+    let (value, (grad_0, grad_1)) = guard::vjp_all(x, y, seed);
     (value, (grad_0, grad_1))
 }
 ///Reverse mode of [`guard`](fn@guard): its value and its gradient with respect to `x`, `y`.

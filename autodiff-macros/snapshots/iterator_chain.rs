@@ -103,9 +103,7 @@ impl rosenbrock {
         unreachable_code,
         clippy::all
     )]
-    fn pullback(
-        x: &[f64],
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (::std::vec::Vec<f64>,) + use<>) {
+    fn vjp_all(x: &[f64], seed: f64) -> (f64, (::std::vec::Vec<f64>,)) {
         let _ = rosenbrock;
         let mut stack_7 = ::std::vec::Vec::new();
         let (branch_13, record_8) = {
@@ -164,44 +162,36 @@ impl rosenbrock {
             )
         };
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
-        (
-            branch_13,
-            move |seed| {
-                let mut branch_13_bar = seed;
-                if let ::core::option::Option::Some((accumulator_12, stack_7_trips)) = record_8
-                    .0
-                {
-                    let mut accumulator_12_bar = branch_13_bar;
-                    let mut accumulator_1_carry_bar = accumulator_12_bar;
-                    for _ in 0..stack_7_trips {
-                        let ::core::option::Option::Some(
-                            (
-                                (),
-                                (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0),
-                            ),
-                        ) = stack_7.pop() else { ::core::unreachable!() };
-                        let mut accumulator_11_bar = accumulator_1_carry_bar;
-                        let mut t_8_bar = accumulator_11_bar;
-                        let mut t_10_bar = accumulator_11_bar;
-                        let mut t_9_bar = t_10_d0 * t_10_bar;
-                        let mut a_2_bar = -t_9_bar;
-                        let mut accumulator_1_bar = t_8_bar;
-                        let mut t_7_bar = t_8_bar;
-                        let mut t_6_bar = t_7_d1 * t_7_bar;
-                        let mut t_5_bar = t_6_d0 * t_6_bar;
-                        let mut b_3_bar = t_5_bar;
-                        let mut t_4_bar = -t_5_bar;
-                        a_2_bar += t_4_d0 * t_4_bar;
-                        a_2_bar += t_4_d1 * t_4_bar;
-                        x_bar[index_6] += b_3_bar;
-                        x_bar[index_5] += a_2_bar;
-                        accumulator_1_carry_bar = accumulator_1_bar;
-                    }
-                    let mut accumulator_0_bar = accumulator_1_carry_bar;
-                }
-                (x_bar,)
-            },
-        )
+        let value = branch_13;
+        let mut branch_13_bar = seed;
+        if let ::core::option::Option::Some((accumulator_12, stack_7_trips)) = record_8.0
+        {
+            let mut accumulator_12_bar = branch_13_bar;
+            let mut accumulator_1_carry_bar = accumulator_12_bar;
+            for _ in 0..stack_7_trips {
+                let ::core::option::Option::Some(
+                    ((), (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0)),
+                ) = stack_7.pop() else { ::core::unreachable!() };
+                let mut accumulator_11_bar = accumulator_1_carry_bar;
+                let mut t_8_bar = accumulator_11_bar;
+                let mut t_10_bar = accumulator_11_bar;
+                let mut t_9_bar = t_10_d0 * t_10_bar;
+                let mut a_2_bar = -t_9_bar;
+                let mut accumulator_1_bar = t_8_bar;
+                let mut t_7_bar = t_8_bar;
+                let mut t_6_bar = t_7_d1 * t_7_bar;
+                let mut t_5_bar = t_6_d0 * t_6_bar;
+                let mut b_3_bar = t_5_bar;
+                let mut t_4_bar = -t_5_bar;
+                a_2_bar += t_4_d0 * t_4_bar;
+                a_2_bar += t_4_d1 * t_4_bar;
+                x_bar[index_6] += b_3_bar;
+                x_bar[index_5] += a_2_bar;
+                accumulator_1_carry_bar = accumulator_1_bar;
+            }
+            let mut accumulator_0_bar = accumulator_1_carry_bar;
+        }
+        (value, (x_bar,))
     }
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`.
@@ -214,8 +204,7 @@ fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
-    let (value, pullback) = rosenbrock::pullback(x);
-    let (grad_0,) = pullback(seed);
+    let (value, (grad_0,)) = rosenbrock::vjp_all(x, seed);
     (value, grad_0)
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`.

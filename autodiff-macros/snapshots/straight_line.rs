@@ -56,10 +56,7 @@ impl rosenbrock {
         unreachable_code,
         clippy::all
     )]
-    pub fn pullback(
-        x: f64,
-        y: f64,
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (f64, f64) + use<>) {
+    pub fn vjp_all(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
         let _ = rosenbrock;
         let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub((1.0), x);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
@@ -68,23 +65,19 @@ impl rosenbrock {
         let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
         let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul((100.0), t_6);
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_3, t_7);
-        (
-            t_8,
-            move |seed| {
-                let mut t_8_bar = seed;
-                let mut t_3_bar = t_8_bar;
-                let mut t_7_bar = t_8_bar;
-                let mut t_6_bar = t_7_d1 * t_7_bar;
-                let mut t_5_bar = t_6_d0 * t_6_bar;
-                let mut y_bar = t_5_bar;
-                let mut t_4_bar = -t_5_bar;
-                let mut x_bar = t_4_d0 * t_4_bar;
-                x_bar += t_4_d1 * t_4_bar;
-                let mut t_2_bar = t_3_d0 * t_3_bar;
-                x_bar += -t_2_bar;
-                (x_bar, y_bar)
-            },
-        )
+        let value = t_8;
+        let mut t_8_bar = seed;
+        let mut t_3_bar = t_8_bar;
+        let mut t_7_bar = t_8_bar;
+        let mut t_6_bar = t_7_d1 * t_7_bar;
+        let mut t_5_bar = t_6_d0 * t_6_bar;
+        let mut y_bar = t_5_bar;
+        let mut t_4_bar = -t_5_bar;
+        let mut x_bar = t_4_d0 * t_4_bar;
+        x_bar += t_4_d1 * t_4_bar;
+        let mut t_2_bar = t_3_d0 * t_3_bar;
+        x_bar += -t_2_bar;
+        (value, (x_bar, y_bar))
     }
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`, `y`.
@@ -97,8 +90,7 @@ pub fn rosenbrock_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
-    let (value, pullback) = rosenbrock::pullback(x, y);
-    let (grad_0, grad_1) = pullback(seed);
+    let (value, (grad_0, grad_1)) = rosenbrock::vjp_all(x, y, seed);
     (value, (grad_0, grad_1))
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`, `y`.

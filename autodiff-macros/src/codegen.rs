@@ -90,10 +90,6 @@ impl Cx<'_> {
         suffixed(self.primal(v), &format!("d{k}"))
     }
 
-    /// The local holding a call's pullback.
-    pub fn pullback(&self, v: ValueId) -> Ident {
-        suffixed(self.primal(v), "pullback")
-    }
 
     /// The tangent argument of a parameter.
     pub fn param_tangent(&self, p: ParamId) -> Ident {
@@ -231,7 +227,15 @@ impl Cx<'_> {
         quote!(let #index: usize = #expr; let #y = #x[#index];)
     }
 
-    /// The path of a callee's hidden derivative `kind` (`tangent` or `pullback`).
+    /// The callee itself.
+    pub fn callee_primal(&self, callee: &Callee) -> TokenStream {
+        match callee {
+            Callee::Free { path, turbofish } => quote!(#path #turbofish),
+            Callee::Assoc { prefix, name, turbofish } => quote!(#prefix #name #turbofish),
+        }
+    }
+
+    /// The path of a callee's hidden derivative `kind` (`tangent` or `vjp_all`).
     pub fn callee_fn(&self, callee: &Callee, kind: &str) -> TokenStream {
         match callee {
             Callee::Free { path, turbofish } => {
@@ -310,7 +314,7 @@ impl Cx<'_> {
     }
 }
 
-/// The name of a method's hidden derivative: `__pullback_g`, `__tangent_g`.
+/// The name of a method's hidden derivative: `__vjp_all_g`, `__tangent_g`.
 pub fn hidden_assoc_name(name: &Ident, kind: &str) -> Ident {
     format_ident!("__{}_{}", kind, name)
 }

@@ -1,5 +1,5 @@
 //! Tokens out: the original function, its public derivatives (`_jvp`, `_vjp`, `_grad`) and
-//! the hidden `tangent` / `pullback` functions that other differentiable functions call.
+//! the hidden `tangent` / `vjp_all` functions that other differentiable functions call.
 
 use crate::attr::Options;
 use crate::codegen::{hidden_assoc_name, Cx};
@@ -87,7 +87,6 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             .to_compile_error(),
         );
     }
-    let impl_params: Vec<TokenStream> = captured_params(&item.generics).collect();
     let impl_generics = item.generics.clone();
     let mut generated = Vec::new();
     let mut marked = 0;
@@ -119,9 +118,7 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             vis: &method.vis,
             sig: &method.sig,
             block: &method.block,
-            place: Place::Method {
-                impl_params: &impl_params,
-            },
+            place: Place::Method,
             outer: Some(&impl_generics),
         };
         let (hidden, public) = expand_fn(&options, &f);
@@ -163,15 +160,12 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
 }
 
 /// Where the function lives, which decides where its hidden derivatives go.
-enum Place<'a> {
+enum Place {
     /// A free function: the hidden derivatives are associated functions of a type of the
     /// same name, so that `use path::f;` brings them along.
     Free,
-    /// A method: the hidden derivatives are methods `__tangent_f` / `__pullback_f` beside it.
-    Method {
-        /// The impl block's type and const parameters.
-        impl_params: &'a [TokenStream],
-    },
+    /// A method: the hidden derivatives are methods `__tangent_f` / `__vjp_all_f` beside it.
+    Method,
 }
 
 /// The parts of a function item, free or method.
@@ -179,7 +173,7 @@ struct FnParts<'a> {
     vis: &'a syn::Visibility,
     sig: &'a syn::Signature,
     block: &'a syn::Block,
-    place: Place<'a>,
+    place: Place,
     /// The enclosing impl block's generics.
     outer: Option<&'a Generics>,
 }
@@ -325,22 +319,15 @@ fn generate(
     let (_, _, tangent_where) = tangent_generics.split_for_impl();
     let tangent_gparams = &tangent_generics.params;
 
-    // Hidden pullback function: one adjoint per parameter.
+    // Hidden reverse function: the value and one adjoint per parameter.
     let adjoint_tys: Vec<TokenStream> = sig.params.iter().map(|p| p.gradient_type()).collect();
-    let mut captured: Vec<TokenStream> = captured_params(&f.sig.generics).collect();
-    if let Place::Method { impl_params } = &f.place {
-        captured.splice(0..0, impl_params.iter().cloned());
-    }
-
-    let (tangent_body, pullback_body) = match func {
+    let hidden_seed = reverse::seed();
+    let (tangent_body, vjp_body) = match func {
         Some(func) => {
             let cx = Cx::new(sig, func);
-            (forward::tangent_body(&cx), reverse::pullback_body(&cx))
+            (forward::tangent_body(&cx), reverse::vjp_body(&cx))
         }
-        None => (
-            quote!(::core::unreachable!()),
-            quote!((::core::unreachable!(), move |_| ::core::unreachable!())),
-        ),
+        None => (quote!(::core::unreachable!()), quote!(::core::unreachable!())),
     };
 
     let user_args: Vec<TokenStream> = captured_params(&f.sig.generics).collect();
@@ -350,7 +337,7 @@ fn generate(
     let (tangent_fn, pullback_fn, tangent_call, pullback_call, self_call) =
         match (&f.place, &sig.receiver) {
             (Place::Free, _) => {
-                let (t, p) = (format_ident!("tangent"), format_ident!("pullback"));
+                let (t, p) = (format_ident!("tangent"), format_ident!("vjp_all"));
                 (
                     t.clone(),
                     p.clone(),
@@ -359,10 +346,10 @@ fn generate(
                     TokenStream::new(),
                 )
             }
-            (Place::Method { .. }, receiver) => {
+            (Place::Method, receiver) => {
                 let (t, p) = (
                     hidden_assoc_name(name, "tangent"),
-                    hidden_assoc_name(name, "pullback"),
+                    hidden_assoc_name(name, "vjp_all"),
                 );
                 let via = if receiver.is_some() {
                     quote!(self.)
@@ -382,7 +369,7 @@ fn generate(
     // The derivatives stand in for the function: using them uses it.
     let original_fn = match f.place {
         Place::Free => quote!(#name #turbofish),
-        Place::Method { .. } => quote!(Self::#name #turbofish),
+        Place::Method => quote!(Self::#name #turbofish),
     };
     let jvp = options
         .jvp
@@ -430,7 +417,7 @@ fn generate(
 
     let link = match f.place {
         Place::Free => format!("fn@{name}"),
-        Place::Method { .. } => format!("Self::{name}"),
+        Place::Method => format!("Self::{name}"),
     };
     let jvp_doc = format!(
         "Forward mode of [`{name}`]({link}): its value and its directional derivative along the \
@@ -454,12 +441,11 @@ fn generate(
         #[doc(hidden)]
         #[inline]
         #allow
-        #vis fn #pullback_fn<#params>(#receiver #(#original),*)
-            -> (#out, impl ::core::ops::FnOnce(#out) -> (#(#adjoint_tys,)*) + use<#(#captured),*>)
+        #vis fn #pullback_fn<#params>(#receiver #(#original,)* #hidden_seed: #out) -> (#out, (#(#adjoint_tys,)*))
             #where_clause
         {
             let _ = #original_fn;
-            #pullback_body
+            #vjp_body
         }
     };
     let public = quote! {
@@ -474,8 +460,7 @@ fn generate(
         #[inline]
         #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
         #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
-            let (value, pullback) = #pullback_call(#(#idents),*);
-            let (#(#grad_names,)*) = pullback(#seed);
+            let (value, (#(#grad_names,)*)) = #pullback_call(#(#idents,)* #seed);
             (value, #picked)
         }
 

@@ -1,8 +1,9 @@
-//! Reverse mode: the body of a function's pullback.
+//! Reverse mode: the body of a function's reverse function (`vjp_all`), which runs the
+//! forward sweep and then the reverse sweep in one body.
 //!
 //! The forward sweep computes primals and the local partials the reverse sweep needs, in
 //! locals; an arm of a branch hands what it computed out in a record that says which arm
-//! ran. The pullback closure then runs the statements backwards. An adjoint is declared at
+//! ran. The reverse sweep then runs the statements backwards. An adjoint is declared at
 //! its first contribution, so a value nothing reads back costs nothing.
 
 use crate::codegen::{branch_head, loop_head, Cx};
@@ -12,9 +13,15 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use std::collections::BTreeSet;
 
-/// Generates the forward sweep and the pullback closure; returns the body of the hidden
-/// `pullback` function, which evaluates to `(primal, pullback)`.
-pub fn pullback_body(cx: &Cx) -> TokenStream {
+/// The seed parameter of a reverse function.
+pub fn seed() -> Ident {
+    format_ident!("seed", span = Span::mixed_site())
+}
+
+/// Generates the forward sweep and the reverse sweep; returns the body of the hidden
+/// `vjp_all` function, which evaluates to `(primal, (adjoint of each parameter,))`.
+pub fn vjp_body(cx: &Cx) -> TokenStream {
+    let seed = seed();
     let mut forward = TokenStream::new();
     stacks(&cx.func.body, &mut forward);
     forward.extend(forward_sweep(cx, &cx.func.body));
@@ -39,13 +46,13 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
             let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
             (
                 quote!(#x),
-                quote!(::autodiff::__private::accumulate(&mut #xbar, seed);),
+                quote!(::autodiff::__private::accumulate(&mut #xbar, #seed);),
             )
         }
         output => {
             let parts = output.parts();
             let seeds: Vec<TokenStream> = if parts.len() == 1 {
-                vec![quote!(seed)]
+                vec![quote!(#seed)]
             } else {
                 (0..parts.len())
                     .map(|k| {
@@ -54,8 +61,8 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
                     .collect()
             };
             let mut seed_code = match output {
-                Output::Tuple(_) => quote!(let (#(#seeds,)*) = seed;),
-                Output::Array(_) => quote!(let [#(#seeds),*] = seed;),
+                Output::Tuple(_) => quote!(let (#(#seeds,)*) = #seed;),
+                Output::Array(_) => quote!(let [#(#seeds),*] = #seed;),
                 _ => TokenStream::new(),
             };
             let mut ys = Vec::new();
@@ -101,14 +108,14 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
                 }
             }
         });
+    let value = format_ident!("value", span = Span::mixed_site());
     quote! {
         #forward
         #adjoint_inits
-        (#result, move |seed| {
-            #seed_code
-            #sweep
-            (#(#grads,)*)
-        })
+        let #value = #result;
+        #seed_code
+        #sweep
+        (#value, (#(#grads,)*))
     }
 }
 
@@ -163,18 +170,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
                         }
                     }
                     Op::Index { index, .. } => out.push((index.clone(), false)),
-                    Op::Call { args, .. } => {
-                        out.push((cx.pullback(*v), false));
-                        for a in args {
-                            if let CallArg::Container {
-                                range: Some((local, _)),
-                                ..
-                            } = a
-                            {
-                                out.push((local.clone(), false));
-                            }
-                        }
-                    }
+                    Op::Call { args, .. } => out.extend(call_saves(cx, *v, args).into_iter().map(|i| (i, false))),
                     Op::Const(_) | Op::Param(_) | Op::Phi => {}
                 }
             }
@@ -197,6 +193,80 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
         }
     }
     out
+}
+
+/// The local holding argument `k` of call `v` for its replay.
+fn call_arg_local(cx: &Cx, v: ValueId, k: usize) -> Ident {
+    format_ident!("{}_arg{}", cx.primal(v), k, span = Span::mixed_site())
+}
+
+/// Whether a container argument is a local buffer, which later code may overwrite: the
+/// replay then reads a copy.
+fn copied(cx: &Cx, a: &CallArg) -> bool {
+    matches!(a, CallArg::Container { container, .. } if cx.func.containers[*container].param.is_none())
+}
+
+/// What a call keeps for its replay: argument values, copies of buffers, ranges.
+fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<Ident> {
+    let mut out = Vec::new();
+    for (k, a) in args.iter().enumerate() {
+        if !matches!(a, CallArg::Container { .. }) || copied(cx, a) {
+            out.push(call_arg_local(cx, v, k));
+        }
+        if let CallArg::Container { range: Some((local, _)), .. } = a {
+            out.push(local.clone());
+        }
+    }
+    out
+}
+
+/// The forward sweep of a call: the arguments into locals, then the plain function.
+fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> TokenStream {
+    let mut out = cx.call_ranges(args);
+    let mut primal_args = Vec::new();
+    for (k, a) in args.iter().enumerate() {
+        let local = call_arg_local(cx, v, k);
+        match a {
+            CallArg::Scalar(o) => {
+                let p = cx.operand(o);
+                out.extend(quote!(let #local = #p;));
+                primal_args.push(quote!(#local));
+            }
+            CallArg::Inactive(t) => {
+                out.extend(quote!(let #local = #t;));
+                primal_args.push(quote!(::core::clone::Clone::clone(&#local)));
+            }
+            CallArg::Container { container, prefix, range } => {
+                if copied(cx, a) {
+                    let x = cx.container(*container);
+                    out.extend(quote!(let #local = ::core::clone::Clone::clone(&#x);));
+                }
+                primal_args.push(cx.container_arg(*container, prefix, range, false));
+            }
+        }
+    }
+    let f = cx.callee_primal(callee);
+    let y = cx.primal(v);
+    out.extend(quote!(let #y = #f(#(#primal_args),*);));
+    out
+}
+
+/// The arguments of a call's replay in the reverse sweep.
+fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
+    args.iter()
+        .enumerate()
+        .map(|(k, a)| {
+            let local = call_arg_local(cx, v, k);
+            match a {
+                CallArg::Container { prefix, range, .. } if copied(cx, a) => match range {
+                    Some((r, _)) => quote!(&#local[#r.clone()]),
+                    None => quote!(#prefix #local),
+                },
+                CallArg::Container { container, prefix, range } => cx.container_arg(*container, prefix, range, false),
+                _ => quote!(#local),
+            }
+        })
+        .collect()
 }
 
 /// Rules whose partials are the constants ±1: the reverse sweep needs none of them saved.
@@ -241,13 +311,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
             Stmt::Def(v) => match &cx.func.values[*v].op {
                 Op::Rule { .. } => out.extend(cx.rule_call(*v)),
                 Op::Index { .. } => out.extend(cx.index_read(*v)),
-                Op::Call { callee, args, .. } => {
-                    let f = cx.callee_fn(callee, "pullback");
-                    out.extend(cx.call_ranges(args));
-                    let args = args.iter().map(|a| cx.call_arg(a));
-                    let (y, pb) = (cx.primal(*v), cx.pullback(*v));
-                    out.extend(quote!(let (#y, #pb) = #f(#(#args),*);));
-                }
+                Op::Call { callee, args, .. } => out.extend(call_forward(cx, *v, callee, args)),
                 _ => unreachable!("handled as a primal statement"),
             },
             Stmt::Branch(b) => {
@@ -378,12 +442,16 @@ impl Reverse<'_> {
                         Op::Call {
                             args, arg_spans, ..
                         } => {
-                            let pb = cx.pullback(*v);
+                            // Tapenade's way: the call runs again, forward and backward, on the
+                            // arguments it had.
+                            let Op::Call { callee, .. } = &cx.func.values[*v].op else { unreachable!() };
+                            let f = cx.callee_fn(callee, "vjp_all");
+                            let replay = call_replay_args(cx, *v, args);
                             let grads: Vec<_> = (0..args.len())
-                                .map(|k| format_ident!("{}_{}", pb, k))
+                                .map(|k| format_ident!("{}_grad{}", cx.primal(*v), k, span = Span::mixed_site()))
                                 .collect();
-                            out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));
-                            for ((a, g), span) in args.iter().zip(&grads).zip(arg_spans) {
+                            out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar);));
+                            for (k, ((a, g), span)) in args.iter().zip(&grads).zip(arg_spans).enumerate() {
                                 // Every token at the argument, so that a type error points there.
                                 let at = |i: &Ident| {
                                     Ident::new(&i.to_string(), i.span().located_at(*span))
@@ -395,7 +463,8 @@ impl Reverse<'_> {
                                 };
                                 match a {
                                     CallArg::Scalar(Operand::Value(u)) => {
-                                        out.extend(self.contribute(*u, adjoint(cx.primal(*u))))
+                                        let arg = call_arg_local(cx, *v, k);
+                                        out.extend(self.contribute(*u, adjoint(&arg)))
                                     }
                                     CallArg::Container {
                                         container,
