@@ -105,7 +105,8 @@ impl rosenbrock {
     )]
     fn vjp_all(x: &[f64], seed: f64) -> (f64, (::std::vec::Vec<f64>,)) {
         let _ = rosenbrock;
-        let mut stack_7 = ::std::vec::Vec::new();
+        let mut float_stack = ::autodiff::__private::Stack::new();
+        let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
         let (branch_13, record_8) = {
             let mut accumulator = ::autodiff::__private::zero();
             let accumulator_0 = accumulator;
@@ -114,7 +115,10 @@ impl rosenbrock {
             let iterations = ::core::iter::IntoIterator::into_iter(
                 0..::core::cmp::min(x.len(), x.len() - (1)),
             );
-            stack_7.reserve(::core::iter::Iterator::size_hint(&iterations).0);
+            float_stack
+                .reserve(5usize * ::core::iter::Iterator::size_hint(&iterations).0);
+            index_stack
+                .reserve(2usize * ::core::iter::Iterator::size_hint(&iterations).0);
             for index in iterations {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator = accumulator_1;
@@ -146,11 +150,8 @@ impl rosenbrock {
                 );
                 let accumulator = accumulator_11;
                 accumulator_1_carry = accumulator_11;
-                stack_7
-                    .push((
-                        (),
-                        (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0),
-                    ));
+                float_stack.push_all([t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0]);
+                index_stack.push_all([index_5, index_6]);
                 stack_7_trips += 1;
             }
             let accumulator_12 = accumulator_1_carry;
@@ -169,9 +170,8 @@ impl rosenbrock {
             let mut accumulator_12_bar = branch_13_bar;
             let mut accumulator_1_carry_bar = accumulator_12_bar;
             for _ in 0..stack_7_trips {
-                let ::core::option::Option::Some(
-                    ((), (index_5, index_6, t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0)),
-                ) = stack_7.pop() else { ::core::unreachable!() };
+                let [index_5, index_6] = index_stack.pop_all();
+                let [t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0] = float_stack.pop_all();
                 let mut accumulator_11_bar = accumulator_1_carry_bar;
                 let mut t_8_bar = accumulator_11_bar;
                 let mut t_10_bar = accumulator_11_bar;

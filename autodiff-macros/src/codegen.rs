@@ -90,7 +90,6 @@ impl Cx<'_> {
         suffixed(self.primal(v), &format!("d{k}"))
     }
 
-
     /// The tangent argument of a parameter.
     pub fn param_tangent(&self, p: ParamId) -> Ident {
         suffixed(&self.sig.params[p].ident, "dot")
@@ -231,7 +230,11 @@ impl Cx<'_> {
     pub fn callee_primal(&self, callee: &Callee) -> TokenStream {
         match callee {
             Callee::Free { path, turbofish } => quote!(#path #turbofish),
-            Callee::Assoc { prefix, name, turbofish } => quote!(#prefix #name #turbofish),
+            Callee::Assoc {
+                prefix,
+                name,
+                turbofish,
+            } => quote!(#prefix #name #turbofish),
         }
     }
 
@@ -321,9 +324,9 @@ pub fn hidden_assoc_name(name: &Ident, kind: &str) -> Ident {
 
 /// A loop's head and body: `body` is the code of one iteration; a `break` in the user's
 /// body has set the flag, and the loop stops before the next iteration.
-/// With `reserve`, a `for` loop first reserves that stack for the iterations its iterator
-/// announces.
-pub fn loop_head(l: &Loop, body: TokenStream, reserve: Option<&Ident>) -> TokenStream {
+/// A `for` loop first reserves room on each `(stack, items per iteration)` of `reserve` for
+/// the iterations its iterator announces.
+pub fn loop_head(l: &Loop, body: TokenStream, reserve: &[(Ident, usize)]) -> TokenStream {
     let mut flag = l
         .broke
         .as_ref()
@@ -333,16 +336,18 @@ pub fn loop_head(l: &Loop, body: TokenStream, reserve: Option<&Ident>) -> TokenS
         (LoopHead::While(cond), Some(b)) => (quote!(while !#b && (#cond)), None),
         (LoopHead::While(cond), None) => (quote!(while #cond), None),
         (LoopHead::For { pat, iter }, b) => {
-            let head = match reserve {
-                Some(stack) => {
-                    let it = format_ident!("iterations", span = Span::mixed_site());
-                    flag.extend(quote! {
-                        let #it = ::core::iter::IntoIterator::into_iter(#iter);
-                        #stack.reserve(::core::iter::Iterator::size_hint(&#it).0);
-                    });
-                    quote!(for #pat in #it)
-                }
-                None => quote!(for #pat in #iter),
+            let head = if reserve.is_empty() {
+                quote!(for #pat in #iter)
+            } else {
+                let it = format_ident!("iterations", span = Span::mixed_site());
+                let reserves = reserve.iter().map(|(stack, per)| {
+                    quote!(#stack.reserve(#per * ::core::iter::Iterator::size_hint(&#it).0);)
+                });
+                flag.extend(quote! {
+                    let #it = ::core::iter::IntoIterator::into_iter(#iter);
+                    #(#reserves)*
+                });
+                quote!(for #pat in #it)
             };
             (head, b.as_ref().map(|b| quote!(if #b { break; })))
         }

@@ -327,7 +327,10 @@ fn generate(
             let cx = Cx::new(sig, func);
             (forward::tangent_body(&cx), reverse::vjp_body(&cx))
         }
-        None => (quote!(::core::unreachable!()), quote!(::core::unreachable!())),
+        None => (
+            quote!(::core::unreachable!()),
+            quote!(::core::unreachable!()),
+        ),
     };
 
     let user_args: Vec<TokenStream> = captured_params(&f.sig.generics).collect();

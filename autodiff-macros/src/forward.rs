@@ -223,7 +223,7 @@ impl Forward<'_> {
             after.extend(quote!(let #e = #x; let #ed = #dx;));
             self.live.insert(c.exit);
         }
-        let looped = loop_head(l, quote!(#enter #body #leave), None);
+        let looped = loop_head(l, quote!(#enter #body #leave), &[]);
         quote!(#before #looped #after)
     }
 

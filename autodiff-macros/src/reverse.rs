@@ -22,8 +22,7 @@ pub fn seed() -> Ident {
 /// `vjp_all` function, which evaluates to `(primal, (adjoint of each parameter,))`.
 pub fn vjp_body(cx: &Cx) -> TokenStream {
     let seed = seed();
-    let mut forward = TokenStream::new();
-    stacks(&cx.func.body, &mut forward);
+    let mut forward = declare_stacks(cx);
     forward.extend(forward_sweep(cx, &cx.func.body));
     let mut rev = Reverse {
         cx,
@@ -140,8 +139,8 @@ fn saved(cx: &Cx, stmts: &[Stmt]) -> Vec<TokenStream> {
 fn saved_patterns(cx: &Cx, stmts: &[Stmt]) -> Vec<TokenStream> {
     saved_locals(cx, stmts)
         .into_iter()
-        .map(|(local, written)| {
-            if written {
+        .map(|(local, kind)| {
+            if kind == Kind::Written {
                 quote!(mut #local)
             } else {
                 quote!(#local)
@@ -150,13 +149,26 @@ fn saved_patterns(cx: &Cx, stmts: &[Stmt]) -> Vec<TokenStream> {
         .collect()
 }
 
-fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
+/// What a saved local is, which decides where a loop keeps it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A scalar of the function's float type: on the flat float stack.
+    Float,
+    /// An index or count: on the flat index stack.
+    Index,
+    /// Anything else, read back as is.
+    Other,
+    /// Anything else, written in the reverse sweep.
+    Written,
+}
+
+fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
     let mut out = Vec::new();
     for s in stmts {
         match s {
             Stmt::Def(v) => {
                 if cx.primal_needed.contains(v) {
-                    out.push((cx.primal(*v).clone(), false));
+                    out.push((cx.primal(*v).clone(), Kind::Float));
                 }
                 match &cx.func.values[*v].op {
                     Op::Rule { rule, args, .. } => {
@@ -165,12 +177,12 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
                                 args.iter()
                                     .enumerate()
                                     .filter(|(_, a)| matches!(a, Operand::Value(_)))
-                                    .map(|(k, _)| (cx.partial(*v, k), false)),
+                                    .map(|(k, _)| (cx.partial(*v, k), Kind::Float)),
                             );
                         }
                     }
-                    Op::Index { index, .. } => out.push((index.clone(), false)),
-                    Op::Call { args, .. } => out.extend(call_saves(cx, *v, args).into_iter().map(|i| (i, false))),
+                    Op::Index { index, .. } => out.push((index.clone(), Kind::Index)),
+                    Op::Call { args, .. } => out.extend(call_saves(cx, *v, args)),
                     Op::Const(_) | Op::Param(_) | Op::Phi => {}
                 }
             }
@@ -179,20 +191,53 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, bool)> {
                     b.phis
                         .iter()
                         .filter(|v| cx.primal_needed.contains(v))
-                        .map(|v| (cx.primal(*v).clone(), false)),
+                        .map(|v| (cx.primal(*v).clone(), Kind::Float)),
                 );
-                out.push((b.record.clone(), false));
+                out.push((b.record.clone(), Kind::Other));
             }
             Stmt::Loop(l) => {
-                out.extend(l.carried.iter().map(|c| (cx.primal(c.exit).clone(), false)));
-                out.push((trips(l), false));
+                out.extend(
+                    l.carried
+                        .iter()
+                        .filter(|c| cx.primal_needed.contains(&c.exit))
+                        .map(|c| (cx.primal(c.exit).clone(), Kind::Float)),
+                );
+                out.push((trips(l), Kind::Index));
             }
-            Stmt::Buffer(c) => out.push((cx.container_adjoint(*c), true)),
-            Stmt::Store { index, .. } => out.push((index.clone(), false)),
+            Stmt::Buffer(c) => out.push((cx.container_adjoint(*c), Kind::Written)),
+            Stmt::Store { index, .. } => out.push((index.clone(), Kind::Index)),
             Stmt::Verbatim(_) | Stmt::Bind { .. } => {}
         }
     }
     out
+}
+
+/// Whether a loop keeps its records on the flat float and index stacks: when all it saves
+/// per iteration are floats and indices.
+fn flat(cx: &Cx, l: &Loop) -> bool {
+    saved_locals(cx, &l.body.stmts)
+        .iter()
+        .all(|(_, k)| matches!(k, Kind::Float | Kind::Index))
+}
+
+/// The per-iteration locals of a loop, its needed phis first.
+fn loop_items(cx: &Cx, l: &Loop) -> Vec<(Ident, Kind)> {
+    let mut items: Vec<(Ident, Kind)> = l
+        .carried
+        .iter()
+        .filter(|c| cx.primal_needed.contains(&c.phi))
+        .map(|c| (cx.primal(c.phi).clone(), Kind::Float))
+        .collect();
+    items.extend(saved_locals(cx, &l.body.stmts));
+    items
+}
+
+/// The flat stacks a function's loops push on.
+fn flat_stacks() -> (Ident, Ident) {
+    (
+        format_ident!("float_stack", span = Span::mixed_site()),
+        format_ident!("index_stack", span = Span::mixed_site()),
+    )
 }
 
 /// The local holding argument `k` of call `v` for its replay.
@@ -207,14 +252,23 @@ fn copied(cx: &Cx, a: &CallArg) -> bool {
 }
 
 /// What a call keeps for its replay: argument values, copies of buffers, ranges.
-fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<Ident> {
+fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<(Ident, Kind)> {
     let mut out = Vec::new();
     for (k, a) in args.iter().enumerate() {
-        if !matches!(a, CallArg::Container { .. }) || copied(cx, a) {
-            out.push(call_arg_local(cx, v, k));
+        match a {
+            CallArg::Scalar(_) => out.push((call_arg_local(cx, v, k), Kind::Float)),
+            CallArg::Inactive(_) => out.push((call_arg_local(cx, v, k), Kind::Other)),
+            CallArg::Container { .. } if copied(cx, a) => {
+                out.push((call_arg_local(cx, v, k), Kind::Other))
+            }
+            CallArg::Container { .. } => {}
         }
-        if let CallArg::Container { range: Some((local, _)), .. } = a {
-            out.push(local.clone());
+        if let CallArg::Container {
+            range: Some((local, _)),
+            ..
+        } = a
+        {
+            out.push((local.clone(), Kind::Other));
         }
     }
     out
@@ -236,7 +290,11 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
                 out.extend(quote!(let #local = #t;));
                 primal_args.push(quote!(::core::clone::Clone::clone(&#local)));
             }
-            CallArg::Container { container, prefix, range } => {
+            CallArg::Container {
+                container,
+                prefix,
+                range,
+            } => {
                 if copied(cx, a) {
                     let x = cx.container(*container);
                     out.extend(quote!(let #local = ::core::clone::Clone::clone(&#x);));
@@ -262,7 +320,11 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
                     Some((r, _)) => quote!(&#local[#r.clone()]),
                     None => quote!(#prefix #local),
                 },
-                CallArg::Container { container, prefix, range } => cx.container_arg(*container, prefix, range, false),
+                CallArg::Container {
+                    container,
+                    prefix,
+                    range,
+                } => cx.container_arg(*container, prefix, range, false),
                 _ => quote!(#local),
             }
         })
@@ -282,18 +344,40 @@ fn trips(l: &Loop) -> Ident {
 /// Every loop's record stack, declared once for the whole function: each run of a loop
 /// pushes its iterations and the reverse sweep pops exactly those, in reverse order, so the
 /// runs of one loop share one stack and nothing is allocated per run.
-fn stacks(stmts: &[Stmt], out: &mut TokenStream) {
+fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut TokenStream, uses: &mut (bool, bool)) {
     for s in stmts {
         match s {
-            Stmt::Branch(b) => b.arms.iter().for_each(|a| stacks(&a.stmts, out)),
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| stacks(cx, &a.stmts, out, uses)),
             Stmt::Loop(l) => {
-                let stack = &l.stack;
-                out.extend(quote!(let mut #stack = ::std::vec::Vec::new();));
-                stacks(&l.body.stmts, out);
+                if flat(cx, l) {
+                    for (_, k) in loop_items(cx, l) {
+                        uses.0 |= k == Kind::Float;
+                        uses.1 |= k == Kind::Index;
+                    }
+                } else {
+                    let stack = &l.stack;
+                    out.extend(quote!(let mut #stack = ::std::vec::Vec::new();));
+                }
+                stacks(cx, &l.body.stmts, out, uses);
             }
             _ => {}
         }
     }
+}
+
+/// Declares every stack the function's loops use.
+fn declare_stacks(cx: &Cx) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut uses = (false, false);
+    stacks(cx, &cx.func.body, &mut out, &mut uses);
+    let (floats, indices) = flat_stacks();
+    if uses.0 {
+        out.extend(quote!(let mut #floats = ::autodiff::__private::Stack::new();));
+    }
+    if uses.1 {
+        out.extend(quote!(let mut #indices = ::autodiff::__private::Stack::<usize>::new();));
+    }
+    out
 }
 
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
@@ -358,19 +442,52 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                     after.extend(quote!(let #exit = #x;));
                 }
                 let body = forward_sweep(cx, &l.body.stmts);
-                let saved = saved(cx, &l.body.stmts);
-                // A phi is saved only where a nested region needs a zero of its type.
-                let phis: Vec<_> = l
-                    .carried
-                    .iter()
-                    .filter(|c| cx.primal_needed.contains(&c.phi))
-                    .map(|c| cx.primal(c.phi))
+                let looped = if flat(cx, l) {
+                    let (floats, indices) = flat_stacks();
+                    let items = loop_items(cx, l);
+                    let per = |k: Kind| items.iter().filter(|(_, kind)| *kind == k).count();
+                    let reserve: Vec<(Ident, usize)> = [
+                        (floats.clone(), per(Kind::Float)),
+                        (indices.clone(), per(Kind::Index)),
+                    ]
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
                     .collect();
-                let looped = loop_head(
-                    l,
-                    quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*))); #count += 1;),
-                    Some(stack),
-                );
+                    let of = |k: Kind| {
+                        items
+                            .iter()
+                            .filter(move |(_, kind)| *kind == k)
+                            .map(|(local, _)| local)
+                    };
+                    let mut pushes = TokenStream::new();
+                    if per(Kind::Float) > 0 {
+                        let f = of(Kind::Float);
+                        pushes.extend(quote!(#floats.push_all([#(#f),*]);));
+                    }
+                    if per(Kind::Index) > 0 {
+                        let i = of(Kind::Index);
+                        pushes.extend(quote!(#indices.push_all([#(#i),*]);));
+                    }
+                    loop_head(
+                        l,
+                        quote!(#enter #body #leave #pushes #count += 1;),
+                        &reserve,
+                    )
+                } else {
+                    let saved = saved(cx, &l.body.stmts);
+                    // A phi is saved only where a nested region needs a zero of its type.
+                    let phis: Vec<_> = l
+                        .carried
+                        .iter()
+                        .filter(|c| cx.primal_needed.contains(&c.phi))
+                        .map(|c| cx.primal(c.phi))
+                        .collect();
+                    loop_head(
+                        l,
+                        quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*))); #count += 1;),
+                        &[(stack.clone(), 1)],
+                    )
+                };
                 out.extend(quote!(#before #looped #after));
             }
             Stmt::Buffer(c) => {
@@ -444,14 +561,25 @@ impl Reverse<'_> {
                         } => {
                             // Tapenade's way: the call runs again, forward and backward, on the
                             // arguments it had.
-                            let Op::Call { callee, .. } = &cx.func.values[*v].op else { unreachable!() };
+                            let Op::Call { callee, .. } = &cx.func.values[*v].op else {
+                                unreachable!()
+                            };
                             let f = cx.callee_fn(callee, "vjp_all");
                             let replay = call_replay_args(cx, *v, args);
                             let grads: Vec<_> = (0..args.len())
-                                .map(|k| format_ident!("{}_grad{}", cx.primal(*v), k, span = Span::mixed_site()))
+                                .map(|k| {
+                                    format_ident!(
+                                        "{}_grad{}",
+                                        cx.primal(*v),
+                                        k,
+                                        span = Span::mixed_site()
+                                    )
+                                })
                                 .collect();
                             out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar);));
-                            for (k, ((a, g), span)) in args.iter().zip(&grads).zip(arg_spans).enumerate() {
+                            for (k, ((a, g), span)) in
+                                args.iter().zip(&grads).zip(arg_spans).enumerate()
+                            {
                                 // Every token at the argument, so that a type error points there.
                                 let at = |i: &Ident| {
                                     Ident::new(&i.to_string(), i.span().located_at(*span))
@@ -582,17 +710,41 @@ impl Reverse<'_> {
         }
         self.live = outer;
         let stack = &l.stack;
-        let saved = saved_patterns(cx, &l.body.stmts);
-        let phi_names = phis
-            .iter()
-            .filter(|p| cx.primal_needed.contains(p))
-            .map(|p| cx.primal(*p));
         let count = trips(l);
-        out.extend(quote! {
-            for _ in 0..#count {
+        let replay = if flat(cx, l) {
+            let (floats, indices) = flat_stacks();
+            let items = loop_items(cx, l);
+            let of = |k: Kind| {
+                items
+                    .iter()
+                    .filter(move |(_, kind)| *kind == k)
+                    .map(|(local, _)| local)
+            };
+            let mut pops = TokenStream::new();
+            if of(Kind::Index).next().is_some() {
+                let i = of(Kind::Index);
+                pops.extend(quote!(let [#(#i),*] = #indices.pop_all();));
+            }
+            if of(Kind::Float).next().is_some() {
+                let f = of(Kind::Float);
+                pops.extend(quote!(let [#(#f),*] = #floats.pop_all();));
+            }
+            pops
+        } else {
+            let saved = saved_patterns(cx, &l.body.stmts);
+            let phi_names = phis
+                .iter()
+                .filter(|p| cx.primal_needed.contains(p))
+                .map(|p| cx.primal(*p));
+            quote! {
                 let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*))) = #stack.pop() else {
                     ::core::unreachable!()
                 };
+            }
+        };
+        out.extend(quote! {
+            for _ in 0..#count {
+                #replay
                 #body
             }
         });

@@ -5,6 +5,7 @@ mod protocol;
 mod real;
 pub mod rules;
 mod space;
+mod stack;
 pub mod tape;
 
 pub use real::Real;
@@ -23,4 +24,5 @@ pub mod __private {
     pub use crate::real::Real;
     pub use crate::rules;
     pub use crate::space::*;
+    pub use crate::stack::*;
 }

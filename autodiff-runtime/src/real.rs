@@ -47,6 +47,7 @@ macro_rules! for_each_unary {
 /// `T: Real`, so a generic caller of a generated derivative names this bound too.
 pub trait Real:
     crate::space::Space
+    + crate::stack::Pooled
     + crate::protocol::ScalarOutput
     + Copy
     + PartialOrd

@@ -1,0 +1,129 @@
+//! The stacks reverse mode keeps loop records on: floats and indices in flat vectors whose
+//! memory is taken from, and given back to, a per-thread pool, so that a function that runs
+//! a loop allocates nothing for its records once the pool is warm.
+
+use std::cell::RefCell;
+
+/// How many vectors a pool keeps for reuse.
+const POOL_SIZE: usize = 32;
+
+thread_local! {
+    static F64_POOL: RefCell<Vec<Vec<f64>>> = const { RefCell::new(Vec::new()) };
+    static F32_POOL: RefCell<Vec<Vec<f32>>> = const { RefCell::new(Vec::new()) };
+    static INDEX_POOL: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn take<T>(pool: &'static std::thread::LocalKey<RefCell<Vec<Vec<T>>>>) -> Vec<T> {
+    pool.with(|p| p.borrow_mut().pop()).unwrap_or_default()
+}
+
+fn give<T>(pool: &'static std::thread::LocalKey<RefCell<Vec<Vec<T>>>>, mut v: Vec<T>) {
+    v.clear();
+    pool.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() < POOL_SIZE {
+            p.push(v);
+        }
+    });
+}
+
+/// A scalar type whose record stacks come from a per-thread pool.
+pub trait Pooled: Sized + 'static {
+    /// A cleared vector, reused when one is free.
+    fn take_vec() -> Vec<Self>;
+    /// Gives a vector back for reuse.
+    fn give_vec(v: Vec<Self>);
+}
+
+impl Pooled for f64 {
+    fn take_vec() -> Vec<Self> {
+        take(&F64_POOL)
+    }
+    fn give_vec(v: Vec<Self>) {
+        give(&F64_POOL, v)
+    }
+}
+
+impl Pooled for f32 {
+    fn take_vec() -> Vec<Self> {
+        take(&F32_POOL)
+    }
+    fn give_vec(v: Vec<Self>) {
+        give(&F32_POOL, v)
+    }
+}
+
+impl Pooled for usize {
+    fn take_vec() -> Vec<Self> {
+        take(&INDEX_POOL)
+    }
+    fn give_vec(v: Vec<Self>) {
+        give(&INDEX_POOL, v)
+    }
+}
+
+/// A LIFO stack of `T` on pooled memory.
+pub struct Stack<T: Pooled> {
+    items: Vec<T>,
+}
+
+impl<T: Pooled> Stack<T> {
+    /// An empty stack.
+    #[inline]
+    pub fn new() -> Self {
+        Stack {
+            items: T::take_vec(),
+        }
+    }
+
+    /// Makes room for `n` more items.
+    #[inline]
+    pub fn reserve(&mut self, n: usize) {
+        self.items.reserve(n);
+    }
+
+    /// Pushes an item.
+    #[inline(always)]
+    pub fn push(&mut self, x: T) {
+        self.items.push(x);
+    }
+
+    /// Pops the item pushed last; the reverse sweep pops exactly what the forward pushed.
+    #[inline(always)]
+    pub fn pop(&mut self) -> T {
+        match self.items.pop() {
+            Some(x) => x,
+            None => unreachable!("the reverse sweep pops only what the forward sweep pushed"),
+        }
+    }
+}
+
+impl<T: Pooled + Copy> Stack<T> {
+    /// Pushes one iteration's items at once.
+    #[inline(always)]
+    pub fn push_all<const N: usize>(&mut self, items: [T; N]) {
+        self.items.extend_from_slice(&items);
+    }
+
+    /// Pops the items of one iteration, in the order they were pushed.
+    #[inline(always)]
+    pub fn pop_all<const N: usize>(&mut self) -> [T; N] {
+        let start = self.items.len() - N;
+        let mut out = [self.items[start]; N];
+        out.copy_from_slice(&self.items[start..]);
+        self.items.truncate(start);
+        out
+    }
+}
+
+impl<T: Pooled> Default for Stack<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Pooled> Drop for Stack<T> {
+    fn drop(&mut self) {
+        T::give_vec(std::mem::take(&mut self.items));
+    }
+}
