@@ -178,7 +178,7 @@ struct FnParts<'a> {
     outer: Option<&'a Generics>,
 }
 
-/// Type and const parameters, which a returned closure's `use<..>` must list.
+/// Type and const parameters, which a turbofish names.
 fn captured_params(generics: &Generics) -> impl Iterator<Item = TokenStream> + '_ {
     generics.params.iter().filter_map(|p| match p {
         GenericParam::Type(t) => Some(t.ident.to_token_stream()),
@@ -337,7 +337,7 @@ fn generate(
     let placeholders = tangent_tys.iter().map(|_| quote!(_));
     let tangent_turbofish = quote!(::<#(#user_args,)* #(#placeholders),*>);
     let turbofish = quote!(::<#(#user_args),*>);
-    let (tangent_fn, pullback_fn, tangent_call, pullback_call, self_call) =
+    let (tangent_fn, vjp_all_fn, tangent_call, vjp_all_call, self_call) =
         match (&f.place, &sig.receiver) {
             (Place::Free, _) => {
                 let (t, p) = (format_ident!("tangent"), format_ident!("vjp_all"));
@@ -444,7 +444,7 @@ fn generate(
         #[doc(hidden)]
         #[inline]
         #allow
-        #vis fn #pullback_fn<#params>(#receiver #(#original,)* #hidden_seed: #out) -> (#out, (#(#adjoint_tys,)*))
+        #vis fn #vjp_all_fn<#params>(#receiver #(#original,)* #hidden_seed: #out) -> (#out, (#(#adjoint_tys,)*))
             #where_clause
         {
             let _ = #original_fn;
@@ -463,7 +463,7 @@ fn generate(
         #[inline]
         #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
         #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
-            let (value, (#(#grad_names,)*)) = #pullback_call(#(#idents,)* #seed);
+            let (value, (#(#grad_names,)*)) = #vjp_all_call(#(#idents,)* #seed);
             (value, #picked)
         }
 

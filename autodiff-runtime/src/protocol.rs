@@ -2,7 +2,7 @@
 //! which of the callee's parameters are active.
 //!
 //! The caller passes one tangent per argument: the argument's tangent when the argument is
-//! active at the call site, [`ZeroTangent`] otherwise. The callee's pullback returns one
+//! active at the call site, [`ZeroTangent`] otherwise. The callee's reverse function returns one
 //! adjoint per parameter: the adjoint when the parameter is active in the callee,
 //! [`NoAdjoint`] otherwise. The traits below turn the mismatches into compile errors that
 //! say what went wrong.
@@ -75,7 +75,7 @@ impl<'a, D: ?Sized> RefTangentArg<'a, D> for ZeroTangent {
     }
 }
 
-/// The adjoint a callee's pullback returns for an argument that is active at the call site.
+/// The adjoint a callee's reverse function returns for an argument that is active at the call site.
 #[diagnostic::on_unimplemented(
     message = "an active value is passed to a parameter that the called function does not differentiate with respect to",
     label = "the derivative through this argument would silently be zero",
@@ -93,7 +93,7 @@ impl<S: Space> AdjointArg<S> for S {
     }
 }
 
-/// Unwraps the adjoint a pullback returned for an argument that is active at the call site;
+/// Unwraps the adjoint a reverse function returned for an argument that is active at the call site;
 /// `primal` fixes its type.
 #[inline(always)]
 pub fn adjoint_like<S, A: AdjointArg<S>>(_primal: &S, a: A) -> S {
