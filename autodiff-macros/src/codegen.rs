@@ -226,6 +226,19 @@ impl Cx<'_> {
         quote!(let #index: usize = #expr; let #y = #x[#index];)
     }
 
+    /// `let index = expr; container[index] = value;`
+    pub fn store(
+        &self,
+        container: ContainerId,
+        index: &Ident,
+        expr: &TokenStream,
+        value: &Operand,
+    ) -> TokenStream {
+        let x = self.container(container);
+        let p = self.operand(value);
+        quote!(let #index: usize = #expr; #x[#index] = #p;)
+    }
+
     /// The callee itself.
     pub fn callee_primal(&self, callee: &Callee) -> TokenStream {
         match callee {

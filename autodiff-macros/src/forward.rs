@@ -173,16 +173,14 @@ impl Forward<'_> {
                     value,
                 } => {
                     let (x, dx) = (cx.container(*container), cx.container_tangent(*container));
-                    let p = cx.operand(value);
                     let d = match value {
                         Operand::Value(u) => self.tangent_or_zero(*u),
                         Operand::Inactive(_) => {
                             quote!(::autodiff::__private::zero_like(&#x[#index]))
                         }
                     };
-                    out.extend(
-                        quote!(let #index: usize = #expr; #x[#index] = #p; #dx[#index] = #d;),
-                    );
+                    out.extend(cx.store(*container, index, expr, value));
+                    out.extend(quote!(#dx[#index] = #d;));
                 }
                 _ => unreachable!("handled as a primal statement"),
             }

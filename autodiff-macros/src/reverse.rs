@@ -500,9 +500,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 expr,
                 value,
             } => {
-                let x = cx.container(*container);
-                let p = cx.operand(value);
-                out.extend(quote!(let #index: usize = #expr; #x[#index] = #p;));
+                out.extend(cx.store(*container, index, expr, value));
             }
             _ => unreachable!("handled as a primal statement"),
         }
