@@ -39,11 +39,11 @@ impl rosenbrock {
             let mut accumulator_1_carry_dot = ::autodiff::__private::zero_like(
                 &accumulator_0,
             );
-            for index in 0..::core::cmp::min(x.len(), x.len() - (1)) {
+            for index in 0..::core::cmp::min(x.len(), (x.len() - (1))) {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator_1_dot = accumulator_1_carry_dot;
                 let accumulator = accumulator_1;
-                let index_5: usize = index;
+                let index_5: usize = 0 + index;
                 let a_2 = x[index_5];
                 let a_2_dot = x_dot[index_5];
                 let a = a_2;
@@ -113,7 +113,7 @@ impl rosenbrock {
             let mut stack_7_trips: usize = 0;
             let mut accumulator_1_carry = accumulator_0;
             let iterations = ::core::iter::IntoIterator::into_iter(
-                0..::core::cmp::min(x.len(), x.len() - (1)),
+                0..::core::cmp::min(x.len(), (x.len() - (1))),
             );
             float_stack
                 .reserve(5usize * ::core::iter::Iterator::size_hint(&iterations).0);
@@ -122,7 +122,7 @@ impl rosenbrock {
             for index in iterations {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator = accumulator_1;
-                let index_5: usize = index;
+                let index_5: usize = 0 + index;
                 let a_2 = x[index_5];
                 let a = a_2;
                 let index_6: usize = (1) + index;

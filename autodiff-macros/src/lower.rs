@@ -167,7 +167,17 @@ fn lower_with(
         cx.scopes[0].insert(p.ident.to_string(), binding);
         cx.idents.insert(p.ident.to_string(), p.ident.clone());
     }
-    let stmts = desugar_exits(desugar_loop_returns(body.stmts.clone()), &function_exit);
+    let mut stmts = desugar_exits(desugar_loop_returns(body.stmts.clone()), &function_exit);
+    // `x.map(f)` at the end is the buffer it fills.
+    if let Some(SynStmt::Expr(tail @ Expr::MethodCall(m), None)) = stmts.last() {
+        if m.method == "map" && cx.container_of(&m.receiver).is_some() {
+            let mapped = format_ident!("mapped", span = Span::mixed_site());
+            let tail = tail.clone();
+            stmts.pop();
+            stmts.push(syn::parse_quote!(let #mapped = #tail;));
+            stmts.push(SynStmt::Expr(syn::parse_quote!(#mapped), None));
+        }
+    }
     let result = match stmts.split_last() {
         Some((SynStmt::Expr(Expr::Tuple(t), None), init))
             if cx.mentions_active(&Expr::Tuple(t.clone())) =>
@@ -641,7 +651,8 @@ impl Lower<'_> {
             _ => None,
         };
         if let Some(name) = buffer {
-            if let Some((n, span)) = self.active_mention(&init.expr) {
+            let zeros = chains::is_zero_map(&init.expr);
+            if let Some((n, span)) = self.active_mention(&init.expr).filter(|_| !zeros) {
                 self.errors.push(
                     span,
                     format!(
@@ -1065,7 +1076,7 @@ impl Lower<'_> {
                 self.lower_assign(&a.left, None, &a.right, e.to_token_stream());
                 Operand::Inactive(quote!(()))
             }
-            Expr::MethodCall(m) => match self.reduction(m) {
+            Expr::MethodCall(m) => match self.reduction(m).or_else(|| self.extremum(m)) {
                 Some(looped) => self.lower_expr(&looped),
                 None => self.lower_method_call(m),
             },
@@ -1736,61 +1747,11 @@ impl Lower<'_> {
     /// the `let` statements that read the elements.
     fn elements(&self, pat: &Pat, iter: &Expr) -> Option<(Ident, TokenStream, Vec<SynStmt>)> {
         let index = format_ident!("index", span = Span::mixed_site());
-        // The containers read element-wise, innermost iterator first.
-        fn sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(TokenStream, TokenStream)>)> {
-            match e {
-                Expr::MethodCall(m) => match m.method.to_string().as_str() {
-                    "iter" | "into_iter" if m.args.is_empty() => source(cx, &m.receiver),
-                    "copied" | "cloned" if m.args.is_empty() => sources(cx, &m.receiver),
-                    "enumerate" if m.args.is_empty() => {
-                        let (enumerated, src) = sources(cx, &m.receiver)?;
-                        (!enumerated).then_some((true, src))
-                    }
-                    "zip" if m.args.len() == 1 => {
-                        let (false, mut a) = sources(cx, &m.receiver)? else {
-                            return None;
-                        };
-                        let (false, b) = sources(cx, &m.args[0])? else {
-                            return None;
-                        };
-                        a.extend(b);
-                        Some((false, a))
-                    }
-                    _ => None,
-                },
-                Expr::Reference(r) if r.mutability.is_none() => source(cx, &r.expr),
-                Expr::Paren(p) => sources(cx, &p.expr),
-                _ => None,
-            }
-        }
-        // One container, or a range of one (`x[1..]`): how to read element `index`, and
-        // how many there are.
-        fn source(cx: &Lower, e: &Expr) -> Option<(bool, Vec<(TokenStream, TokenStream)>)> {
-            let index = format_ident!("index", span = Span::mixed_site());
-            if cx.container_of(e).is_some() {
-                return Some((false, vec![(quote!(#e[#index]), quote!(#e.len()))]));
-            }
-            let Expr::Index(ix) = e else { return None };
-            let Expr::Range(r) = &*ix.index else {
-                return None;
-            };
-            cx.container_of(&ix.expr)?;
-            if cx.mentions_active(&ix.index) {
-                return None;
-            }
-            let base = &ix.expr;
-            let start = r.start.as_ref().map_or(quote!(0), |s| quote!((#s)));
-            let end = match (&r.end, &r.limits) {
-                (Some(e), syn::RangeLimits::HalfOpen(_)) => quote!((#e)),
-                (Some(e), syn::RangeLimits::Closed(_)) => quote!((#e + 1)),
-                (None, _) => quote!(#base.len()),
-            };
-            Some((
-                false,
-                vec![(quote!(#base[#start + #index]), quote!(#end - #start))],
-            ))
-        }
-        let (enumerated, srcs) = sources(self, iter)?;
+        let (enumerated, srcs) = iter_sources(self, iter)?;
+        let srcs: Vec<(TokenStream, TokenStream)> = srcs
+            .iter()
+            .map(|s| (s.element(&index), s.len.clone()))
+            .collect();
         fn strip(p: &Pat) -> Option<Pat> {
             match p {
                 Pat::Reference(r) => strip(&r.pat),
@@ -2012,6 +1973,143 @@ impl Lower<'_> {
         }
         out
     }
+}
+
+/// One container read element by element: position `p` of the iterator reads
+/// `base[first + p]`, or `base[first - p]` when reversed, for `len` positions.
+struct Source {
+    base: TokenStream,
+    first: TokenStream,
+    reversed: bool,
+    len: TokenStream,
+}
+
+impl Source {
+    fn element(&self, p: &Ident) -> TokenStream {
+        let (base, first) = (&self.base, &self.first);
+        if self.reversed {
+            quote!(#base[#first - #p])
+        } else {
+            quote!(#base[#first + #p])
+        }
+    }
+
+    fn skip(&mut self, k: &Expr) {
+        let (first, len) = (&self.first, &self.len);
+        self.first = if self.reversed {
+            quote!((#first - (#k)))
+        } else {
+            quote!((#first + (#k)))
+        };
+        self.len = quote!(#len.saturating_sub(#k));
+    }
+
+    fn take(&mut self, k: &Expr) {
+        let len = &self.len;
+        self.len = quote!(::core::cmp::min(#len, #k));
+    }
+
+    fn rev(&mut self) {
+        let (first, len) = (&self.first, &self.len);
+        self.first = if self.reversed {
+            quote!((#first + 1 - #len))
+        } else {
+            quote!((#first + #len - 1))
+        };
+        self.reversed = !self.reversed;
+    }
+}
+
+/// The containers an iterator reads element-wise (`x.iter()`, `&x[a..]`, with `copied`,
+/// `skip`, `take`, `rev`, `zip`, and an outermost `enumerate`), and whether it enumerates.
+fn iter_sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<Source>)> {
+    match e {
+        Expr::MethodCall(m) => {
+            let inactive_arg = m.args.len() == 1 && !cx.mentions_active(&m.args[0]);
+            match m.method.to_string().as_str() {
+                "iter" | "into_iter" if m.args.is_empty() => {
+                    source(cx, &m.receiver).map(|s| (false, vec![s]))
+                }
+                "copied" | "cloned" if m.args.is_empty() => iter_sources(cx, &m.receiver),
+                "enumerate" if m.args.is_empty() => {
+                    let (enumerated, src) = iter_sources(cx, &m.receiver)?;
+                    (!enumerated).then_some((true, src))
+                }
+                "skip" | "take" if inactive_arg => {
+                    let (false, mut src) = iter_sources(cx, &m.receiver)? else {
+                        return None;
+                    };
+                    for s in &mut src {
+                        if m.method == "skip" {
+                            s.skip(&m.args[0]);
+                        } else {
+                            s.take(&m.args[0]);
+                        }
+                    }
+                    Some((false, src))
+                }
+                "rev" if m.args.is_empty() => {
+                    let (false, mut src) = iter_sources(cx, &m.receiver)? else {
+                        return None;
+                    };
+                    if src.len() != 1 {
+                        return None;
+                    }
+                    src[0].rev();
+                    Some((false, src))
+                }
+                "zip" if m.args.len() == 1 => {
+                    let (false, mut a) = iter_sources(cx, &m.receiver)? else {
+                        return None;
+                    };
+                    let (false, b) = iter_sources(cx, &m.args[0])? else {
+                        return None;
+                    };
+                    a.extend(b);
+                    Some((false, a))
+                }
+                _ => None,
+            }
+        }
+        Expr::Reference(r) if r.mutability.is_none() => {
+            source(cx, &r.expr).map(|s| (false, vec![s]))
+        }
+        Expr::Paren(p) => iter_sources(cx, &p.expr),
+        _ => None,
+    }
+}
+
+/// A container, or a range of one (`x[1..]`).
+fn source(cx: &Lower, e: &Expr) -> Option<Source> {
+    if cx.container_of(e).is_some() {
+        return Some(Source {
+            base: quote!(#e),
+            first: quote!(0),
+            reversed: false,
+            len: quote!(#e.len()),
+        });
+    }
+    let Expr::Index(ix) = e else { return None };
+    let Expr::Range(r) = &*ix.index else {
+        return None;
+    };
+    cx.container_of(&ix.expr)?;
+    if cx.mentions_active(&ix.index) {
+        return None;
+    }
+    let base = &ix.expr;
+    let start = r.start.as_ref().map_or(quote!(0), |s| quote!((#s)));
+    let end = match (&r.end, &r.limits) {
+        (Some(e), syn::RangeLimits::HalfOpen(_)) => quote!((#e)),
+        (Some(e), syn::RangeLimits::Closed(_)) => quote!((#e + 1)),
+        (None, _) => quote!(#base.len()),
+    };
+    Some(Source {
+        base: quote!(#base),
+        first: start.clone(),
+        reversed: false,
+        len: quote!((#end - #start)),
+    })
 }
 
 /// Whether a statement of a loop body contains a `break` of that loop (not of a nested one).

@@ -105,3 +105,9 @@ pub fn zero<R: crate::real::Real>() -> R {
 pub fn one<R: crate::real::Real>() -> R {
     R::real_from_f64(1.0)
 }
+
+/// Applies a comparison closure, so that its parameter types come from the values.
+#[inline(always)]
+pub fn compare<T, F: Fn(&T, &T) -> core::cmp::Ordering>(a: &T, b: &T, f: F) -> core::cmp::Ordering {
+    f(a, b)
+}

@@ -116,3 +116,72 @@ fn collect_into_a_vec() {
 fn product_over_an_array() {
     assert_eq!(product_of_grad(&[2.0, 3.0, 5.0]), (30.0, [15.0, 10.0, 6.0]));
 }
+
+#[differentiable]
+fn tail_sum(x: &[f64]) -> f64 {
+    x.iter().skip(1).take(3).map(|&v| v * v).sum()
+}
+
+#[differentiable]
+fn discounted(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (i, &v) in x.iter().rev().enumerate() {
+        s += v * 0.5f64.powi(i as i32);
+    }
+    s
+}
+
+#[differentiable]
+fn largest(x: &[f64]) -> f64 {
+    x.iter()
+        .map(|&v| v * v)
+        .max_by(|a, b| a.partial_cmp(b).unwrap())
+        .unwrap()
+}
+
+#[differentiable]
+fn smallest(x: &[f64]) -> f64 {
+    x.iter()
+        .copied()
+        .min_by(|a, b| a.partial_cmp(b).unwrap())
+        .unwrap()
+}
+
+#[differentiable]
+fn squared_array(x: &[f64; 3]) -> [f64; 3] {
+    x.map(|v| v * v)
+}
+
+#[test]
+fn skip_take_and_rev() {
+    let x = vec![1.0, 2.0, 3.0, 4.0, 5.0];
+    let (v, g) = tail_sum_grad(&x);
+    assert_eq!(v, 4.0 + 9.0 + 16.0);
+    assert_eq!(g, vec![0.0, 4.0, 6.0, 8.0, 0.0]);
+    let (v, g) = discounted_grad(&x);
+    assert_eq!(v, 5.0 + 4.0 * 0.5 + 3.0 * 0.25 + 2.0 * 0.125 + 0.0625);
+    assert_eq!(g, vec![0.0625, 0.125, 0.25, 0.5, 1.0]);
+}
+
+#[test]
+fn max_by_and_min_by() {
+    let x = vec![1.0, -3.0, 2.0];
+    let (v, g) = largest_grad(&x);
+    assert_eq!(v, 9.0);
+    assert_eq!(g, vec![0.0, -6.0, 0.0]);
+    assert_eq!(largest_jvp(&x, &[1.0, 1.0, 1.0]).1, -6.0);
+    let (v, g) = smallest_grad(&x);
+    assert_eq!(v, -3.0);
+    assert_eq!(g, vec![0.0, 1.0, 0.0]);
+}
+
+#[test]
+fn array_map_output() {
+    let (v, g) = squared_array_vjp(&[1.0, 2.0, 3.0], [1.0, 0.0, 2.0]);
+    assert_eq!(v, [1.0, 4.0, 9.0]);
+    assert_eq!(g, [2.0, 0.0, 12.0]);
+    assert_eq!(
+        squared_array_jvp(&[1.0, 2.0, 3.0], &[0.0, 1.0, 0.0]).1,
+        [0.0, 4.0, 0.0]
+    );
+}

@@ -116,11 +116,83 @@ impl Lower<'_> {
         }))
     }
 
-    /// `let v: Vec<T> = chain.collect();` over active containers: a buffer filled in a loop.
+    /// `chain.max_by(cmp).unwrap()` / `min_by`: the element the comparison picks, as Rust
+    /// picks it (the last of equal maxima, the first of equal minima).
+    pub(super) fn extremum(&self, m: &syn::ExprMethodCall) -> Option<Expr> {
+        if m.method != "unwrap" || !m.args.is_empty() {
+            return None;
+        }
+        let Expr::MethodCall(inner) = &*m.receiver else {
+            return None;
+        };
+        let is_max = match inner.method.to_string().as_str() {
+            "max_by" => true,
+            "min_by" => false,
+            _ => return None,
+        };
+        let [cmp] = &inner.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let chain = split(&inner.receiver);
+        let (for_pat, source, stmts, item) = self.chain_loop(&chain, None)?;
+        let span = proc_macro2::Span::mixed_site();
+        let (best, started, candidate) = (
+            format_ident!("best", span = span),
+            format_ident!("started", span = span),
+            format_ident!("candidate", span = span),
+        );
+        let replace: Expr = if is_max {
+            syn::parse_quote!(::autodiff::__private::compare(&#candidate, &#best, #cmp) != ::core::cmp::Ordering::Less)
+        } else {
+            syn::parse_quote!(::autodiff::__private::compare(&#candidate, &#best, #cmp) == ::core::cmp::Ordering::Less)
+        };
+        Some(syn::parse_quote!({
+            let mut #best = ::autodiff::__private::zero();
+            let mut #started = false;
+            for #for_pat in #source {
+                #(#stmts)*
+                let #candidate = #item;
+                if !#started || #replace {
+                    #best = #candidate;
+                }
+                #started = true;
+            }
+            ::core::assert!(#started, "max_by/min_by over no elements");
+            #best
+        }))
+    }
+
+    /// `let y = x.map(|v| ..);` on an active array: a buffer of the same length filled in a
+    /// loop.
+    fn array_map(&self, name: &syn::Ident, m: &syn::ExprMethodCall) -> Option<Vec<SynStmt>> {
+        let [Expr::Closure(c)] = &m.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        // The zero fill this writes first is left as it is, which also ends the recursion.
+        if c.inputs.len() != 1 || self.container_of(&m.receiver).is_none() || is_zero_fill(&c.body)
+        {
+            return None;
+        }
+        let (x, pat, body) = (&m.receiver, &c.inputs[0], &c.body);
+        let index = format_ident!("index", span = proc_macro2::Span::mixed_site());
+        Some(vec![
+            syn::parse_quote!(let mut #name = #x.map(|_| ::autodiff::__private::zero());),
+            syn::parse_quote!(for #index in 0..#name.len() {
+                let #pat = #x[#index];
+                #name[#index] = #body;
+            }),
+        ])
+    }
+
+    /// `let v: Vec<T> = chain.collect();` over active containers: a buffer filled in a loop;
+    /// `let y = x.map(f);` on an active array likewise.
     pub(super) fn collect_into(&self, name: &syn::Ident, init: &Expr) -> Option<Vec<SynStmt>> {
         let Expr::MethodCall(m) = init else {
             return None;
         };
+        if m.method == "map" {
+            return self.array_map(name, m);
+        }
         if m.method != "collect" || !m.args.is_empty() {
             return None;
         }
@@ -138,6 +210,17 @@ impl Lower<'_> {
             }),
         ])
     }
+}
+
+/// Whether `e` is `x.map(|_| zero())`, the zero fill `array_map` starts from.
+pub(super) fn is_zero_map(e: &Expr) -> bool {
+    matches!(e, Expr::MethodCall(m) if m.method == "map"
+        && matches!(m.args.first(), Some(Expr::Closure(c)) if is_zero_fill(&c.body)))
+}
+
+/// Whether a closure body is the zero fill `array_map` writes.
+fn is_zero_fill(e: &Expr) -> bool {
+    matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "zero")))
 }
 
 /// The expression that reads back what a simple pattern bound (`x`, `&x`, `x: T`).
