@@ -1707,6 +1707,24 @@ impl Lower<'_> {
     fn lower_for(&mut self, f: &syn::ExprForLoop) -> Operand {
         let span = f.for_token.span();
         let mut body = f.body.stmts.clone();
+        if let (Some((base, k)), Pat::Ident(w)) = (self.windows_source(&f.expr), &*f.pat) {
+            // `for w in x.windows(k)`: `w[j]` reads `x[index + j]`.
+            let index = format_ident!("index", span = Span::mixed_site());
+            let mut rewrite = WindowReads {
+                window: &w.ident,
+                base: &base,
+                index: &index,
+                k: &k,
+            };
+            for stmt in &mut body {
+                syn::visit_mut::VisitMut::visit_stmt_mut(&mut rewrite, stmt);
+            }
+            let head = LoopHead::For {
+                pat: quote!(#index),
+                iter: quote!(0..(#base.len() + 1).saturating_sub(#k)),
+            };
+            return self.lower_loop(f.label.as_ref(), head, body, vec![], span);
+        }
         let head = match self.elements(&f.pat, &f.expr) {
             Some((index, len, lets)) => {
                 body.splice(0..0, lets);
@@ -1972,6 +1990,45 @@ impl Lower<'_> {
             out.push((init, phi));
         }
         out
+    }
+}
+
+/// Rewrites the reads of a window `w` of `base` in a loop body: `w[j]` is
+/// `base[index + j]` and `w.len()` is `k`.
+struct WindowReads<'a> {
+    window: &'a Ident,
+    base: &'a Expr,
+    index: &'a Ident,
+    k: &'a Expr,
+}
+
+impl syn::visit_mut::VisitMut for WindowReads<'_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        let is_window = |x: &Expr| matches!(x, Expr::Path(p) if p.path.is_ident(self.window));
+        match e {
+            Expr::Index(ix) if is_window(&ix.expr) => {
+                syn::visit_mut::visit_expr_mut(self, &mut ix.index);
+                let (base, index, j) = (self.base, self.index, &ix.index);
+                *e = syn::parse_quote!(#base[#index + (#j)]);
+            }
+            Expr::MethodCall(m) if m.method == "len" && is_window(&m.receiver) => {
+                let k = self.k;
+                *e = syn::parse_quote!((#k));
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, e),
+        }
+    }
+}
+
+impl Lower<'_> {
+    /// `x.windows(k)` on an active container, with an inactive `k`.
+    fn windows_source(&self, e: &Expr) -> Option<(Expr, Expr)> {
+        let Expr::MethodCall(m) = e else { return None };
+        if m.method != "windows" || m.args.len() != 1 || self.mentions_active(&m.args[0]) {
+            return None;
+        }
+        self.container_of(&m.receiver)?;
+        Some(((*m.receiver).clone(), m.args[0].clone()))
     }
 }
 

@@ -185,3 +185,18 @@ fn array_map_output() {
         [0.0, 4.0, 0.0]
     );
 }
+
+/// Total variation, over windows of two.
+#[differentiable]
+fn total_variation(x: &[f64]) -> f64 {
+    x.windows(2).map(|w| (w[1] - w[0]).abs()).sum()
+}
+
+#[test]
+fn windows_of_two() {
+    let x = vec![1.0, 3.0, 2.0, 5.0];
+    let (v, g) = total_variation_grad(&x);
+    assert_eq!(v, 2.0 + 1.0 + 3.0);
+    assert_eq!(g, vec![-1.0, 2.0, -2.0, 1.0]);
+    assert_eq!(total_variation_jvp(&x, &[0.0, 1.0, 0.0, 0.0]).1, 2.0);
+}

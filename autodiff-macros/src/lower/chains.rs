@@ -47,8 +47,10 @@ impl Lower<'_> {
             stages.push((p, None));
         }
         let for_pat = stages.first().map_or(fresh.clone(), |(p, _)| (*p).clone());
-        // Check that the source is a loop over active containers.
-        self.elements(&for_pat, chain.source)?;
+        // Check that the source is a loop over active containers, or windows of one.
+        if self.windows_source(chain.source).is_none() || !matches!(for_pat, Pat::Ident(_)) {
+            self.elements(&for_pat, chain.source)?;
+        }
         let mut stmts = Vec::new();
         let mut item: Expr = match stages.first() {
             Some((_, Some(body))) => (*body).clone(),
