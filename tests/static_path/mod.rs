@@ -3,6 +3,7 @@
 // Index loops are what these tests differentiate.
 #![allow(clippy::needless_range_loop)]
 
+mod against_tape;
 mod chains;
 mod control_flow;
 mod functions;

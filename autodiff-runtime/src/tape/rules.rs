@@ -50,7 +50,7 @@ pub enum Unary {
     Sqrt,
     /// `cbrt x`
     Cbrt,
-    /// `|x|` (derivative `signum x`, so `1` at `+0`)
+    /// `|x|` (derivative `signum x`, and `0` at the kink `x = 0`)
     Abs,
     /// `signum x` (derivative `0`)
     Signum,
@@ -103,7 +103,8 @@ pub fn unary<S: Scalar>(op: Unary, x: S) -> (S, S) {
             let c = x.cbrt();
             (c, (S::from_f64(3.0) * c * c).recip())
         }
-        Unary::Abs => (x.abs(), x.signum()),
+        // The kink takes derivative 0, as on the static path.
+        Unary::Abs => (x.abs(), if x.is_zero() { S::zero() } else { x.signum() }),
         Unary::Signum => (x.signum(), S::zero()),
         Unary::Recip => {
             let r = x.recip();
