@@ -109,8 +109,10 @@ impl<T: Pooled + Copy> Stack<T> {
     #[inline(always)]
     pub fn pop_all<const N: usize>(&mut self) -> [T; N] {
         let start = self.items.len() - N;
-        let mut out = [self.items[start]; N];
-        out.copy_from_slice(&self.items[start..]);
+        let out = match <[T; N]>::try_from(&self.items[start..]) {
+            Ok(out) => out,
+            Err(_) => unreachable!("the reverse sweep pops only what the forward sweep pushed"),
+        };
         self.items.truncate(start);
         out
     }

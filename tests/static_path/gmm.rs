@@ -21,19 +21,19 @@ pub fn log_sum_exp<T: Float>(xs: &[T]) -> T {
     s.ln() + mx
 }
 
-/// `|Q v|^2` for the factor `Q` of one component: `exp` of the first `d` entries of `icf_c`
-/// on the diagonal, the rest below it column by column.
+/// `|Q v|^2` for the factor `Q` of one component: `qdiag` on the diagonal, `ltri` below it
+/// column by column.
 #[differentiable]
-pub fn q_sq_norm<T: Float>(icf_c: &[T], v: &[T]) -> T {
+pub fn q_sq_norm<T: Float>(qdiag: &[T], ltri: &[T], v: &[T]) -> T {
     let d = v.len();
     let mut z = vec![T::zero(); d];
     for j in 0..d {
-        z[j] = icf_c[j].exp() * v[j];
+        z[j] = qdiag[j] * v[j];
     }
-    let mut idx = d;
+    let mut idx = 0;
     for col in 0..d {
         for row in col + 1..d {
-            z[row] = z[row] + icf_c[idx] * v[col];
+            z[row] = z[row] + ltri[idx] * v[col];
             idx += 1;
         }
     }
@@ -83,6 +83,16 @@ pub fn gmm_objective<T: Float>(
 ) -> T {
     let sz = icf_size(d);
     let half = T::from(0.5).unwrap();
+    // The diagonals of the factors, exponentiated once.
+    let mut qdiags = vec![T::zero(); k * d];
+    let mut sum_qs = vec![T::zero(); k];
+    for c in 0..k {
+        for j in 0..d {
+            let q = icf[c * sz + j];
+            qdiags[c * d + j] = q.exp();
+            sum_qs[c] = sum_qs[c] + q;
+        }
+    }
     let mut main_term = vec![T::zero(); k];
     let mut xc = vec![T::zero(); d];
     let mut slse = T::zero();
@@ -91,11 +101,12 @@ pub fn gmm_objective<T: Float>(
             for j in 0..d {
                 xc[j] = x[i * d + j] - means[c * d + j];
             }
-            let mut sum_q = T::zero();
-            for j in 0..d {
-                sum_q = sum_q + icf[c * sz + j];
-            }
-            main_term[c] = alphas[c] + sum_q - half * q_sq_norm(&icf[c * sz..(c + 1) * sz], &xc);
+            let qn = q_sq_norm(
+                &qdiags[c * d..(c + 1) * d],
+                &icf[c * sz + d..(c + 1) * sz],
+                &xc,
+            );
+            main_term[c] = alphas[c] + sum_qs[c] - half * qn;
         }
         slse = slse + log_sum_exp(&main_term);
     }
