@@ -98,3 +98,205 @@ fn iterator_chain() {
         },
     );
 }
+
+/// The macro never panics: unusual and unsupported code gives errors, not a crash.
+#[test]
+fn never_panics() {
+    let inputs: Vec<proc_macro2::TokenStream> = vec![
+        quote!(
+            fn f(x: f64) -> f64 {
+                let g = |y: f64| y * x;
+                g(2.0) + g(x)
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                'outer: for i in 0..3 {
+                    if x > 1.0 {
+                        break 'outer;
+                    }
+                }
+                x
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let Some(y) = Some(x) else { return 0.0 };
+                y
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let v = async { x };
+                x
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                struct S;
+                impl S {
+                    fn g(&self) -> f64 {
+                        1.0
+                    }
+                }
+                S.g() * x
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let (a, (b, c)) = (x, (x, x));
+                a * b * c
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let t = (x, 1.0);
+                t.0 * t.1
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let v = vec![x; 3];
+                v[0]
+            }
+        ),
+        quote!(
+            fn f(x: &mut f64) -> f64 {
+                *x += 1.0;
+                *x
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                match x {
+                    y if y > 0.0 => y,
+                    _ => -x,
+                }
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                loop {
+                    return x;
+                }
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                while x > 0.0 {
+                    continue;
+                }
+                x
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                for _ in 0.. {
+                    break;
+                }
+                x
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                x.max
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                (x)()
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                [x, x][0]
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let y;
+                if x > 0.0 {
+                    y = x
+                } else {
+                    y = -x
+                }
+                y
+            }
+        ),
+        quote!(
+            fn f(x: [f64; 2]) -> f64 {
+                let [a, ..] = x;
+                a
+            }
+        ),
+        quote!(
+            fn f<const N: usize>(x: [f64; N]) -> [f64; N] {
+                x
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                unsafe { x }
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                x as usize as f64
+            }
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                return;
+            }
+        ),
+        quote!(
+            fn f(x: f64) {}
+        ),
+        quote!(
+            fn f() -> f64 {
+                1.0
+            }
+        ),
+        quote!(
+            struct S;
+        ),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let m = x.iter().map(|a| a).sum();
+                m
+            }
+        ),
+        quote!(
+            fn f(x: &[f64]) -> f64 {
+                x.iter().filter(|a| **a > 0.0).sum()
+            }
+        ),
+        quote!(
+            fn f(x: &[f64]) -> f64 {
+                x.windows(2).map(|w| w.iter().sum::<f64>()).sum()
+            }
+        ),
+        quote!(
+            fn f(x: &[f64]) -> Vec<f64> {
+                x.to_vec()
+            }
+        ),
+        quote!(
+            fn f(x: &[f64]) -> f64 {
+                let mut v = x.to_vec();
+                v[0] = x[1];
+                v[0]
+            }
+        ),
+        quote!(
+            fn f(x: f64, x: f64) -> f64 {
+                x
+            }
+        ),
+    ];
+    for input in inputs {
+        let text = input.to_string();
+        let result = std::panic::catch_unwind(|| crate::expand::differentiable(quote!(), input));
+        assert!(result.is_ok(), "the macro panicked on: {text}");
+    }
+}
