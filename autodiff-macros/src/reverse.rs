@@ -296,8 +296,12 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
                 range,
             } => {
                 if copied(cx, a) {
+                    // Only what the call reads: the range, or the whole buffer.
                     let x = cx.container(*container);
-                    out.extend(quote!(let #local = ::core::clone::Clone::clone(&#x);));
+                    out.extend(match range {
+                        Some((r, _)) => quote!(let #local = #x[#r.clone()].to_vec();),
+                        None => quote!(let #local = ::core::clone::Clone::clone(&#x);),
+                    });
                 }
                 primal_args.push(cx.container_arg(*container, prefix, range, false));
             }
@@ -317,7 +321,7 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
             let local = call_arg_local(cx, v, k);
             match a {
                 CallArg::Container { prefix, range, .. } if copied(cx, a) => match range {
-                    Some((r, _)) => quote!(&#local[#r.clone()]),
+                    Some(_) => quote!(&#local[..]),
                     None => quote!(#prefix #local),
                 },
                 CallArg::Container {
