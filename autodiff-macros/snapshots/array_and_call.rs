@@ -39,11 +39,11 @@ impl energy {
             }
         };
         let k_dot: f64 = ::autodiff::__private::tangent_or_zero(k_dot, &k);
-        let index_1: usize = 0;
+        let index_1 = 0;
         let a_1 = q[index_1];
         let a_1_dot = q_dot[index_1];
         let a = a_1;
-        let index_2: usize = 1;
+        let index_2 = 1;
         let b_2 = q[index_2];
         let b_2_dot = q_dot[index_2];
         let b = b_2;
@@ -52,7 +52,7 @@ impl energy {
         let (spring_4, spring_4_dot) = spring::tangent(t_3, t_3_dot);
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(k, spring_4);
         let t_5_dot = t_5_d0 * k_dot + t_5_d1 * spring_4_dot;
-        let index_3: usize = 1;
+        let index_3 = 1;
         let elem_6 = q[index_3];
         let elem_6_dot = q_dot[index_3];
         let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);
@@ -74,17 +74,17 @@ impl energy {
     )]
     fn vjp_all(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
         let _ = energy;
-        let index_1: usize = 0;
+        let index_1 = 0;
         let a_1 = q[index_1];
         let a = a_1;
-        let index_2: usize = 1;
+        let index_2 = 1;
         let b_2 = q[index_2];
         let b = b_2;
         let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(a_1, b_2);
         let spring_4_arg0 = t_3;
         let spring_4 = spring(spring_4_arg0);
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(k, spring_4);
-        let index_3: usize = 1;
+        let index_3 = 1;
         let elem_6 = q[index_3];
         let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_5, t_7);

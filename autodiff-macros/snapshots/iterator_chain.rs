@@ -43,11 +43,11 @@ impl rosenbrock {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator_1_dot = accumulator_1_carry_dot;
                 let accumulator = accumulator_1;
-                let index_5: usize = 0 + index;
+                let index_5 = 0 + index;
                 let a_2 = x[index_5];
                 let a_2_dot = x_dot[index_5];
                 let a = a_2;
-                let index_6: usize = (1) + index;
+                let index_6 = (1) + index;
                 let b_3 = x[index_6];
                 let b_3_dot = x_dot[index_6];
                 let b = b_3;
@@ -122,10 +122,10 @@ impl rosenbrock {
             for index in iterations {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator = accumulator_1;
-                let index_5: usize = 0 + index;
+                let index_5 = 0 + index;
                 let a_2 = x[index_5];
                 let a = a_2;
-                let index_6: usize = (1) + index;
+                let index_6 = (1) + index;
                 let b_3 = x[index_6];
                 let b = b_3;
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(a_2, a_2);

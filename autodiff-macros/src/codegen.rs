@@ -223,7 +223,7 @@ impl Cx<'_> {
         };
         let y = self.primal(v);
         let x = self.container(*container);
-        quote!(let #index: usize = #expr; let #y = #x[#index];)
+        quote!(let #index = #expr; let #y = #x[#index];)
     }
 
     /// `let index = expr; container[index] = value;`
@@ -236,7 +236,7 @@ impl Cx<'_> {
     ) -> TokenStream {
         let x = self.container(container);
         let p = self.operand(value);
-        quote!(let #index: usize = #expr; #x[#index] = #p;)
+        quote!(let #index = #expr; #x[#index] = #p;)
     }
 
     /// The callee itself.

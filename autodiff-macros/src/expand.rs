@@ -293,7 +293,10 @@ fn generate(
             wc.predicates.push(match p.shape {
                 None => continue,
                 Some(
-                    Shape::Scalar | Shape::Array { by_ref: false } | Shape::Vec { by_ref: false },
+                    Shape::Scalar
+                    | Shape::Array { by_ref: false }
+                    | Shape::Vec { by_ref: false }
+                    | Shape::Matrix { by_ref: false },
                 ) => {
                     syn::parse_quote!(#d: ::autodiff::__private::TangentArg<#ty>)
                 }

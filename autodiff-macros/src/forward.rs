@@ -35,7 +35,11 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
                 let vdot = cx.tangent(v);
                 quote!(let #vdot = ::autodiff::__private::ref_tangent_or_zero(#dot, #x);)
             }
-            Some(Shape::Array { by_ref: false } | Shape::Vec { by_ref: false }) => {
+            Some(
+                Shape::Array { by_ref: false }
+                | Shape::Vec { by_ref: false }
+                | Shape::Matrix { by_ref: false },
+            ) => {
                 quote!(let #dot: #ty = ::autodiff::__private::tangent_or_zero(#dot, &#x);)
             }
             Some(shape) => {

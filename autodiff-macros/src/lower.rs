@@ -437,8 +437,10 @@ struct Mentions<'a> {
 impl<'ast> Visit<'ast> for Mentions<'_> {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         // The length of a container is inactive.
-        let length = matches!(m.method.to_string().as_str(), "len" | "is_empty")
-            && matches!(&*m.receiver, Expr::Path(_));
+        let length = matches!(
+            m.method.to_string().as_str(),
+            "len" | "is_empty" | "nrows" | "ncols" | "shape"
+        ) && matches!(&*m.receiver, Expr::Path(_));
         if !length {
             self.visit_expr(&m.receiver);
         }
@@ -460,7 +462,7 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
                     TokenTree::Ident(i) => {
                         // `x.len()` reads no active value.
                         let length = matches!(tokens.get(k + 1), Some(TokenTree::Punct(p)) if p.as_char() == '.')
-                            && matches!(tokens.get(k + 2), Some(TokenTree::Ident(m)) if m == "len" || m == "is_empty");
+                            && matches!(tokens.get(k + 2), Some(TokenTree::Ident(m)) if m == "len" || m == "is_empty" || m == "nrows" || m == "ncols");
                         if !length {
                             names.push((i.to_string(), i.span()));
                         }
@@ -1237,7 +1239,10 @@ impl Lower<'_> {
         let receiver_active = self.mentions_active(&m.receiver);
         if receiver_active {
             if self.container_of(&m.receiver).is_some() {
-                if matches!(method.as_str(), "len" | "is_empty") {
+                if matches!(
+                    method.as_str(),
+                    "len" | "is_empty" | "nrows" | "ncols" | "shape"
+                ) {
                     return Operand::Inactive(m.to_token_stream());
                 }
                 self.errors.push(

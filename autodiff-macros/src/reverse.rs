@@ -181,7 +181,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
                             );
                         }
                     }
-                    Op::Index { index, .. } => out.push((index.clone(), Kind::Index)),
+                    Op::Index { index, expr, .. } => out.push((index.clone(), index_kind(expr))),
                     Op::Call { args, .. } => out.extend(call_saves(cx, *v, args)),
                     Op::Const(_) | Op::Param(_) | Op::Phi => {}
                 }
@@ -205,11 +205,19 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
                 out.push((trips(l), Kind::Index));
             }
             Stmt::Buffer(c) => out.push((cx.container_adjoint(*c), Kind::Written)),
-            Stmt::Store { index, .. } => out.push((index.clone(), Kind::Index)),
+            Stmt::Store { index, expr, .. } => out.push((index.clone(), index_kind(expr))),
             Stmt::Verbatim(_) | Stmt::Bind { .. } => {}
         }
     }
     out
+}
+
+/// A `usize` index goes on the index stack; a matrix's `(row, column)` is kept as it is.
+fn index_kind(expr: &TokenStream) -> Kind {
+    match syn::parse2::<syn::Expr>(expr.clone()) {
+        Ok(syn::Expr::Tuple(_)) => Kind::Other,
+        _ => Kind::Index,
+    }
 }
 
 /// Whether a loop keeps its records on the flat float and index stacks: when all it saves

@@ -21,6 +21,8 @@ pub enum Shape {
     Slice,
     /// `Vec<T>`, or `&Vec<T>` when `by_ref`.
     Vec { by_ref: bool },
+    /// A nalgebra vector or matrix (`DVector<T>`, `Matrix3<T>`, ...), or a reference to one.
+    Matrix { by_ref: bool },
 }
 
 impl Shape {
@@ -37,6 +39,7 @@ impl Shape {
                 | Shape::Slice
                 | Shape::Array { by_ref: true }
                 | Shape::Vec { by_ref: true }
+                | Shape::Matrix { by_ref: true }
         )
     }
 }
@@ -62,8 +65,10 @@ impl Param {
         match (self.shape, &self.ty) {
             (Some(Shape::Scalar), ty) => ty.to_token_stream(),
             (Some(Shape::ScalarRef), _) => quote!(#elem),
-            (Some(Shape::Array { .. }), Type::Reference(r)) => r.elem.to_token_stream(),
-            (Some(Shape::Array { .. }), ty) => ty.to_token_stream(),
+            (Some(Shape::Array { .. } | Shape::Matrix { .. }), Type::Reference(r)) => {
+                r.elem.to_token_stream()
+            }
+            (Some(Shape::Array { .. } | Shape::Matrix { .. }), ty) => ty.to_token_stream(),
             (Some(Shape::Slice | Shape::Vec { .. }), _) => quote!(::std::vec::Vec<#elem>),
             (None, _) => quote!(::autodiff::__private::NoAdjoint),
         }
@@ -144,6 +149,27 @@ fn vec_elem(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// The element type of a nalgebra vector or matrix type (`DVector<T>`, `SMatrix<T, 2, 3>`,
+/// `Matrix3<T>`, `Vector4<T>`, ...).
+fn matrix_elem(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let name = last.ident.to_string();
+    let stem = name
+        .trim_start_matches(['D', 'S', 'O'])
+        .trim_start_matches("Row");
+    if !(stem.starts_with("Vector") || stem.starts_with("Matrix")) {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The shape and element type of a parameter type that holds floats, if it does.
 fn shape_of(ty: &Type, floats: &[Ident]) -> Option<(Shape, Type)> {
     if is_scalar(ty, floats) {
@@ -158,14 +184,24 @@ fn shape_of(ty: &Type, floats: &[Ident]) -> Option<(Shape, Type)> {
             Type::Slice(s) if is_scalar(&s.elem, floats) => Some((Shape::Slice, (*s.elem).clone())),
             t => vec_elem(t)
                 .filter(|e| is_scalar(e, floats))
-                .map(|e| (Shape::Vec { by_ref: true }, e.clone())),
+                .map(|e| (Shape::Vec { by_ref: true }, e.clone()))
+                .or_else(|| {
+                    matrix_elem(t)
+                        .filter(|e| is_scalar(e, floats))
+                        .map(|e| (Shape::Matrix { by_ref: true }, e.clone()))
+                }),
         },
         Type::Array(a) if is_scalar(&a.elem, floats) => {
             Some((Shape::Array { by_ref: false }, (*a.elem).clone()))
         }
         t => vec_elem(t)
             .filter(|e| is_scalar(e, floats))
-            .map(|e| (Shape::Vec { by_ref: false }, e.clone())),
+            .map(|e| (Shape::Vec { by_ref: false }, e.clone()))
+            .or_else(|| {
+                matrix_elem(t)
+                    .filter(|e| is_scalar(e, floats))
+                    .map(|e| (Shape::Matrix { by_ref: false }, e.clone()))
+            }),
     }
 }
 

@@ -111,3 +111,30 @@ pub fn one<R: crate::real::Real>() -> R {
 pub fn compare<T, F: Fn(&T, &T) -> core::cmp::Ordering>(a: &T, b: &T, f: F) -> core::cmp::Ordering {
     f(a, b)
 }
+
+/// nalgebra vectors and matrices with owned storage, element-wise.
+impl<T, R, C> Space for nalgebra::OMatrix<T, R, C>
+where
+    T: crate::real::Real + nalgebra::Scalar,
+    R: nalgebra::Dim,
+    C: nalgebra::Dim,
+    nalgebra::DefaultAllocator: nalgebra::allocator::Allocator<R, C>,
+{
+    #[inline]
+    fn zero_like(&self) -> Self {
+        self.map(|x| x.zero_like())
+    }
+    #[inline]
+    fn accumulate(&mut self, other: Self) {
+        assert_eq!(
+            self.shape(),
+            other.shape(),
+            "adjoint of shape {:?} accumulated into one of shape {:?}",
+            other.shape(),
+            self.shape()
+        );
+        for (a, b) in self.iter_mut().zip(other.iter()) {
+            *a += *b;
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod functions;
 mod gmm;
 mod gmm_reference;
 mod loops;
+mod nalgebra_containers;
 mod oracle;
 mod rules;
 mod smoke;
