@@ -123,7 +123,7 @@ impl Cx<'_> {
             .collect()
     }
 
-    /// A container argument, or its tangent (`suffix` = `"dot"`).
+    /// A container argument as written, or (with `tangent`) the same for its tangent.
     pub fn container_arg(
         &self,
         container: ContainerId,

@@ -100,6 +100,9 @@ enum Binding {
         closure: Box<syn::ExprClosure>,
         /// Whether its body reads an active variable.
         active: bool,
+        /// The active values its body captured where it was made: a call reads these, not
+        /// what the names hold at the call.
+        captures: Vec<(String, ValueId)>,
     },
 }
 
@@ -630,12 +633,23 @@ impl Lower<'_> {
         }
         if let (Pat::Ident(pi), Expr::Closure(c)) = (&local.pat, &*init.expr) {
             let active = self.mentions_active(&c.body);
+            let mut names = Vec::new();
+            Mentions { names: &mut names }.visit_expr(&c.body);
+            let mut captures: Vec<(String, ValueId)> = Vec::new();
+            for (name, _) in names {
+                if let Some(Binding::Active(v)) = self.lookup(&name) {
+                    if !captures.iter().any(|(n, _)| *n == name) {
+                        captures.push((name, *v));
+                    }
+                }
+            }
             self.verbatim(local.to_token_stream());
             self.declare(
                 &pi.ident,
                 Binding::Closure {
                     closure: c.clone().into(),
                     active,
+                    captures,
                 },
             );
             return;
@@ -903,7 +917,10 @@ impl Lower<'_> {
         if matches!(current, Some(Binding::Container(_))) {
             self.errors.push(
                 lhs.span(),
-                format!("the active parameter `{name}` cannot be reassigned; copy it into a local"),
+                format!(
+                    "the active container `{name}` cannot be reassigned as a whole; write its \
+                     elements (`{name}[i] = ..`), or make a new buffer"
+                ),
             );
             return;
         }
@@ -1365,21 +1382,31 @@ impl Lower<'_> {
             );
             return dummy();
         };
-        if let Some(Binding::Closure { closure, .. }) = fp
+        if let Some(Binding::Closure {
+            closure, captures, ..
+        }) = fp
             .path
             .get_ident()
             .and_then(|i| self.lookup(&i.to_string()))
+            .cloned()
         {
             // A call of a let-bound closure is its body, with the arguments bound to its
-            // parameters.
+            // parameters and the captured names to what they held where it was made.
             if closure.inputs.len() != c.args.len() {
                 return Operand::Inactive(c.to_token_stream());
             }
             let params = closure.inputs.iter();
             let args = c.args.iter();
-            let body = &closure.body;
-            let inlined: Expr = syn::parse_quote!({ #(let #params = #args;)* #body });
-            return self.lower_expr(&inlined);
+            let lets: Vec<SynStmt> = syn::parse_quote!(#(let #params = #args;)*);
+            let arm = ArmSource {
+                pattern_bindings: vec![],
+                body: ArmBody::Inlined {
+                    params: lets,
+                    captures,
+                    body: &closure.body,
+                },
+            };
+            return self.lower_branch(Head::Block, vec![arm], c.span());
         }
         let last = fp.path.segments.last().unwrap();
         let name = last.ident.to_string();
@@ -1503,9 +1530,26 @@ impl Lower<'_> {
             for p in &arm.pattern_bindings {
                 self.declare_pattern_inactive(p);
             }
-            let result = match arm.body {
+            let result = match &arm.body {
                 ArmBody::Block(b) => self.lower_stmts(&b.stmts),
                 ArmBody::Expr(e) => self.lower_expr(e),
+                ArmBody::Inlined {
+                    params,
+                    captures,
+                    body,
+                } => {
+                    self.lower_stmts(params);
+                    for (name, v) in captures {
+                        let ident = self.ident_of(name);
+                        self.declare(&ident, Binding::Active(*v));
+                        self.stmts.push(Stmt::Bind {
+                            name: ident,
+                            ty: None,
+                            value: *v,
+                        });
+                    }
+                    self.lower_expr(body)
+                }
             };
             self.scopes.pop();
             let scopes = std::mem::replace(&mut self.scopes, saved_scopes.clone());
@@ -1868,6 +1912,16 @@ impl Lower<'_> {
             }
         };
         let body = desugar_exits(body, &exit);
+        // An exit the rewrite did not reach would skip the iteration's bookkeeping.
+        if let Some(span) = body.iter().find_map(stray_exit) {
+            self.errors.push(
+                span,
+                "`break` and `continue` are differentiated at the end of the loop body or of an \
+                 `if`/`else` arm in it, not inside a `match` or a nested block; restructure \
+                 this part of the loop as `if`/`else`",
+            );
+            return dummy();
+        }
         if matches!(head, LoopHead::Loop) && broke.is_none() {
             self.errors
                 .push(span, "a `loop` over active values needs a `break`");
@@ -2174,6 +2228,26 @@ fn source(cx: &Lower, e: &Expr) -> Option<Source> {
     })
 }
 
+/// Where a statement of a loop body still holds a `break` or `continue` of that loop.
+fn stray_exit(s: &SynStmt) -> Option<Span> {
+    struct Exits(Option<Span>);
+    impl<'ast> Visit<'ast> for Exits {
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            self.0.get_or_insert(b.span());
+        }
+        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+            self.0.get_or_insert(c.span());
+        }
+        fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {}
+        fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {}
+        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    }
+    let mut e = Exits(None);
+    e.visit_stmt(s);
+    e.0
+}
+
 /// Whether a statement of a loop body contains a `break` of that loop (not of a nested one).
 fn stmt_breaks(s: &SynStmt) -> bool {
     struct Breaks(bool);
@@ -2199,6 +2273,12 @@ struct ArmSource<'a> {
 enum ArmBody<'a> {
     Block(&'a syn::Block),
     Expr(&'a Expr),
+    /// An inlined closure call: the parameters' `let`s, then the captured values, then the body.
+    Inlined {
+        params: Vec<SynStmt>,
+        captures: Vec<(String, ValueId)>,
+        body: &'a Expr,
+    },
 }
 
 fn is_reading_macro(mac: &syn::Macro) -> bool {

@@ -567,13 +567,12 @@ impl Reverse<'_> {
                             out.extend(quote!(#xbar[#index] += #bar;));
                         }
                         Op::Call {
-                            args, arg_spans, ..
+                            callee,
+                            args,
+                            arg_spans,
                         } => {
                             // Tapenade's way: the call runs again, forward and backward, on the
                             // arguments it had.
-                            let Op::Call { callee, .. } = &cx.func.values[*v].op else {
-                                unreachable!()
-                            };
                             let f = cx.callee_fn(callee, "vjp_all");
                             let replay = call_replay_args(cx, *v, args);
                             let grads: Vec<_> = (0..args.len())

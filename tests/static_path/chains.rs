@@ -200,3 +200,21 @@ fn windows_of_two() {
     assert_eq!(g, vec![-1.0, 2.0, -2.0, 1.0]);
     assert_eq!(total_variation_jvp(&x, &[0.0, 1.0, 0.0, 0.0]).1, 2.0);
 }
+
+/// A `move` closure reads the value it captured, not what the name holds at the call.
+#[differentiable]
+fn captured(x: f64) -> f64 {
+    let mut y = x * x;
+    let f = move |t: f64| t * y;
+    y = y.sin();
+    f(x) + y
+}
+
+#[test]
+fn closure_reads_what_it_captured() {
+    let x = 0.8;
+    let (v, g) = captured_grad(x);
+    assert!((v - (x * x * x + (x * x).sin())).abs() < 1e-12);
+    assert!((g - (3.0 * x * x + (x * x).cos() * 2.0 * x)).abs() < 1e-12);
+    assert!((captured_jvp(x, 1.0).1 - g).abs() < 1e-12);
+}
