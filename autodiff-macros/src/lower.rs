@@ -112,7 +112,9 @@ type Scope = HashMap<String, Binding>;
 /// by lowering again until no new one turns up.
 pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
     let mut buffers = BTreeSet::new();
-    for _ in 0..16 {
+    // Each round adds a buffer or ends; a body has fewer buffers than tokens.
+    let bound = body.to_token_stream().into_iter().count();
+    for _ in 0..=bound {
         let (_, wanted) = lower_with(sig, body, &buffers, &mut Errors::default());
         if wanted.is_subset(&buffers) {
             break;
@@ -1929,7 +1931,9 @@ impl Lower<'_> {
         }
         // Find the carried variables: rebinding to an active value in the body, to a fixed point.
         let mut carried_names: Vec<(usize, String)> = Vec::new();
-        for _ in 0..8 {
+        // Each round adds a variable or ends, so there are at most as many rounds as names.
+        let names_in_scope: usize = self.scopes.iter().map(|s| s.len()).sum();
+        for _ in 0..=names_in_scope {
             let saved = (
                 self.scopes.clone(),
                 self.values.len(),
@@ -1987,10 +1991,14 @@ impl Lower<'_> {
         let body_stmts = std::mem::replace(&mut self.stmts, outer_stmts);
         let yields: Vec<ValueId> = carried_names
             .iter()
-            .map(|(level, name)| match &self.scopes[*level][name] {
-                Binding::Active(v) => *v,
-                _ => unreachable!("a carried variable stays active"),
-            })
+            .zip(&phis)
+            .map(
+                |((level, name), (_, phi))| match &self.scopes[*level][name] {
+                    Binding::Active(v) => *v,
+                    // Bound to its phi at the start, a carried variable only gets active values.
+                    _ => *phi,
+                },
+            )
             .collect();
         let mut carried = Vec::new();
         for ((level, name), (init, phi)) in carried_names.iter().zip(phis) {
