@@ -1,6 +1,7 @@
 //! Fits a damped oscillation `y = a exp(-b t) cos(w t + phi)` to noisy samples with Adam,
-//! using the gradient `#[differentiable]` generates for the per-sample squared error, and
-//! checks the fitted model's derivative along a direction against forward mode.
+//! using the gradient `#[differentiable]` generates for the mean squared error (an iterator
+//! chain over the data that calls the model), and checks the fitted model's derivative along
+//! a direction against forward mode.
 //!
 //! Run with `cargo run --release --example fit`.
 
@@ -14,11 +15,19 @@ fn model<T: Float>(p: &[T; 4], t: T) -> T {
     a * (-b * t).exp() * (w * t + phi).cos()
 }
 
-/// Squared error of one sample, calling the model.
+/// Mean squared error over all samples: a loop over the data calling the model.
 #[differentiable(wrt(p))]
-fn squared_error<T: Float>(p: &[T; 4], t: T, y: T) -> T {
-    let r = model(p, t) - y;
-    r * r
+fn loss<T: Float + std::iter::Sum>(p: &[T; 4], ts: &[T], ys: &[T]) -> T {
+    let n = T::from(ts.len()).unwrap();
+    let total: T = ts
+        .iter()
+        .zip(ys.iter())
+        .map(|(&t, &y)| {
+            let r = model(p, t) - y;
+            r * r
+        })
+        .sum();
+    total / n
 }
 
 /// A small deterministic generator (xorshift), so the example needs no extra crates.
@@ -36,11 +45,10 @@ impl Noise {
 fn main() {
     let truth = [2.0, 0.3, 3.0, 0.5];
     let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
-    let samples: Vec<(f64, f64)> = (0..200)
-        .map(|i| {
-            let t = i as f64 * 0.05;
-            (t, model(&truth, t) + 0.05 * noise.next())
-        })
+    let ts: Vec<f64> = (0..200).map(|i| i as f64 * 0.05).collect();
+    let ys: Vec<f64> = ts
+        .iter()
+        .map(|&t| model(&truth, t) + 0.05 * noise.next())
         .collect();
 
     let mut p = [1.0, 0.1, 2.8, 0.0];
@@ -48,21 +56,12 @@ fn main() {
     let (lr, beta1, beta2, eps) = (0.02, 0.9, 0.999, 1e-8);
     println!(
         "fitting a * exp(-b t) * cos(w t + phi) to {} noisy samples",
-        samples.len()
+        ts.len()
     );
     for step in 1..=1500 {
-        let mut loss = 0.0;
-        let mut grad = [0.0; 4];
-        for &(t, y) in &samples {
-            let (l, g) = squared_error_grad(&p, t, y);
-            loss += l;
-            for k in 0..4 {
-                grad[k] += g[k];
-            }
-        }
-        let n = samples.len() as f64;
+        let (mse, grad) = loss_grad(&p, &ts, &ys);
         for k in 0..4 {
-            let g = grad[k] / n;
+            let g = grad[k];
             m[k] = beta1 * m[k] + (1.0 - beta1) * g;
             v[k] = beta2 * v[k] + (1.0 - beta2) * g * g;
             let m_hat = m[k] / (1.0 - beta1.powi(step));
@@ -70,7 +69,7 @@ fn main() {
             p[k] -= lr * m_hat / (v_hat.sqrt() + eps);
         }
         if step == 1 || step % 250 == 0 {
-            println!("step {step:5}: mean squared error {:.6}", loss / n);
+            println!("step {step:5}: mean squared error {mse:.6}");
         }
     }
     println!(

@@ -218,3 +218,36 @@ fn closure_reads_what_it_captured() {
     assert!((g - (3.0 * x * x + (x * x).cos() * 2.0 * x)).abs() < 1e-12);
     assert!((captured_jvp(x, 1.0).1 - g).abs() < 1e-12);
 }
+
+#[differentiable]
+fn line(p: &[f64; 2], t: f64) -> f64 {
+    p[0] * t + p[1]
+}
+
+/// A chain over inactive data whose closure calls a differentiable function of the active
+/// parameters.
+#[differentiable(wrt(p))]
+fn fit_loss(p: &[f64; 2], ts: &[f64], ys: &[f64]) -> f64 {
+    ts.iter()
+        .zip(ys.iter())
+        .map(|(&t, &y)| {
+            let r = line(p, t) - y;
+            r * r
+        })
+        .sum::<f64>()
+}
+
+#[test]
+fn chain_over_inactive_data() {
+    let (ts, ys) = (vec![0.0, 1.0, 2.0], vec![1.0, 2.5, 5.5]);
+    let p = [2.0, 0.5];
+    let (v, g) = fit_loss_grad(&p, &ts, &ys);
+    // residuals r_i = 2 t + 0.5 - y: -0.5, 0.0, -1.0
+    assert!((v - (0.25 + 1.0)).abs() < 1e-12);
+    let expected = [
+        2.0 * (0.0 * -0.5 + 1.0 * 0.0 + 2.0 * -1.0),
+        2.0 * (-0.5 + 0.0 - 1.0),
+    ];
+    assert!((g[0] - expected[0]).abs() < 1e-12 && (g[1] - expected[1]).abs() < 1e-12);
+    assert!((fit_loss_jvp(&p, &ts, &ys, &[1.0, 0.0]).1 - expected[0]).abs() < 1e-12);
+}

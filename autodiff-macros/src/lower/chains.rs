@@ -47,8 +47,11 @@ impl Lower<'_> {
             stages.push((p, None));
         }
         let for_pat = stages.first().map_or(fresh.clone(), |(p, _)| (*p).clone());
-        // Check that the source is a loop over active containers, or windows of one.
-        if self.windows_source(chain.source).is_none() || !matches!(for_pat, Pat::Ident(_)) {
+        // The source is a loop over active containers, windows of one, or inactive data
+        // (then the closures make the items active).
+        let windows =
+            self.windows_source(chain.source).is_some() && matches!(for_pat, Pat::Ident(_));
+        if !windows && self.mentions_active(chain.source) {
             self.elements(&for_pat, chain.source)?;
         }
         let mut stmts = Vec::new();
