@@ -242,11 +242,12 @@ fn chain_over_inactive_data() {
     let (ts, ys) = (vec![0.0, 1.0, 2.0], vec![1.0, 2.5, 5.5]);
     let p = [2.0, 0.5];
     let (v, g) = fit_loss_grad(&p, &ts, &ys);
-    // residuals r_i = 2 t + 0.5 - y: -0.5, 0.0, -1.0
+    // Residuals r_i = 2 t + 0.5 - y: -0.5, 0.0, -1.0; d/dp = 2 sum r_i (t_i, 1).
+    let r = [-0.5, 0.0, -1.0];
     assert!((v - (0.25 + 1.0)).abs() < 1e-12);
     let expected = [
-        2.0 * (0.0 * -0.5 + 1.0 * 0.0 + 2.0 * -1.0),
-        2.0 * (-0.5 + 0.0 - 1.0),
+        2.0 * (r[0] * ts[0] + r[1] * ts[1] + r[2] * ts[2]),
+        2.0 * (r[0] + r[1] + r[2]),
     ];
     assert!((g[0] - expected[0]).abs() < 1e-12 && (g[1] - expected[1]).abs() < 1e-12);
     assert!((fit_loss_jvp(&p, &ts, &ys, &[1.0, 0.0]).1 - expected[0]).abs() < 1e-12);
