@@ -105,21 +105,13 @@ impl rosenbrock {
     )]
     fn vjp_all(x: &[f64], seed: f64) -> (f64, (::std::vec::Vec<f64>,)) {
         let _ = rosenbrock;
-        let mut float_stack = ::autodiff::__private::Stack::new();
-        let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
         let (branch_13, record_8) = {
             let mut accumulator = ::autodiff::__private::zero();
             let accumulator_0 = accumulator;
-            let mut stack_7_trips: usize = 0;
+            let stack_7_lo = 0;
+            let stack_7_hi = ::core::cmp::min(x.len(), (x.len() - (1)));
             let mut accumulator_1_carry = accumulator_0;
-            let iterations = ::core::iter::IntoIterator::into_iter(
-                0..::core::cmp::min(x.len(), (x.len() - (1))),
-            );
-            float_stack
-                .reserve(5usize * ::core::iter::Iterator::size_hint(&iterations).0);
-            index_stack
-                .reserve(2usize * ::core::iter::Iterator::size_hint(&iterations).0);
-            for index in iterations {
+            for index in stack_7_lo..stack_7_hi {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator = accumulator_1;
                 let index_5 = 0 + index;
@@ -150,28 +142,55 @@ impl rosenbrock {
                 );
                 let accumulator = accumulator_11;
                 accumulator_1_carry = accumulator_11;
-                float_stack.push_all([t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0]);
-                index_stack.push_all([index_5, index_6]);
-                stack_7_trips += 1;
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = accumulator_12;
             ();
             (
                 accumulator_12,
-                (::core::option::Option::Some((accumulator_12, stack_7_trips)),),
+                (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),
             )
         };
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
         let value = branch_13;
         let mut branch_13_bar = seed;
-        if let ::core::option::Option::Some((accumulator_12, stack_7_trips)) = record_8.0
+        if let ::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)) = record_8
+            .0
         {
             let mut accumulator_12_bar = branch_13_bar;
             let mut accumulator_1_carry_bar = accumulator_12_bar;
-            for _ in 0..stack_7_trips {
-                let [index_5, index_6] = index_stack.pop_all();
-                let [t_4_d0, t_4_d1, t_6_d0, t_7_d1, t_10_d0] = float_stack.pop_all();
+            for index in (stack_7_lo..stack_7_hi).rev() {
+                let accumulator_1 = ::autodiff::__private::zero_like(
+                    &accumulator_1_carry_bar,
+                );
+                let accumulator = accumulator_1;
+                let index_5 = 0 + index;
+                let a_2 = x[index_5];
+                let a = a_2;
+                let index_6 = (1) + index;
+                let b_3 = x[index_6];
+                let b = b_3;
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(a_2, a_2);
+                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(b_3, t_4);
+                let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+                let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
+                    (100.0),
+                    t_6,
+                );
+                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
+                    accumulator_1,
+                    t_7,
+                );
+                let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                    (1.0),
+                    a_2,
+                );
+                let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
+                let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
+                    t_8,
+                    t_10,
+                );
+                let accumulator = accumulator_11;
                 let mut accumulator_11_bar = accumulator_1_carry_bar;
                 let mut t_8_bar = accumulator_11_bar;
                 let mut t_10_bar = accumulator_11_bar;

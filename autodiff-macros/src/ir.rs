@@ -34,6 +34,9 @@ pub struct Function {
     pub body: Vec<Stmt>,
     /// The function's result.
     pub result: Output,
+    /// Names of variables that change while the body runs (`let mut`, assigned, or bound by
+    /// a `for`): inactive code that reads one cannot be run again later with the same result.
+    pub changing: std::collections::BTreeSet<String>,
 }
 
 /// The result of a function: a scalar, or a tuple or array of scalars written out at the end

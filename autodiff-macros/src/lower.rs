@@ -132,6 +132,7 @@ fn lower_with(
     buffers: &BTreeSet<String>,
     errors: &mut Errors,
 ) -> (Function, BTreeSet<String>) {
+    let changing = changing_names(body, sig);
     let mut cx = Lower {
         values: Vec::new(),
         containers: Vec::new(),
@@ -218,9 +219,69 @@ fn lower_with(
             containers: cx.containers,
             body,
             result,
+            changing,
         },
         cx.wanted,
     )
+}
+
+/// The variables that change while the body runs: declared `mut` (parameters included),
+/// assigned, or bound by a `for` loop.
+fn changing_names(body: &syn::Block, sig: &FnSig) -> BTreeSet<String> {
+    struct Changing(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Changing {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            if p.mutability.is_some() {
+                self.0.insert(p.ident.to_string());
+            }
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            self.assigned(&a.left);
+            syn::visit::visit_expr_assign(self, a);
+        }
+        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+            if compound_rule(&b.op).is_some()
+                || matches!(
+                    b.op,
+                    BinOp::RemAssign(_)
+                        | BinOp::BitAndAssign(_)
+                        | BinOp::BitOrAssign(_)
+                        | BinOp::BitXorAssign(_)
+                        | BinOp::ShlAssign(_)
+                        | BinOp::ShrAssign(_)
+                )
+            {
+                self.assigned(&b.left);
+            }
+            syn::visit::visit_expr_binary(self, b);
+        }
+        fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+            let mut names = Vec::new();
+            struct Idents<'a>(&'a mut Vec<String>);
+            impl<'ast> Visit<'ast> for Idents<'_> {
+                fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                    self.0.push(p.ident.to_string());
+                }
+            }
+            Idents(&mut names).visit_pat(&f.pat);
+            self.0.extend(names);
+            syn::visit::visit_expr_for_loop(self, f);
+        }
+    }
+    impl Changing {
+        fn assigned(&mut self, e: &Expr) {
+            let mut names = Vec::new();
+            Mentions { names: &mut names }.visit_expr(e);
+            self.0.extend(names.into_iter().map(|(n, _)| n));
+        }
+    }
+    let mut c = Changing(BTreeSet::new());
+    c.visit_block(body);
+    for p in &sig.params {
+        c.visit_pat(&p.pat);
+    }
+    c.0
 }
 
 /// Decides which expressions leave the block being desugared (`return` from a function,

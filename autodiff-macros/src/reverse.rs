@@ -202,7 +202,10 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
                         .filter(|c| cx.primal_needed.contains(&c.exit))
                         .map(|c| (cx.primal(c.exit).clone(), Kind::Float)),
                 );
-                out.push((trips(l), Kind::Index));
+                match recompute(cx, l) {
+                    Some(r) => out.extend([(r.lo, Kind::Other), (r.hi, Kind::Other)]),
+                    None => out.push((trips(l), Kind::Index)),
+                }
             }
             Stmt::Buffer(c) => out.push((cx.container_adjoint(*c), Kind::Written)),
             Stmt::Store { index, expr, .. } => out.push((index.clone(), index_kind(expr))),
@@ -226,6 +229,166 @@ fn flat(cx: &Cx, l: &Loop) -> bool {
     saved_locals(cx, &l.body.stmts)
         .iter()
         .all(|(_, k)| matches!(k, Kind::Float | Kind::Index))
+}
+
+/// A loop the backward sweep can run again instead of reading records: a `for` over a
+/// range with no `break`, whose body only computes (rules, reads of parameters, `let`s of
+/// constants). It then keeps nothing per iteration but, where a partial depends on them,
+/// the carried values.
+struct Recompute {
+    /// The loop pattern.
+    pat: TokenStream,
+    /// Locals holding the range's bounds.
+    lo: Ident,
+    hi: Ident,
+    /// The range's bounds as written.
+    start: TokenStream,
+    end: TokenStream,
+    /// Whether a partial reads a carried value, which must then be kept per iteration.
+    needs_phis: bool,
+}
+
+fn recompute(cx: &Cx, l: &Loop) -> Option<Recompute> {
+    if l.broke.is_some() {
+        return None;
+    }
+    let LoopHead::For { pat, iter } = &l.head else {
+        return None;
+    };
+    syn::parse2::<syn::Ident>(pat.clone()).ok()?;
+    let syn::Expr::Range(r) = syn::parse2::<syn::Expr>(iter.clone()).ok()? else {
+        return None;
+    };
+    let (Some(start), Some(end), syn::RangeLimits::HalfOpen(_)) = (&r.start, &r.end, &r.limits)
+    else {
+        return None;
+    };
+    // Inactive code it reads must give the same values when run again: only its own loop
+    // variable, its own `let`s, and variables that never change.
+    let own_pat = pat.to_string();
+    let mut locals: BTreeSet<String> = BTreeSet::new();
+    let mut read: Vec<TokenStream> = vec![quote!(#start), quote!(#end)];
+    for s in &l.body.stmts {
+        match s {
+            Stmt::Verbatim(t) => {
+                if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
+                    let p = &local.pat;
+                    locals.extend(idents(quote!(#p)));
+                    if let Some(init) = &local.init {
+                        let e = &init.expr;
+                        read.push(quote!(#e));
+                    }
+                }
+            }
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Index { expr, .. } => read.push(expr.clone()),
+                Op::Const(t) => read.push(t.clone()),
+                Op::Rule { args, extra, .. } => {
+                    read.extend(extra.iter().cloned());
+                    read.extend(args.iter().filter_map(|a| match a {
+                        Operand::Inactive(t) => Some(t.clone()),
+                        Operand::Value(_) => None,
+                    }));
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    let stable = read
+        .into_iter()
+        .flat_map(idents)
+        .all(|name| name == own_pat || locals.contains(&name) || !cx.func.changing.contains(&name));
+    if !stable {
+        return None;
+    }
+    let mut tainted: BTreeSet<ValueId> = l.carried.iter().map(|c| c.phi).collect();
+    let mut needs_phis = false;
+    for s in &l.body.stmts {
+        match s {
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Rule { rule, args, .. } => {
+                    let reads_carried = args
+                        .iter()
+                        .any(|a| matches!(a, Operand::Value(u) if tainted.contains(u)));
+                    if reads_carried {
+                        needs_phis |= !unit_partials(rule);
+                        tainted.insert(*v);
+                    }
+                }
+                Op::Index { container, .. } if cx.func.containers[*container].param.is_some() => {}
+                Op::Const(_) => {}
+                _ => return None,
+            },
+            Stmt::Bind { .. } => {}
+            Stmt::Verbatim(t) => {
+                let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
+                    return None;
+                };
+                if !local
+                    .init
+                    .as_ref()
+                    .is_some_and(|i| i.diverge.is_none() && pure(&i.expr))
+                {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    let base = l.stack.to_string();
+    Some(Recompute {
+        pat: pat.clone(),
+        lo: format_ident!("{}_lo", base, span = Span::mixed_site()),
+        hi: format_ident!("{}_hi", base, span = Span::mixed_site()),
+        start: quote!(#start),
+        end: quote!(#end),
+        needs_phis,
+    })
+}
+
+/// Every identifier in some tokens.
+fn idents(ts: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for tt in ts {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether running an inactive expression again gives the same value: no macros, and only
+/// conversions and reads among the calls.
+fn pure(e: &syn::Expr) -> bool {
+    struct Pure(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Pure {
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {
+            self.0 = false;
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            let known = matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| {
+                matches!(s.ident.to_string().as_str(), "from" | "from_f64" | "zero" | "one" | "convert")
+            }));
+            self.0 &= known;
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.0 &= matches!(
+                m.method.to_string().as_str(),
+                "unwrap" | "len" | "min" | "max" | "abs"
+            );
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_assign(&mut self, _: &'ast syn::ExprAssign) {
+            self.0 = false;
+        }
+    }
+    let mut p = Pure(true);
+    syn::visit::Visit::visit_expr(&mut p, e);
+    p.0
 }
 
 /// The per-iteration locals of a loop, its needed phis first.
@@ -361,7 +524,9 @@ fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut TokenStream, uses: &mut (bool, bool
         match s {
             Stmt::Branch(b) => b.arms.iter().for_each(|a| stacks(cx, &a.stmts, out, uses)),
             Stmt::Loop(l) => {
-                if flat(cx, l) {
+                if let Some(r) = recompute(cx, l) {
+                    uses.0 |= r.needs_phis && !l.carried.is_empty();
+                } else if flat(cx, l) {
                     for (_, k) in loop_items(cx, l) {
                         uses.0 |= k == Kind::Float;
                         uses.1 |= k == Kind::Index;
@@ -454,6 +619,23 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                     after.extend(quote!(let #exit = #x;));
                 }
                 let body = forward_sweep(cx, &l.body.stmts);
+                if let Some(r) = recompute(cx, l) {
+                    // Nothing kept per iteration but the carried values a partial reads.
+                    let (floats, _) = flat_stacks();
+                    let phis: Vec<_> = l.carried.iter().map(|c| cx.primal(c.phi)).collect();
+                    let push = (r.needs_phis && !phis.is_empty())
+                        .then(|| quote!(#floats.push_all([#(#phis),*]);));
+                    let (pat, lo, hi, start, end) = (&r.pat, &r.lo, &r.hi, &r.start, &r.end);
+                    before = quote!(let #lo = #start; let #hi = #end;);
+                    for (c, _) in l.carried.iter().zip(&l.body.yields) {
+                        let (x, init) = (carry(cx, c.phi, "carry"), cx.primal(c.init));
+                        before.extend(quote!(let mut #x = #init;));
+                    }
+                    out.extend(
+                        quote!(#before for #pat in #lo..#hi { #enter #body #leave #push } #after),
+                    );
+                    continue;
+                }
                 let looped = if flat(cx, l) {
                     let (floats, indices) = flat_stacks();
                     let items = loop_items(cx, l);
@@ -718,6 +900,35 @@ impl Reverse<'_> {
             body.extend(quote!(#xbar = #phi_bar;));
         }
         self.live = outer;
+        if let Some(r) = recompute(cx, l) {
+            // Run each iteration again, backwards, then its backward step.
+            let (floats, _) = flat_stacks();
+            let phi_names: Vec<_> = phis.iter().map(|p| cx.primal(*p)).collect();
+            let restore = if r.needs_phis && !phi_names.is_empty() {
+                quote!(let [#(#phi_names),*] = #floats.pop_all();)
+            } else {
+                // No partial reads them: any value of their type serves.
+                let zeros = l.carried.iter().map(|c| {
+                    let (p, xbar) = (cx.primal(c.phi), carry(cx, c.phi, "carry_bar"));
+                    quote!(let #p = ::autodiff::__private::zero_like(&#xbar);)
+                });
+                quote!(#(#zeros)*)
+            };
+            let again = forward_sweep(cx, &l.body.stmts);
+            let (pat, lo, hi) = (&r.pat, &r.lo, &r.hi);
+            out.extend(quote! {
+                for #pat in (#lo..#hi).rev() {
+                    #restore
+                    #again
+                    #body
+                }
+            });
+            for c in &l.carried {
+                let xbar = carry(cx, c.phi, "carry_bar");
+                out.extend(self.contribute(c.init, quote!(#xbar)));
+            }
+            return out;
+        }
         let stack = &l.stack;
         let count = trips(l);
         let replay = if flat(cx, l) {
