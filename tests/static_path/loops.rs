@@ -252,3 +252,47 @@ fn early_return_from_inside_a_loop() {
     assert_eq!(gt, 2.0);
     assert_eq!(first_above_jvp(&x, 0.4, &[0.0, 1.0, 0.0, 0.0], 0.0).1, 1.0);
 }
+
+/// A loop reading a variable changed after it: its backward sweep must not run it again
+/// with the new value.
+#[differentiable]
+fn scaled_then_changed(x: &[f64]) -> f64 {
+    let mut k = 2.0;
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += x[i] * k;
+    }
+    k = 5.0;
+    s + k
+}
+
+/// A carried value whose partials matter: the product.
+#[differentiable]
+fn running_product(x: &[f64]) -> f64 {
+    let mut p = 1.0;
+    for i in 0..x.len() {
+        p = p * x[i].exp();
+        p = p.powf(0.9);
+    }
+    p
+}
+
+#[test]
+fn loops_run_again_only_when_that_is_safe() {
+    let x = vec![0.5, -1.0, 2.0];
+    let (v, g) = scaled_then_changed_grad(&x);
+    assert_eq!(v, 2.0 * 1.5 + 5.0);
+    assert_eq!(g, vec![2.0; 3]);
+    let (_, g) = running_product_grad(&x);
+    for k in 0..x.len() {
+        let mut xp = x.clone();
+        xp[k] += 1e-6;
+        let mut xm = x.clone();
+        xm[k] -= 1e-6;
+        let fd = (running_product(&xp) - running_product(&xm)) / 2e-6;
+        assert!((g[k] - fd).abs() < 1e-7, "{k}: {} vs {fd}", g[k]);
+        let mut e = vec![0.0; 3];
+        e[k] = 1.0;
+        assert!((running_product_jvp(&x, &e).1 - g[k]).abs() < 1e-12);
+    }
+}
