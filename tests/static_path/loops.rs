@@ -271,7 +271,7 @@ fn scaled_then_changed(x: &[f64]) -> f64 {
 fn running_product(x: &[f64]) -> f64 {
     let mut p = 1.0;
     for i in 0..x.len() {
-        p = p * x[i].exp();
+        p *= x[i].exp();
         p = p.powf(0.9);
     }
     p
