@@ -1837,6 +1837,9 @@ impl Lower<'_> {
             };
             return self.lower_loop(f.label.as_ref(), head, body, vec![], span);
         }
+        // Over active containers the elements are read by index and the pattern binds them;
+        // otherwise the pattern binds inactive items.
+        let mut pats = vec![];
         let head = match self.elements(&f.pat, &f.expr) {
             Some((index, len, lets)) => {
                 body.splice(0..0, lets);
@@ -1858,17 +1861,12 @@ impl Lower<'_> {
                     return dummy();
                 }
                 let (pat, iter) = (&f.pat, &f.expr);
+                pats.push((*f.pat).clone());
                 LoopHead::For {
                     pat: quote!(#pat),
                     iter: quote!(#iter),
                 }
             }
-        };
-        let pats = match &head {
-            LoopHead::For { .. } if self.elements(&f.pat, &f.expr).is_none() => {
-                vec![(*f.pat).clone()]
-            }
-            _ => vec![],
         };
         self.lower_loop(f.label.as_ref(), head, body, pats, span)
     }

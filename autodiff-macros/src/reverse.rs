@@ -403,6 +403,15 @@ fn loop_items(cx: &Cx, l: &Loop) -> Vec<(Ident, Kind)> {
     items
 }
 
+/// A flat loop's items split into floats and indices, each in push order.
+fn split_items(items: Vec<(Ident, Kind)>) -> (Vec<Ident>, Vec<Ident>) {
+    let (f, i): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, k)| *k == Kind::Float);
+    (
+        f.into_iter().map(|(x, _)| x).collect(),
+        i.into_iter().map(|(x, _)| x).collect(),
+    )
+}
+
 /// The flat stacks a function's loops push on.
 fn flat_stacks() -> (Ident, Ident) {
     (
@@ -638,28 +647,17 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 }
                 let looped = if flat(cx, l) {
                     let (floats, indices) = flat_stacks();
-                    let items = loop_items(cx, l);
-                    let per = |k: Kind| items.iter().filter(|(_, kind)| *kind == k).count();
-                    let reserve: Vec<(Ident, usize)> = [
-                        (floats.clone(), per(Kind::Float)),
-                        (indices.clone(), per(Kind::Index)),
-                    ]
-                    .into_iter()
-                    .filter(|(_, n)| *n > 0)
-                    .collect();
-                    let of = |k: Kind| {
-                        items
-                            .iter()
-                            .filter(move |(_, kind)| *kind == k)
-                            .map(|(local, _)| local)
-                    };
+                    let (f, i) = split_items(loop_items(cx, l));
+                    let reserve: Vec<(Ident, usize)> =
+                        [(floats.clone(), f.len()), (indices.clone(), i.len())]
+                            .into_iter()
+                            .filter(|(_, n)| *n > 0)
+                            .collect();
                     let mut pushes = TokenStream::new();
-                    if per(Kind::Float) > 0 {
-                        let f = of(Kind::Float);
+                    if !f.is_empty() {
                         pushes.extend(quote!(#floats.push_all([#(#f),*]);));
                     }
-                    if per(Kind::Index) > 0 {
-                        let i = of(Kind::Index);
+                    if !i.is_empty() {
                         pushes.extend(quote!(#indices.push_all([#(#i),*]);));
                     }
                     loop_head(
@@ -933,20 +931,12 @@ impl Reverse<'_> {
         let count = trips(l);
         let replay = if flat(cx, l) {
             let (floats, indices) = flat_stacks();
-            let items = loop_items(cx, l);
-            let of = |k: Kind| {
-                items
-                    .iter()
-                    .filter(move |(_, kind)| *kind == k)
-                    .map(|(local, _)| local)
-            };
+            let (f, i) = split_items(loop_items(cx, l));
             let mut pops = TokenStream::new();
-            if of(Kind::Index).next().is_some() {
-                let i = of(Kind::Index);
+            if !i.is_empty() {
                 pops.extend(quote!(let [#(#i),*] = #indices.pop_all();));
             }
-            if of(Kind::Float).next().is_some() {
-                let f = of(Kind::Float);
+            if !f.is_empty() {
                 pops.extend(quote!(let [#(#f),*] = #floats.pop_all();));
             }
             pops
