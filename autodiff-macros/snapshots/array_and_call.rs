@@ -42,24 +42,27 @@ impl energy {
         let index_1 = 0;
         let a_1 = q[index_1];
         let a_1_dot = q_dot[index_1];
-        let a = a_1;
+        let a = ::autodiff::__private::owned(&a_1);
         let index_2 = 1;
         let b_2 = q[index_2];
         let b_2_dot = q_dot[index_2];
-        let b = b_2;
-        let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(a_1, b_2);
-        let t_3_dot = t_3_d0 * a_1_dot + t_3_d1 * b_2_dot;
+        let b = ::autodiff::__private::owned(&b_2);
+        let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(&a_1, &b_2);
+        let t_3_dot = ::autodiff::__private::push(&t_3_d0, &a_1_dot)
+            + ::autodiff::__private::push(&t_3_d1, &b_2_dot);
         let (spring_4, spring_4_dot) = spring::tangent(t_3, t_3_dot);
-        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(k, spring_4);
-        let t_5_dot = t_5_d0 * k_dot + t_5_d1 * spring_4_dot;
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&k, &spring_4);
+        let t_5_dot = ::autodiff::__private::push(&t_5_d0, &k_dot)
+            + ::autodiff::__private::push(&t_5_d1, &spring_4_dot);
         let index_3 = 1;
         let elem_6 = q[index_3];
         let elem_6_dot = q_dot[index_3];
         let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);
-        let t_7_dot = t_7_d0 * elem_6_dot;
-        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_5, t_7);
-        let t_8_dot = t_8_d0 * t_5_dot + t_8_d1 * t_7_dot;
-        (t_8, t_8_dot)
+        let t_7_dot = ::autodiff::__private::push(&t_7_d0, &elem_6_dot);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_5, &t_7);
+        let t_8_dot = ::autodiff::__private::push(&t_8_d0, &t_5_dot)
+            + ::autodiff::__private::push(&t_8_d1, &t_7_dot);
+        (::autodiff::__private::owned(&t_8), ::autodiff::__private::owned(&t_8_dot))
     }
     #[doc(hidden)]
     #[inline]
@@ -76,34 +79,46 @@ impl energy {
         let _ = energy;
         let index_1 = 0;
         let a_1 = q[index_1];
-        let a = a_1;
+        let a = ::autodiff::__private::owned(&a_1);
         let index_2 = 1;
         let b_2 = q[index_2];
-        let b = b_2;
-        let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(a_1, b_2);
-        let spring_4_arg0 = t_3;
+        let b = ::autodiff::__private::owned(&b_2);
+        let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(&a_1, &b_2);
+        let spring_4_arg0 = ::autodiff::__private::owned(&t_3);
         let spring_4 = spring(spring_4_arg0);
-        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(k, spring_4);
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&k, &spring_4);
         let index_3 = 1;
         let elem_6 = q[index_3];
         let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);
-        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_5, t_7);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_5, &t_7);
         let mut q_bar = ::autodiff::__private::zero_like(q);
-        let value = t_8;
+        let value = ::autodiff::__private::owned(&t_8);
         let mut t_8_bar = seed;
-        let mut t_5_bar = t_8_bar;
-        let mut t_7_bar = t_8_bar;
-        let mut elem_6_bar = t_7_d0 * t_7_bar;
+        let mut t_5_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::One,
+            &t_8_bar,
+        );
+        let mut t_7_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::One,
+            &t_8_bar,
+        );
+        let mut elem_6_bar = ::autodiff::__private::pull(&t_7_d0, &t_7_bar);
         q_bar[index_3] += elem_6_bar;
-        let mut k_bar = t_5_d0 * t_5_bar;
-        let mut spring_4_bar = t_5_d1 * t_5_bar;
+        let mut k_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
+        let mut spring_4_bar = ::autodiff::__private::pull(&t_5_d1, &t_5_bar);
         let (_, (spring_4_grad0,)) = spring::vjp_all(spring_4_arg0, spring_4_bar);
         let mut t_3_bar = ::autodiff::__private::adjoint_like(
             &spring_4_arg0,
             spring_4_grad0,
         );
-        let mut a_1_bar = t_3_bar;
-        let mut b_2_bar = -t_3_bar;
+        let mut a_1_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::One,
+            &t_3_bar,
+        );
+        let mut b_2_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::MinusOne,
+            &t_3_bar,
+        );
         q_bar[index_2] += b_2_bar;
         q_bar[index_1] += a_1_bar;
         (value, (q_bar, k_bar))

@@ -37,25 +37,39 @@ impl softclip {
         let _ = limit_dot;
         let _ = n_dot;
         let (y_1, y_1_d0, y_1_d1) = ::autodiff::__private::rules::mul(
-            x,
-            (T::from(n).unwrap()),
+            &x,
+            &(T::from(n).unwrap()),
         );
-        let y_1_dot = y_1_d0 * x_dot;
-        let y = y_1;
+        let y_1_dot = ::autodiff::__private::push(&y_1_d0, &x_dot);
+        let y = ::autodiff::__private::owned(&y_1);
         let (y_5, y_5_dot, branch_1) = if y > limit {
-            let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(y_1, (limit));
-            let t_2_dot = t_2_d0 * y_1_dot;
+            let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(
+                &y_1,
+                &(limit),
+            );
+            let t_2_dot = ::autodiff::__private::push(&t_2_d0, &y_1_dot);
             let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
-            let t_3_dot = t_3_d0 * t_2_dot;
-            let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add((limit), t_3);
-            let y_4_dot = y_4_d1 * t_3_dot;
-            let y = y_4;
-            (y_4, y_4_dot, ())
+            let t_3_dot = ::autodiff::__private::push(&t_3_d0, &t_2_dot);
+            let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add(
+                &(limit),
+                &t_3,
+            );
+            let y_4_dot = ::autodiff::__private::push(&y_4_d1, &t_3_dot);
+            let y = ::autodiff::__private::owned(&y_4);
+            (
+                ::autodiff::__private::owned(&y_4),
+                ::autodiff::__private::owned(&y_4_dot),
+                (),
+            )
         } else {
-            (y_1, y_1_dot, ())
+            (
+                ::autodiff::__private::owned(&y_1),
+                ::autodiff::__private::owned(&y_1_dot),
+                (),
+            )
         };
-        let y = y_5;
-        (y_5, y_5_dot)
+        let y = ::autodiff::__private::owned(&y_5);
+        (::autodiff::__private::owned(&y_5), ::autodiff::__private::owned(&y_5_dot))
     }
     #[doc(hidden)]
     #[inline]
@@ -79,36 +93,50 @@ impl softclip {
     {
         let _ = softclip::<T>;
         let (y_1, y_1_d0, y_1_d1) = ::autodiff::__private::rules::mul(
-            x,
-            (T::from(n).unwrap()),
+            &x,
+            &(T::from(n).unwrap()),
         );
-        let y = y_1;
+        let y = ::autodiff::__private::owned(&y_1);
         let (y_5, branch_1, record_2) = if y > limit {
-            let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(y_1, (limit));
+            let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(
+                &y_1,
+                &(limit),
+            );
             let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
-            let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add((limit), t_3);
-            let y = y_4;
+            let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add(
+                &(limit),
+                &t_3,
+            );
+            let y = ::autodiff::__private::owned(&y_4);
             (
-                y_4,
+                ::autodiff::__private::owned(&y_4),
                 (),
                 (::core::option::Option::Some((t_3_d0,)), ::core::option::Option::None),
             )
         } else {
-            (y_1, (), (::core::option::Option::None, ::core::option::Option::Some(())))
+            (
+                ::autodiff::__private::owned(&y_1),
+                (),
+                (::core::option::Option::None, ::core::option::Option::Some(())),
+            )
         };
-        let y = y_5;
-        let value = y_5;
+        let y = ::autodiff::__private::owned(&y_5);
+        let value = ::autodiff::__private::owned(&y_5);
         let mut y_5_bar = seed;
         let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
         if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
             let mut y_4_bar = y_5_bar;
-            let mut t_3_bar = y_4_bar;
-            let mut t_2_bar = t_3_d0 * t_3_bar;
-            y_1_bar += t_2_bar;
+            let mut t_3_bar = ::autodiff::__private::pull(
+                &::autodiff::__private::One,
+                &y_4_bar,
+            );
+            let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
+            y_1_bar
+                += ::autodiff::__private::pull(&::autodiff::__private::One, &t_2_bar);
         } else if let ::core::option::Option::Some(()) = record_2.1 {
             y_1_bar += y_5_bar;
         }
-        let mut x_bar = y_1_d0 * y_1_bar;
+        let mut x_bar = ::autodiff::__private::pull(&y_1_d0, &y_1_bar);
         (
             value,
             (x_bar, ::autodiff::__private::NoAdjoint, ::autodiff::__private::NoAdjoint),

@@ -29,23 +29,30 @@ impl guard {
         let x_dot: f64 = ::autodiff::__private::tangent_or_zero(x_dot, &x);
         let y_dot: f64 = ::autodiff::__private::tangent_or_zero(y_dot, &y);
         let (branch_7, branch_7_dot) = if x < 0.0 {
-            let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(x);
-            let t_2_dot = t_2_d0 * x_dot;
-            let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(t_2, y);
-            let t_3_dot = t_3_d0 * t_2_dot + t_3_d1 * y_dot;
-            (t_3, t_3_dot)
+            let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(&x);
+            let t_2_dot = ::autodiff::__private::push(&t_2_d0, &x_dot);
+            let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(&t_2, &y);
+            let t_3_dot = ::autodiff::__private::push(&t_3_d0, &t_2_dot)
+                + ::autodiff::__private::push(&t_3_d1, &y_dot);
+            (::autodiff::__private::owned(&t_3), ::autodiff::__private::owned(&t_3_dot))
         } else {
             {};
-            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
-            let t_4_dot = t_4_d0 * x_dot + t_4_d1 * x_dot;
-            let t = t_4;
-            let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(t_4, y);
-            let t_5_dot = t_5_d0 * t_4_dot + t_5_d1 * y_dot;
-            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(t_5, x);
-            let t_6_dot = t_6_d0 * t_5_dot + t_6_d1 * x_dot;
-            (t_6, t_6_dot)
+            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
+            let t_4_dot = ::autodiff::__private::push(&t_4_d0, &x_dot)
+                + ::autodiff::__private::push(&t_4_d1, &x_dot);
+            let t = ::autodiff::__private::owned(&t_4);
+            let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&t_4, &y);
+            let t_5_dot = ::autodiff::__private::push(&t_5_d0, &t_4_dot)
+                + ::autodiff::__private::push(&t_5_d1, &y_dot);
+            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(&t_5, &x);
+            let t_6_dot = ::autodiff::__private::push(&t_6_d0, &t_5_dot)
+                + ::autodiff::__private::push(&t_6_d1, &x_dot);
+            (::autodiff::__private::owned(&t_6), ::autodiff::__private::owned(&t_6_dot))
         };
-        (branch_7, branch_7_dot)
+        (
+            ::autodiff::__private::owned(&branch_7),
+            ::autodiff::__private::owned(&branch_7_dot),
+        )
     }
     #[doc(hidden)]
     #[inline]
@@ -61,10 +68,10 @@ impl guard {
     fn vjp_all(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
         let _ = guard;
         let (branch_7, record_1) = if x < 0.0 {
-            let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(x);
-            let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(t_2, y);
+            let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(&x);
+            let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(&t_2, &y);
             (
-                t_3,
+                ::autodiff::__private::owned(&t_3),
                 (
                     ::core::option::Option::Some((t_3_d0, t_3_d1)),
                     ::core::option::Option::None,
@@ -72,37 +79,44 @@ impl guard {
             )
         } else {
             {};
-            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
-            let t = t_4;
-            let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(t_4, y);
-            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(t_5, x);
+            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
+            let t = ::autodiff::__private::owned(&t_4);
+            let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&t_4, &y);
+            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(&t_5, &x);
             (
-                t_6,
+                ::autodiff::__private::owned(&t_6),
                 (
                     ::core::option::Option::None,
                     ::core::option::Option::Some((t_4_d0, t_4_d1, t_5_d0, t_5_d1)),
                 ),
             )
         };
-        let value = branch_7;
+        let value = ::autodiff::__private::owned(&branch_7);
         let mut branch_7_bar = seed;
         let mut x_bar = ::autodiff::__private::zero_like(&x);
         let mut y_bar = ::autodiff::__private::zero_like(&y);
         if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
             let mut t_3_bar = branch_7_bar;
-            let mut t_2_bar = t_3_d0 * t_3_bar;
-            y_bar += t_3_d1 * t_3_bar;
-            x_bar += -t_2_bar;
+            let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
+            y_bar += ::autodiff::__private::pull(&t_3_d1, &t_3_bar);
+            x_bar
+                += ::autodiff::__private::pull(
+                    &::autodiff::__private::MinusOne,
+                    &t_2_bar,
+                );
         } else if let ::core::option::Option::Some((t_4_d0, t_4_d1, t_5_d0, t_5_d1)) = record_1
             .1
         {
             let mut t_6_bar = branch_7_bar;
-            let mut t_5_bar = t_6_bar;
-            x_bar += t_6_bar;
-            let mut t_4_bar = t_5_d0 * t_5_bar;
-            y_bar += t_5_d1 * t_5_bar;
-            x_bar += t_4_d0 * t_4_bar;
-            x_bar += t_4_d1 * t_4_bar;
+            let mut t_5_bar = ::autodiff::__private::pull(
+                &::autodiff::__private::One,
+                &t_6_bar,
+            );
+            x_bar += ::autodiff::__private::pull(&::autodiff::__private::One, &t_6_bar);
+            let mut t_4_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
+            y_bar += ::autodiff::__private::pull(&t_5_d1, &t_5_bar);
+            x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+            x_bar += ::autodiff::__private::pull(&t_4_d1, &t_4_bar);
         }
         (value, (x_bar, y_bar))
     }

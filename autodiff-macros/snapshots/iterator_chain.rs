@@ -35,62 +35,81 @@ impl rosenbrock {
         let (branch_13, branch_13_dot) = {
             let mut accumulator = ::autodiff::__private::zero();
             let accumulator_0 = accumulator;
-            let mut accumulator_1_carry = accumulator_0;
+            let mut accumulator_1_carry = ::autodiff::__private::owned(&accumulator_0);
             let mut accumulator_1_carry_dot = ::autodiff::__private::zero_like(
                 &accumulator_0,
             );
             for index in 0..::core::cmp::min(x.len(), (x.len() - (1))) {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator_1_dot = accumulator_1_carry_dot;
-                let accumulator = accumulator_1;
+                let accumulator = ::autodiff::__private::owned(&accumulator_1);
                 let index_5 = 0 + index;
                 let a_2 = x[index_5];
                 let a_2_dot = x_dot[index_5];
-                let a = a_2;
+                let a = ::autodiff::__private::owned(&a_2);
                 let index_6 = (1) + index;
                 let b_3 = x[index_6];
                 let b_3_dot = x_dot[index_6];
-                let b = b_3;
-                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(a_2, a_2);
-                let t_4_dot = t_4_d0 * a_2_dot + t_4_d1 * a_2_dot;
-                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(b_3, t_4);
-                let t_5_dot = t_5_d0 * b_3_dot + t_5_d1 * t_4_dot;
+                let b = ::autodiff::__private::owned(&b_3);
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                    &a_2,
+                    &a_2,
+                );
+                let t_4_dot = ::autodiff::__private::push(&t_4_d0, &a_2_dot)
+                    + ::autodiff::__private::push(&t_4_d1, &a_2_dot);
+                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(
+                    &b_3,
+                    &t_4,
+                );
+                let t_5_dot = ::autodiff::__private::push(&t_5_d0, &b_3_dot)
+                    + ::autodiff::__private::push(&t_5_d1, &t_4_dot);
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-                let t_6_dot = t_6_d0 * t_5_dot;
+                let t_6_dot = ::autodiff::__private::push(&t_6_d0, &t_5_dot);
                 let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
-                    (100.0),
-                    t_6,
+                    &(100.0),
+                    &t_6,
                 );
-                let t_7_dot = t_7_d1 * t_6_dot;
+                let t_7_dot = ::autodiff::__private::push(&t_7_d1, &t_6_dot);
                 let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                    accumulator_1,
-                    t_7,
+                    &accumulator_1,
+                    &t_7,
                 );
-                let t_8_dot = t_8_d0 * accumulator_1_dot + t_8_d1 * t_7_dot;
+                let t_8_dot = ::autodiff::__private::push(&t_8_d0, &accumulator_1_dot)
+                    + ::autodiff::__private::push(&t_8_d1, &t_7_dot);
                 let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
-                    (1.0),
-                    a_2,
+                    &(1.0),
+                    &a_2,
                 );
-                let t_9_dot = t_9_d1 * a_2_dot;
+                let t_9_dot = ::autodiff::__private::push(&t_9_d1, &a_2_dot);
                 let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
-                let t_10_dot = t_10_d0 * t_9_dot;
+                let t_10_dot = ::autodiff::__private::push(&t_10_d0, &t_9_dot);
                 let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                    t_8,
-                    t_10,
+                    &t_8,
+                    &t_10,
                 );
-                let accumulator_11_dot = accumulator_11_d0 * t_8_dot
-                    + accumulator_11_d1 * t_10_dot;
-                let accumulator = accumulator_11;
-                accumulator_1_carry = accumulator_11;
-                accumulator_1_carry_dot = accumulator_11_dot;
+                let accumulator_11_dot = ::autodiff::__private::push(
+                    &accumulator_11_d0,
+                    &t_8_dot,
+                ) + ::autodiff::__private::push(&accumulator_11_d1, &t_10_dot);
+                let accumulator = ::autodiff::__private::owned(&accumulator_11);
+                accumulator_1_carry = ::autodiff::__private::owned(&accumulator_11);
+                accumulator_1_carry_dot = ::autodiff::__private::owned(
+                    &accumulator_11_dot,
+                );
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator_12_dot = accumulator_1_carry_dot;
-            let accumulator = accumulator_12;
+            let accumulator = ::autodiff::__private::owned(&accumulator_12);
             ();
-            (accumulator_12, accumulator_12_dot)
+            (
+                ::autodiff::__private::owned(&accumulator_12),
+                ::autodiff::__private::owned(&accumulator_12_dot),
+            )
         };
-        (branch_13, branch_13_dot)
+        (
+            ::autodiff::__private::owned(&branch_13),
+            ::autodiff::__private::owned(&branch_13_dot),
+        )
     }
     #[doc(hidden)]
     #[inline]
@@ -110,49 +129,55 @@ impl rosenbrock {
             let accumulator_0 = accumulator;
             let stack_7_lo = 0;
             let stack_7_hi = ::core::cmp::min(x.len(), (x.len() - (1)));
-            let mut accumulator_1_carry = accumulator_0;
+            let mut accumulator_1_carry = ::autodiff::__private::owned(&accumulator_0);
             for index in stack_7_lo..stack_7_hi {
                 let accumulator_1 = accumulator_1_carry;
-                let accumulator = accumulator_1;
+                let accumulator = ::autodiff::__private::owned(&accumulator_1);
                 let index_5 = 0 + index;
                 let a_2 = x[index_5];
-                let a = a_2;
+                let a = ::autodiff::__private::owned(&a_2);
                 let index_6 = (1) + index;
                 let b_3 = x[index_6];
-                let b = b_3;
-                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(a_2, a_2);
-                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(b_3, t_4);
+                let b = ::autodiff::__private::owned(&b_3);
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                    &a_2,
+                    &a_2,
+                );
+                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(
+                    &b_3,
+                    &t_4,
+                );
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
                 let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
-                    (100.0),
-                    t_6,
+                    &(100.0),
+                    &t_6,
                 );
                 let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                    accumulator_1,
-                    t_7,
+                    &accumulator_1,
+                    &t_7,
                 );
                 let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
-                    (1.0),
-                    a_2,
+                    &(1.0),
+                    &a_2,
                 );
                 let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
                 let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                    t_8,
-                    t_10,
+                    &t_8,
+                    &t_10,
                 );
-                let accumulator = accumulator_11;
-                accumulator_1_carry = accumulator_11;
+                let accumulator = ::autodiff::__private::owned(&accumulator_11);
+                accumulator_1_carry = ::autodiff::__private::owned(&accumulator_11);
             }
             let accumulator_12 = accumulator_1_carry;
-            let accumulator = accumulator_12;
+            let accumulator = ::autodiff::__private::owned(&accumulator_12);
             ();
             (
-                accumulator_12,
+                ::autodiff::__private::owned(&accumulator_12),
                 (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),
             )
         };
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
-        let value = branch_13;
+        let value = ::autodiff::__private::owned(&branch_13);
         let mut branch_13_bar = seed;
         if let ::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)) = record_8
             .0
@@ -163,47 +188,74 @@ impl rosenbrock {
                 let accumulator_1 = ::autodiff::__private::zero_like(
                     &accumulator_1_carry_bar,
                 );
-                let accumulator = accumulator_1;
+                let accumulator = ::autodiff::__private::owned(&accumulator_1);
                 let index_5 = 0 + index;
                 let a_2 = x[index_5];
-                let a = a_2;
+                let a = ::autodiff::__private::owned(&a_2);
                 let index_6 = (1) + index;
                 let b_3 = x[index_6];
-                let b = b_3;
-                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(a_2, a_2);
-                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(b_3, t_4);
+                let b = ::autodiff::__private::owned(&b_3);
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                    &a_2,
+                    &a_2,
+                );
+                let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(
+                    &b_3,
+                    &t_4,
+                );
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
                 let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
-                    (100.0),
-                    t_6,
+                    &(100.0),
+                    &t_6,
                 );
                 let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                    accumulator_1,
-                    t_7,
+                    &accumulator_1,
+                    &t_7,
                 );
                 let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
-                    (1.0),
-                    a_2,
+                    &(1.0),
+                    &a_2,
                 );
                 let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
                 let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                    t_8,
-                    t_10,
+                    &t_8,
+                    &t_10,
                 );
-                let accumulator = accumulator_11;
+                let accumulator = ::autodiff::__private::owned(&accumulator_11);
                 let mut accumulator_11_bar = accumulator_1_carry_bar;
-                let mut t_8_bar = accumulator_11_bar;
-                let mut t_10_bar = accumulator_11_bar;
-                let mut t_9_bar = t_10_d0 * t_10_bar;
-                let mut a_2_bar = -t_9_bar;
-                let mut accumulator_1_bar = t_8_bar;
-                let mut t_7_bar = t_8_bar;
-                let mut t_6_bar = t_7_d1 * t_7_bar;
-                let mut t_5_bar = t_6_d0 * t_6_bar;
-                let mut b_3_bar = t_5_bar;
-                let mut t_4_bar = -t_5_bar;
-                a_2_bar += t_4_d0 * t_4_bar;
-                a_2_bar += t_4_d1 * t_4_bar;
+                let mut t_8_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &accumulator_11_bar,
+                );
+                let mut t_10_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &accumulator_11_bar,
+                );
+                let mut t_9_bar = ::autodiff::__private::pull(&t_10_d0, &t_10_bar);
+                let mut a_2_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::MinusOne,
+                    &t_9_bar,
+                );
+                let mut accumulator_1_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_8_bar,
+                );
+                let mut t_7_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_8_bar,
+                );
+                let mut t_6_bar = ::autodiff::__private::pull(&t_7_d1, &t_7_bar);
+                let mut t_5_bar = ::autodiff::__private::pull(&t_6_d0, &t_6_bar);
+                let mut b_3_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_5_bar,
+                );
+                let mut t_4_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::MinusOne,
+                    &t_5_bar,
+                );
+                a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+                a_2_bar += ::autodiff::__private::pull(&t_4_d1, &t_4_bar);
                 x_bar[index_6] += b_3_bar;
                 x_bar[index_5] += a_2_bar;
                 accumulator_1_carry_bar = accumulator_1_bar;

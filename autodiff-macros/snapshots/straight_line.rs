@@ -29,21 +29,24 @@ impl rosenbrock {
     {
         let x_dot: f64 = ::autodiff::__private::tangent_or_zero(x_dot, &x);
         let y_dot: f64 = ::autodiff::__private::tangent_or_zero(y_dot, &y);
-        let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub((1.0), x);
-        let t_2_dot = t_2_d1 * x_dot;
+        let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(&(1.0), &x);
+        let t_2_dot = ::autodiff::__private::push(&t_2_d1, &x_dot);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
-        let t_3_dot = t_3_d0 * t_2_dot;
-        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
-        let t_4_dot = t_4_d0 * x_dot + t_4_d1 * x_dot;
-        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(y, t_4);
-        let t_5_dot = t_5_d0 * y_dot + t_5_d1 * t_4_dot;
+        let t_3_dot = ::autodiff::__private::push(&t_3_d0, &t_2_dot);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
+        let t_4_dot = ::autodiff::__private::push(&t_4_d0, &x_dot)
+            + ::autodiff::__private::push(&t_4_d1, &x_dot);
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(&y, &t_4);
+        let t_5_dot = ::autodiff::__private::push(&t_5_d0, &y_dot)
+            + ::autodiff::__private::push(&t_5_d1, &t_4_dot);
         let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-        let t_6_dot = t_6_d0 * t_5_dot;
-        let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul((100.0), t_6);
-        let t_7_dot = t_7_d1 * t_6_dot;
-        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_3, t_7);
-        let t_8_dot = t_8_d0 * t_3_dot + t_8_d1 * t_7_dot;
-        (t_8, t_8_dot)
+        let t_6_dot = ::autodiff::__private::push(&t_6_d0, &t_5_dot);
+        let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(&(100.0), &t_6);
+        let t_7_dot = ::autodiff::__private::push(&t_7_d1, &t_6_dot);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_3, &t_7);
+        let t_8_dot = ::autodiff::__private::push(&t_8_d0, &t_3_dot)
+            + ::autodiff::__private::push(&t_8_d1, &t_7_dot);
+        (::autodiff::__private::owned(&t_8), ::autodiff::__private::owned(&t_8_dot))
     }
     #[doc(hidden)]
     #[inline]
@@ -58,25 +61,37 @@ impl rosenbrock {
     )]
     pub fn vjp_all(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
         let _ = rosenbrock;
-        let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub((1.0), x);
+        let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(&(1.0), &x);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
-        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(x, x);
-        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(y, t_4);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(&y, &t_4);
         let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-        let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul((100.0), t_6);
-        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(t_3, t_7);
-        let value = t_8;
+        let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(&(100.0), &t_6);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_3, &t_7);
+        let value = ::autodiff::__private::owned(&t_8);
         let mut t_8_bar = seed;
-        let mut t_3_bar = t_8_bar;
-        let mut t_7_bar = t_8_bar;
-        let mut t_6_bar = t_7_d1 * t_7_bar;
-        let mut t_5_bar = t_6_d0 * t_6_bar;
-        let mut y_bar = t_5_bar;
-        let mut t_4_bar = -t_5_bar;
-        let mut x_bar = t_4_d0 * t_4_bar;
-        x_bar += t_4_d1 * t_4_bar;
-        let mut t_2_bar = t_3_d0 * t_3_bar;
-        x_bar += -t_2_bar;
+        let mut t_3_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::One,
+            &t_8_bar,
+        );
+        let mut t_7_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::One,
+            &t_8_bar,
+        );
+        let mut t_6_bar = ::autodiff::__private::pull(&t_7_d1, &t_7_bar);
+        let mut t_5_bar = ::autodiff::__private::pull(&t_6_d0, &t_6_bar);
+        let mut y_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::One,
+            &t_5_bar,
+        );
+        let mut t_4_bar = ::autodiff::__private::pull(
+            &::autodiff::__private::MinusOne,
+            &t_5_bar,
+        );
+        let mut x_bar = ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+        x_bar += ::autodiff::__private::pull(&t_4_d1, &t_4_bar);
+        let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
+        x_bar += ::autodiff::__private::pull(&::autodiff::__private::MinusOne, &t_2_bar);
         (value, (x_bar, y_bar))
     }
 }

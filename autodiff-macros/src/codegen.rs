@@ -4,7 +4,7 @@
 use crate::ir::*;
 use crate::sig::{FnSig, Shape};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use std::collections::BTreeSet;
 use syn::Ident;
 
@@ -17,6 +17,10 @@ pub struct Cx<'a> {
     /// Values whose primal the reverse sweep reads (to make a zero of its type) inside a
     /// nested region; only these are saved beside the partials.
     pub primal_needed: BTreeSet<ValueId>,
+    /// Values that may be vectors or matrices rather than floats: a loop keeps them, and
+    /// the partials of the rules that make them, in its tuple records, not on the float
+    /// stack.
+    pub tainted: BTreeSet<ValueId>,
 }
 
 impl<'a> Cx<'a> {
@@ -26,11 +30,134 @@ impl<'a> Cx<'a> {
             sig,
             func,
             primal_needed: BTreeSet::new(),
+            tainted: BTreeSet::new(),
         };
         let mut needed = BTreeSet::new();
         cx.collect_needed(&func.body, &mut needed);
         cx.primal_needed = needed;
+        loop {
+            let before = cx.tainted.len();
+            let mut tainted = std::mem::take(&mut cx.tainted);
+            cx.taint(&func.body, &mut tainted);
+            cx.tainted = tainted;
+            if cx.tainted.len() == before {
+                break;
+            }
+        }
         cx
+    }
+
+    /// Whether inactive tokens may stand for a vector or a matrix: they name a nalgebra type
+    /// or an inactive parameter of one.
+    pub fn looks_matrix(&self, tokens: &TokenStream) -> bool {
+        fn walk(ts: TokenStream, f: &mut impl FnMut(&str) -> bool) -> bool {
+            ts.into_iter().any(|tt| match tt {
+                proc_macro2::TokenTree::Ident(i) => f(&i.to_string()),
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), f),
+                _ => false,
+            })
+        }
+        let nalgebra_type = |name: &str| {
+            [
+                "Matrix",
+                "Vector",
+                "DMatrix",
+                "DVector",
+                "SMatrix",
+                "SVector",
+                "RowVector",
+                "RowDVector",
+                "OMatrix",
+                "Point",
+            ]
+            .iter()
+            .any(|t| name.starts_with(t))
+        };
+        walk(tokens.clone(), &mut |name| {
+            nalgebra_type(name)
+                || self.sig.params.iter().any(|p| {
+                    p.shape.is_none_or(|s| matches!(s, Shape::Matrix { .. }))
+                        && p.ident == name
+                        && walk(p.ty.to_token_stream(), &mut |t| nalgebra_type(t))
+                })
+        })
+    }
+
+    /// Whether an operand may be a vector or a matrix.
+    pub fn operand_tainted(&self, o: &Operand) -> bool {
+        match o {
+            Operand::Value(v) => self.tainted.contains(v),
+            Operand::Inactive(t) => self.looks_matrix(t),
+        }
+    }
+
+    /// Whether a rule value's partials are plain floats.
+    pub fn float_partials(&self, v: ValueId) -> bool {
+        match &self.func.values[v].op {
+            Op::Rule { rule, args, .. } => {
+                !MATRIX_RULES.contains(rule)
+                    && !matches!(*rule, "construct" | "fill")
+                    && !args.iter().any(|a| self.operand_tainted(a))
+            }
+            _ => true,
+        }
+    }
+
+    fn taint(&self, stmts: &[Stmt], t: &mut BTreeSet<ValueId>) {
+        for s in stmts {
+            match s {
+                Stmt::Def(v) => {
+                    let yes = match &self.func.values[*v].op {
+                        Op::Whole(_) => true,
+                        Op::Const(tokens) => self.looks_matrix(tokens),
+                        Op::Rule { rule, args, .. } => match *rule {
+                            "construct" | "fill" => true,
+                            "dot" | "norm" | "norm_squared" | "sum" | "trace" | "determinant"
+                            | "index" => false,
+                            r if MATRIX_RULES.contains(&r) => true,
+                            _ => args.iter().any(|a| match a {
+                                Operand::Value(u) => t.contains(u),
+                                Operand::Inactive(tokens) => self.looks_matrix(tokens),
+                            }),
+                        },
+                        Op::Call { args, .. } => args.iter().any(|a| match a {
+                            CallArg::Scalar(Operand::Value(u)) => t.contains(u),
+                            CallArg::Scalar(Operand::Inactive(tokens))
+                            | CallArg::Inactive(tokens) => self.looks_matrix(tokens),
+                            CallArg::Container { container, .. } => {
+                                self.func.containers[*container].param.is_some_and(|i| {
+                                    matches!(self.sig.params[i].shape, Some(Shape::Matrix { .. }))
+                                })
+                            }
+                        }),
+                        Op::Param(_) | Op::Index { .. } | Op::Phi => false,
+                    };
+                    if yes {
+                        t.insert(*v);
+                    }
+                }
+                Stmt::Branch(b) => {
+                    for arm in &b.arms {
+                        self.taint(&arm.stmts, t);
+                        for (p, y) in b.phis.iter().zip(&arm.yields) {
+                            if t.contains(y) {
+                                t.insert(*p);
+                            }
+                        }
+                    }
+                }
+                Stmt::Loop(l) => {
+                    for (c, y) in l.carried.iter().zip(&l.body.yields) {
+                        if t.contains(&c.init) || t.contains(y) {
+                            t.insert(c.phi);
+                            t.insert(c.exit);
+                        }
+                    }
+                    self.taint(&l.body.stmts, t);
+                }
+                _ => {}
+            }
+        }
     }
 
     fn collect_needed(&self, stmts: &[Stmt], needed: &mut BTreeSet<ValueId>) {
@@ -142,6 +269,49 @@ impl Cx<'_> {
         }
     }
 
+    /// Whether a value's primal local holds a reference (a whole parameter).
+    pub fn by_ref(&self, v: ValueId) -> bool {
+        matches!(self.func.values[v].op, Op::Whole(c) if self.func.containers[c].param.is_some())
+    }
+
+    /// A reference to a value's primal.
+    pub fn primal_ref(&self, v: ValueId) -> TokenStream {
+        let p = self.primal(v);
+        if self.by_ref(v) {
+            quote!(#p)
+        } else {
+            quote!(&#p)
+        }
+    }
+
+    /// An owned copy of a value's primal, for a use that moves it.
+    pub fn owned(&self, v: ValueId) -> TokenStream {
+        let r = self.primal_ref(v);
+        quote!(::autodiff::__private::owned(#r))
+    }
+
+    /// Zero of the shape of a value's primal.
+    pub fn zero_of(&self, v: ValueId) -> TokenStream {
+        let r = self.primal_ref(v);
+        quote!(::autodiff::__private::zero_like(#r))
+    }
+
+    /// An operand passed by reference.
+    pub fn operand_ref(&self, o: &Operand) -> TokenStream {
+        match o {
+            Operand::Value(v) => self.primal_ref(*v),
+            Operand::Inactive(t) => quote!(&(#t)),
+        }
+    }
+
+    /// An operand passed by value (moved, or copied if it is a float).
+    pub fn operand_owned(&self, o: &Operand) -> TokenStream {
+        match o {
+            Operand::Value(v) => self.owned(*v),
+            Operand::Inactive(t) => quote!((#t)),
+        }
+    }
+
     /// An operand's primal.
     pub fn operand(&self, o: &Operand) -> TokenStream {
         match o {
@@ -171,7 +341,7 @@ impl Cx<'_> {
         match stmt {
             Stmt::Verbatim(t) => Some(t.clone()),
             Stmt::Bind { name, ty, value } => {
-                let v = self.primal(*value);
+                let v = self.owned(*value);
                 let ty = ty.as_ref().map(|t| quote!(: #t));
                 Some(quote!(let #name #ty = #v;))
             }
@@ -181,6 +351,7 @@ impl Cx<'_> {
                     Some(quote!(let #p = #t;))
                 }
                 Op::Phi => Some(TokenStream::new()),
+
                 Op::Param(i) => {
                     let p = self.primal(*v);
                     let ident = &self.sig.params[*i].ident;
@@ -196,18 +367,64 @@ impl Cx<'_> {
         }
     }
 
-    /// `let (y, y_d0, ..) = rules::name(args..);`
+    /// `let (y, y_d0, ..) = rules::name(args..);`, or for a matrix built from scalars,
+    /// `let y = Ctor(args..); let y_dk = rules::place(&y, k, n);`.
     pub fn rule_call(&self, v: ValueId) -> TokenStream {
         let Op::Rule { rule, args, extra } = &self.func.values[v].op else {
             unreachable!()
         };
         let span = self.func.values[v].span;
-        let rule = Ident::new(rule, span);
         let y = self.primal(v);
-        let partials = (0..args.len()).map(|k| self.partial(v, k));
-        let args = args.iter().map(|a| self.operand(a));
+        let partials: Vec<Ident> = (0..args.len()).map(|k| self.partial(v, k)).collect();
+        if matches!(*rule, "construct" | "fill") {
+            let kind = *rule;
+            let (ctor, leading) = (&extra[0], &extra[1..]);
+            let values = args.iter().map(|a| self.operand(a));
+            let mut out = quote_spanned!(span=> let #y = #ctor(#(#leading,)* #(#values),*););
+            let n = args.len();
+            for (k, a) in args.iter().enumerate() {
+                if let Operand::Value(_) = a {
+                    let d = &partials[k];
+                    out.extend(if kind == "fill" {
+                        quote!(let #d = ::autodiff::__private::rules::fill(&#y);)
+                    } else {
+                        quote!(let #d = ::autodiff::__private::rules::place(&#y, #k, #n);)
+                    });
+                }
+            }
+            return out;
+        }
+        let by_ref = by_ref_rule(rule);
+        let name = Ident::new(rule, span);
+        let args = args.iter().map(|a| {
+            if by_ref {
+                self.operand_ref(a)
+            } else {
+                self.operand(a)
+            }
+        });
         quote_spanned! {span=>
-            let (#y, #(#partials),*) = ::autodiff::__private::rules::#rule(#(#args,)* #(#extra),*);
+            let (#y, #(#partials),*) = ::autodiff::__private::rules::#name(#(#args,)* #(#extra),*);
+        }
+    }
+
+    /// Whether a container is a parameter passed by reference.
+    pub fn container_by_ref(&self, c: ContainerId) -> bool {
+        self.func.containers[c]
+            .param
+            .is_some_and(|i| self.sig.params[i].shape.is_some_and(|s| s.by_ref()))
+    }
+
+    /// `let y = &x;` for a whole parameter, a copy of a buffer.
+    pub fn whole_read(&self, v: ValueId) -> TokenStream {
+        let Op::Whole(c) = &self.func.values[v].op else {
+            unreachable!()
+        };
+        let (p, x) = (self.primal(v), self.container(*c));
+        match self.func.containers[*c].param {
+            Some(_) if self.container_by_ref(*c) => quote!(let #p = #x;),
+            Some(_) => quote!(let #p = &#x;),
+            None => quote!(let #p = ::core::clone::Clone::clone(&#x);),
         }
     }
 
@@ -329,6 +546,47 @@ impl Cx<'_> {
         }
     }
 }
+
+/// Rules that take their operands by reference: arithmetic, which also serves vectors and
+/// matrices, and the nalgebra methods.
+pub fn by_ref_rule(rule: &str) -> bool {
+    matches!(rule, "add" | "sub" | "mul" | "div" | "neg") || MATRIX_RULES.contains(&rule)
+}
+
+/// Rules of nalgebra methods: `(method, operands including the receiver)`.
+pub const MATRIX_METHODS: &[(&str, usize)] = &[
+    ("transpose", 1),
+    ("dot", 2),
+    ("norm", 1),
+    ("norm_squared", 1),
+    ("normalize", 1),
+    ("sum", 1),
+    ("component_mul", 2),
+    ("component_div", 2),
+    ("cross", 2),
+    ("trace", 1),
+    ("determinant", 1),
+];
+
+/// Every rule on vectors and matrices (besides arithmetic).
+pub const MATRIX_RULES: &[&str] = &[
+    "transpose",
+    "dot",
+    "norm",
+    "norm_squared",
+    "normalize",
+    "sum",
+    "component_mul",
+    "component_div",
+    "cross",
+    "trace",
+    "determinant",
+    "inverse",
+    "lu_solve",
+    "index",
+    "column",
+    "row",
+];
 
 /// The name of a method's hidden derivative: `__vjp_all_g`, `__tangent_g`.
 pub fn hidden_assoc_name(name: &Ident, kind: &str) -> Ident {

@@ -70,8 +70,7 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
     for (k, part) in cx.func.result.parts().iter().enumerate() {
         match part {
             Operand::Value(r) => {
-                let p = cx.primal(*r);
-                ys.push(quote!(#p));
+                ys.push(cx.owned(*r));
                 dys.push(fwd.tangent_or_zero(*r));
             }
             Operand::Inactive(t) => {
@@ -96,10 +95,9 @@ impl Forward<'_> {
     fn tangent_or_zero(&self, v: ValueId) -> TokenStream {
         if self.live.contains(&v) {
             let d = self.cx.tangent(v);
-            quote!(#d)
+            quote!(::autodiff::__private::owned(&#d))
         } else {
-            let p = self.cx.primal(v);
-            quote!(::autodiff::__private::zero_like(&#p))
+            self.cx.zero_of(v)
         }
     }
 
@@ -123,7 +121,7 @@ impl Forward<'_> {
                                 .filter_map(|(k, a)| match a {
                                     Operand::Value(a) if self.live.contains(a) => {
                                         let (d, adot) = (cx.partial(*v, k), cx.tangent(*a));
-                                        Some(quote!(#d * #adot))
+                                        Some(quote!(::autodiff::__private::push(&#d, &#adot)))
                                     }
                                     _ => None,
                                 })
@@ -159,6 +157,17 @@ impl Forward<'_> {
                             let y = cx.primal(*v);
                             out.extend(cx.call_ranges(args));
                             out.extend(quote!(let (#y, #dot) = #f(#(#primals,)* #(#tangents),*);));
+                            self.live.insert(*v);
+                        }
+                        Op::Whole(c) => {
+                            out.extend(cx.whole_read(*v));
+                            let xdot = cx.container_tangent(*c);
+                            let r = if cx.container_by_ref(*c) {
+                                quote!(#xdot)
+                            } else {
+                                quote!(&#xdot)
+                            };
+                            out.extend(quote!(let #dot = ::autodiff::__private::owned(#r);));
                             self.live.insert(*v);
                         }
                         _ => unreachable!("handled as a primal statement"),
@@ -202,7 +211,7 @@ impl Forward<'_> {
         let mut enter = TokenStream::new();
         for c in &l.carried {
             let (x, dx) = (carry(c.phi, "carry"), carry(c.phi, "carry_dot"));
-            let init = cx.primal(c.init);
+            let init = cx.owned(c.init);
             let init_dot = self.tangent_or_zero(c.init);
             before.extend(quote!(let mut #x = #init; let mut #dx = #init_dot;));
             let (p, pd) = (cx.primal(c.phi), cx.tangent(c.phi));
@@ -214,7 +223,7 @@ impl Forward<'_> {
         let mut leave = TokenStream::new();
         for (c, next) in l.carried.iter().zip(&l.body.yields) {
             let (x, dx) = (carry(c.phi, "carry"), carry(c.phi, "carry_dot"));
-            let (n, nd) = (cx.primal(*next), self.tangent_or_zero(*next));
+            let (n, nd) = (cx.owned(*next), self.tangent_or_zero(*next));
             leave.extend(quote!(#x = #n; #dx = #nd;));
         }
         self.live = outer;
@@ -245,7 +254,7 @@ impl Forward<'_> {
         let arms = b.arms.iter().zip(arms).map(|(arm, (body, live))| {
             let inner = Forward { cx, live };
             let yields = arm.yields.iter().zip(&phi_live).map(|(y, &is_live)| {
-                let p = cx.primal(*y);
+                let p = cx.owned(*y);
                 if is_live {
                     let d = inner.tangent_or_zero(*y);
                     quote!(#p, #d,)

@@ -118,6 +118,9 @@ pub enum Op {
     },
     /// The merge of a branch's arms.
     Phi,
+    /// A whole active container read as one value (a nalgebra parameter in `w * x`, or a
+    /// buffer after the loop that filled it). The primal of a parameter's is a reference.
+    Whole(ContainerId),
 }
 
 /// An operand of an active computation.

@@ -1302,7 +1302,9 @@ impl Lower<'_> {
         if args.iter().all(|a| matches!(a, Operand::Inactive(_))) {
             // Cannot happen for an expression that mentions an active value, except through
             // an inactive reader; keep it inactive.
+            let by_ref = crate::codegen::by_ref_rule(rule);
             let args = args.iter().map(|a| match a {
+                Operand::Inactive(t) if by_ref => quote!(&(#t)),
                 Operand::Inactive(t) => t.clone(),
                 Operand::Value(_) => unreachable!(),
             });

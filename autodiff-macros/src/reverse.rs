@@ -68,8 +68,7 @@ pub fn vjp_body(cx: &Cx) -> TokenStream {
             for (part, s) in parts.iter().zip(&seeds) {
                 match part {
                     Operand::Value(r) => {
-                        let p = cx.primal(*r);
-                        ys.push(quote!(#p));
+                        ys.push(cx.owned(*r));
                         seed_code.extend(rev.contribute(*r, s.clone()));
                     }
                     Operand::Inactive(t) => ys.push(quote!(#t)),
@@ -99,11 +98,10 @@ pub fn vjp_body(cx: &Cx) -> TokenStream {
             Some(_) => {
                 let v = param_value(cx.func, i);
                 let bar = cx.adjoint(v);
-                let x = cx.primal(v);
                 if rev.live.contains(&v) {
                     quote!(#bar)
                 } else {
-                    quote!(::autodiff::__private::zero_like(&#x))
+                    cx.zero_of(v)
                 }
             }
         });
@@ -168,22 +166,27 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
         match s {
             Stmt::Def(v) => {
                 if cx.primal_needed.contains(v) {
-                    out.push((cx.primal(*v).clone(), Kind::Float));
+                    out.push((cx.primal(*v).clone(), value_kind(cx, *v)));
                 }
                 match &cx.func.values[*v].op {
                     Op::Rule { rule, args, .. } => {
                         if !unit_partials(rule) {
+                            let kind = if cx.float_partials(*v) {
+                                Kind::Float
+                            } else {
+                                Kind::Other
+                            };
                             out.extend(
                                 args.iter()
                                     .enumerate()
                                     .filter(|(_, a)| matches!(a, Operand::Value(_)))
-                                    .map(|(k, _)| (cx.partial(*v, k), Kind::Float)),
+                                    .map(|(k, _)| (cx.partial(*v, k), kind)),
                             );
                         }
                     }
                     Op::Index { index, expr, .. } => out.push((index.clone(), index_kind(expr))),
                     Op::Call { args, .. } => out.extend(call_saves(cx, *v, args)),
-                    Op::Const(_) | Op::Param(_) | Op::Phi => {}
+                    Op::Const(_) | Op::Param(_) | Op::Phi | Op::Whole(_) => {}
                 }
             }
             Stmt::Branch(b) => {
@@ -191,7 +194,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
                     b.phis
                         .iter()
                         .filter(|v| cx.primal_needed.contains(v))
-                        .map(|v| (cx.primal(*v).clone(), Kind::Float)),
+                        .map(|v| (cx.primal(*v).clone(), value_kind(cx, *v))),
                 );
                 out.push((b.record.clone(), Kind::Other));
             }
@@ -200,7 +203,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
                     l.carried
                         .iter()
                         .filter(|c| cx.primal_needed.contains(&c.exit))
-                        .map(|c| (cx.primal(c.exit).clone(), Kind::Float)),
+                        .map(|c| (cx.primal(c.exit).clone(), value_kind(cx, c.exit))),
                 );
                 match recompute(cx, l) {
                     Some(r) => out.extend([(r.lo, Kind::Other), (r.hi, Kind::Other)]),
@@ -213,6 +216,15 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
         }
     }
     out
+}
+
+/// A value goes on the float stack unless it may be a vector or a matrix.
+fn value_kind(cx: &Cx, v: ValueId) -> Kind {
+    if cx.tainted.contains(&v) {
+        Kind::Other
+    } else {
+        Kind::Float
+    }
 }
 
 /// A `usize` index goes on the index stack; a matrix's `(row, column)` is kept as it is.
@@ -250,6 +262,14 @@ struct Recompute {
 
 fn recompute(cx: &Cx, l: &Loop) -> Option<Recompute> {
     if l.broke.is_some() {
+        return None;
+    }
+    // Only float loops: the carried values would go on the float stack.
+    let mut matrices = l.carried.iter().any(|c| cx.tainted.contains(&c.phi));
+    Cx::each_defined(&l.body.stmts, &mut |v| {
+        matrices |= !cx.float_partials(v) || cx.tainted.contains(&v)
+    });
+    if matrices {
         return None;
     }
     let LoopHead::For { pat, iter } = &l.head else {
@@ -397,7 +417,7 @@ fn loop_items(cx: &Cx, l: &Loop) -> Vec<(Ident, Kind)> {
         .carried
         .iter()
         .filter(|c| cx.primal_needed.contains(&c.phi))
-        .map(|c| (cx.primal(c.phi).clone(), Kind::Float))
+        .map(|c| (cx.primal(c.phi).clone(), value_kind(cx, c.phi)))
         .collect();
     items.extend(saved_locals(cx, &l.body.stmts));
     items
@@ -436,7 +456,14 @@ fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<(Ident, Kind)> {
     let mut out = Vec::new();
     for (k, a) in args.iter().enumerate() {
         match a {
-            CallArg::Scalar(_) => out.push((call_arg_local(cx, v, k), Kind::Float)),
+            CallArg::Scalar(o) => out.push((
+                call_arg_local(cx, v, k),
+                if cx.operand_tainted(o) {
+                    Kind::Other
+                } else {
+                    Kind::Float
+                },
+            )),
             CallArg::Inactive(_) => out.push((call_arg_local(cx, v, k), Kind::Other)),
             CallArg::Container { .. } if copied(cx, a) => {
                 out.push((call_arg_local(cx, v, k), Kind::Other))
@@ -462,7 +489,7 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
         let local = call_arg_local(cx, v, k);
         match a {
             CallArg::Scalar(o) => {
-                let p = cx.operand(o);
+                let p = cx.operand_owned(o);
                 out.extend(quote!(let #local = #p;));
                 primal_args.push(quote!(#local));
             }
@@ -580,6 +607,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
         match stmt {
             Stmt::Def(v) => match &cx.func.values[*v].op {
                 Op::Rule { .. } => out.extend(cx.rule_call(*v)),
+                Op::Whole(_) => out.extend(cx.whole_read(*v)),
                 Op::Index { .. } => out.extend(cx.index_read(*v)),
                 Op::Call { callee, args, .. } => out.extend(call_forward(cx, *v, callee, args)),
                 _ => unreachable!("handled as a primal statement"),
@@ -588,7 +616,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 let n = b.arms.len();
                 let arms = b.arms.iter().enumerate().map(|(k, arm)| {
                     let body = forward_sweep(cx, &arm.stmts);
-                    let yields = arm.yields.iter().map(|y| cx.primal(*y));
+                    let yields = arm.yields.iter().map(|y| cx.owned(*y));
                     let tail = arm.tail.as_ref().filter(|_| b.inactive_result.is_some());
                     let tail = tail.map(|t| quote!(#t,));
                     let saved = saved(cx, &arm.stmts);
@@ -617,9 +645,9 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 for (c, next) in l.carried.iter().zip(&l.body.yields) {
                     let x = carry(cx, c.phi, "carry");
                     let (init, phi, next, exit) = (
-                        cx.primal(c.init),
+                        cx.owned(c.init),
                         cx.primal(c.phi),
-                        cx.primal(*next),
+                        cx.owned(*next),
                         cx.primal(c.exit),
                     );
                     before.extend(quote!(let mut #x = #init;));
@@ -637,7 +665,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                     let (pat, lo, hi, start, end) = (&r.pat, &r.lo, &r.hi, &r.start, &r.end);
                     before = quote!(let #lo = #start; let #hi = #end;);
                     for (c, _) in l.carried.iter().zip(&l.body.yields) {
-                        let (x, init) = (carry(cx, c.phi, "carry"), cx.primal(c.init));
+                        let (x, init) = (carry(cx, c.phi, "carry"), cx.owned(c.init));
                         before.extend(quote!(let mut #x = #init;));
                     }
                     out.extend(
@@ -728,14 +756,19 @@ impl Reverse<'_> {
                         Op::Rule { rule, args, .. } => {
                             for (k, a) in args.iter().enumerate() {
                                 if let Operand::Value(a) = a {
-                                    let amount = match (*rule, k) {
-                                        ("add", _) | ("sub", 0) => quote!(#bar),
-                                        ("sub", _) | ("neg", _) => quote!(-#bar),
+                                    let d = match (*rule, k) {
+                                        ("add", _) | ("sub", 0) => {
+                                            quote!(::autodiff::__private::One)
+                                        }
+                                        ("sub", _) | ("neg", _) => {
+                                            quote!(::autodiff::__private::MinusOne)
+                                        }
                                         _ => {
                                             let d = cx.partial(*v, k);
-                                            quote!(#d * #bar)
+                                            quote!(#d)
                                         }
                                     };
+                                    let amount = quote!(::autodiff::__private::pull(&#d, &#bar));
                                     out.extend(self.contribute(*a, amount));
                                 }
                             }
@@ -809,6 +842,12 @@ impl Reverse<'_> {
                                 }
                             }
                         }
+                        Op::Whole(c) => {
+                            let xbar = cx.container_adjoint(*c);
+                            out.extend(
+                                quote!(::autodiff::__private::accumulate(&mut #xbar, #bar);),
+                            );
+                        }
                         Op::Const(_) | Op::Param(_) | Op::Phi => {}
                     }
                 }
@@ -857,8 +896,8 @@ impl Reverse<'_> {
         let mut out = TokenStream::new();
         for v in used.difference(&defined) {
             if self.live.insert(*v) {
-                let (bar, p) = (cx.adjoint(*v), cx.primal(*v));
-                out.extend(quote!(let mut #bar = ::autodiff::__private::zero_like(&#p);));
+                let (bar, zero) = (cx.adjoint(*v), cx.zero_of(*v));
+                out.extend(quote!(let mut #bar = #zero;));
             }
         }
         out
@@ -875,8 +914,7 @@ impl Reverse<'_> {
                 let b = cx.adjoint(c.exit);
                 quote!(#b)
             } else {
-                let e = cx.primal(c.exit);
-                quote!(::autodiff::__private::zero_like(&#e))
+                cx.zero_of(c.exit)
             };
             out.extend(quote!(let mut #xbar = #exit_bar;));
         }

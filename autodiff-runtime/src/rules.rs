@@ -8,7 +8,10 @@
 //! At kinks a rule picks one one-sided derivative (documented per rule), and outside a
 //! function's domain the partials are NaN like the value.
 
+use crate::linear::{Linear, MinusOne, One};
 use crate::real::Real;
+
+pub use crate::matrix::*;
 
 #[inline(always)]
 fn c<R: Real>(x: f64) -> R {
@@ -94,36 +97,81 @@ pub fn signum<R: Real>(x: R) -> (R, R) {
     (x.real_signum(), c(0.0))
 }
 
-/// `a + b`.
+/// `a + b`, for scalars, vectors and matrices.
 #[inline(always)]
-pub fn add<R: Real>(a: R, b: R) -> (R, R, R) {
-    (a + b, c(1.0), c(1.0))
+pub fn add<A: Linear>(a: &A, b: &A) -> (A, One, One) {
+    (a.add_ref(b), One, One)
 }
 
-/// `a - b`.
+/// `a - b`, for scalars, vectors and matrices.
 #[inline(always)]
-pub fn sub<R: Real>(a: R, b: R) -> (R, R, R) {
-    (a - b, c(1.0), c(-1.0))
+pub fn sub<A: Linear>(a: &A, b: &A) -> (A, One, MinusOne) {
+    (a.sub_ref(b), One, MinusOne)
+}
+
+/// `-a`, for scalars, vectors and matrices.
+#[inline(always)]
+pub fn neg<A: Linear>(a: &A) -> (A, MinusOne) {
+    (a.neg_ref(), MinusOne)
+}
+
+/// `a * b` for the operand types `*` takes: scalars, scalar and matrix, matrix and matrix.
+pub trait MulRule<B> {
+    /// The product.
+    type Out;
+    /// The partial in `a`.
+    type Da;
+    /// The partial in `b`.
+    type Db;
+    /// The product and its partials.
+    fn mul_rule(&self, b: &B) -> (Self::Out, Self::Da, Self::Db);
+}
+
+/// `a / b` for a scalar or a matrix `a` and a scalar `b`.
+pub trait DivRule<B> {
+    /// The quotient.
+    type Out;
+    /// The partial in `a`.
+    type Da;
+    /// The partial in `b`.
+    type Db;
+    /// The quotient and its partials.
+    fn div_rule(&self, b: &B) -> (Self::Out, Self::Da, Self::Db);
+}
+
+impl<R: Real> MulRule<R> for R {
+    type Out = R;
+    type Da = R;
+    type Db = R;
+    #[inline(always)]
+    fn mul_rule(&self, b: &R) -> (R, R, R) {
+        (*self * *b, *b, *self)
+    }
+}
+
+impl<R: Real> DivRule<R> for R {
+    type Out = R;
+    type Da = R;
+    type Db = R;
+    #[inline(always)]
+    fn div_rule(&self, b: &R) -> (R, R, R) {
+        let (a, b) = (*self, *b);
+        let inv = b.real_recip();
+        let y = a * inv;
+        (a / b, inv, -y * inv)
+    }
 }
 
 /// `a * b`.
 #[inline(always)]
-pub fn mul<R: Real>(a: R, b: R) -> (R, R, R) {
-    (a * b, b, a)
+pub fn mul<A: MulRule<B>, B>(a: &A, b: &B) -> (A::Out, A::Da, A::Db) {
+    a.mul_rule(b)
 }
 
 /// `a / b`.
 #[inline(always)]
-pub fn div<R: Real>(a: R, b: R) -> (R, R, R) {
-    let inv = b.real_recip();
-    let y = a * inv;
-    (a / b, inv, -y * inv)
-}
-
-/// `-a`.
-#[inline(always)]
-pub fn neg<R: Real>(a: R) -> (R, R) {
-    (-a, c(-1.0))
+pub fn div<A: DivRule<B>, B>(a: &A, b: &B) -> (A::Out, A::Da, A::Db) {
+    a.div_rule(b)
 }
 
 /// `x^n` for an integer `n` (inactive).

@@ -1,0 +1,176 @@
+//! Local derivatives as linear maps: forward mode pushes a tangent through a rule's partial,
+//! reverse mode pulls an adjoint back through it.
+//!
+//! A partial of a scalar rule is a scalar; a partial of a rule on vectors and matrices is
+//! a small value describing the map (`dA -> dA * B`, `dv -> g . dv`, ...). Generated code
+//! calls [`push`] and [`pull`] whatever the partial is, and the type checker picks the map
+//! from the partial's type and the tangent's or adjoint's type.
+
+use crate::real::Real;
+use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, RealField};
+
+/// A partial applied to a tangent of the operand, giving the result's tangent.
+pub trait Push<X> {
+    /// The result's tangent type.
+    type Out;
+    /// `partial * dx`.
+    fn push(&self, dx: &X) -> Self::Out;
+}
+
+/// A partial's transpose applied to the result's adjoint, giving the operand's share.
+pub trait Pull<Y> {
+    /// The operand's adjoint type.
+    type Out;
+    /// `partial^T * ybar`.
+    fn pull(&self, ybar: &Y) -> Self::Out;
+}
+
+/// `partial * dx`.
+#[inline(always)]
+pub fn push<D: Push<X>, X>(d: &D, dx: &X) -> D::Out {
+    d.push(dx)
+}
+
+/// `partial^T * ybar`.
+#[inline(always)]
+pub fn pull<D: Pull<Y>, Y>(d: &D, ybar: &Y) -> D::Out {
+    d.pull(ybar)
+}
+
+/// The identity: the partial of `a + b` in either operand.
+#[derive(Clone, Copy, Debug)]
+pub struct One;
+
+/// Negation: the partial of `a - b` in `b`, and of `-a`.
+#[derive(Clone, Copy, Debug)]
+pub struct MinusOne;
+
+/// A copy of `x`, whatever its type (a float, or a matrix behind a reference).
+#[inline(always)]
+pub fn owned<X: Clone>(x: &X) -> X {
+    x.clone()
+}
+
+/// Values that add, subtract and negate by reference: scalars, vectors and matrices.
+pub trait Linear: Sized {
+    /// `self + b`.
+    fn add_ref(&self, b: &Self) -> Self;
+    /// `self - b`.
+    fn sub_ref(&self, b: &Self) -> Self;
+    /// `-self`.
+    fn neg_ref(&self) -> Self;
+}
+
+impl<R: Real> Linear for R {
+    #[inline(always)]
+    fn add_ref(&self, b: &Self) -> Self {
+        *self + *b
+    }
+    #[inline(always)]
+    fn sub_ref(&self, b: &Self) -> Self {
+        *self - *b
+    }
+    #[inline(always)]
+    fn neg_ref(&self) -> Self {
+        -*self
+    }
+}
+
+impl<T, R, C> Linear for OMatrix<T, R, C>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    #[inline]
+    fn add_ref(&self, b: &Self) -> Self {
+        self + b
+    }
+    #[inline]
+    fn sub_ref(&self, b: &Self) -> Self {
+        self - b
+    }
+    #[inline]
+    fn neg_ref(&self) -> Self {
+        -self
+    }
+}
+
+impl<X: Linear + Clone> Push<X> for One {
+    type Out = X;
+    #[inline(always)]
+    fn push(&self, dx: &X) -> X {
+        dx.clone()
+    }
+}
+
+impl<Y: Linear + Clone> Pull<Y> for One {
+    type Out = Y;
+    #[inline(always)]
+    fn pull(&self, ybar: &Y) -> Y {
+        ybar.clone()
+    }
+}
+
+impl<X: Linear> Push<X> for MinusOne {
+    type Out = X;
+    #[inline(always)]
+    fn push(&self, dx: &X) -> X {
+        dx.neg_ref()
+    }
+}
+
+impl<Y: Linear> Pull<Y> for MinusOne {
+    type Out = Y;
+    #[inline(always)]
+    fn pull(&self, ybar: &Y) -> Y {
+        ybar.neg_ref()
+    }
+}
+
+// A scalar partial scales a scalar, or a vector or matrix, in both directions.
+
+impl<R: Real> Push<R> for R {
+    type Out = R;
+    #[inline(always)]
+    fn push(&self, dx: &R) -> R {
+        *self * *dx
+    }
+}
+
+impl<R: Real> Pull<R> for R {
+    type Out = R;
+    #[inline(always)]
+    fn pull(&self, ybar: &R) -> R {
+        *self * *ybar
+    }
+}
+
+impl<T, R, C> Push<OMatrix<T, R, C>> for T
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Out = OMatrix<T, R, C>;
+    #[inline]
+    fn push(&self, dx: &OMatrix<T, R, C>) -> OMatrix<T, R, C> {
+        dx * *self
+    }
+}
+
+impl<T, R, C> Pull<OMatrix<T, R, C>> for T
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Out = OMatrix<T, R, C>;
+    #[inline]
+    fn pull(&self, ybar: &OMatrix<T, R, C>) -> OMatrix<T, R, C> {
+        ybar * *self
+    }
+}

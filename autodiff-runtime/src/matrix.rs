@@ -1,0 +1,669 @@
+//! Rules for nalgebra vectors and matrices: each returns the value and its partials as linear
+//! maps ([`crate::linear`]), so that forward and reverse mode use the same entry.
+//!
+//! Factorisations are not differentiated through: the inverse and a linear solve have the
+//! closed-form adjoints `-Y^T Ybar Y^T` and `-(A^-T xbar) x^T`.
+
+use crate::linear::{Pull, Push};
+use crate::real::Real;
+use crate::rules::{DivRule, MulRule};
+use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, RealField, Vector3, U1, U3};
+
+// ---- maps -------------------------------------------------------------------------------
+
+/// `dA -> dA * B`: the partial of `A * B` in `A`.
+#[derive(Clone, Debug)]
+pub struct RightMul<M>(pub M);
+
+/// `dB -> A * dB`: the partial of `A * B` in `B`.
+#[derive(Clone, Debug)]
+pub struct LeftMul<M>(pub M);
+
+/// `dx -> M dx` for a scalar `x`: the partial of a matrix-valued result in a scalar.
+#[derive(Clone, Debug)]
+pub struct Outer<M>(pub M);
+
+/// `dX -> <G, dX>`: the partial of a scalar result in a matrix, `G` being the gradient.
+#[derive(Clone, Debug)]
+pub struct Covector<M>(pub M);
+
+/// `dX -> dX ∘ M`, element-wise.
+#[derive(Clone, Debug)]
+pub struct Hadamard<M>(pub M);
+
+/// `dX -> dX^T`.
+#[derive(Clone, Copy, Debug)]
+pub struct Transpose;
+
+/// The partial of `v / |v|`: `dv -> (dv - u (u . dv)) / |v|`, symmetric.
+#[derive(Clone, Debug)]
+pub struct Normalize<M, T> {
+    u: M,
+    norm: T,
+}
+
+/// The partial of `A^-1`: `dA -> -Y dA Y`.
+#[derive(Clone, Debug)]
+pub struct Inverse<M>(pub M);
+
+/// The partial of the solution `x = A^-1 b` in `A`: `dA -> -A^-1 dA x`.
+#[derive(Clone, Debug)]
+pub struct SolveMatrix<M, V> {
+    inv: M,
+    x: V,
+}
+
+/// The partials of `a x b` for 3-vectors: in `a` (`da -> da x b`), in `b` (`db -> a x db`).
+#[derive(Clone, Debug)]
+pub struct Cross<V> {
+    other: V,
+    left: bool,
+}
+
+/// An element of a matrix: `dX -> dX[index]`, pulled back into a matrix of zeros.
+#[derive(Clone, Copy, Debug)]
+pub struct Element<I, R, C> {
+    index: I,
+    rows: R,
+    cols: C,
+}
+
+/// Where a scalar goes when a matrix is built from scalars: `dx -> E_(row, col) dx`.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<R, C> {
+    row: usize,
+    col: usize,
+    rows: R,
+    cols: C,
+}
+
+/// A matrix filled with one scalar: `dx -> dx * ones`; its transpose sums.
+#[derive(Clone, Copy, Debug)]
+pub struct Fill<R, C> {
+    rows: R,
+    cols: C,
+}
+
+/// The sum of a matrix's elements: `dX -> sum(dX)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Sum<R, C> {
+    rows: R,
+    cols: C,
+}
+
+/// A column (`column == true`) or a row of a matrix.
+#[derive(Clone, Copy, Debug)]
+pub struct Line<R, C> {
+    k: usize,
+    column: bool,
+    rows: R,
+    cols: C,
+}
+
+macro_rules! map {
+    ($dir:ident<$x:ty> for $ty:ty, [$($g:ident),*], [$($bound:tt)*], [$(($r:ident, $c:ident)),*],
+     $out:ty, |$s:ident, $arg:ident| $body:expr) => {
+        map!(@ $dir, $x, $ty, [$($g),*], [$($bound)*], [$(($r, $c)),*], $out, $s, $arg, $body);
+    };
+    (@ push, $x:ty, $ty:ty, [$($g:ident),*], [$($bound:tt)*], [$(($r:ident, $c:ident)),*],
+     $out:ty, $s:ident, $arg:ident, $body:expr) => {
+        impl<T, $($g),*> Push<$x> for $ty
+        where
+            T: Real + RealField,
+            DefaultAllocator: $(Allocator<$r, $c> +)*,
+            $($bound)*
+        {
+            type Out = $out;
+            #[inline]
+            fn push(&self, $arg: &$x) -> $out {
+                let $s = self;
+                $body
+            }
+        }
+    };
+    (@ pull, $x:ty, $ty:ty, [$($g:ident),*], [$($bound:tt)*], [$(($r:ident, $c:ident)),*],
+     $out:ty, $s:ident, $arg:ident, $body:expr) => {
+        impl<T, $($g),*> Pull<$x> for $ty
+        where
+            T: Real + RealField,
+            DefaultAllocator: $(Allocator<$r, $c> +)*,
+            $($bound)*
+        {
+            type Out = $out;
+            #[inline]
+            fn pull(&self, $arg: &$x) -> $out {
+                let $s = self;
+                $body
+            }
+        }
+    };
+}
+
+map!(push<OMatrix<T, R1, C1>> for RightMul<OMatrix<T, C1, C2>>, [R1, C1, C2],
+    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, R1, C2>,
+    |s, da| da * &s.0);
+map!(pull<OMatrix<T, R1, C2>> for RightMul<OMatrix<T, C1, C2>>, [R1, C1, C2],
+    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2), (C2, C1)],
+    OMatrix<T, R1, C1>, |s, ybar| ybar * s.0.transpose());
+map!(push<OMatrix<T, C1, C2>> for LeftMul<OMatrix<T, R1, C1>>, [R1, C1, C2],
+    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, R1, C2>,
+    |s, db| &s.0 * db);
+map!(pull<OMatrix<T, R1, C2>> for LeftMul<OMatrix<T, R1, C1>>, [R1, C1, C2],
+    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, C1, C2>,
+    |s, ybar| s.0.tr_mul(ybar));
+
+map!(push<T> for Outer<OMatrix<T, R, C>>, [R, C], [R: Dim, C: Dim], [(R, C)],
+    OMatrix<T, R, C>, |s, dx| &s.0 * *dx);
+map!(pull<OMatrix<T, R, C>> for Outer<OMatrix<T, R, C>>, [R, C],
+    [R: Dim, C: Dim], [(R, C)], T, |s, ybar| s.0.dot(ybar));
+map!(push<OMatrix<T, R, C>> for Covector<OMatrix<T, R, C>>, [R, C],
+    [R: Dim, C: Dim], [(R, C)], T, |s, dx| s.0.dot(dx));
+map!(pull<T> for Covector<OMatrix<T, R, C>>, [R, C], [R: Dim, C: Dim], [(R, C)],
+    OMatrix<T, R, C>, |s, ybar| &s.0 * *ybar);
+
+map!(push<OMatrix<T, R, C>> for Hadamard<OMatrix<T, R, C>>, [R, C],
+    [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>, |s, dx| dx.component_mul(&s.0));
+map!(pull<OMatrix<T, R, C>> for Hadamard<OMatrix<T, R, C>>, [R, C],
+    [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>, |s, ybar| ybar.component_mul(&s.0));
+
+map!(push<OMatrix<T, R, C>> for Transpose, [R, C], [R: Dim, C: Dim], [(R, C), (C, R)],
+    OMatrix<T, C, R>, |_s, dx| dx.transpose());
+map!(pull<OMatrix<T, C, R>> for Transpose, [R, C], [R: Dim, C: Dim], [(R, C), (C, R)],
+    OMatrix<T, R, C>, |_s, ybar| ybar.transpose());
+
+fn normalize_map<T, R, C>(u: &OMatrix<T, R, C>, norm: T, d: &OMatrix<T, R, C>) -> OMatrix<T, R, C>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    (d - u * u.dot(d)) / norm
+}
+map!(push<OMatrix<T, R, C>> for Normalize<OMatrix<T, R, C>, T>, [R, C],
+    [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>, |s, dx| normalize_map(&s.u, s.norm, dx));
+map!(pull<OMatrix<T, R, C>> for Normalize<OMatrix<T, R, C>, T>, [R, C],
+    [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>, |s, ybar| normalize_map(&s.u, s.norm, ybar));
+
+map!(push<OMatrix<T, D, D>> for Inverse<OMatrix<T, D, D>>, [D], [D: Dim], [(D, D)],
+    OMatrix<T, D, D>, |s, da| -(&s.0 * da * &s.0));
+map!(pull<OMatrix<T, D, D>> for Inverse<OMatrix<T, D, D>>, [D], [D: Dim], [(D, D)],
+    OMatrix<T, D, D>, |s, ybar| -(s.0.tr_mul(ybar) * s.0.transpose()));
+
+map!(push<OMatrix<T, D, D>> for SolveMatrix<OMatrix<T, D, D>, OMatrix<T, D, K>>, [D, K],
+    [D: Dim, K: Dim], [(D, D), (D, K)], OMatrix<T, D, K>, |s, da| -(&s.inv * (da * &s.x)));
+map!(pull<OMatrix<T, D, K>> for SolveMatrix<OMatrix<T, D, D>, OMatrix<T, D, K>>, [D, K],
+    [D: Dim, K: Dim], [(D, D), (D, K), (K, D)], OMatrix<T, D, D>,
+    |s, xbar| -(s.inv.tr_mul(xbar) * s.x.transpose()));
+
+map!(push<Vector3<T>> for Cross<Vector3<T>>, [], [], [(U3, U1)], Vector3<T>,
+    |s, d| if s.left { d.cross(&s.other) } else { s.other.cross(d) });
+map!(pull<Vector3<T>> for Cross<Vector3<T>>, [], [], [(U3, U1)], Vector3<T>,
+    |s, ybar| if s.left { s.other.cross(ybar) } else { ybar.cross(&s.other) });
+
+/// Indices nalgebra matrices are read by: a linear index or `(row, column)`.
+pub trait MatrixIndex: Copy {
+    /// `(row, column)` in a matrix of `rows` rows.
+    fn position(self, rows: usize) -> (usize, usize);
+}
+
+impl MatrixIndex for usize {
+    #[inline(always)]
+    fn position(self, rows: usize) -> (usize, usize) {
+        (self % rows, self / rows)
+    }
+}
+
+impl MatrixIndex for (usize, usize) {
+    #[inline(always)]
+    fn position(self, _rows: usize) -> (usize, usize) {
+        self
+    }
+}
+
+map!(push<OMatrix<T, R, C>> for Element<I, R, C>, [I, R, C],
+    [I: MatrixIndex, R: Dim, C: Dim], [(R, C)], T,
+    |s, dx| dx[s.index.position(dx.nrows())]);
+map!(pull<T> for Element<I, R, C>, [I, R, C], [I: MatrixIndex, R: Dim, C: Dim], [(R, C)],
+OMatrix<T, R, C>, |s, ybar| {
+    let mut g = OMatrix::<T, R, C>::zeros_generic(s.rows, s.cols);
+    let at = s.index.position(g.nrows());
+    g[at] = *ybar;
+    g
+});
+
+map!(push<T> for Place<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>,
+|s, dx| {
+    let mut g = OMatrix::<T, R, C>::zeros_generic(s.rows, s.cols);
+    g[(s.row, s.col)] = *dx;
+    g
+});
+map!(pull<OMatrix<T, R, C>> for Place<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], T,
+    |s, ybar| ybar[(s.row, s.col)]);
+
+map!(push<T> for Fill<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>,
+    |s, dx| OMatrix::<T, R, C>::from_element_generic(s.rows, s.cols, *dx));
+map!(pull<OMatrix<T, R, C>> for Fill<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], T,
+    |_s, ybar| ybar.sum());
+map!(push<OMatrix<T, R, C>> for Sum<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], T,
+    |_s, dx| dx.sum());
+map!(pull<T> for Sum<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>,
+    |s, ybar| OMatrix::<T, R, C>::from_element_generic(s.rows, s.cols, *ybar));
+
+map!(push<OMatrix<T, R, C>> for Line<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (R, U1), (U1, C)],
+    LineOf<T, R, C>, |s, dx| LineOf::of(dx, s.k, s.column));
+map!(pull<LineOf<T, R, C>> for Line<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (R, U1), (U1, C)],
+OMatrix<T, R, C>, |s, ybar| {
+    let mut g = OMatrix::<T, R, C>::zeros_generic(s.rows, s.cols);
+    match ybar {
+        LineOf::Column(c) => g.set_column(s.k, c),
+        LineOf::Row(r) => g.set_row(s.k, r),
+    }
+    g
+});
+
+/// A column or a row read out of a matrix; see [`column`] and [`row`].
+pub enum LineOf<T: nalgebra::Scalar, R: Dim, C: Dim>
+where
+    DefaultAllocator: Allocator<R, U1> + Allocator<U1, C>,
+{
+    /// A column.
+    Column(OMatrix<T, R, U1>),
+    /// A row.
+    Row(OMatrix<T, U1, C>),
+}
+
+impl<T: Real + RealField, R: Dim, C: Dim> LineOf<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C> + Allocator<R, U1> + Allocator<U1, C>,
+{
+    fn of(m: &OMatrix<T, R, C>, k: usize, column: bool) -> Self {
+        if column {
+            LineOf::Column(m.column(k).into_owned())
+        } else {
+            LineOf::Row(m.row(k).into_owned())
+        }
+    }
+}
+
+// ---- arithmetic -------------------------------------------------------------------------
+
+impl<T, R1, C1, C2> MulRule<OMatrix<T, C1, C2>> for OMatrix<T, R1, C1>
+where
+    T: Real + RealField,
+    R1: Dim,
+    C1: Dim,
+    C2: Dim,
+    DefaultAllocator: Allocator<R1, C1> + Allocator<C1, C2> + Allocator<R1, C2>,
+{
+    type Out = OMatrix<T, R1, C2>;
+    type Da = RightMul<OMatrix<T, C1, C2>>;
+    type Db = LeftMul<OMatrix<T, R1, C1>>;
+    #[inline]
+    fn mul_rule(&self, b: &OMatrix<T, C1, C2>) -> (Self::Out, Self::Da, Self::Db) {
+        (self * b, RightMul(b.clone()), LeftMul(self.clone()))
+    }
+}
+
+impl<T, R, C> MulRule<OMatrix<T, R, C>> for T
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Out = OMatrix<T, R, C>;
+    type Da = Outer<OMatrix<T, R, C>>;
+    type Db = T;
+    #[inline]
+    fn mul_rule(&self, b: &OMatrix<T, R, C>) -> (Self::Out, Self::Da, Self::Db) {
+        (b * *self, Outer(b.clone()), *self)
+    }
+}
+
+impl<T, R, C> MulRule<T> for OMatrix<T, R, C>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Out = OMatrix<T, R, C>;
+    type Da = T;
+    type Db = Outer<OMatrix<T, R, C>>;
+    #[inline]
+    fn mul_rule(&self, b: &T) -> (Self::Out, Self::Da, Self::Db) {
+        (self * *b, *b, Outer(self.clone()))
+    }
+}
+
+impl<T, R, C> DivRule<T> for OMatrix<T, R, C>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Out = OMatrix<T, R, C>;
+    type Da = T;
+    type Db = Outer<OMatrix<T, R, C>>;
+    #[inline]
+    fn div_rule(&self, b: &T) -> (Self::Out, Self::Da, Self::Db) {
+        let inv = b.real_recip();
+        let y = self * inv;
+        let db = Outer(&y * -inv);
+        (y, inv, db)
+    }
+}
+
+// ---- methods ----------------------------------------------------------------------------
+
+/// `m.transpose()`.
+#[inline]
+pub fn transpose<T, R, C>(m: &OMatrix<T, R, C>) -> (OMatrix<T, C, R>, Transpose)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C> + Allocator<C, R>,
+{
+    (m.transpose(), Transpose)
+}
+
+/// `a.dot(&b)`.
+#[inline]
+pub fn dot<T, R, C>(
+    a: &OMatrix<T, R, C>,
+    b: &OMatrix<T, R, C>,
+) -> (T, Covector<OMatrix<T, R, C>>, Covector<OMatrix<T, R, C>>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    (a.dot(b), Covector(b.clone()), Covector(a.clone()))
+}
+
+/// `v.norm()`; the partial is taken as zero at the zero vector.
+#[inline]
+pub fn norm<T, R, C>(v: &OMatrix<T, R, C>) -> (T, Covector<OMatrix<T, R, C>>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    let n = v.norm();
+    let g = if n == T::real_from_f64(0.0) {
+        v.map(|_| T::real_from_f64(0.0))
+    } else {
+        v / n
+    };
+    (n, Covector(g))
+}
+
+/// `v.norm_squared()`.
+#[inline]
+pub fn norm_squared<T, R, C>(v: &OMatrix<T, R, C>) -> (T, Covector<OMatrix<T, R, C>>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    (v.norm_squared(), Covector(v * T::real_from_f64(2.0)))
+}
+
+/// `v.normalize()`.
+#[inline]
+pub fn normalize<T, R, C>(
+    v: &OMatrix<T, R, C>,
+) -> (OMatrix<T, R, C>, Normalize<OMatrix<T, R, C>, T>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    let norm = v.norm();
+    let u = v / norm;
+    (u.clone(), Normalize { u, norm })
+}
+
+/// `m.sum()`.
+#[inline]
+pub fn sum<T, R, C>(m: &OMatrix<T, R, C>) -> (T, Sum<R, C>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    let (rows, cols) = m.shape_generic();
+    (m.sum(), Sum { rows, cols })
+}
+
+/// `a.component_mul(&b)`.
+#[inline]
+pub fn component_mul<T, R, C>(
+    a: &OMatrix<T, R, C>,
+    b: &OMatrix<T, R, C>,
+) -> (
+    OMatrix<T, R, C>,
+    Hadamard<OMatrix<T, R, C>>,
+    Hadamard<OMatrix<T, R, C>>,
+)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    (a.component_mul(b), Hadamard(b.clone()), Hadamard(a.clone()))
+}
+
+/// `a.component_div(&b)`.
+#[inline]
+pub fn component_div<T, R, C>(
+    a: &OMatrix<T, R, C>,
+    b: &OMatrix<T, R, C>,
+) -> (
+    OMatrix<T, R, C>,
+    Hadamard<OMatrix<T, R, C>>,
+    Hadamard<OMatrix<T, R, C>>,
+)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    let inv = b.map(|x| x.real_recip());
+    let y = a.component_mul(&inv);
+    let db = -y.component_mul(&inv);
+    (y, Hadamard(inv), Hadamard(db))
+}
+
+/// `a.cross(&b)` for 3-vectors.
+#[inline]
+pub fn cross<T: Real + RealField>(
+    a: &Vector3<T>,
+    b: &Vector3<T>,
+) -> (Vector3<T>, Cross<Vector3<T>>, Cross<Vector3<T>>) {
+    (
+        a.cross(b),
+        Cross {
+            other: *b,
+            left: true,
+        },
+        Cross {
+            other: *a,
+            left: false,
+        },
+    )
+}
+
+/// `m.trace()`.
+#[inline]
+pub fn trace<T, D>(m: &OMatrix<T, D, D>) -> (T, Covector<OMatrix<T, D, D>>)
+where
+    T: Real + RealField,
+    D: Dim,
+    DefaultAllocator: Allocator<D, D>,
+{
+    let (r, c) = m.shape_generic();
+    (
+        m.trace(),
+        Covector(OMatrix::<T, D, D>::identity_generic(r, c)),
+    )
+}
+
+/// `m.determinant()`; the partial is `det(M) M^-T`, NaN where `M` is singular.
+#[inline]
+pub fn determinant<T, D>(m: &OMatrix<T, D, D>) -> (T, Covector<OMatrix<T, D, D>>)
+where
+    T: Real + RealField,
+    D: nalgebra::DimMin<D, Output = D>,
+    DefaultAllocator: Allocator<D, D> + Allocator<D>,
+{
+    let det = m.determinant();
+    let g = match m.clone().try_inverse() {
+        Some(inv) => inv.transpose() * det,
+        None => m.map(|_| T::real_from_f64(f64::NAN)),
+    };
+    (det, Covector(g))
+}
+
+/// `m.try_inverse().unwrap()`: panics on a singular matrix as the `unwrap` written does.
+#[inline]
+pub fn inverse<T, D>(m: &OMatrix<T, D, D>) -> (OMatrix<T, D, D>, Inverse<OMatrix<T, D, D>>)
+where
+    T: Real + RealField,
+    D: Dim,
+    DefaultAllocator: Allocator<D, D>,
+{
+    let y = m
+        .clone()
+        .try_inverse()
+        .expect("`try_inverse` of a singular matrix");
+    (y.clone(), Inverse(y))
+}
+
+/// `a.lu().solve(&b).unwrap()`: panics on a singular matrix as the `unwrap` written does.
+#[inline]
+#[allow(clippy::type_complexity)]
+pub fn lu_solve<T, D, K>(
+    a: &OMatrix<T, D, D>,
+    b: &OMatrix<T, D, K>,
+) -> (
+    OMatrix<T, D, K>,
+    SolveMatrix<OMatrix<T, D, D>, OMatrix<T, D, K>>,
+    LeftMul<OMatrix<T, D, D>>,
+)
+where
+    T: Real + RealField,
+    D: Dim,
+    K: Dim,
+    DefaultAllocator: Allocator<D, D> + Allocator<D, K>,
+{
+    let inv = a
+        .clone()
+        .try_inverse()
+        .expect("`lu().solve()` of a singular matrix");
+    let x = &inv * b;
+    (
+        x.clone(),
+        SolveMatrix {
+            inv: inv.clone(),
+            x,
+        },
+        LeftMul(inv),
+    )
+}
+
+/// `m[index]` for a linear index or `(row, column)`.
+#[inline]
+pub fn index<T, R, C, I>(m: &OMatrix<T, R, C>, index: I) -> (T, Element<I, R, C>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    I: MatrixIndex,
+    DefaultAllocator: Allocator<R, C>,
+{
+    let (rows, cols) = m.shape_generic();
+    (m[index.position(m.nrows())], Element { index, rows, cols })
+}
+
+/// `m.column(k)`, owned.
+#[inline]
+pub fn column<T, R, C>(m: &OMatrix<T, R, C>, k: usize) -> (OMatrix<T, R, U1>, Line<R, C>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C> + Allocator<R, U1> + Allocator<U1, C>,
+{
+    let (rows, cols) = m.shape_generic();
+    let line = Line {
+        k,
+        column: true,
+        rows,
+        cols,
+    };
+    (m.column(k).into_owned(), line)
+}
+
+/// `m.row(k)`, owned.
+#[inline]
+pub fn row<T, R, C>(m: &OMatrix<T, R, C>, k: usize) -> (OMatrix<T, U1, C>, Line<R, C>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C> + Allocator<R, U1> + Allocator<U1, C>,
+{
+    let (rows, cols) = m.shape_generic();
+    let line = Line {
+        k,
+        column: false,
+        rows,
+        cols,
+    };
+    (m.row(k).into_owned(), line)
+}
+
+/// The partial of a matrix built from scalars (`Vector3::new(a, b, c)`,
+/// `Matrix2::new(a, b, c, d)`) in its `k`-th argument of `n`, arguments being row by row.
+#[inline]
+pub fn place<T, R, C>(m: &OMatrix<T, R, C>, k: usize, n: usize) -> Place<R, C>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    let (rows, cols) = m.shape_generic();
+    debug_assert_eq!(m.len(), n);
+    let per_row = m.ncols();
+    Place {
+        row: k / per_row,
+        col: k % per_row,
+        rows,
+        cols,
+    }
+}
+
+/// The partial of a matrix filled with one scalar (`from_element`, `repeat`) in it.
+#[inline]
+pub fn fill<T, R, C>(m: &OMatrix<T, R, C>) -> Fill<R, C>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    let (rows, cols) = m.shape_generic();
+    Fill { rows, cols }
+}
