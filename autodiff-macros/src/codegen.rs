@@ -586,6 +586,7 @@ pub const MATRIX_RULES: &[&str] = &[
     "index",
     "column",
     "row",
+    "map",
 ];
 
 /// The name of a method's hidden derivative: `__vjp_all_g`, `__tangent_g`.

@@ -85,6 +85,29 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
     quote!(#out (#y, #dy))
 }
 
+/// A closure computing a scalar function of one float and its derivative, `|x| (y, dy/dx)`,
+/// from a function lowered with one scalar parameter: the body of an element-wise `map`.
+pub fn elementwise(cx: &Cx) -> TokenStream {
+    let mut fwd = Forward {
+        cx,
+        live: BTreeSet::new(),
+    };
+    let x = &cx.sig.params[0].ident;
+    let v = param_value(cx.func, 0);
+    fwd.live.insert(v);
+    let dot = cx.tangent(v);
+    let body = fwd.sweep(&cx.func.body);
+    let Some(Operand::Value(r)) = cx.func.result.parts().first().cloned() else {
+        return quote!(|#x| (#x, ::autodiff::__private::zero_like(&#x)));
+    };
+    let (y, dy) = (cx.owned(r), fwd.tangent_or_zero(r));
+    quote!(|#x| {
+        let #dot = ::autodiff::__private::one_like(&#x);
+        #body
+        (#y, #dy)
+    })
+}
+
 struct Forward<'a> {
     cx: &'a Cx<'a>,
     /// Values whose tangent local is declared; all others have a zero tangent.

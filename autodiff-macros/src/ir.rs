@@ -22,6 +22,8 @@ pub struct Container {
     pub name: Ident,
     /// The parameter it is, if it is one.
     pub param: Option<ParamId>,
+    /// Whether it may be read as one value: a nalgebra parameter, or a local buffer.
+    pub whole: bool,
 }
 
 /// A function body, lowered.

@@ -151,6 +151,7 @@ fn lower_with(
                 cx.containers.push(Container {
                     name: p.ident.clone(),
                     param: Some(i),
+                    whole: matches!(s, Shape::Matrix { .. }),
                 });
                 Binding::Container(cx.containers.len() - 1)
             }
@@ -743,9 +744,11 @@ impl Lower<'_> {
                 return;
             }
             self.verbatim(local.to_token_stream());
+            let whole = names_nalgebra(&init.expr.to_token_stream());
             self.containers.push(Container {
                 name: name.clone(),
                 param: None,
+                whole,
             });
             let c = self.containers.len() - 1;
             self.declare(&name, Binding::Container(c));
@@ -1104,6 +1107,10 @@ impl Lower<'_> {
                 let name = p.path.segments[0].ident.to_string();
                 match self.lookup(&name) {
                     Some(Binding::Active(v)) => Operand::Value(*v),
+                    Some(Binding::Container(c)) if self.containers[*c].whole => {
+                        let c = *c;
+                        Operand::Value(self.define(&name, Op::Whole(c), p.span()))
+                    }
                     _ => {
                         self.errors.push(
                             p.span(),
@@ -1165,9 +1172,19 @@ impl Lower<'_> {
             Expr::Call(c) => self.lower_call(c),
             Expr::Index(ix) => {
                 let Some((param, _)) = self.container_of(&ix.expr) else {
-                    self.errors
-                        .push(ix.expr.span(), "only active parameters can be indexed here");
-                    return dummy();
+                    if let Some((name, span)) = self.active_mention(&ix.index) {
+                        self.errors.push(
+                            span,
+                            format!(
+                                "the index uses the active value `{name}`; an index must be inactive"
+                            ),
+                        );
+                        return dummy();
+                    }
+                    // An element of a vector or matrix the body computed.
+                    let m = self.lower_expr(&ix.expr);
+                    let index = &ix.index;
+                    return self.rule("index", vec![m], vec![quote!(#index)], ix.span());
                 };
                 if let Some((name, span)) = self.active_mention(&ix.index) {
                     self.errors.push(
@@ -1320,6 +1337,9 @@ impl Lower<'_> {
         let method = m.method.to_string();
         let receiver_active = self.mentions_active(&m.receiver);
         if receiver_active {
+            if let Some(rule) = self.matrix_method(m) {
+                return rule;
+            }
             if self.container_of(&m.receiver).is_some() {
                 if matches!(
                     method.as_str(),
@@ -1393,6 +1413,165 @@ impl Lower<'_> {
             },
             m.span(),
         ))
+    }
+
+    /// A method of nalgebra vectors and matrices on an active receiver, if it is one.
+    fn matrix_method(&mut self, m: &syn::ExprMethodCall) -> Option<Operand> {
+        let method = m.method.to_string();
+        let span = m.method.span();
+        let unwrapped = matches!(method.as_str(), "unwrap" | "expect");
+        match &*m.receiver {
+            // `a.try_inverse().unwrap()`, `a.lu().solve(&b).unwrap()`
+            Expr::MethodCall(inner) if unwrapped && inner.method == "try_inverse" => {
+                let a = self.lower_expr(&inner.receiver);
+                return Some(self.rule("inverse", vec![a], vec![], inner.method.span()));
+            }
+            Expr::MethodCall(inner) if unwrapped && inner.method == "solve" && inner.args.len() == 1 => {
+                if let Expr::MethodCall(lu) = &*inner.receiver {
+                    if lu.method == "lu" && lu.args.is_empty() {
+                        let a = self.lower_expr(&lu.receiver);
+                        let b = self.lower_expr(&inner.args[0]);
+                        return Some(self.rule("lu_solve", vec![a, b], vec![], inner.method.span()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if matches!(method.as_str(), "clone" | "clone_owned" | "into_owned" | "to_owned")
+            && m.args.is_empty()
+        {
+            // Values are never moved by the derivative code: a copy is the value itself.
+            return Some(self.lower_expr(&m.receiver));
+        }
+        if method == "map" && m.args.len() == 1 {
+            return Some(self.elementwise_map(m));
+        }
+        if matches!(method.as_str(), "column" | "row") && m.args.len() == 1 {
+            if let Some((name, s)) = self.active_mention(&m.args[0]) {
+                self.errors.push(
+                    s,
+                    format!("the index uses the active value `{name}`; an index must be inactive"),
+                );
+                return Some(dummy());
+            }
+            let receiver = self.lower_expr(&m.receiver);
+            let k = &m.args[0];
+            let rule = if method == "column" { "column" } else { "row" };
+            return Some(self.rule(rule, vec![receiver], vec![quote!(#k)], span));
+        }
+        let (rule, _) = crate::codegen::MATRIX_METHODS
+            .iter()
+            .find(|(name, n)| *name == method && *n == m.args.len() + 1)?;
+        // A float's `abs`, `sum` over an iterator and the like are handled elsewhere; these
+        // names are nalgebra's only.
+        let mut operands = vec![self.lower_expr(&m.receiver)];
+        operands.extend(m.args.iter().map(|a| self.lower_expr(a)));
+        Some(self.rule(rule, operands, vec![], span))
+    }
+
+    /// `m.map(|x| ..)` on an active vector or matrix: the closure is differentiated as a
+    /// function of one float, and the map's partial is element-wise.
+    fn elementwise_map(&mut self, m: &syn::ExprMethodCall) -> Operand {
+        let span = m.method.span();
+        let Expr::Closure(c) = &m.args[0] else {
+            self.errors.push(
+                m.args[0].span(),
+                "`map` on an active vector or matrix is differentiated for a closure written \
+                 in place (`m.map(|x| x.tanh())`)",
+            );
+            return dummy();
+        };
+        let param = match c.inputs.first() {
+            Some(Pat::Ident(pi)) if c.inputs.len() == 1 => pi.ident.clone(),
+            Some(Pat::Type(pt)) if c.inputs.len() == 1 => match &*pt.pat {
+                Pat::Ident(pi) => pi.ident.clone(),
+                _ => {
+                    self.errors.push(pt.pat.span(), "name the closure's parameter");
+                    return dummy();
+                }
+            },
+            _ => {
+                self.errors.push(c.inputs.span(), "`map`'s closure takes one float");
+                return dummy();
+            }
+        };
+        // The closure may read constants, not other active values: their derivative would
+        // be lost.
+        let mut names = Vec::new();
+        Mentions { names: &mut names }.visit_expr(&c.body);
+        for (name, s) in names {
+            if name != param.to_string() && matches!(self.lookup(&name), Some(Binding::Active(_) | Binding::Container(_))) {
+                self.errors.push(
+                    s,
+                    format!(
+                        "the closure of `map` reads the active value `{name}`; an element-wise \
+                         map may read only its argument and constants: write the \
+                         computation with vector operations (`component_mul`, `*`), or a loop"
+                    ),
+                );
+                return dummy();
+            }
+        }
+        let sig = FnSig {
+            ident: format_ident!("element"),
+            receiver: None,
+            params: vec![crate::sig::Param {
+                ident: param.clone(),
+                pat: syn::parse_quote!(#param),
+                ty: syn::parse_quote!(f64),
+                shape: Some(Shape::Scalar),
+                elem: None,
+            }],
+            float_params: vec![],
+            output: syn::parse_quote!(f64),
+        };
+        let body = &c.body;
+        let block: syn::Block = syn::parse_quote!({ #body });
+        let func = lower(&sig, &block, self.errors);
+        let closure = crate::forward::elementwise(&crate::codegen::Cx::new(&sig, &func));
+        let receiver = self.lower_expr(&m.receiver);
+        self.rule("map", vec![receiver], vec![closure], span)
+    }
+
+    /// `Vector3::new(a, b, c)`, `DVector::from_element(n, x)`: a vector or matrix built from
+    /// active floats, linear in them.
+    fn matrix_constructor(&mut self, fp: &syn::ExprPath, c: &syn::ExprCall) -> Option<Operand> {
+        let segments = &fp.path.segments;
+        if segments.len() < 2 || !names_nalgebra(&segments[segments.len() - 2].ident.to_token_stream()) {
+            return None;
+        }
+        let ctor = fp.to_token_stream();
+        let span = c.span();
+        match segments.last()?.ident.to_string().as_str() {
+            "new" => {
+                let args = c.args.iter().map(|a| self.lower_expr(a)).collect();
+                Some(self.rule("construct", args, vec![ctor], span))
+            }
+            "from_element" | "repeat" if !c.args.is_empty() => {
+                let n = c.args.len();
+                let leading: Vec<TokenStream> = c.args.iter().take(n - 1).map(|a| {
+                    if let Some((name, s)) = self.active_mention(a) {
+                        self.errors.push(s, format!("the shape uses the active value `{name}`; a shape must be inactive"));
+                    }
+                    a.to_token_stream()
+                }).collect();
+                let x = self.lower_expr(&c.args[n - 1]);
+                let mut extra = vec![ctor];
+                extra.extend(leading);
+                Some(self.rule("fill", vec![x], extra, span))
+            }
+            other => {
+                self.errors.push(
+                    segments.last()?.ident.span(),
+                    format!(
+                        "`{other}` building a vector or matrix from active values is not \
+                         differentiated; build it with `new` or `from_element`, or fill a \
+                         `zeros` buffer by index in a loop"
+                    ),
+                );
+                Some(dummy())
+            }
+        }
     }
 
     /// A rule-table primitive with float operands (and the integer exponent of `powi`).
@@ -1487,6 +1666,9 @@ impl Lower<'_> {
         }
         if c.args.iter().all(|a| !self.mentions_active(a)) {
             return Operand::Inactive(c.to_token_stream());
+        }
+        if let Some(built) = self.matrix_constructor(fp, c) {
+            return built;
         }
         let segments = &fp.path.segments;
         let on_float_type = segments.len() >= 2 && {
@@ -2355,6 +2537,20 @@ fn is_reading_macro(mac: &syn::Macro) -> bool {
         .segments
         .last()
         .is_some_and(|s| READING_MACROS.contains(&s.ident.to_string().as_str()))
+}
+
+/// Whether tokens name a nalgebra vector or matrix type.
+fn names_nalgebra(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => {
+            let name = i.to_string();
+            ["Matrix", "Vector", "DMatrix", "DVector", "SMatrix", "SVector", "RowVector", "RowDVector", "OMatrix"]
+                .iter()
+                .any(|t| name.starts_with(t))
+        }
+        proc_macro2::TokenTree::Group(g) => names_nalgebra(&g.stream()),
+        _ => false,
+    })
 }
 
 fn math_rule(name: &str, operands: usize) -> Option<&'static str> {

@@ -667,3 +667,23 @@ where
     let (rows, cols) = m.shape_generic();
     Fill { rows, cols }
 }
+
+/// `m.map(f)` for an element-wise `f` given with its derivative: `f(x) = (y, dy/dx)`.
+#[inline]
+pub fn map<T, R, C, F>(m: &OMatrix<T, R, C>, f: F) -> (OMatrix<T, R, C>, Hadamard<OMatrix<T, R, C>>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    F: Fn(T) -> (T, T),
+    DefaultAllocator: Allocator<R, C>,
+{
+    let mut y = m.clone();
+    let mut d = m.clone();
+    for (k, x) in m.iter().enumerate() {
+        let (v, dv) = f(*x);
+        y[k] = v;
+        d[k] = dv;
+    }
+    (y, Hadamard(d))
+}

@@ -106,6 +106,12 @@ pub fn one<R: crate::real::Real>() -> R {
     R::real_from_f64(1.0)
 }
 
+/// One of `x`'s type: the seed of a derivative in one float.
+#[inline(always)]
+pub fn one_like<R: crate::real::Real>(_x: &R) -> R {
+    R::real_from_f64(1.0)
+}
+
 /// Applies a comparison closure, so that its parameter types come from the values.
 #[inline(always)]
 pub fn compare<T, F: Fn(&T, &T) -> core::cmp::Ordering>(a: &T, b: &T, f: F) -> core::cmp::Ordering {
