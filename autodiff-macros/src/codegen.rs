@@ -121,8 +121,10 @@ impl<'a> Cx<'a> {
                             }),
                         },
                         Op::Call { args, .. } => args.iter().any(|a| match a {
-                            CallArg::Scalar(Operand::Value(u)) => t.contains(u),
+                            CallArg::Scalar(Operand::Value(u))
+                            | CallArg::Borrowed(Operand::Value(u)) => t.contains(u),
                             CallArg::Scalar(Operand::Inactive(tokens))
+                            | CallArg::Borrowed(Operand::Inactive(tokens))
                             | CallArg::Inactive(tokens) => self.looks_matrix(tokens),
                             CallArg::Container { container, .. } => {
                                 self.func.containers[*container].param.is_some_and(|i| {
@@ -326,7 +328,8 @@ impl Cx<'_> {
     /// A call argument's primal.
     pub fn call_arg(&self, a: &CallArg) -> TokenStream {
         match a {
-            CallArg::Scalar(o) => self.operand(o),
+            CallArg::Scalar(o) => self.operand_owned(o),
+            CallArg::Borrowed(o) => self.operand_ref(o),
             CallArg::Container {
                 container,
                 prefix,
@@ -520,7 +523,7 @@ impl Cx<'_> {
                         }
                     }),
                     Op::Call { args, .. } => args.iter().for_each(|a| {
-                        if let CallArg::Scalar(Operand::Value(u)) = a {
+                        if let CallArg::Scalar(Operand::Value(u)) | CallArg::Borrowed(Operand::Value(u)) = a {
                             f(*u)
                         }
                     }),

@@ -168,7 +168,11 @@ impl Forward<'_> {
                             let tangents = args.iter().map(|a| match a {
                                 CallArg::Scalar(Operand::Value(u)) if self.live.contains(u) => {
                                     let d = cx.tangent(*u);
-                                    quote!(#d)
+                                    quote!(::autodiff::__private::owned(&#d))
+                                }
+                                CallArg::Borrowed(Operand::Value(u)) if self.live.contains(u) => {
+                                    let d = cx.tangent(*u);
+                                    quote!(&#d)
                                 }
                                 CallArg::Container {
                                     container,

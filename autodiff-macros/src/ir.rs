@@ -138,6 +138,9 @@ pub enum Operand {
 pub enum CallArg {
     /// A float expression.
     Scalar(Operand),
+    /// `&value` for an active value that is not a container (a vector or matrix the body
+    /// computed): passed by reference.
+    Borrowed(Operand),
     /// An active container, possibly behind `&` or `*`, or a range of it (`&x[a..b]`).
     Container {
         /// The container.

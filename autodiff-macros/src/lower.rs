@@ -1606,6 +1606,13 @@ impl Lower<'_> {
                     prefix: quote!(&),
                     range: Some((local, range)),
                 }
+            } else if let Some(r) = match a {
+                Expr::Reference(r) if r.mutability.is_none() && self.mentions_active(&r.expr) => {
+                    Some(r)
+                }
+                _ => None,
+            } {
+                CallArg::Borrowed(self.lower_expr(&r.expr))
             } else if self.mentions_active(a) {
                 CallArg::Scalar(self.lower_expr(a))
             } else {

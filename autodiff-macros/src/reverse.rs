@@ -456,7 +456,7 @@ fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<(Ident, Kind)> {
     let mut out = Vec::new();
     for (k, a) in args.iter().enumerate() {
         match a {
-            CallArg::Scalar(o) => out.push((
+            CallArg::Scalar(o) | CallArg::Borrowed(o) => out.push((
                 call_arg_local(cx, v, k),
                 if cx.operand_tainted(o) {
                     Kind::Other
@@ -491,7 +491,12 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
             CallArg::Scalar(o) => {
                 let p = cx.operand_owned(o);
                 out.extend(quote!(let #local = #p;));
-                primal_args.push(quote!(#local));
+                primal_args.push(quote!(::autodiff::__private::owned(&#local)));
+            }
+            CallArg::Borrowed(o) => {
+                let p = cx.operand_owned(o);
+                out.extend(quote!(let #local = #p;));
+                primal_args.push(quote!(&#local));
             }
             CallArg::Inactive(t) => {
                 out.extend(quote!(let #local = #t;));
@@ -536,6 +541,7 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
                     prefix,
                     range,
                 } => cx.container_arg(*container, prefix, range, false),
+                CallArg::Borrowed(_) => quote!(&#local),
                 _ => quote!(#local),
             }
         })
@@ -812,7 +818,8 @@ impl Reverse<'_> {
                                     quote_spanned!(*span=> ::autodiff::__private::adjoint_like(&#like, #g))
                                 };
                                 match a {
-                                    CallArg::Scalar(Operand::Value(u)) => {
+                                    CallArg::Scalar(Operand::Value(u))
+                                    | CallArg::Borrowed(Operand::Value(u)) => {
                                         let arg = call_arg_local(cx, *v, k);
                                         out.extend(self.contribute(*u, adjoint(&arg)))
                                     }
