@@ -298,11 +298,32 @@ impl Cx<'_> {
         quote!(::autodiff::__private::zero_like(#r))
     }
 
-    /// An operand passed by reference.
+    /// An operand passed by reference. An inactive one written `&x`, or naming a parameter
+    /// passed by reference, is a reference already.
     pub fn operand_ref(&self, o: &Operand) -> TokenStream {
         match o {
             Operand::Value(v) => self.primal_ref(*v),
-            Operand::Inactive(t) => quote!(&(#t)),
+            Operand::Inactive(t) => {
+                let mut e = match syn::parse2::<syn::Expr>(t.clone()) {
+                    Ok(e) => e,
+                    Err(_) => return quote!(&(#t)),
+                };
+                loop {
+                    e = match e {
+                        syn::Expr::Paren(p) => *p.expr,
+                        syn::Expr::Reference(r) if r.mutability.is_none() => *r.expr,
+                        _ => break,
+                    };
+                }
+                let by_ref_param = matches!(&e, syn::Expr::Path(p) if self.sig.params.iter().any(|q| {
+                    p.path.is_ident(&q.ident) && matches!(q.ty, syn::Type::Reference(_))
+                }));
+                if by_ref_param {
+                    quote!(#e)
+                } else {
+                    quote!(&(#e))
+                }
+            }
         }
     }
 
@@ -523,7 +544,9 @@ impl Cx<'_> {
                         }
                     }),
                     Op::Call { args, .. } => args.iter().for_each(|a| {
-                        if let CallArg::Scalar(Operand::Value(u)) | CallArg::Borrowed(Operand::Value(u)) = a {
+                        if let CallArg::Scalar(Operand::Value(u))
+                        | CallArg::Borrowed(Operand::Value(u)) = a
+                        {
                             f(*u)
                         }
                     }),

@@ -1426,19 +1426,28 @@ impl Lower<'_> {
                 let a = self.lower_expr(&inner.receiver);
                 return Some(self.rule("inverse", vec![a], vec![], inner.method.span()));
             }
-            Expr::MethodCall(inner) if unwrapped && inner.method == "solve" && inner.args.len() == 1 => {
+            Expr::MethodCall(inner)
+                if unwrapped && inner.method == "solve" && inner.args.len() == 1 =>
+            {
                 if let Expr::MethodCall(lu) = &*inner.receiver {
                     if lu.method == "lu" && lu.args.is_empty() {
                         let a = self.lower_expr(&lu.receiver);
                         let b = self.lower_expr(&inner.args[0]);
-                        return Some(self.rule("lu_solve", vec![a, b], vec![], inner.method.span()));
+                        return Some(self.rule(
+                            "lu_solve",
+                            vec![a, b],
+                            vec![],
+                            inner.method.span(),
+                        ));
                     }
                 }
             }
             _ => {}
         }
-        if matches!(method.as_str(), "clone" | "clone_owned" | "into_owned" | "to_owned")
-            && m.args.is_empty()
+        if matches!(
+            method.as_str(),
+            "clone" | "clone_owned" | "into_owned" | "to_owned"
+        ) && m.args.is_empty()
         {
             // Values are never moved by the derivative code: a copy is the value itself.
             return Some(self.lower_expr(&m.receiver));
@@ -1486,12 +1495,14 @@ impl Lower<'_> {
             Some(Pat::Type(pt)) if c.inputs.len() == 1 => match &*pt.pat {
                 Pat::Ident(pi) => pi.ident.clone(),
                 _ => {
-                    self.errors.push(pt.pat.span(), "name the closure's parameter");
+                    self.errors
+                        .push(pt.pat.span(), "name the closure's parameter");
                     return dummy();
                 }
             },
             _ => {
-                self.errors.push(c.inputs.span(), "`map`'s closure takes one float");
+                self.errors
+                    .push(c.inputs.span(), "`map`'s closure takes one float");
                 return dummy();
             }
         };
@@ -1500,7 +1511,12 @@ impl Lower<'_> {
         let mut names = Vec::new();
         Mentions { names: &mut names }.visit_expr(&c.body);
         for (name, s) in names {
-            if name != param.to_string() && matches!(self.lookup(&name), Some(Binding::Active(_) | Binding::Container(_))) {
+            if param != name
+                && matches!(
+                    self.lookup(&name),
+                    Some(Binding::Active(_) | Binding::Container(_))
+                )
+            {
                 self.errors.push(
                     s,
                     format!(
@@ -1537,7 +1553,9 @@ impl Lower<'_> {
     /// active floats, linear in them.
     fn matrix_constructor(&mut self, fp: &syn::ExprPath, c: &syn::ExprCall) -> Option<Operand> {
         let segments = &fp.path.segments;
-        if segments.len() < 2 || !names_nalgebra(&segments[segments.len() - 2].ident.to_token_stream()) {
+        if segments.len() < 2
+            || !names_nalgebra(&segments[segments.len() - 2].ident.to_token_stream())
+        {
             return None;
         }
         let ctor = fp.to_token_stream();
@@ -2551,9 +2569,19 @@ fn names_nalgebra(tokens: &TokenStream) -> bool {
     tokens.clone().into_iter().any(|tt| match tt {
         proc_macro2::TokenTree::Ident(i) => {
             let name = i.to_string();
-            ["Matrix", "Vector", "DMatrix", "DVector", "SMatrix", "SVector", "RowVector", "RowDVector", "OMatrix"]
-                .iter()
-                .any(|t| name.starts_with(t))
+            [
+                "Matrix",
+                "Vector",
+                "DMatrix",
+                "DVector",
+                "SMatrix",
+                "SVector",
+                "RowVector",
+                "RowDVector",
+                "OMatrix",
+            ]
+            .iter()
+            .any(|t| name.starts_with(t))
         }
         proc_macro2::TokenTree::Group(g) => names_nalgebra(&g.stream()),
         _ => false,

@@ -4,6 +4,9 @@
 //! Factorisations are not differentiated through: the inverse and a linear solve have the
 //! closed-form adjoints `-Y^T Ybar Y^T` and `-(A^-T xbar) x^T`.
 
+// A rule returns its value and its partials: long tuple types are its signature.
+#![allow(clippy::type_complexity)]
+
 use crate::linear::{Pull, Push};
 use crate::real::Real;
 use crate::rules::{DivRule, MulRule};
@@ -91,11 +94,18 @@ pub struct Sum<R, C> {
     cols: C,
 }
 
-/// A column (`column == true`) or a row of a matrix.
+/// Column `k` of a matrix with `rows` rows and `cols` columns.
 #[derive(Clone, Copy, Debug)]
-pub struct Line<R, C> {
+pub struct Column<R, C> {
     k: usize,
-    column: bool,
+    rows: R,
+    cols: C,
+}
+
+/// Row `k` of a matrix with `rows` rows and `cols` columns.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<R, C> {
+    k: usize,
     rows: R,
     cols: C,
 }
@@ -250,41 +260,22 @@ map!(push<OMatrix<T, R, C>> for Sum<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], T
 map!(pull<T> for Sum<R, C>, [R, C], [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>,
     |s, ybar| OMatrix::<T, R, C>::from_element_generic(s.rows, s.cols, *ybar));
 
-map!(push<OMatrix<T, R, C>> for Line<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (R, U1), (U1, C)],
-    LineOf<T, R, C>, |s, dx| LineOf::of(dx, s.k, s.column));
-map!(pull<LineOf<T, R, C>> for Line<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (R, U1), (U1, C)],
+map!(push<OMatrix<T, R, C>> for Column<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (R, U1)],
+    OMatrix<T, R, U1>, |s, dx| dx.column(s.k).into_owned());
+map!(pull<OMatrix<T, R, U1>> for Column<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (R, U1)],
 OMatrix<T, R, C>, |s, ybar| {
     let mut g = OMatrix::<T, R, C>::zeros_generic(s.rows, s.cols);
-    match ybar {
-        LineOf::Column(c) => g.set_column(s.k, c),
-        LineOf::Row(r) => g.set_row(s.k, r),
-    }
+    g.set_column(s.k, ybar);
     g
 });
-
-/// A column or a row read out of a matrix; see [`column`] and [`row`].
-pub enum LineOf<T: nalgebra::Scalar, R: Dim, C: Dim>
-where
-    DefaultAllocator: Allocator<R, U1> + Allocator<U1, C>,
-{
-    /// A column.
-    Column(OMatrix<T, R, U1>),
-    /// A row.
-    Row(OMatrix<T, U1, C>),
-}
-
-impl<T: Real + RealField, R: Dim, C: Dim> LineOf<T, R, C>
-where
-    DefaultAllocator: Allocator<R, C> + Allocator<R, U1> + Allocator<U1, C>,
-{
-    fn of(m: &OMatrix<T, R, C>, k: usize, column: bool) -> Self {
-        if column {
-            LineOf::Column(m.column(k).into_owned())
-        } else {
-            LineOf::Row(m.row(k).into_owned())
-        }
-    }
-}
+map!(push<OMatrix<T, R, C>> for Row<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (U1, C)],
+    OMatrix<T, U1, C>, |s, dx| dx.row(s.k).into_owned());
+map!(pull<OMatrix<T, U1, C>> for Row<R, C>, [R, C], [R: Dim, C: Dim], [(R, C), (U1, C)],
+OMatrix<T, R, C>, |s, ybar| {
+    let mut g = OMatrix::<T, R, C>::zeros_generic(s.rows, s.cols);
+    g.set_row(s.k, ybar);
+    g
+});
 
 // ---- arithmetic -------------------------------------------------------------------------
 
@@ -552,7 +543,6 @@ where
 
 /// `a.lu().solve(&b).unwrap()`: panics on a singular matrix as the `unwrap` written does.
 #[inline]
-#[allow(clippy::type_complexity)]
 pub fn lu_solve<T, D, K>(
     a: &OMatrix<T, D, D>,
     b: &OMatrix<T, D, K>,
@@ -598,7 +588,7 @@ where
 
 /// `m.column(k)`, owned.
 #[inline]
-pub fn column<T, R, C>(m: &OMatrix<T, R, C>, k: usize) -> (OMatrix<T, R, U1>, Line<R, C>)
+pub fn column<T, R, C>(m: &OMatrix<T, R, C>, k: usize) -> (OMatrix<T, R, U1>, Column<R, C>)
 where
     T: Real + RealField,
     R: Dim,
@@ -606,18 +596,12 @@ where
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1> + Allocator<U1, C>,
 {
     let (rows, cols) = m.shape_generic();
-    let line = Line {
-        k,
-        column: true,
-        rows,
-        cols,
-    };
-    (m.column(k).into_owned(), line)
+    (m.column(k).into_owned(), Column { k, rows, cols })
 }
 
 /// `m.row(k)`, owned.
 #[inline]
-pub fn row<T, R, C>(m: &OMatrix<T, R, C>, k: usize) -> (OMatrix<T, U1, C>, Line<R, C>)
+pub fn row<T, R, C>(m: &OMatrix<T, R, C>, k: usize) -> (OMatrix<T, U1, C>, Row<R, C>)
 where
     T: Real + RealField,
     R: Dim,
@@ -625,13 +609,7 @@ where
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1> + Allocator<U1, C>,
 {
     let (rows, cols) = m.shape_generic();
-    let line = Line {
-        k,
-        column: false,
-        rows,
-        cols,
-    };
-    (m.row(k).into_owned(), line)
+    (m.row(k).into_owned(), Row { k, rows, cols })
 }
 
 /// The partial of a matrix built from scalars (`Vector3::new(a, b, c)`,

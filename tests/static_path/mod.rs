@@ -11,6 +11,7 @@ mod gmm;
 mod gmm_reference;
 mod loops;
 mod nalgebra_containers;
+mod nalgebra_values;
 mod oracle;
 mod rules;
 mod smoke;
