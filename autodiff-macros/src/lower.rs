@@ -144,6 +144,7 @@ fn lower_with(
         buffers,
         wanted: BTreeSet::new(),
         idents: HashMap::new(),
+        built: 0,
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -494,6 +495,8 @@ struct Lower<'e> {
     wanted: BTreeSet<String>,
     /// The identifier each name was declared with, hygiene included.
     idents: HashMap<String, Ident>,
+    /// Counter for the buffers `from_fn` builds.
+    built: usize,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -1578,6 +1581,12 @@ impl Lower<'_> {
                 extra.extend(leading);
                 Some(self.rule("fill", vec![x], extra, span))
             }
+            "from_fn" if matches!(c.args.last(), Some(Expr::Closure(f)) if f.inputs.len() == 2) => {
+                let Some(Expr::Closure(f)) = c.args.last() else {
+                    return None;
+                };
+                Some(self.from_fn(fp, c, f))
+            }
             other => {
                 self.errors.push(
                     segments.last()?.ident.span(),
@@ -1590,6 +1599,38 @@ impl Lower<'_> {
                 Some(dummy())
             }
         }
+    }
+
+    /// `M::from_fn(dims.., |i, j| body)` with an active body: a buffer of zeros of that
+    /// shape, filled element by element in a loop, then read whole.
+    fn from_fn(&mut self, fp: &syn::ExprPath, c: &syn::ExprCall, f: &syn::ExprClosure) -> Operand {
+        let buf = format_ident!("__built_{}", self.built, span = Span::mixed_site());
+        self.built += 1;
+        let (row, col) = (
+            format_ident!("row", span = Span::mixed_site()),
+            format_ident!("col", span = Span::mixed_site()),
+        );
+        let dims = c.args.iter().take(c.args.len() - 1);
+        let lets = f
+            .inputs
+            .iter()
+            .zip([&row, &col])
+            .filter_map(|(p, at)| match p {
+                Pat::Wild(_) => None,
+                p => Some(quote!(let #p = #at;)),
+            });
+        let body = &f.body;
+        let block: syn::Block = syn::parse_quote!({
+            let mut #buf = #fp(#(#dims,)* |_, _| ::autodiff::__private::zero());
+            for #col in 0..#buf.ncols() {
+                for #row in 0..#buf.nrows() {
+                    #(#lets)*
+                    #buf[(#row, #col)] = #body;
+                }
+            }
+            #buf
+        });
+        self.lower_block_expr(&block)
     }
 
     /// A rule-table primitive with float operands (and the integer exponent of `powi`).

@@ -390,3 +390,29 @@ fn generic_over_real_field_in_f32_and_f64() {
     assert_close(&ga32.map(f64::from), &ga, 1e-4, "Ā in f32");
     assert_close(&gx32.map(f64::from), &gx, 1e-4, "x̄ in f32");
 }
+
+// ---- built from closures ------------------------------------------------------------------
+
+/// Vectors and matrices built by `from_fn` from active values, read by index.
+#[differentiable]
+fn built(x: &DVector<f64>, s: f64) -> f64 {
+    let n = x.len();
+    let v = DVector::from_fn(n, |i, _| x[i] * s + (i as f64));
+    let m = DMatrix::from_fn(n, 2, |i, j| v[i].sin() * (j as f64 + 1.0));
+    (m.transpose() * &v).norm_squared()
+}
+
+#[test]
+fn from_fn_against_finite_differences() {
+    let mut r = rng(12);
+    for n in 1..6 {
+        let x = vector(&mut r, n);
+        let s: f64 = r.gen_range(0.5..1.5);
+        let (value, (gx, gs)) = built_grad(&x, s);
+        assert!(close(value, built(&x, s), 1e-12));
+        assert_close(&gx, &fd(&x, |x| built(x, s)), 1e-6, "x̄");
+        let h = 1e-6;
+        let ds = (built(&x, s + h) - built(&x, s - h)) / (2.0 * h);
+        assert!(close(gs, ds, 1e-6), "s̄ {gs} vs {ds}");
+    }
+}
