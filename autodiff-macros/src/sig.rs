@@ -294,8 +294,9 @@ pub fn read(
                         name.span(),
                         format!(
                             "`{name}` cannot be differentiated: its type `{ty}` is not a float; \
-                             only `f32`, `f64`, a generic float `T`, and arrays, slices and \
-                             `Vec`s of them have derivatives"
+                             only `f32`, `f64`, a generic float `T`, arrays, slices and `Vec`s \
+                             of them, and nalgebra vectors and matrices have derivatives (write \
+                             the nalgebra type itself: the macro cannot see through an alias)"
                         ),
                     )
                 }
