@@ -50,36 +50,17 @@ impl<'a> Cx<'a> {
     /// Whether inactive tokens may stand for a vector or a matrix: they name a nalgebra type
     /// or an inactive parameter of one.
     pub fn looks_matrix(&self, tokens: &TokenStream) -> bool {
-        fn walk(ts: TokenStream, f: &mut impl FnMut(&str) -> bool) -> bool {
-            ts.into_iter().any(|tt| match tt {
-                proc_macro2::TokenTree::Ident(i) => f(&i.to_string()),
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), f),
-                _ => false,
-            })
+        if crate::lower::names_nalgebra(tokens) {
+            return true;
         }
-        let nalgebra_type = |name: &str| {
-            [
-                "Matrix",
-                "Vector",
-                "DMatrix",
-                "DVector",
-                "SMatrix",
-                "SVector",
-                "RowVector",
-                "RowDVector",
-                "OMatrix",
-                "Point",
-            ]
-            .iter()
-            .any(|t| name.starts_with(t))
-        };
-        walk(tokens.clone(), &mut |name| {
-            nalgebra_type(name)
-                || self.sig.params.iter().any(|p| {
-                    p.shape.is_none_or(|s| matches!(s, Shape::Matrix { .. }))
-                        && p.ident == name
-                        && walk(p.ty.to_token_stream(), &mut |t| nalgebra_type(t))
-                })
+        tokens.clone().into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(name) => self.sig.params.iter().any(|p| {
+                p.shape.is_none_or(|s| matches!(s, Shape::Matrix { .. }))
+                    && p.ident == name
+                    && crate::lower::names_nalgebra(&p.ty.to_token_stream())
+            }),
+            proc_macro2::TokenTree::Group(g) => self.looks_matrix(&g.stream()),
+            _ => false,
         })
     }
 

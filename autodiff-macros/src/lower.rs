@@ -1174,21 +1174,6 @@ impl Lower<'_> {
             },
             Expr::Call(c) => self.lower_call(c),
             Expr::Index(ix) => {
-                let Some((param, _)) = self.container_of(&ix.expr) else {
-                    if let Some((name, span)) = self.active_mention(&ix.index) {
-                        self.errors.push(
-                            span,
-                            format!(
-                                "the index uses the active value `{name}`; an index must be inactive"
-                            ),
-                        );
-                        return dummy();
-                    }
-                    // An element of a vector or matrix the body computed.
-                    let m = self.lower_expr(&ix.expr);
-                    let index = &ix.index;
-                    return self.rule("index", vec![m], vec![quote!(#index)], ix.span());
-                };
                 if let Some((name, span)) = self.active_mention(&ix.index) {
                     self.errors.push(
                         span,
@@ -1199,7 +1184,16 @@ impl Lower<'_> {
                     return dummy();
                 }
                 let index = &ix.index;
-                Operand::Value(self.index_value(param, quote!(#index), ix.span()))
+                match self.container_of(&ix.expr) {
+                    Some((param, _)) => {
+                        Operand::Value(self.index_value(param, quote!(#index), ix.span()))
+                    }
+                    // An element of a vector or matrix the body computed.
+                    None => {
+                        let m = self.lower_expr(&ix.expr);
+                        self.rule("index", vec![m], vec![quote!(#index)], ix.span())
+                    }
+                }
             }
             Expr::Cast(c) => self.lower_cast(c),
             Expr::If(i) => self.lower_if(i),
@@ -2606,27 +2600,29 @@ fn is_reading_macro(mac: &syn::Macro) -> bool {
 }
 
 /// Whether tokens name a nalgebra vector or matrix type.
-fn names_nalgebra(tokens: &TokenStream) -> bool {
+pub fn names_nalgebra(tokens: &TokenStream) -> bool {
     tokens.clone().into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => {
-            let name = i.to_string();
-            [
-                "Matrix",
-                "Vector",
-                "DMatrix",
-                "DVector",
-                "SMatrix",
-                "SVector",
-                "RowVector",
-                "RowDVector",
-                "OMatrix",
-            ]
-            .iter()
-            .any(|t| name.starts_with(t))
-        }
+        proc_macro2::TokenTree::Ident(i) => is_nalgebra_type(&i.to_string()),
         proc_macro2::TokenTree::Group(g) => names_nalgebra(&g.stream()),
         _ => false,
     })
+}
+
+/// Whether a type name is one of nalgebra's vectors or matrices (`DVector`, `Matrix3x2`, ...).
+pub fn is_nalgebra_type(name: &str) -> bool {
+    [
+        "Matrix",
+        "Vector",
+        "DMatrix",
+        "DVector",
+        "SMatrix",
+        "SVector",
+        "RowVector",
+        "RowDVector",
+        "OMatrix",
+    ]
+    .iter()
+    .any(|t| name.starts_with(t))
 }
 
 fn math_rule(name: &str, operands: usize) -> Option<&'static str> {
