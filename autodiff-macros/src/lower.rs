@@ -1586,8 +1586,8 @@ impl Lower<'_> {
                     segments.last()?.ident.span(),
                     format!(
                         "`{other}` building a vector or matrix from active values is not \
-                         differentiated; build it with `new` or `from_element`, or fill a \
-                         `zeros` buffer by index in a loop"
+                         differentiated; build it with `new`, `from_element` or `from_fn`, \
+                         or fill a `zeros` buffer by index in a loop"
                     ),
                 );
                 Some(dummy())
