@@ -65,10 +65,7 @@ impl rosenbrock {
                     + ::autodiff::__private::push(&t_5_d1, &t_4_dot);
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
                 let t_6_dot = ::autodiff::__private::push(&t_6_d0, &t_5_dot);
-                let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
-                    &(100.0),
-                    &t_6,
-                );
+                let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
                 let t_7_dot = ::autodiff::__private::push(&t_7_d1, &t_6_dot);
                 let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
                     &accumulator_1,
@@ -148,10 +145,7 @@ impl rosenbrock {
                     &t_4,
                 );
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-                let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
-                    &(100.0),
-                    &t_6,
-                );
+                let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
                 let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
                     &accumulator_1,
                     &t_7,
@@ -204,10 +198,7 @@ impl rosenbrock {
                     &t_4,
                 );
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-                let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(
-                    &(100.0),
-                    &t_6,
-                );
+                let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
                 let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
                     &accumulator_1,
                     &t_7,

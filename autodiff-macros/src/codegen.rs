@@ -400,6 +400,17 @@ impl Cx<'_> {
             return out;
         }
         let by_ref = by_ref_rule(rule);
+        // A product or quotient with one constant operand computes the other partial only.
+        let active: Vec<bool> = args
+            .iter()
+            .map(|a| matches!(a, Operand::Value(_)))
+            .collect();
+        let (rule, partials) = match (*rule, active.as_slice()) {
+            ("mul", [true, false]) => ("mul_a", vec![partials[0].clone()]),
+            ("mul", [false, true]) => ("mul_b", vec![partials[1].clone()]),
+            ("div", [true, false]) => ("div_a", vec![partials[0].clone()]),
+            _ => (*rule, partials),
+        };
         let name = Ident::new(rule, span);
         let args = args.iter().map(|a| {
             if by_ref {

@@ -294,6 +294,14 @@ where
     fn mul_rule(&self, b: &OMatrix<T, C1, C2>) -> (Self::Out, Self::Da, Self::Db) {
         (self * b, RightMul(b.clone()), LeftMul(self.clone()))
     }
+    #[inline]
+    fn mul_rule_a(&self, b: &OMatrix<T, C1, C2>) -> (Self::Out, Self::Da) {
+        (self * b, RightMul(b.clone()))
+    }
+    #[inline]
+    fn mul_rule_b(&self, b: &OMatrix<T, C1, C2>) -> (Self::Out, Self::Db) {
+        (self * b, LeftMul(self.clone()))
+    }
 }
 
 impl<T, R, C> MulRule<OMatrix<T, R, C>> for T
@@ -310,6 +318,10 @@ where
     fn mul_rule(&self, b: &OMatrix<T, R, C>) -> (Self::Out, Self::Da, Self::Db) {
         (b * *self, Outer(b.clone()), *self)
     }
+    #[inline]
+    fn mul_rule_b(&self, b: &OMatrix<T, R, C>) -> (Self::Out, Self::Db) {
+        (b * *self, *self)
+    }
 }
 
 impl<T, R, C> MulRule<T> for OMatrix<T, R, C>
@@ -325,6 +337,10 @@ where
     #[inline]
     fn mul_rule(&self, b: &T) -> (Self::Out, Self::Da, Self::Db) {
         (self * *b, *b, Outer(self.clone()))
+    }
+    #[inline]
+    fn mul_rule_a(&self, b: &T) -> (Self::Out, Self::Da) {
+        (self * *b, *b)
     }
 }
 
@@ -344,6 +360,11 @@ where
         let y = self * inv;
         let db = Outer(&y * -inv);
         (y, inv, db)
+    }
+    #[inline]
+    fn div_rule_a(&self, b: &T) -> (Self::Out, Self::Da) {
+        let inv = b.real_recip();
+        (self * inv, inv)
     }
 }
 

@@ -125,6 +125,18 @@ pub trait MulRule<B> {
     type Db;
     /// The product and its partials.
     fn mul_rule(&self, b: &B) -> (Self::Out, Self::Da, Self::Db);
+    /// The product and its partial in `a` alone, `b` being a constant.
+    #[inline(always)]
+    fn mul_rule_a(&self, b: &B) -> (Self::Out, Self::Da) {
+        let (y, da, _) = self.mul_rule(b);
+        (y, da)
+    }
+    /// The product and its partial in `b` alone, `a` being a constant.
+    #[inline(always)]
+    fn mul_rule_b(&self, b: &B) -> (Self::Out, Self::Db) {
+        let (y, _, db) = self.mul_rule(b);
+        (y, db)
+    }
 }
 
 /// `a / b` for a scalar or a matrix `a` and a scalar `b`.
@@ -137,6 +149,12 @@ pub trait DivRule<B> {
     type Db;
     /// The quotient and its partials.
     fn div_rule(&self, b: &B) -> (Self::Out, Self::Da, Self::Db);
+    /// The quotient and its partial in `a` alone, `b` being a constant.
+    #[inline(always)]
+    fn div_rule_a(&self, b: &B) -> (Self::Out, Self::Da) {
+        let (y, da, _) = self.div_rule(b);
+        (y, da)
+    }
 }
 
 impl<R: Real> MulRule<R> for R {
@@ -166,6 +184,24 @@ impl<R: Real> DivRule<R> for R {
 #[inline(always)]
 pub fn mul<A: MulRule<B>, B>(a: &A, b: &B) -> (A::Out, A::Da, A::Db) {
     a.mul_rule(b)
+}
+
+/// `a * b` for a constant `b`: the product and its partial in `a`.
+#[inline(always)]
+pub fn mul_a<A: MulRule<B>, B>(a: &A, b: &B) -> (A::Out, A::Da) {
+    a.mul_rule_a(b)
+}
+
+/// `a * b` for a constant `a`: the product and its partial in `b`.
+#[inline(always)]
+pub fn mul_b<A: MulRule<B>, B>(a: &A, b: &B) -> (A::Out, A::Db) {
+    a.mul_rule_b(b)
+}
+
+/// `a / b` for a constant `b`: the quotient and its partial in `a`.
+#[inline(always)]
+pub fn div_a<A: DivRule<B>, B>(a: &A, b: &B) -> (A::Out, A::Da) {
+    a.div_rule_a(b)
 }
 
 /// `a / b`.
