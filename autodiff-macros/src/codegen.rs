@@ -346,7 +346,12 @@ impl Cx<'_> {
         match stmt {
             Stmt::Verbatim(t) => Some(t.clone()),
             Stmt::Bind { name, ty, value } => {
-                let v = self.owned(*value);
+                // A vector or matrix is lent to the user's name, not copied.
+                let v = if ty.is_none() && self.tainted.contains(value) {
+                    self.primal_ref(*value)
+                } else {
+                    self.owned(*value)
+                };
                 let ty = ty.as_ref().map(|t| quote!(: #t));
                 Some(quote!(let #name #ty = #v;))
             }
