@@ -1579,7 +1579,7 @@ impl Lower<'_> {
                 let Some(Expr::Closure(f)) = c.args.last() else {
                     return None;
                 };
-                Some(self.from_fn(fp, c, f))
+                Some(self.built_from_fn(fp, c, f))
             }
             other => {
                 self.errors.push(
@@ -1597,7 +1597,12 @@ impl Lower<'_> {
 
     /// `M::from_fn(dims.., |i, j| body)` with an active body: a buffer of zeros of that
     /// shape, filled element by element in a loop, then read whole.
-    fn from_fn(&mut self, fp: &syn::ExprPath, c: &syn::ExprCall, f: &syn::ExprClosure) -> Operand {
+    fn built_from_fn(
+        &mut self,
+        fp: &syn::ExprPath,
+        c: &syn::ExprCall,
+        f: &syn::ExprClosure,
+    ) -> Operand {
         let buf = format_ident!("__built_{}", self.built, span = Span::mixed_site());
         self.built += 1;
         let (row, col) = (
