@@ -101,14 +101,14 @@ impl energy {
             &::autodiff::__private::One,
             &t_8_bar,
         );
-        let mut t_7_bar = ::autodiff::__private::pull(
+        let mut t_7_bar = ::autodiff::__private::pull_owned(
             &::autodiff::__private::One,
-            &t_8_bar,
+            t_8_bar,
         );
-        let mut elem_6_bar = ::autodiff::__private::pull(&t_7_d0, &t_7_bar);
+        let mut elem_6_bar = ::autodiff::__private::pull_owned(&t_7_d0, t_7_bar);
         q_bar[index_3] += elem_6_bar;
         let mut k_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
-        let mut spring_4_bar = ::autodiff::__private::pull(&t_5_d1, &t_5_bar);
+        let mut spring_4_bar = ::autodiff::__private::pull_owned(&t_5_d1, t_5_bar);
         let (_, (spring_4_grad0,)) = spring::vjp_all(spring_4_arg0, spring_4_bar);
         let mut t_3_bar = ::autodiff::__private::adjoint_like(
             &spring_4_arg0,
@@ -118,9 +118,9 @@ impl energy {
             &::autodiff::__private::One,
             &t_3_bar,
         );
-        let mut b_2_bar = ::autodiff::__private::pull(
+        let mut b_2_bar = ::autodiff::__private::pull_owned(
             &::autodiff::__private::MinusOne,
-            &t_3_bar,
+            t_3_bar,
         );
         q_bar[index_2] += b_2_bar;
         q_bar[index_1] += a_1_bar;

@@ -126,17 +126,20 @@ impl softclip {
         let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
         if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
             let mut y_4_bar = y_5_bar;
-            let mut t_3_bar = ::autodiff::__private::pull(
+            let mut t_3_bar = ::autodiff::__private::pull_owned(
                 &::autodiff::__private::One,
-                &y_4_bar,
+                y_4_bar,
             );
-            let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
+            let mut t_2_bar = ::autodiff::__private::pull_owned(&t_3_d0, t_3_bar);
             y_1_bar
-                += ::autodiff::__private::pull(&::autodiff::__private::One, &t_2_bar);
+                += ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_2_bar,
+                );
         } else if let ::core::option::Option::Some(()) = record_2.1 {
             y_1_bar += y_5_bar;
         }
-        let mut x_bar = ::autodiff::__private::pull(&y_1_d0, &y_1_bar);
+        let mut x_bar = ::autodiff::__private::pull_owned(&y_1_d0, y_1_bar);
         (
             value,
             (x_bar, ::autodiff::__private::NoAdjoint, ::autodiff::__private::NoAdjoint),

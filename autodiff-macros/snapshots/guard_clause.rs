@@ -98,11 +98,11 @@ impl guard {
         if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
             let mut t_3_bar = branch_7_bar;
             let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
-            y_bar += ::autodiff::__private::pull(&t_3_d1, &t_3_bar);
+            y_bar += ::autodiff::__private::pull_owned(&t_3_d1, t_3_bar);
             x_bar
-                += ::autodiff::__private::pull(
+                += ::autodiff::__private::pull_owned(
                     &::autodiff::__private::MinusOne,
-                    &t_2_bar,
+                    t_2_bar,
                 );
         } else if let ::core::option::Option::Some((t_4_d0, t_4_d1, t_5_d0, t_5_d1)) = record_1
             .1
@@ -112,11 +112,15 @@ impl guard {
                 &::autodiff::__private::One,
                 &t_6_bar,
             );
-            x_bar += ::autodiff::__private::pull(&::autodiff::__private::One, &t_6_bar);
+            x_bar
+                += ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_6_bar,
+                );
             let mut t_4_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
-            y_bar += ::autodiff::__private::pull(&t_5_d1, &t_5_bar);
+            y_bar += ::autodiff::__private::pull_owned(&t_5_d1, t_5_bar);
             x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
-            x_bar += ::autodiff::__private::pull(&t_4_d1, &t_4_bar);
+            x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
         }
         (value, (x_bar, y_bar))
     }

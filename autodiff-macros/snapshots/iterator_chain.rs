@@ -218,35 +218,35 @@ impl rosenbrock {
                     &::autodiff::__private::One,
                     &accumulator_11_bar,
                 );
-                let mut t_10_bar = ::autodiff::__private::pull(
+                let mut t_10_bar = ::autodiff::__private::pull_owned(
                     &::autodiff::__private::One,
-                    &accumulator_11_bar,
+                    accumulator_11_bar,
                 );
-                let mut t_9_bar = ::autodiff::__private::pull(&t_10_d0, &t_10_bar);
-                let mut a_2_bar = ::autodiff::__private::pull(
+                let mut t_9_bar = ::autodiff::__private::pull_owned(&t_10_d0, t_10_bar);
+                let mut a_2_bar = ::autodiff::__private::pull_owned(
                     &::autodiff::__private::MinusOne,
-                    &t_9_bar,
+                    t_9_bar,
                 );
                 let mut accumulator_1_bar = ::autodiff::__private::pull(
                     &::autodiff::__private::One,
                     &t_8_bar,
                 );
-                let mut t_7_bar = ::autodiff::__private::pull(
+                let mut t_7_bar = ::autodiff::__private::pull_owned(
                     &::autodiff::__private::One,
-                    &t_8_bar,
+                    t_8_bar,
                 );
-                let mut t_6_bar = ::autodiff::__private::pull(&t_7_d1, &t_7_bar);
-                let mut t_5_bar = ::autodiff::__private::pull(&t_6_d0, &t_6_bar);
+                let mut t_6_bar = ::autodiff::__private::pull_owned(&t_7_d1, t_7_bar);
+                let mut t_5_bar = ::autodiff::__private::pull_owned(&t_6_d0, t_6_bar);
                 let mut b_3_bar = ::autodiff::__private::pull(
                     &::autodiff::__private::One,
                     &t_5_bar,
                 );
-                let mut t_4_bar = ::autodiff::__private::pull(
+                let mut t_4_bar = ::autodiff::__private::pull_owned(
                     &::autodiff::__private::MinusOne,
-                    &t_5_bar,
+                    t_5_bar,
                 );
                 a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
-                a_2_bar += ::autodiff::__private::pull(&t_4_d1, &t_4_bar);
+                a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
                 x_bar[index_6] += b_3_bar;
                 x_bar[index_5] += a_2_bar;
                 accumulator_1_carry_bar = accumulator_1_bar;

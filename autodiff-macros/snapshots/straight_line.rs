@@ -74,24 +74,28 @@ impl rosenbrock {
             &::autodiff::__private::One,
             &t_8_bar,
         );
-        let mut t_7_bar = ::autodiff::__private::pull(
+        let mut t_7_bar = ::autodiff::__private::pull_owned(
             &::autodiff::__private::One,
-            &t_8_bar,
+            t_8_bar,
         );
-        let mut t_6_bar = ::autodiff::__private::pull(&t_7_d1, &t_7_bar);
-        let mut t_5_bar = ::autodiff::__private::pull(&t_6_d0, &t_6_bar);
+        let mut t_6_bar = ::autodiff::__private::pull_owned(&t_7_d1, t_7_bar);
+        let mut t_5_bar = ::autodiff::__private::pull_owned(&t_6_d0, t_6_bar);
         let mut y_bar = ::autodiff::__private::pull(
             &::autodiff::__private::One,
             &t_5_bar,
         );
-        let mut t_4_bar = ::autodiff::__private::pull(
+        let mut t_4_bar = ::autodiff::__private::pull_owned(
             &::autodiff::__private::MinusOne,
-            &t_5_bar,
+            t_5_bar,
         );
         let mut x_bar = ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
-        x_bar += ::autodiff::__private::pull(&t_4_d1, &t_4_bar);
-        let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
-        x_bar += ::autodiff::__private::pull(&::autodiff::__private::MinusOne, &t_2_bar);
+        x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+        let mut t_2_bar = ::autodiff::__private::pull_owned(&t_3_d0, t_3_bar);
+        x_bar
+            += ::autodiff::__private::pull_owned(
+                &::autodiff::__private::MinusOne,
+                t_2_bar,
+            );
         (value, (x_bar, y_bar))
     }
 }

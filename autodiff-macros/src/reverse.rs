@@ -760,6 +760,7 @@ impl Reverse<'_> {
                     let bar = cx.adjoint(*v);
                     match &cx.func.values[*v].op {
                         Op::Rule { rule, args, .. } => {
+                            let last = args.iter().rposition(|a| matches!(a, Operand::Value(_)));
                             for (k, a) in args.iter().enumerate() {
                                 if let Operand::Value(a) = a {
                                     let d = match (*rule, k) {
@@ -774,7 +775,12 @@ impl Reverse<'_> {
                                             quote!(#d)
                                         }
                                     };
-                                    let amount = quote!(::autodiff::__private::pull(&#d, &#bar));
+                                    // The adjoint's last use lends its memory.
+                                    let amount = if Some(k) == last {
+                                        quote!(::autodiff::__private::pull_owned(&#d, #bar))
+                                    } else {
+                                        quote!(::autodiff::__private::pull(&#d, &#bar))
+                                    };
                                     out.extend(self.contribute(*a, amount));
                                 }
                             }

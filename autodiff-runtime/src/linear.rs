@@ -23,6 +23,11 @@ pub trait Pull<Y> {
     type Out;
     /// `partial^T * ybar`.
     fn pull(&self, ybar: &Y) -> Self::Out;
+    /// `partial^T * ybar` for an adjoint not needed afterwards: a map may reuse its memory.
+    #[inline(always)]
+    fn pull_owned(&self, ybar: Y) -> Self::Out {
+        self.pull(&ybar)
+    }
 }
 
 /// `partial * dx`.
@@ -35,6 +40,12 @@ pub fn push<D: Push<X>, X>(d: &D, dx: &X) -> D::Out {
 #[inline(always)]
 pub fn pull<D: Pull<Y>, Y>(d: &D, ybar: &Y) -> D::Out {
     d.pull(ybar)
+}
+
+/// `partial^T * ybar`, the adjoint's last use.
+#[inline(always)]
+pub fn pull_owned<D: Pull<Y>, Y>(d: &D, ybar: Y) -> D::Out {
+    d.pull_owned(ybar)
 }
 
 /// The identity: the partial of `a + b` in either operand.
@@ -59,6 +70,11 @@ pub trait Linear: Sized {
     fn sub_ref(&self, b: &Self) -> Self;
     /// `-self`.
     fn neg_ref(&self) -> Self;
+    /// `-self`, reusing its memory where it has any.
+    #[inline(always)]
+    fn neg_owned(self) -> Self {
+        self.neg_ref()
+    }
 }
 
 impl<R: Real> Linear for R {
@@ -95,6 +111,10 @@ where
     fn neg_ref(&self) -> Self {
         -self
     }
+    #[inline]
+    fn neg_owned(self) -> Self {
+        -self
+    }
 }
 
 impl<X: Linear + Clone> Push<X> for One {
@@ -111,6 +131,10 @@ impl<Y: Linear + Clone> Pull<Y> for One {
     fn pull(&self, ybar: &Y) -> Y {
         ybar.clone()
     }
+    #[inline(always)]
+    fn pull_owned(&self, ybar: Y) -> Y {
+        ybar
+    }
 }
 
 impl<X: Linear> Push<X> for MinusOne {
@@ -126,6 +150,10 @@ impl<Y: Linear> Pull<Y> for MinusOne {
     #[inline(always)]
     fn pull(&self, ybar: &Y) -> Y {
         ybar.neg_ref()
+    }
+    #[inline(always)]
+    fn pull_owned(&self, ybar: Y) -> Y {
+        ybar.neg_owned()
     }
 }
 
@@ -171,6 +199,10 @@ where
     type Out = OMatrix<T, R, C>;
     #[inline]
     fn pull(&self, ybar: &OMatrix<T, R, C>) -> OMatrix<T, R, C> {
+        ybar * *self
+    }
+    #[inline]
+    fn pull_owned(&self, ybar: OMatrix<T, R, C>) -> OMatrix<T, R, C> {
         ybar * *self
     }
 }

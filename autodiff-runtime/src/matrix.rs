@@ -173,8 +173,24 @@ map!(pull<T> for Covector<OMatrix<T, R, C>>, [R, C], [R: Dim, C: Dim], [(R, C)],
 
 map!(push<OMatrix<T, R, C>> for Hadamard<OMatrix<T, R, C>>, [R, C],
     [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>, |s, dx| dx.component_mul(&s.0));
-map!(pull<OMatrix<T, R, C>> for Hadamard<OMatrix<T, R, C>>, [R, C],
-    [R: Dim, C: Dim], [(R, C)], OMatrix<T, R, C>, |s, ybar| ybar.component_mul(&s.0));
+impl<T, R, C> Pull<OMatrix<T, R, C>> for Hadamard<OMatrix<T, R, C>>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Out = OMatrix<T, R, C>;
+    #[inline]
+    fn pull(&self, ybar: &OMatrix<T, R, C>) -> OMatrix<T, R, C> {
+        ybar.component_mul(&self.0)
+    }
+    #[inline]
+    fn pull_owned(&self, mut ybar: OMatrix<T, R, C>) -> OMatrix<T, R, C> {
+        ybar.component_mul_assign(&self.0);
+        ybar
+    }
+}
 
 map!(push<OMatrix<T, R, C>> for Transpose, [R, C], [R: Dim, C: Dim], [(R, C), (C, R)],
     OMatrix<T, C, R>, |_s, dx| dx.transpose());
@@ -677,12 +693,12 @@ where
     F: Fn(T) -> (T, T),
     DefaultAllocator: Allocator<R, C>,
 {
-    let mut y = m.clone();
-    let mut d = m.clone();
-    for (k, x) in m.iter().enumerate() {
-        let (v, dv) = f(*x);
-        y[k] = v;
-        d[k] = dv;
-    }
-    (y, Hadamard(d))
+    let (rows, cols) = m.shape_generic();
+    let mut d = Vec::with_capacity(m.len());
+    let y = m.map(|x| {
+        let (v, dv) = f(x);
+        d.push(dv);
+        v
+    });
+    (y, Hadamard(OMatrix::from_vec_generic(rows, cols, d)))
 }
