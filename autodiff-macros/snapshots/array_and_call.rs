@@ -54,7 +54,7 @@ impl energy {
             ::autodiff::__private::owned(&t_3),
             ::autodiff::__private::owned(&t_3_dot),
         );
-        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&k, &spring_4);
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul_ref(&k, &spring_4);
         let t_5_dot = ::autodiff::__private::push(&t_5_d0, &k_dot)
             + ::autodiff::__private::push(&t_5_d1, &spring_4_dot);
         let index_3 = 1;
@@ -89,7 +89,7 @@ impl energy {
         let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(&a_1, &b_2);
         let spring_4_arg0 = ::autodiff::__private::owned(&t_3);
         let spring_4 = spring(::autodiff::__private::owned(&spring_4_arg0));
-        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&k, &spring_4);
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul_ref(&k, &spring_4);
         let index_3 = 1;
         let elem_6 = q[index_3];
         let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);

@@ -36,7 +36,7 @@ impl softclip {
         let x_dot: T = ::autodiff::__private::tangent_or_zero(x_dot, &x);
         let _ = limit_dot;
         let _ = n_dot;
-        let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a(
+        let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a_ref(
             &x,
             &(T::from(n).unwrap()),
         );
@@ -92,7 +92,7 @@ impl softclip {
         T: ::autodiff::__private::Real,
     {
         let _ = softclip::<T>;
-        let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a(
+        let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a_ref(
             &x,
             &(T::from(n).unwrap()),
         );

@@ -33,7 +33,7 @@ impl rosenbrock {
         let t_2_dot = ::autodiff::__private::push(&t_2_d1, &x_dot);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
         let t_3_dot = ::autodiff::__private::push(&t_3_d0, &t_2_dot);
-        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul_ref(&x, &x);
         let t_4_dot = ::autodiff::__private::push(&t_4_d0, &x_dot)
             + ::autodiff::__private::push(&t_4_d1, &x_dot);
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(&y, &t_4);
@@ -41,7 +41,7 @@ impl rosenbrock {
             + ::autodiff::__private::push(&t_5_d1, &t_4_dot);
         let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
         let t_6_dot = ::autodiff::__private::push(&t_6_d0, &t_5_dot);
-        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
+        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b_ref(&(100.0), &t_6);
         let t_7_dot = ::autodiff::__private::push(&t_7_d1, &t_6_dot);
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_3, &t_7);
         let t_8_dot = ::autodiff::__private::push(&t_8_d0, &t_3_dot)
@@ -63,10 +63,10 @@ impl rosenbrock {
         let _ = rosenbrock;
         let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(&(1.0), &x);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
-        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul_ref(&x, &x);
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(&y, &t_4);
         let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
+        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b_ref(&(100.0), &t_6);
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_3, &t_7);
         let value = ::autodiff::__private::owned(&t_8);
         let mut t_8_bar = seed;

@@ -410,10 +410,20 @@ impl Cx<'_> {
             .iter()
             .map(|a| matches!(a, Operand::Value(_)))
             .collect();
-        let (rule, partials) = match (*rule, active.as_slice()) {
-            ("mul", [true, false]) => ("mul_a", vec![partials[0].clone()]),
-            ("mul", [false, true]) => ("mul_b", vec![partials[1].clone()]),
-            ("div", [true, false]) => ("div_a", vec![partials[0].clone()]),
+        // At the top of the body, where nothing is saved for later, a product's partials
+        // borrow its operands.
+        let top = self
+            .func
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::Def(d) if *d == v));
+        let (rule, partials) = match (*rule, active.as_slice(), top) {
+            ("mul", [true, false], false) => ("mul_a", vec![partials[0].clone()]),
+            ("mul", [false, true], false) => ("mul_b", vec![partials[1].clone()]),
+            ("mul", [true, false], true) => ("mul_a_ref", vec![partials[0].clone()]),
+            ("mul", [false, true], true) => ("mul_b_ref", vec![partials[1].clone()]),
+            ("mul", _, true) => ("mul_ref", partials),
+            ("div", [true, false], _) => ("div_a", vec![partials[0].clone()]),
             _ => (*rule, partials),
         };
         let name = Ident::new(rule, span);

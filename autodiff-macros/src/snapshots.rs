@@ -99,6 +99,27 @@ fn iterator_chain() {
     );
 }
 
+#[test]
+fn matrices() {
+    check(
+        "matrices",
+        quote!(wrt(w1, b1, w2)),
+        quote! {
+            fn mlp_loss(
+                w1: &DMatrix<f64>,
+                b1: &DVector<f64>,
+                w2: &DMatrix<f64>,
+                x: &DMatrix<f64>,
+                y: &DMatrix<f64>,
+            ) -> f64 {
+                let ones = RowDVector::from_element(x.ncols(), 1.0);
+                let hidden = (w1 * x + b1 * &ones).map(|v| v.tanh());
+                (w2 * hidden - y).norm_squared()
+            }
+        },
+    );
+}
+
 /// The macro never panics: unusual and unsupported code gives errors, not a crash.
 #[test]
 fn never_panics() {

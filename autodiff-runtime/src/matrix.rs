@@ -14,6 +14,36 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, RealField, 
 
 // ---- maps -------------------------------------------------------------------------------
 
+/// A matrix a partial keeps: its own copy, or a borrow of an operand that outlives it.
+pub trait Kept {
+    /// The matrix.
+    type Matrix;
+    /// The matrix, by reference.
+    fn kept(&self) -> &Self::Matrix;
+}
+
+impl<T: nalgebra::Scalar, R: Dim, C: Dim> Kept for OMatrix<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Matrix = Self;
+    #[inline(always)]
+    fn kept(&self) -> &Self {
+        self
+    }
+}
+
+impl<T: nalgebra::Scalar, R: Dim, C: Dim> Kept for &OMatrix<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Matrix = OMatrix<T, R, C>;
+    #[inline(always)]
+    fn kept(&self) -> &OMatrix<T, R, C> {
+        self
+    }
+}
+
 /// `dA -> dA * B`: the partial of `A * B` in `A`.
 #[derive(Clone, Debug)]
 pub struct RightMul<M>(pub M);
@@ -149,23 +179,25 @@ macro_rules! map {
     };
 }
 
-map!(push<OMatrix<T, R1, C1>> for RightMul<OMatrix<T, C1, C2>>, [R1, C1, C2],
-    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, R1, C2>,
-    |s, da| da * &s.0);
-map!(pull<OMatrix<T, R1, C2>> for RightMul<OMatrix<T, C1, C2>>, [R1, C1, C2],
-    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2), (C2, C1)],
-    OMatrix<T, R1, C1>, |s, ybar| ybar * s.0.transpose());
-map!(push<OMatrix<T, C1, C2>> for LeftMul<OMatrix<T, R1, C1>>, [R1, C1, C2],
-    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, R1, C2>,
-    |s, db| &s.0 * db);
-map!(pull<OMatrix<T, R1, C2>> for LeftMul<OMatrix<T, R1, C1>>, [R1, C1, C2],
-    [R1: Dim, C1: Dim, C2: Dim], [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, C1, C2>,
-    |s, ybar| s.0.tr_mul(ybar));
+map!(push<OMatrix<T, R1, C1>> for RightMul<K>, [R1, C1, C2, K],
+    [R1: Dim, C1: Dim, C2: Dim, K: Kept<Matrix = OMatrix<T, C1, C2>>],
+    [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, R1, C2>, |s, da| da * s.0.kept());
+map!(pull<OMatrix<T, R1, C2>> for RightMul<K>, [R1, C1, C2, K],
+    [R1: Dim, C1: Dim, C2: Dim, K: Kept<Matrix = OMatrix<T, C1, C2>>],
+    [(R1, C1), (C1, C2), (R1, C2), (C2, C1)], OMatrix<T, R1, C1>,
+    |s, ybar| ybar * s.0.kept().transpose());
+map!(push<OMatrix<T, C1, C2>> for LeftMul<K>, [R1, C1, C2, K],
+    [R1: Dim, C1: Dim, C2: Dim, K: Kept<Matrix = OMatrix<T, R1, C1>>],
+    [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, R1, C2>, |s, db| s.0.kept() * db);
+map!(pull<OMatrix<T, R1, C2>> for LeftMul<K>, [R1, C1, C2, K],
+    [R1: Dim, C1: Dim, C2: Dim, K: Kept<Matrix = OMatrix<T, R1, C1>>],
+    [(R1, C1), (C1, C2), (R1, C2)], OMatrix<T, C1, C2>, |s, ybar| s.0.kept().tr_mul(ybar));
 
-map!(push<T> for Outer<OMatrix<T, R, C>>, [R, C], [R: Dim, C: Dim], [(R, C)],
-    OMatrix<T, R, C>, |s, dx| &s.0 * *dx);
-map!(pull<OMatrix<T, R, C>> for Outer<OMatrix<T, R, C>>, [R, C],
-    [R: Dim, C: Dim], [(R, C)], T, |s, ybar| s.0.dot(ybar));
+map!(push<T> for Outer<K>, [R, C, K], [R: Dim, C: Dim, K: Kept<Matrix = OMatrix<T, R, C>>],
+    [(R, C)], OMatrix<T, R, C>, |s, dx| s.0.kept() * *dx);
+map!(pull<OMatrix<T, R, C>> for Outer<K>, [R, C, K],
+    [R: Dim, C: Dim, K: Kept<Matrix = OMatrix<T, R, C>>], [(R, C)], T,
+    |s, ybar| s.0.kept().dot(ybar));
 map!(push<OMatrix<T, R, C>> for Covector<OMatrix<T, R, C>>, [R, C],
     [R: Dim, C: Dim], [(R, C)], T, |s, dx| s.0.dot(dx));
 map!(pull<T> for Covector<OMatrix<T, R, C>>, [R, C], [R: Dim, C: Dim], [(R, C)],
@@ -318,6 +350,15 @@ where
     fn mul_rule_b(&self, b: &OMatrix<T, C1, C2>) -> (Self::Out, Self::Db) {
         (self * b, LeftMul(self.clone()))
     }
+    type DaRef<'a> = RightMul<&'a OMatrix<T, C1, C2>>;
+    type DbRef<'a> = LeftMul<&'a OMatrix<T, R1, C1>>;
+    #[inline]
+    fn mul_rule_ref<'a>(
+        &'a self,
+        b: &'a OMatrix<T, C1, C2>,
+    ) -> (Self::Out, Self::DaRef<'a>, Self::DbRef<'a>) {
+        (self * b, RightMul(b), LeftMul(self))
+    }
 }
 
 impl<T, R, C> MulRule<OMatrix<T, R, C>> for T
@@ -338,6 +379,15 @@ where
     fn mul_rule_b(&self, b: &OMatrix<T, R, C>) -> (Self::Out, Self::Db) {
         (b * *self, *self)
     }
+    type DaRef<'a> = Outer<&'a OMatrix<T, R, C>>;
+    type DbRef<'a> = T;
+    #[inline]
+    fn mul_rule_ref<'a>(
+        &'a self,
+        b: &'a OMatrix<T, R, C>,
+    ) -> (Self::Out, Self::DaRef<'a>, Self::DbRef<'a>) {
+        (b * *self, Outer(b), *self)
+    }
 }
 
 impl<T, R, C> MulRule<T> for OMatrix<T, R, C>
@@ -357,6 +407,12 @@ where
     #[inline]
     fn mul_rule_a(&self, b: &T) -> (Self::Out, Self::Da) {
         (self * *b, *b)
+    }
+    type DaRef<'a> = T;
+    type DbRef<'a> = Outer<&'a OMatrix<T, R, C>>;
+    #[inline]
+    fn mul_rule_ref<'a>(&'a self, b: &'a T) -> (Self::Out, Self::DaRef<'a>, Self::DbRef<'a>) {
+        (self * *b, *b, Outer(self))
     }
 }
 

@@ -137,6 +137,29 @@ pub trait MulRule<B> {
         let (y, _, db) = self.mul_rule(b);
         (y, db)
     }
+    /// The partial in `a`, borrowing `b` instead of keeping a copy.
+    type DaRef<'a>
+    where
+        Self: 'a,
+        B: 'a;
+    /// The partial in `b`, borrowing `a` instead of keeping a copy.
+    type DbRef<'a>
+    where
+        Self: 'a,
+        B: 'a;
+    /// The product and its partials, borrowing the operands: for a product whose operands
+    /// outlive its partials (straight-line code at the top of a function body).
+    fn mul_rule_ref<'a>(&'a self, b: &'a B) -> (Self::Out, Self::DaRef<'a>, Self::DbRef<'a>);
+    /// The product and its partial in `a`, borrowing `b`.
+    fn mul_rule_a_ref<'a>(&'a self, b: &'a B) -> (Self::Out, Self::DaRef<'a>) {
+        let (y, da, _) = self.mul_rule_ref(b);
+        (y, da)
+    }
+    /// The product and its partial in `b`, borrowing `a`.
+    fn mul_rule_b_ref<'a>(&'a self, b: &'a B) -> (Self::Out, Self::DbRef<'a>) {
+        let (y, _, db) = self.mul_rule_ref(b);
+        (y, db)
+    }
 }
 
 /// `a / b` for a scalar or a matrix `a` and a scalar `b`.
@@ -165,6 +188,12 @@ impl<R: Real> MulRule<R> for R {
     fn mul_rule(&self, b: &R) -> (R, R, R) {
         (*self * *b, *b, *self)
     }
+    type DaRef<'a> = R;
+    type DbRef<'a> = R;
+    #[inline(always)]
+    fn mul_rule_ref<'a>(&'a self, b: &'a R) -> (R, R, R) {
+        self.mul_rule(b)
+    }
 }
 
 impl<R: Real> DivRule<R> for R {
@@ -184,6 +213,24 @@ impl<R: Real> DivRule<R> for R {
 #[inline(always)]
 pub fn mul<A: MulRule<B>, B>(a: &A, b: &B) -> (A::Out, A::Da, A::Db) {
     a.mul_rule(b)
+}
+
+/// `a * b`, its partials borrowing the operands.
+#[inline(always)]
+pub fn mul_ref<'a, A: MulRule<B>, B>(a: &'a A, b: &'a B) -> (A::Out, A::DaRef<'a>, A::DbRef<'a>) {
+    a.mul_rule_ref(b)
+}
+
+/// `a * b` for a constant `b`, the partial in `a` borrowing `b`.
+#[inline(always)]
+pub fn mul_a_ref<'a, A: MulRule<B>, B>(a: &'a A, b: &'a B) -> (A::Out, A::DaRef<'a>) {
+    a.mul_rule_a_ref(b)
+}
+
+/// `a * b` for a constant `a`, the partial in `b` borrowing `a`.
+#[inline(always)]
+pub fn mul_b_ref<'a, A: MulRule<B>, B>(a: &'a A, b: &'a B) -> (A::Out, A::DbRef<'a>) {
+    a.mul_rule_b_ref(b)
 }
 
 /// `a * b` for a constant `b`: the product and its partial in `a`.
