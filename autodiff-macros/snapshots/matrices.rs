@@ -83,7 +83,7 @@ impl mlp_loss {
         let b1_2_dot = ::autodiff::__private::owned(b1_dot);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::mul_a_ref(b1_2, &(ones));
         let t_3_dot = ::autodiff::__private::push(&t_3_d0, &b1_2_dot);
-        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add(&t_1, &t_3);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add_owned(t_1, &t_3);
         let t_4_dot = ::autodiff::__private::push(&t_4_d0, &t_1_dot)
             + ::autodiff::__private::push(&t_4_d1, &t_3_dot);
         let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map(
@@ -108,7 +108,7 @@ impl mlp_loss {
         );
         let t_7_dot = ::autodiff::__private::push(&t_7_d0, &w2_6_dot)
             + ::autodiff::__private::push(&t_7_d1, &hidden_5_dot);
-        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub(&t_7, y);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub_owned(t_7, y);
         let t_8_dot = ::autodiff::__private::push(&t_8_d0, &t_7_dot);
         let (t_9, t_9_d0) = ::autodiff::__private::rules::norm_squared(&t_8);
         let t_9_dot = ::autodiff::__private::push(&t_9_d0, &t_8_dot);
@@ -148,8 +148,7 @@ impl mlp_loss {
         let (t_1, t_1_d0) = ::autodiff::__private::rules::mul_a_ref(w1_0, x);
         let b1_2 = b1;
         let (t_3, t_3_d0) = ::autodiff::__private::rules::mul_a_ref(b1_2, &(ones));
-        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add(&t_1, &t_3);
-        ::core::mem::drop(t_1);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add_owned(t_1, &t_3);
         ::core::mem::drop(t_3);
         let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map(
             &t_4,
@@ -170,8 +169,7 @@ impl mlp_loss {
             w2_6,
             &hidden_5,
         );
-        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub(&t_7, y);
-        ::core::mem::drop(t_7);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub_owned(t_7, y);
         let (t_9, t_9_d0) = ::autodiff::__private::rules::norm_squared(&t_8);
         ::core::mem::drop(t_8);
         let mut w1_bar = ::autodiff::__private::zero_like(w1);

@@ -21,6 +21,12 @@ pub struct Cx<'a> {
     /// the partials of the rules that make them, in its tuple records, not on the float
     /// stack.
     pub tainted: BTreeSet<ValueId>,
+    /// For each top-level statement, the vectors and matrices the forward sweep of reverse
+    /// mode frees after it.
+    pub drops: Vec<Vec<ValueId>>,
+    /// Sums, differences and negations of the top level that take their first operand's
+    /// memory, it being free after them.
+    pub consuming: BTreeSet<ValueId>,
 }
 
 impl<'a> Cx<'a> {
@@ -31,6 +37,8 @@ impl<'a> Cx<'a> {
             func,
             primal_needed: BTreeSet::new(),
             tainted: BTreeSet::new(),
+            drops: Vec::new(),
+            consuming: BTreeSet::new(),
         };
         let mut needed = BTreeSet::new();
         cx.collect_needed(&func.body, &mut needed);
@@ -42,6 +50,26 @@ impl<'a> Cx<'a> {
             cx.tainted = tainted;
             if cx.tainted.len() == before {
                 break;
+            }
+        }
+        cx.drops = early_drops(&cx);
+        for (i, stmt) in func.body.iter().enumerate() {
+            let Stmt::Def(v) = stmt else { continue };
+            if let Op::Rule {
+                rule: "add" | "sub" | "neg",
+                args,
+                ..
+            } = &func.values[*v].op
+            {
+                if let Some(Operand::Value(first)) = args.first() {
+                    let second_differs = args
+                        .get(1)
+                        .is_none_or(|b| !matches!(b, Operand::Value(u) if u == first));
+                    if second_differs && cx.drops[i].contains(first) {
+                        cx.drops[i].retain(|d| d != first);
+                        cx.consuming.insert(*v);
+                    }
+                }
             }
         }
         cx
@@ -404,6 +432,15 @@ impl Cx<'_> {
             }
             return out;
         }
+        if self.consuming.contains(&v) {
+            // `a + b` with `a` free afterwards: the sum takes `a`'s memory.
+            let owned = Ident::new(&format!("{rule}_owned"), span);
+            let first = self.operand(&args[0]);
+            let rest = args[1..].iter().map(|a| self.operand_ref(a));
+            return quote_spanned! {span=>
+                let (#y, #(#partials),*) = ::autodiff::__private::rules::#owned(#first, #(#rest),*);
+            };
+        }
         let by_ref = by_ref_rule(rule);
         // A product or quotient with one constant operand computes the other partial only.
         let active: Vec<bool> = args
@@ -578,6 +615,68 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+/// For each top-level statement, the vectors and matrices to free after it: values of the
+/// top level that the backward sweep does not read (rules keep what they need in their
+/// partials) and that no borrow, user name, nested region or output still holds. Rust would
+/// free them only at the end of the function, all of them alive at once.
+fn early_drops(cx: &Cx) -> Vec<Vec<ValueId>> {
+    let body = &cx.func.body;
+    let mut keep: BTreeSet<ValueId> = cx.primal_needed.clone();
+    keep.extend(cx.func.result.parts().iter().filter_map(|o| match o {
+        Operand::Value(v) => Some(*v),
+        Operand::Inactive(_) => None,
+    }));
+    let mut last_use: std::collections::BTreeMap<ValueId, usize> = Default::default();
+    for (i, stmt) in body.iter().enumerate() {
+        match stmt {
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Rule { rule, args, .. } => {
+                    for a in args {
+                        if let Operand::Value(u) = a {
+                            // A product's partials borrow its operands.
+                            if *rule == "mul" {
+                                keep.insert(*u);
+                            }
+                            last_use.insert(*u, i);
+                        }
+                    }
+                }
+                Op::Call { args, .. } => {
+                    for a in args {
+                        if let CallArg::Scalar(Operand::Value(u))
+                        | CallArg::Borrowed(Operand::Value(u)) = a
+                        {
+                            last_use.insert(*u, i);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Stmt::Bind { value, .. } => {
+                keep.insert(*value);
+            }
+            Stmt::Store {
+                value: Operand::Value(u),
+                ..
+            } => {
+                keep.insert(*u);
+            }
+            nested => cx.each_used(std::slice::from_ref(nested), &mut |u| {
+                keep.insert(u);
+            }),
+        }
+    }
+    let mut drops = vec![Vec::new(); body.len()];
+    for (v, i) in last_use {
+        let top_rule = body.iter().any(|s| matches!(s, Stmt::Def(d) if *d == v))
+            && matches!(cx.func.values[v].op, Op::Rule { .. });
+        if top_rule && cx.tainted.contains(&v) && !keep.contains(&v) {
+            drops[i].push(v);
+        }
+    }
+    drops
 }
 
 /// Rules that take their operands by reference: arithmetic, which also serves vectors and

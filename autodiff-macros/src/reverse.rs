@@ -23,10 +23,9 @@ pub fn seed() -> Ident {
 pub fn vjp_body(cx: &Cx) -> TokenStream {
     let seed = seed();
     let mut forward = declare_stacks(cx);
-    let drops = early_drops(cx);
     for (i, stmt) in cx.func.body.iter().enumerate() {
         forward.extend(forward_sweep(cx, std::slice::from_ref(stmt)));
-        for v in &drops[i] {
+        for v in &cx.drops[i] {
             let p = cx.primal(*v);
             forward.extend(quote!(::core::mem::drop(#p);));
         }
@@ -121,68 +120,6 @@ pub fn vjp_body(cx: &Cx) -> TokenStream {
         #sweep
         (#value, (#(#grads,)*))
     }
-}
-
-/// For each top-level statement, the vectors and matrices to free after it: values of the
-/// top level that the backward sweep does not read (rules keep what they need in their
-/// partials) and that no borrow, user name, nested region or output still holds. Rust would
-/// free them only at the end of the function, all of them alive at once.
-fn early_drops(cx: &Cx) -> Vec<Vec<ValueId>> {
-    let body = &cx.func.body;
-    let mut keep: BTreeSet<ValueId> = cx.primal_needed.clone();
-    keep.extend(cx.func.result.parts().iter().filter_map(|o| match o {
-        Operand::Value(v) => Some(*v),
-        Operand::Inactive(_) => None,
-    }));
-    let mut last_use: std::collections::BTreeMap<ValueId, usize> = Default::default();
-    for (i, stmt) in body.iter().enumerate() {
-        match stmt {
-            Stmt::Def(v) => match &cx.func.values[*v].op {
-                Op::Rule { rule, args, .. } => {
-                    for a in args {
-                        if let Operand::Value(u) = a {
-                            // A product's partials borrow its operands.
-                            if *rule == "mul" {
-                                keep.insert(*u);
-                            }
-                            last_use.insert(*u, i);
-                        }
-                    }
-                }
-                Op::Call { args, .. } => {
-                    for a in args {
-                        if let CallArg::Scalar(Operand::Value(u))
-                        | CallArg::Borrowed(Operand::Value(u)) = a
-                        {
-                            last_use.insert(*u, i);
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Stmt::Bind { value, .. } => {
-                keep.insert(*value);
-            }
-            Stmt::Store {
-                value: Operand::Value(u),
-                ..
-            } => {
-                keep.insert(*u);
-            }
-            nested => cx.each_used(std::slice::from_ref(nested), &mut |u| {
-                keep.insert(u);
-            }),
-        }
-    }
-    let mut drops = vec![Vec::new(); body.len()];
-    for (v, i) in last_use {
-        let top_rule = body.iter().any(|s| matches!(s, Stmt::Def(d) if *d == v))
-            && matches!(cx.func.values[v].op, Op::Rule { .. });
-        if top_rule && cx.tainted.contains(&v) && !keep.contains(&v) {
-            drops[i].push(v);
-        }
-    }
-    drops
 }
 
 /// The value of scalar parameter `i`.

@@ -75,6 +75,16 @@ pub trait Linear: Sized {
     fn neg_owned(self) -> Self {
         self.neg_ref()
     }
+    /// `self + b`, reusing `self`'s memory where it has any.
+    #[inline(always)]
+    fn add_owned(self, b: &Self) -> Self {
+        self.add_ref(b)
+    }
+    /// `self - b`, reusing `self`'s memory where it has any.
+    #[inline(always)]
+    fn sub_owned(self, b: &Self) -> Self {
+        self.sub_ref(b)
+    }
 }
 
 impl<R: Real> Linear for R {
@@ -114,6 +124,14 @@ where
     #[inline]
     fn neg_owned(self) -> Self {
         -self
+    }
+    #[inline]
+    fn add_owned(self, b: &Self) -> Self {
+        self + b
+    }
+    #[inline]
+    fn sub_owned(self, b: &Self) -> Self {
+        self - b
     }
 }
 

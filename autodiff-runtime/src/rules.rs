@@ -115,6 +115,24 @@ pub fn neg<A: Linear>(a: &A) -> (A, MinusOne) {
     (a.neg_ref(), MinusOne)
 }
 
+/// `a + b` where `a` is not needed afterwards: the sum takes its memory.
+#[inline(always)]
+pub fn add_owned<A: Linear>(a: A, b: &A) -> (A, One, One) {
+    (a.add_owned(b), One, One)
+}
+
+/// `a - b` where `a` is not needed afterwards: the difference takes its memory.
+#[inline(always)]
+pub fn sub_owned<A: Linear>(a: A, b: &A) -> (A, One, MinusOne) {
+    (a.sub_owned(b), One, MinusOne)
+}
+
+/// `-a` where `a` is not needed afterwards.
+#[inline(always)]
+pub fn neg_owned<A: Linear>(a: A) -> (A, MinusOne) {
+    (a.neg_owned(), MinusOne)
+}
+
 /// `a * b` for the operand types `*` takes: scalars, scalar and matrix, matrix and matrix.
 pub trait MulRule<B> {
     /// The product.
