@@ -88,43 +88,126 @@ impl energy {
         let b = ::autodiff::__private::owned(&b_2);
         let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(&a_1, &b_2);
         let spring_4_arg0 = ::autodiff::__private::owned(&t_3);
-        let spring_4 = spring(::autodiff::__private::owned(&spring_4_arg0));
+        let (spring_4, spring_4_pullback) = spring::pullback(
+            ::autodiff::__private::owned(&spring_4_arg0),
+        );
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul_ref(&k, &spring_4);
         let index_3 = 1;
         let elem_6 = q[index_3];
         let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_5, &t_7);
-        let mut q_bar = ::autodiff::__private::zero_like(q);
         let value = ::autodiff::__private::owned(&t_8);
-        let mut t_8_bar = seed;
-        let mut t_5_bar = ::autodiff::__private::pull(
-            &::autodiff::__private::One,
-            &t_8_bar,
-        );
-        let mut t_7_bar = ::autodiff::__private::pull_owned(
-            &::autodiff::__private::One,
-            t_8_bar,
-        );
-        let mut elem_6_bar = ::autodiff::__private::pull_owned(&t_7_d0, t_7_bar);
-        q_bar[index_3] += elem_6_bar;
-        let mut k_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
-        let mut spring_4_bar = ::autodiff::__private::pull_owned(&t_5_d1, t_5_bar);
-        let (_, (spring_4_grad0,)) = spring::vjp_all(spring_4_arg0, spring_4_bar);
-        let mut t_3_bar = ::autodiff::__private::adjoint_like(
-            &spring_4_arg0,
-            spring_4_grad0,
-        );
-        let mut a_1_bar = ::autodiff::__private::pull(
-            &::autodiff::__private::One,
-            &t_3_bar,
-        );
-        let mut b_2_bar = ::autodiff::__private::pull_owned(
-            &::autodiff::__private::MinusOne,
-            t_3_bar,
-        );
-        q_bar[index_2] += b_2_bar;
-        q_bar[index_1] += a_1_bar;
-        (value, (q_bar, k_bar))
+        (
+            value,
+            {
+                let mut q_bar = ::autodiff::__private::zero_like(q);
+                let mut t_8_bar = seed;
+                let mut t_5_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_8_bar,
+                );
+                let mut t_7_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_8_bar,
+                );
+                let mut elem_6_bar = ::autodiff::__private::pull_owned(&t_7_d0, t_7_bar);
+                q_bar[index_3] += elem_6_bar;
+                let mut k_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
+                let mut spring_4_bar = ::autodiff::__private::pull_owned(
+                    &t_5_d1,
+                    t_5_bar,
+                );
+                let (spring_4_grad0,) = spring_4_pullback(spring_4_bar);
+                let mut t_3_bar = ::autodiff::__private::adjoint_like(
+                    &spring_4_arg0,
+                    spring_4_grad0,
+                );
+                let mut a_1_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_3_bar,
+                );
+                let mut b_2_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::MinusOne,
+                    t_3_bar,
+                );
+                q_bar[index_2] += b_2_bar;
+                q_bar[index_1] += a_1_bar;
+                (q_bar, k_bar)
+            },
+        )
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback<'__pb>(
+        q: &'__pb [f64; 2],
+        k: f64,
+    ) -> (f64, impl ::core::ops::FnOnce(f64) -> ([f64; 2], f64) + '__pb) {
+        let index_1 = 0;
+        let a_1 = q[index_1];
+        let a = ::autodiff::__private::owned(&a_1);
+        let index_2 = 1;
+        let b_2 = q[index_2];
+        let b = ::autodiff::__private::owned(&b_2);
+        let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(&a_1, &b_2);
+        let spring_4_arg0 = ::autodiff::__private::owned(&t_3);
+        let spring_4 = spring(::autodiff::__private::owned(&spring_4_arg0));
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&k, &spring_4);
+        let index_3 = 1;
+        let elem_6 = q[index_3];
+        let (t_7, t_7_d0) = ::autodiff::__private::rules::exp(elem_6);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_5, &t_7);
+        let value = ::autodiff::__private::owned(&t_8);
+        (
+            value,
+            move |seed| {
+                let mut q_bar = ::autodiff::__private::zero_like(q);
+                let mut t_8_bar = seed;
+                let mut t_5_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_8_bar,
+                );
+                let mut t_7_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_8_bar,
+                );
+                let mut elem_6_bar = ::autodiff::__private::pull_owned(&t_7_d0, t_7_bar);
+                q_bar[index_3] += elem_6_bar;
+                let mut k_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
+                let mut spring_4_bar = ::autodiff::__private::pull_owned(
+                    &t_5_d1,
+                    t_5_bar,
+                );
+                let (_, (spring_4_grad0,)) = spring::vjp_all(
+                    spring_4_arg0,
+                    spring_4_bar,
+                );
+                let mut t_3_bar = ::autodiff::__private::adjoint_like(
+                    &spring_4_arg0,
+                    spring_4_grad0,
+                );
+                let mut a_1_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_3_bar,
+                );
+                let mut b_2_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::MinusOne,
+                    t_3_bar,
+                );
+                q_bar[index_2] += b_2_bar;
+                q_bar[index_1] += a_1_bar;
+                (q_bar, k_bar)
+            },
+        )
     }
 }
 ///Forward mode of [`energy`](fn@energy): its value and its directional derivative along the tangents of `q`, `k`.

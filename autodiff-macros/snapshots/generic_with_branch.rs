@@ -122,27 +122,128 @@ impl softclip {
         };
         let y = ::autodiff::__private::owned(&y_5);
         let value = ::autodiff::__private::owned(&y_5);
-        let mut y_5_bar = seed;
-        let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
-        if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
-            let mut y_4_bar = y_5_bar;
-            let mut t_3_bar = ::autodiff::__private::pull_owned(
-                &::autodiff::__private::One,
-                y_4_bar,
-            );
-            let mut t_2_bar = ::autodiff::__private::pull_owned(&t_3_d0, t_3_bar);
-            y_1_bar
-                += ::autodiff::__private::pull_owned(
-                    &::autodiff::__private::One,
-                    t_2_bar,
-                );
-        } else if let ::core::option::Option::Some(()) = record_2.1 {
-            y_1_bar += y_5_bar;
-        }
-        let mut x_bar = ::autodiff::__private::pull_owned(&y_1_d0, y_1_bar);
         (
             value,
-            (x_bar, ::autodiff::__private::NoAdjoint, ::autodiff::__private::NoAdjoint),
+            {
+                let mut y_5_bar = seed;
+                let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
+                if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
+                    let mut y_4_bar = y_5_bar;
+                    let mut t_3_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        y_4_bar,
+                    );
+                    let mut t_2_bar = ::autodiff::__private::pull_owned(
+                        &t_3_d0,
+                        t_3_bar,
+                    );
+                    y_1_bar
+                        += ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_2_bar,
+                        );
+                } else if let ::core::option::Option::Some(()) = record_2.1 {
+                    y_1_bar += y_5_bar;
+                }
+                let mut x_bar = ::autodiff::__private::pull_owned(&y_1_d0, y_1_bar);
+                (
+                    x_bar,
+                    ::autodiff::__private::NoAdjoint,
+                    ::autodiff::__private::NoAdjoint,
+                )
+            },
+        )
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback<'__pb, T: Float>(
+        x: T,
+        limit: T,
+        n: usize,
+    ) -> (
+        T,
+        impl ::core::ops::FnOnce(
+            T,
+        ) -> (
+                T,
+                ::autodiff::__private::NoAdjoint,
+                ::autodiff::__private::NoAdjoint,
+            ) + '__pb,
+    )
+    where
+        T: ::autodiff::__private::Real,
+        T: '__pb,
+    {
+        let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a(
+            &x,
+            &(T::from(n).unwrap()),
+        );
+        let y = ::autodiff::__private::owned(&y_1);
+        let (y_5, branch_1, record_2) = if y > limit {
+            let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(
+                &y_1,
+                &(limit),
+            );
+            let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
+            let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add(
+                &(limit),
+                &t_3,
+            );
+            let y = ::autodiff::__private::owned(&y_4);
+            (
+                ::autodiff::__private::owned(&y_4),
+                (),
+                (::core::option::Option::Some((t_3_d0,)), ::core::option::Option::None),
+            )
+        } else {
+            (
+                ::autodiff::__private::owned(&y_1),
+                (),
+                (::core::option::Option::None, ::core::option::Option::Some(())),
+            )
+        };
+        let y = ::autodiff::__private::owned(&y_5);
+        let value = ::autodiff::__private::owned(&y_5);
+        (
+            value,
+            move |seed| {
+                let mut y_5_bar = seed;
+                let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
+                if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
+                    let mut y_4_bar = y_5_bar;
+                    let mut t_3_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        y_4_bar,
+                    );
+                    let mut t_2_bar = ::autodiff::__private::pull_owned(
+                        &t_3_d0,
+                        t_3_bar,
+                    );
+                    y_1_bar
+                        += ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_2_bar,
+                        );
+                } else if let ::core::option::Option::Some(()) = record_2.1 {
+                    y_1_bar += y_5_bar;
+                }
+                let mut x_bar = ::autodiff::__private::pull_owned(&y_1_d0, y_1_bar);
+                (
+                    x_bar,
+                    ::autodiff::__private::NoAdjoint,
+                    ::autodiff::__private::NoAdjoint,
+                )
+            },
         )
     }
 }

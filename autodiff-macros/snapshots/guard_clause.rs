@@ -92,37 +92,122 @@ impl guard {
             )
         };
         let value = ::autodiff::__private::owned(&branch_7);
-        let mut branch_7_bar = seed;
-        let mut x_bar = ::autodiff::__private::zero_like(&x);
-        let mut y_bar = ::autodiff::__private::zero_like(&y);
-        if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
-            let mut t_3_bar = branch_7_bar;
-            let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
-            y_bar += ::autodiff::__private::pull_owned(&t_3_d1, t_3_bar);
-            x_bar
-                += ::autodiff::__private::pull_owned(
-                    &::autodiff::__private::MinusOne,
-                    t_2_bar,
-                );
-        } else if let ::core::option::Option::Some((t_4_d0, t_4_d1, t_5_d0, t_5_d1)) = record_1
-            .1
-        {
-            let mut t_6_bar = branch_7_bar;
-            let mut t_5_bar = ::autodiff::__private::pull(
-                &::autodiff::__private::One,
-                &t_6_bar,
-            );
-            x_bar
-                += ::autodiff::__private::pull_owned(
-                    &::autodiff::__private::One,
-                    t_6_bar,
-                );
-            let mut t_4_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
-            y_bar += ::autodiff::__private::pull_owned(&t_5_d1, t_5_bar);
-            x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
-            x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
-        }
-        (value, (x_bar, y_bar))
+        (
+            value,
+            {
+                let mut branch_7_bar = seed;
+                let mut x_bar = ::autodiff::__private::zero_like(&x);
+                let mut y_bar = ::autodiff::__private::zero_like(&y);
+                if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
+                    let mut t_3_bar = branch_7_bar;
+                    let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
+                    y_bar += ::autodiff::__private::pull_owned(&t_3_d1, t_3_bar);
+                    x_bar
+                        += ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::MinusOne,
+                            t_2_bar,
+                        );
+                } else if let ::core::option::Option::Some(
+                    (t_4_d0, t_4_d1, t_5_d0, t_5_d1),
+                ) = record_1.1
+                {
+                    let mut t_6_bar = branch_7_bar;
+                    let mut t_5_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &t_6_bar,
+                    );
+                    x_bar
+                        += ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_6_bar,
+                        );
+                    let mut t_4_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
+                    y_bar += ::autodiff::__private::pull_owned(&t_5_d1, t_5_bar);
+                    x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+                    x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+                }
+                (x_bar, y_bar)
+            },
+        )
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback<'__pb>(
+        x: f64,
+        y: f64,
+    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (f64, f64) + '__pb) {
+        let (branch_7, record_1) = if x < 0.0 {
+            let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(&x);
+            let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(&t_2, &y);
+            (
+                ::autodiff::__private::owned(&t_3),
+                (
+                    ::core::option::Option::Some((t_3_d0, t_3_d1)),
+                    ::core::option::Option::None,
+                ),
+            )
+        } else {
+            {};
+            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
+            let t = ::autodiff::__private::owned(&t_4);
+            let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&t_4, &y);
+            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(&t_5, &x);
+            (
+                ::autodiff::__private::owned(&t_6),
+                (
+                    ::core::option::Option::None,
+                    ::core::option::Option::Some((t_4_d0, t_4_d1, t_5_d0, t_5_d1)),
+                ),
+            )
+        };
+        let value = ::autodiff::__private::owned(&branch_7);
+        (
+            value,
+            move |seed| {
+                let mut branch_7_bar = seed;
+                let mut x_bar = ::autodiff::__private::zero_like(&x);
+                let mut y_bar = ::autodiff::__private::zero_like(&y);
+                if let ::core::option::Option::Some((t_3_d0, t_3_d1)) = record_1.0 {
+                    let mut t_3_bar = branch_7_bar;
+                    let mut t_2_bar = ::autodiff::__private::pull(&t_3_d0, &t_3_bar);
+                    y_bar += ::autodiff::__private::pull_owned(&t_3_d1, t_3_bar);
+                    x_bar
+                        += ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::MinusOne,
+                            t_2_bar,
+                        );
+                } else if let ::core::option::Option::Some(
+                    (t_4_d0, t_4_d1, t_5_d0, t_5_d1),
+                ) = record_1.1
+                {
+                    let mut t_6_bar = branch_7_bar;
+                    let mut t_5_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &t_6_bar,
+                    );
+                    x_bar
+                        += ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_6_bar,
+                        );
+                    let mut t_4_bar = ::autodiff::__private::pull(&t_5_d0, &t_5_bar);
+                    y_bar += ::autodiff::__private::pull_owned(&t_5_d1, t_5_bar);
+                    x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+                    x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+                }
+                (x_bar, y_bar)
+            },
+        )
     }
 }
 ///Forward mode of [`guard`](fn@guard): its value and its directional derivative along the tangents of `x`, `y`.

@@ -170,18 +170,132 @@ impl rosenbrock {
                 (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),
             )
         };
-        let mut x_bar = ::autodiff::__private::zero_vec_like(x);
         let value = ::autodiff::__private::owned(&branch_13);
-        let mut branch_13_bar = seed;
-        if let ::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)) = record_8
-            .0
-        {
-            let mut accumulator_12_bar = branch_13_bar;
-            let mut accumulator_1_carry_bar = accumulator_12_bar;
-            for index in (stack_7_lo..stack_7_hi).rev() {
-                let accumulator_1 = ::autodiff::__private::zero_like(
-                    &accumulator_1_carry_bar,
-                );
+        (
+            value,
+            {
+                let mut x_bar = ::autodiff::__private::zero_vec_like(x);
+                let mut branch_13_bar = seed;
+                if let ::core::option::Option::Some(
+                    (accumulator_12, stack_7_lo, stack_7_hi),
+                ) = record_8.0
+                {
+                    let mut accumulator_12_bar = branch_13_bar;
+                    let mut accumulator_1_carry_bar = accumulator_12_bar;
+                    for index in (stack_7_lo..stack_7_hi).rev() {
+                        let accumulator_1 = ::autodiff::__private::zero_like(
+                            &accumulator_1_carry_bar,
+                        );
+                        let accumulator = ::autodiff::__private::owned(&accumulator_1);
+                        let index_5 = 0 + index;
+                        let a_2 = x[index_5];
+                        let a = ::autodiff::__private::owned(&a_2);
+                        let index_6 = (1) + index;
+                        let b_3 = x[index_6];
+                        let b = ::autodiff::__private::owned(&b_3);
+                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                            &a_2,
+                            &a_2,
+                        );
+                        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(
+                            &b_3,
+                            &t_4,
+                        );
+                        let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+                        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(
+                            &(100.0),
+                            &t_6,
+                        );
+                        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
+                            &accumulator_1,
+                            &t_7,
+                        );
+                        let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                            &(1.0),
+                            &a_2,
+                        );
+                        let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
+                        let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
+                            &t_8,
+                            &t_10,
+                        );
+                        let accumulator = ::autodiff::__private::owned(&accumulator_11);
+                        let mut accumulator_11_bar = accumulator_1_carry_bar;
+                        let mut t_8_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &accumulator_11_bar,
+                        );
+                        let mut t_10_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            accumulator_11_bar,
+                        );
+                        let mut t_9_bar = ::autodiff::__private::pull_owned(
+                            &t_10_d0,
+                            t_10_bar,
+                        );
+                        let mut a_2_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::MinusOne,
+                            t_9_bar,
+                        );
+                        let mut accumulator_1_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &t_8_bar,
+                        );
+                        let mut t_7_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_8_bar,
+                        );
+                        let mut t_6_bar = ::autodiff::__private::pull_owned(
+                            &t_7_d1,
+                            t_7_bar,
+                        );
+                        let mut t_5_bar = ::autodiff::__private::pull_owned(
+                            &t_6_d0,
+                            t_6_bar,
+                        );
+                        let mut b_3_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &t_5_bar,
+                        );
+                        let mut t_4_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::MinusOne,
+                            t_5_bar,
+                        );
+                        a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+                        a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+                        x_bar[index_6] += b_3_bar;
+                        x_bar[index_5] += a_2_bar;
+                        accumulator_1_carry_bar = accumulator_1_bar;
+                    }
+                    let mut accumulator_0_bar = accumulator_1_carry_bar;
+                }
+                (x_bar,)
+            },
+        )
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback<'__pb>(
+        x: &'__pb [f64],
+    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (::std::vec::Vec<f64>,) + '__pb) {
+        let (branch_13, record_8) = {
+            let mut accumulator = ::autodiff::__private::zero();
+            let accumulator_0 = accumulator;
+            let stack_7_lo = 0;
+            let stack_7_hi = ::core::cmp::min(x.len(), (x.len() - (1)));
+            let mut accumulator_1_carry = ::autodiff::__private::owned(&accumulator_0);
+            for index in stack_7_lo..stack_7_hi {
+                let accumulator_1 = accumulator_1_carry;
                 let accumulator = ::autodiff::__private::owned(&accumulator_1);
                 let index_5 = 0 + index;
                 let a_2 = x[index_5];
@@ -213,47 +327,118 @@ impl rosenbrock {
                     &t_10,
                 );
                 let accumulator = ::autodiff::__private::owned(&accumulator_11);
-                let mut accumulator_11_bar = accumulator_1_carry_bar;
-                let mut t_8_bar = ::autodiff::__private::pull(
-                    &::autodiff::__private::One,
-                    &accumulator_11_bar,
-                );
-                let mut t_10_bar = ::autodiff::__private::pull_owned(
-                    &::autodiff::__private::One,
-                    accumulator_11_bar,
-                );
-                let mut t_9_bar = ::autodiff::__private::pull_owned(&t_10_d0, t_10_bar);
-                let mut a_2_bar = ::autodiff::__private::pull_owned(
-                    &::autodiff::__private::MinusOne,
-                    t_9_bar,
-                );
-                let mut accumulator_1_bar = ::autodiff::__private::pull(
-                    &::autodiff::__private::One,
-                    &t_8_bar,
-                );
-                let mut t_7_bar = ::autodiff::__private::pull_owned(
-                    &::autodiff::__private::One,
-                    t_8_bar,
-                );
-                let mut t_6_bar = ::autodiff::__private::pull_owned(&t_7_d1, t_7_bar);
-                let mut t_5_bar = ::autodiff::__private::pull_owned(&t_6_d0, t_6_bar);
-                let mut b_3_bar = ::autodiff::__private::pull(
-                    &::autodiff::__private::One,
-                    &t_5_bar,
-                );
-                let mut t_4_bar = ::autodiff::__private::pull_owned(
-                    &::autodiff::__private::MinusOne,
-                    t_5_bar,
-                );
-                a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
-                a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
-                x_bar[index_6] += b_3_bar;
-                x_bar[index_5] += a_2_bar;
-                accumulator_1_carry_bar = accumulator_1_bar;
+                accumulator_1_carry = ::autodiff::__private::owned(&accumulator_11);
             }
-            let mut accumulator_0_bar = accumulator_1_carry_bar;
-        }
-        (value, (x_bar,))
+            let accumulator_12 = accumulator_1_carry;
+            let accumulator = ::autodiff::__private::owned(&accumulator_12);
+            ();
+            (
+                ::autodiff::__private::owned(&accumulator_12),
+                (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),
+            )
+        };
+        let value = ::autodiff::__private::owned(&branch_13);
+        (
+            value,
+            move |seed| {
+                let mut x_bar = ::autodiff::__private::zero_vec_like(x);
+                let mut branch_13_bar = seed;
+                if let ::core::option::Option::Some(
+                    (accumulator_12, stack_7_lo, stack_7_hi),
+                ) = record_8.0
+                {
+                    let mut accumulator_12_bar = branch_13_bar;
+                    let mut accumulator_1_carry_bar = accumulator_12_bar;
+                    for index in (stack_7_lo..stack_7_hi).rev() {
+                        let accumulator_1 = ::autodiff::__private::zero_like(
+                            &accumulator_1_carry_bar,
+                        );
+                        let accumulator = ::autodiff::__private::owned(&accumulator_1);
+                        let index_5 = 0 + index;
+                        let a_2 = x[index_5];
+                        let a = ::autodiff::__private::owned(&a_2);
+                        let index_6 = (1) + index;
+                        let b_3 = x[index_6];
+                        let b = ::autodiff::__private::owned(&b_3);
+                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                            &a_2,
+                            &a_2,
+                        );
+                        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(
+                            &b_3,
+                            &t_4,
+                        );
+                        let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+                        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(
+                            &(100.0),
+                            &t_6,
+                        );
+                        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
+                            &accumulator_1,
+                            &t_7,
+                        );
+                        let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                            &(1.0),
+                            &a_2,
+                        );
+                        let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
+                        let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
+                            &t_8,
+                            &t_10,
+                        );
+                        let accumulator = ::autodiff::__private::owned(&accumulator_11);
+                        let mut accumulator_11_bar = accumulator_1_carry_bar;
+                        let mut t_8_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &accumulator_11_bar,
+                        );
+                        let mut t_10_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            accumulator_11_bar,
+                        );
+                        let mut t_9_bar = ::autodiff::__private::pull_owned(
+                            &t_10_d0,
+                            t_10_bar,
+                        );
+                        let mut a_2_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::MinusOne,
+                            t_9_bar,
+                        );
+                        let mut accumulator_1_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &t_8_bar,
+                        );
+                        let mut t_7_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_8_bar,
+                        );
+                        let mut t_6_bar = ::autodiff::__private::pull_owned(
+                            &t_7_d1,
+                            t_7_bar,
+                        );
+                        let mut t_5_bar = ::autodiff::__private::pull_owned(
+                            &t_6_d0,
+                            t_6_bar,
+                        );
+                        let mut b_3_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &t_5_bar,
+                        );
+                        let mut t_4_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::MinusOne,
+                            t_5_bar,
+                        );
+                        a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+                        a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+                        x_bar[index_6] += b_3_bar;
+                        x_bar[index_5] += a_2_bar;
+                        accumulator_1_carry_bar = accumulator_1_bar;
+                    }
+                    let mut accumulator_0_bar = accumulator_1_carry_bar;
+                }
+                (x_bar,)
+            },
+        )
     }
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`.

@@ -172,47 +172,162 @@ impl mlp_loss {
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub_owned(t_7, y);
         let (t_9, t_9_d0) = ::autodiff::__private::rules::norm_squared(&t_8);
         ::core::mem::drop(t_8);
-        let mut w1_bar = ::autodiff::__private::zero_like(w1);
-        let mut b1_bar = ::autodiff::__private::zero_like(b1);
-        let mut w2_bar = ::autodiff::__private::zero_like(w2);
         let value = ::autodiff::__private::owned(&t_9);
-        let mut t_9_bar = seed;
-        let mut t_8_bar = ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar);
-        ::core::mem::drop(t_9_d0);
-        let mut t_7_bar = ::autodiff::__private::pull_owned(
-            &::autodiff::__private::One,
-            t_8_bar,
-        );
-        let mut w2_6_bar = ::autodiff::__private::pull(&t_7_d0, &t_7_bar);
-        let mut hidden_5_bar = ::autodiff::__private::pull_owned(&t_7_d1, t_7_bar);
-        ::core::mem::drop(t_7_d0);
-        ::core::mem::drop(t_7_d1);
-        ::autodiff::__private::accumulate(&mut w2_bar, w2_6_bar);
-        let mut t_4_bar = ::autodiff::__private::pull_owned(&hidden_5_d0, hidden_5_bar);
-        ::core::mem::drop(hidden_5_d0);
-        let mut t_1_bar = ::autodiff::__private::pull(
-            &::autodiff::__private::One,
-            &t_4_bar,
-        );
-        let mut t_3_bar = ::autodiff::__private::pull_owned(
-            &::autodiff::__private::One,
-            t_4_bar,
-        );
-        let mut b1_2_bar = ::autodiff::__private::pull_owned(&t_3_d0, t_3_bar);
-        ::core::mem::drop(t_3_d0);
-        ::autodiff::__private::accumulate(&mut b1_bar, b1_2_bar);
-        let mut w1_0_bar = ::autodiff::__private::pull_owned(&t_1_d0, t_1_bar);
-        ::core::mem::drop(t_1_d0);
-        ::autodiff::__private::accumulate(&mut w1_bar, w1_0_bar);
         (
             value,
-            (
-                w1_bar,
-                b1_bar,
-                w2_bar,
+            {
+                let mut w1_bar = ::autodiff::__private::zero_like(w1);
+                let mut b1_bar = ::autodiff::__private::zero_like(b1);
+                let mut w2_bar = ::autodiff::__private::zero_like(w2);
+                let mut t_9_bar = seed;
+                let mut t_8_bar = ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar);
+                ::core::mem::drop(t_9_d0);
+                let mut t_7_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_8_bar,
+                );
+                let mut w2_6_bar = ::autodiff::__private::pull(&t_7_d0, &t_7_bar);
+                let mut hidden_5_bar = ::autodiff::__private::pull_owned(
+                    &t_7_d1,
+                    t_7_bar,
+                );
+                ::core::mem::drop(t_7_d0);
+                ::core::mem::drop(t_7_d1);
+                ::autodiff::__private::accumulate(&mut w2_bar, w2_6_bar);
+                let mut t_4_bar = ::autodiff::__private::pull_owned(
+                    &hidden_5_d0,
+                    hidden_5_bar,
+                );
+                ::core::mem::drop(hidden_5_d0);
+                let mut t_1_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_4_bar,
+                );
+                let mut t_3_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_4_bar,
+                );
+                let mut b1_2_bar = ::autodiff::__private::pull_owned(&t_3_d0, t_3_bar);
+                ::core::mem::drop(t_3_d0);
+                ::autodiff::__private::accumulate(&mut b1_bar, b1_2_bar);
+                let mut w1_0_bar = ::autodiff::__private::pull_owned(&t_1_d0, t_1_bar);
+                ::core::mem::drop(t_1_d0);
+                ::autodiff::__private::accumulate(&mut w1_bar, w1_0_bar);
+                (
+                    w1_bar,
+                    b1_bar,
+                    w2_bar,
+                    ::autodiff::__private::NoAdjoint,
+                    ::autodiff::__private::NoAdjoint,
+                )
+            },
+        )
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback<'__pb>(
+        w1: &'__pb DMatrix<f64>,
+        b1: &'__pb DVector<f64>,
+        w2: &'__pb DMatrix<f64>,
+        x: &'__pb DMatrix<f64>,
+        y: &'__pb DMatrix<f64>,
+    ) -> (
+        f64,
+        impl ::core::ops::FnOnce(
+            f64,
+        ) -> (
+                DMatrix<f64>,
+                DVector<f64>,
+                DMatrix<f64>,
                 ::autodiff::__private::NoAdjoint,
                 ::autodiff::__private::NoAdjoint,
-            ),
+            ) + '__pb,
+    ) {
+        let ones = RowDVector::from_element(x.ncols(), 1.0);
+        let w1_0 = w1;
+        let (t_1, t_1_d0) = ::autodiff::__private::rules::mul_a(w1_0, x);
+        let b1_2 = b1;
+        let (t_3, t_3_d0) = ::autodiff::__private::rules::mul_a(b1_2, &(ones));
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add_owned(t_1, &t_3);
+        ::core::mem::drop(t_3);
+        let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map(
+            &t_4,
+            |v| {
+                let v_dot = ::autodiff::__private::one_like(&v);
+                let (t_1, t_1_d0) = ::autodiff::__private::rules::tanh(v);
+                let t_1_dot = ::autodiff::__private::push(&t_1_d0, &v_dot);
+                (
+                    ::autodiff::__private::owned(&t_1),
+                    ::autodiff::__private::owned(&t_1_dot),
+                )
+            },
+        );
+        ::core::mem::drop(t_4);
+        let hidden = &hidden_5;
+        let w2_6 = w2;
+        let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(w2_6, &hidden_5);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub_owned(t_7, y);
+        let (t_9, t_9_d0) = ::autodiff::__private::rules::norm_squared(&t_8);
+        ::core::mem::drop(t_8);
+        let value = ::autodiff::__private::owned(&t_9);
+        (
+            value,
+            move |seed| {
+                let mut w1_bar = ::autodiff::__private::zero_like(w1);
+                let mut b1_bar = ::autodiff::__private::zero_like(b1);
+                let mut w2_bar = ::autodiff::__private::zero_like(w2);
+                let mut t_9_bar = seed;
+                let mut t_8_bar = ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar);
+                ::core::mem::drop(t_9_d0);
+                let mut t_7_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_8_bar,
+                );
+                let mut w2_6_bar = ::autodiff::__private::pull(&t_7_d0, &t_7_bar);
+                let mut hidden_5_bar = ::autodiff::__private::pull_owned(
+                    &t_7_d1,
+                    t_7_bar,
+                );
+                ::core::mem::drop(t_7_d0);
+                ::core::mem::drop(t_7_d1);
+                ::autodiff::__private::accumulate(&mut w2_bar, w2_6_bar);
+                let mut t_4_bar = ::autodiff::__private::pull_owned(
+                    &hidden_5_d0,
+                    hidden_5_bar,
+                );
+                ::core::mem::drop(hidden_5_d0);
+                let mut t_1_bar = ::autodiff::__private::pull(
+                    &::autodiff::__private::One,
+                    &t_4_bar,
+                );
+                let mut t_3_bar = ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::One,
+                    t_4_bar,
+                );
+                let mut b1_2_bar = ::autodiff::__private::pull_owned(&t_3_d0, t_3_bar);
+                ::core::mem::drop(t_3_d0);
+                ::autodiff::__private::accumulate(&mut b1_bar, b1_2_bar);
+                let mut w1_0_bar = ::autodiff::__private::pull_owned(&t_1_d0, t_1_bar);
+                ::core::mem::drop(t_1_d0);
+                ::autodiff::__private::accumulate(&mut w1_bar, w1_0_bar);
+                (
+                    w1_bar,
+                    b1_bar,
+                    w2_bar,
+                    ::autodiff::__private::NoAdjoint,
+                    ::autodiff::__private::NoAdjoint,
+                )
+            },
         )
     }
 }

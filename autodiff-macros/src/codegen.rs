@@ -27,6 +27,9 @@ pub struct Cx<'a> {
     /// Sums, differences and negations of the top level that take their first operand's
     /// memory, it being free after them.
     pub consuming: BTreeSet<ValueId>,
+    /// Whether this is the body of a pullback: its backward sweep is a closure returned to
+    /// the caller, so nothing in it may borrow the forward sweep's locals.
+    pub split: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -39,6 +42,7 @@ impl<'a> Cx<'a> {
             tainted: BTreeSet::new(),
             drops: Vec::new(),
             consuming: BTreeSet::new(),
+            split: false,
         };
         let mut needed = BTreeSet::new();
         cx.collect_needed(&func.body, &mut needed);
@@ -73,6 +77,54 @@ impl<'a> Cx<'a> {
             }
         }
         cx
+    }
+
+    /// The generator's view of `func` for its pullback function.
+    pub fn split(sig: &'a FnSig, func: &'a Function) -> Self {
+        Cx {
+            split: true,
+            ..Cx::new(sig, func)
+        }
+    }
+
+    /// Whether a call keeps the pullback its callee returns rather than running the callee
+    /// again in the backward sweep: a call of the top level (kept once, not per iteration)
+    /// whose arguments the pullback may hold until then (copies of values, parameters,
+    /// literals).
+    pub fn keeps_pullback(&self, v: ValueId) -> bool {
+        let Op::Call { args, .. } = &self.func.values[v].op else {
+            return false;
+        };
+        let top = self
+            .func
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::Def(d) if *d == v));
+        let held = |t: &TokenStream| {
+            fn idents(ts: TokenStream, out: &mut Vec<String>) {
+                for tt in ts {
+                    match tt {
+                        proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+                        proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
+                        _ => {}
+                    }
+                }
+            }
+            let mut names = Vec::new();
+            idents(t.clone(), &mut names);
+            names
+                .iter()
+                .all(|n| self.sig.params.iter().any(|p| p.ident == n))
+        };
+        !self.split
+            && top
+            && args.iter().all(|a| match a {
+                CallArg::Scalar(_) | CallArg::Borrowed(_) => true,
+                CallArg::Container {
+                    container, range, ..
+                } => range.is_none() && self.func.containers[*container].param.is_some(),
+                CallArg::Inactive(t) => held(t),
+            })
     }
 
     /// Whether inactive tokens may stand for a vector or a matrix: they name a nalgebra type
@@ -449,11 +501,12 @@ impl Cx<'_> {
             .collect();
         // At the top of the body, where nothing is saved for later, a product's partials
         // borrow its operands.
-        let top = self
-            .func
-            .body
-            .iter()
-            .any(|s| matches!(s, Stmt::Def(d) if *d == v));
+        let top = !self.split
+            && self
+                .func
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Def(d) if *d == v));
         let (rule, partials) = match (*rule, active.as_slice(), top) {
             ("mul", [true, false], false) => ("mul_a", vec![partials[0].clone()]),
             ("mul", [false, true], false) => ("mul_b", vec![partials[1].clone()]),

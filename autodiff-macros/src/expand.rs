@@ -200,6 +200,31 @@ fn expand_fn(options: &Options, f: &FnParts) -> (TokenStream, TokenStream) {
     (hidden, quote!(#public #errors))
 }
 
+/// Gives every elided lifetime it visits (`&T`, `&self`, `'_`) one name.
+struct Named<'l>(&'l Lifetime);
+
+impl syn::visit_mut::VisitMut for Named<'_> {
+    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+        if r.lifetime.as_ref().is_none_or(|l| l.ident == "_") {
+            r.lifetime = Some(self.0.clone());
+        }
+        syn::visit_mut::visit_type_reference_mut(self, r);
+    }
+    fn visit_lifetime_mut(&mut self, l: &mut Lifetime) {
+        if l.ident == "_" {
+            *l = self.0.clone();
+        }
+    }
+    fn visit_receiver_mut(&mut self, r: &mut syn::Receiver) {
+        if let Some((_, lt)) = &mut r.reference {
+            if lt.as_ref().is_none_or(|l| l.ident == "_") {
+                *lt = Some(self.0.clone());
+            }
+        }
+        syn::visit_mut::visit_receiver_mut(self, r);
+    }
+}
+
 /// Generic parameters of the generated functions: the user's, with `T: Real` added for each
 /// float parameter.
 fn real_generics(generics: &Generics, sig: &FnSig) -> Generics {
@@ -325,21 +350,75 @@ fn generate(
     // Hidden reverse function: the value and one adjoint per parameter.
     let adjoint_tys: Vec<TokenStream> = sig.params.iter().map(|p| p.gradient_type()).collect();
     let hidden_seed = reverse::seed();
-    let (tangent_body, vjp_body) = match func {
+    let (tangent_body, vjp_body, pullback_body) = match func {
         Some(func) => {
             let cx = Cx::new(sig, func);
-            (forward::tangent_body(&cx), reverse::vjp_body(&cx))
+            (
+                forward::tangent_body(&cx),
+                reverse::vjp_body(&cx),
+                reverse::pullback_body(&Cx::split(sig, func)),
+            )
         }
         None => (
             quote!(::core::unreachable!()),
             quote!(::core::unreachable!()),
+            quote!(
+                #[allow(unreachable_code)]
+                (::core::unreachable!(), |_| ::core::unreachable!())
+            ),
         ),
     };
+    // The pullback holds the borrows it was given: every reference in the signature gets one
+    // lifetime, which the returned closure outlives no longer than.
+    let pb_lt = Lifetime::new("'__pb", Span::call_site());
+    let mut pb_generics = generics.clone();
+    pb_generics
+        .params
+        .insert(0, GenericParam::Lifetime(LifetimeParam::new(pb_lt.clone())));
+    {
+        let bounds: Vec<syn::WherePredicate> = generics
+            .params
+            .iter()
+            .filter_map(|g| match g {
+                GenericParam::Lifetime(l) => {
+                    let l = &l.lifetime;
+                    Some(syn::parse_quote!(#l: #pb_lt))
+                }
+                GenericParam::Type(t) => {
+                    let t = &t.ident;
+                    Some(syn::parse_quote!(#t: #pb_lt))
+                }
+                GenericParam::Const(_) => None,
+            })
+            .collect();
+        pb_generics.make_where_clause().predicates.extend(bounds);
+    }
+    let (_, _, pb_where) = pb_generics.split_for_impl();
+    let pb_gparams = &pb_generics.params;
+    let pb_receiver = sig.receiver.as_ref().map(|r| {
+        let mut r = r.clone();
+        syn::visit_mut::VisitMut::visit_fn_arg_mut(&mut Named(&pb_lt), &mut r);
+        quote!(#r,)
+    });
+    let pb_original: Vec<TokenStream> = sig
+        .params
+        .iter()
+        .map(|p| {
+            let mut ty = p.ty.clone();
+            syn::visit_mut::VisitMut::visit_type_mut(&mut Named(&pb_lt), &mut ty);
+            let pat = &p.pat;
+            quote!(#pat: #ty)
+        })
+        .collect();
 
     let user_args: Vec<TokenStream> = captured_params(&f.sig.generics).collect();
     let placeholders = tangent_tys.iter().map(|_| quote!(_));
     let tangent_turbofish = quote!(::<#(#user_args,)* #(#placeholders),*>);
     let turbofish = quote!(::<#(#user_args),*>);
+    let pullback_fn = match f.place {
+        Place::Free => format_ident!("pullback"),
+        Place::Method => hidden_assoc_name(name, "pullback"),
+    };
     let (tangent_fn, vjp_all_fn, tangent_call, vjp_all_call, self_call) =
         match (&f.place, &sig.receiver) {
             (Place::Free, _) => {
@@ -452,6 +531,17 @@ fn generate(
         {
             let _ = #original_fn;
             #vjp_body
+        }
+
+        #[doc(hidden)]
+        #[inline]
+        #[allow(dead_code)]
+        #allow
+        #vis fn #pullback_fn<#pb_gparams>(#pb_receiver #(#pb_original,)*)
+            -> (#out, impl ::core::ops::FnOnce(#out) -> (#(#adjoint_tys,)*) + #pb_lt)
+            #pb_where
+        {
+            #pullback_body
         }
     };
     let public = quote! {

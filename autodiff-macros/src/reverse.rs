@@ -21,6 +21,32 @@ pub fn seed() -> Ident {
 /// Generates the forward sweep and the reverse sweep; returns the body of the hidden
 /// `vjp_all` function, which evaluates to `(primal, (adjoint of each parameter,))`.
 pub fn vjp_body(cx: &Cx) -> TokenStream {
+    let (forward, result, backward) = sweeps(cx);
+    let value = format_ident!("value", span = Span::mixed_site());
+    quote! {
+        #forward
+        let #value = #result;
+        (#value, { #backward })
+    }
+}
+
+/// The body of the hidden `pullback` function: the forward sweep, then the value and the
+/// backward sweep as a closure that owns what it reads (JAX's split of a reverse function
+/// into a forward pass and a pullback). A caller keeps the closure instead of running the
+/// callee again in its own backward sweep. `cx` must be made with [`Cx::split`].
+pub fn pullback_body(cx: &Cx) -> TokenStream {
+    let (forward, result, backward) = sweeps(cx);
+    let (value, seed) = (format_ident!("value", span = Span::mixed_site()), seed());
+    quote! {
+        #forward
+        let #value = #result;
+        (#value, move |#seed| { #backward })
+    }
+}
+
+/// The forward sweep, the result's expression, and the backward sweep reading `seed` and
+/// ending with the tuple of adjoints.
+fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
     let seed = seed();
     let mut forward = declare_stacks(cx);
     for (i, stmt) in cx.func.body.iter().enumerate() {
@@ -111,15 +137,16 @@ pub fn vjp_body(cx: &Cx) -> TokenStream {
                 }
             }
         });
-    let value = format_ident!("value", span = Span::mixed_site());
-    quote! {
-        #forward
-        #adjoint_inits
-        let #value = #result;
-        #seed_code
-        #sweep
-        (#value, (#(#grads,)*))
-    }
+    (
+        forward,
+        result,
+        quote! {
+            #adjoint_inits
+            #seed_code
+            #sweep
+            (#(#grads,)*)
+        },
+    )
 }
 
 /// The value of scalar parameter `i`.
@@ -446,6 +473,11 @@ fn flat_stacks() -> (Ident, Ident) {
     )
 }
 
+/// The local holding the pullback a call returned.
+fn pullback_local(cx: &Cx, v: ValueId) -> Ident {
+    format_ident!("{}_pullback", cx.primal(v), span = Span::mixed_site())
+}
+
 /// The local holding argument `k` of call `v` for its replay.
 fn call_arg_local(cx: &Cx, v: ValueId, k: usize) -> Ident {
     format_ident!("{}_arg{}", cx.primal(v), k, span = Span::mixed_site())
@@ -525,9 +557,15 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
             }
         }
     }
-    let f = cx.callee_primal(callee);
     let y = cx.primal(v);
-    out.extend(quote!(let #y = #f(#(#primal_args),*);));
+    if cx.keeps_pullback(v) {
+        // The pullback instead of the plain function: nothing runs again later.
+        let (f, pb) = (cx.callee_fn(callee, "pullback"), pullback_local(cx, v));
+        out.extend(quote!(let (#y, #pb) = #f(#(#primal_args),*);));
+    } else {
+        let f = cx.callee_primal(callee);
+        out.extend(quote!(let #y = #f(#(#primal_args),*);));
+    }
     out
 }
 
@@ -816,10 +854,6 @@ impl Reverse<'_> {
                             args,
                             arg_spans,
                         } => {
-                            // Tapenade's way: the call runs again, forward and backward, on the
-                            // arguments it had.
-                            let f = cx.callee_fn(callee, "vjp_all");
-                            let replay = call_replay_args(cx, *v, args);
                             let grads: Vec<_> = (0..args.len())
                                 .map(|k| {
                                     format_ident!(
@@ -830,7 +864,16 @@ impl Reverse<'_> {
                                     )
                                 })
                                 .collect();
-                            out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar);));
+                            if cx.keeps_pullback(*v) {
+                                let pb = pullback_local(cx, *v);
+                                out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));
+                            } else {
+                                // Tapenade's way: the call runs again, forward and backward, on
+                                // the arguments it had.
+                                let f = cx.callee_fn(callee, "vjp_all");
+                                let replay = call_replay_args(cx, *v, args);
+                                out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar);));
+                            }
                             for (k, ((a, g), span)) in
                                 args.iter().zip(&grads).zip(arg_spans).enumerate()
                             {
