@@ -79,6 +79,14 @@ impl<'a> Cx<'a> {
         cx
     }
 
+    /// Whether a value is defined at the top of the body, outside every loop and branch.
+    pub fn top_level(&self, v: ValueId) -> bool {
+        self.func
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::Def(d) if *d == v))
+    }
+
     /// The generator's view of `func` for its pullback function.
     pub fn split(sig: &'a FnSig, func: &'a Function) -> Self {
         Cx {
@@ -95,29 +103,13 @@ impl<'a> Cx<'a> {
         let Op::Call { args, .. } = &self.func.values[v].op else {
             return false;
         };
-        let top = self
-            .func
-            .body
-            .iter()
-            .any(|s| matches!(s, Stmt::Def(d) if *d == v));
         let held = |t: &TokenStream| {
-            fn idents(ts: TokenStream, out: &mut Vec<String>) {
-                for tt in ts {
-                    match tt {
-                        proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-                        proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
-                        _ => {}
-                    }
-                }
-            }
-            let mut names = Vec::new();
-            idents(t.clone(), &mut names);
-            names
+            idents(t.clone())
                 .iter()
                 .all(|n| self.sig.params.iter().any(|p| p.ident == n))
         };
         !self.split
-            && top
+            && self.top_level(v)
             && args.iter().all(|a| match a {
                 CallArg::Scalar(_) | CallArg::Borrowed(_) => true,
                 CallArg::Container {
@@ -130,17 +122,13 @@ impl<'a> Cx<'a> {
     /// Whether inactive tokens may stand for a vector or a matrix: they name a nalgebra type
     /// or an inactive parameter of one.
     pub fn looks_matrix(&self, tokens: &TokenStream) -> bool {
-        if crate::lower::names_nalgebra(tokens) {
-            return true;
-        }
-        tokens.clone().into_iter().any(|tt| match tt {
-            proc_macro2::TokenTree::Ident(name) => self.sig.params.iter().any(|p| {
-                p.shape.is_none_or(|s| matches!(s, Shape::Matrix { .. }))
-                    && p.ident == name
-                    && crate::lower::names_nalgebra(&p.ty.to_token_stream())
-            }),
-            proc_macro2::TokenTree::Group(g) => self.looks_matrix(&g.stream()),
-            _ => false,
+        idents(tokens.clone()).iter().any(|name| {
+            crate::lower::is_nalgebra_type(name)
+                || self.sig.params.iter().any(|p| {
+                    p.shape.is_none_or(|s| matches!(s, Shape::Matrix { .. }))
+                        && p.ident == name
+                        && crate::lower::names_nalgebra(&p.ty.to_token_stream())
+                })
         })
     }
 
@@ -501,12 +489,7 @@ impl Cx<'_> {
             .collect();
         // At the top of the body, where nothing is saved for later, a product's partials
         // borrow its operands.
-        let top = !self.split
-            && self
-                .func
-                .body
-                .iter()
-                .any(|s| matches!(s, Stmt::Def(d) if *d == v));
+        let top = !self.split && self.top_level(v);
         let (rule, partials) = match (*rule, active.as_slice(), top) {
             ("mul", [true, false], false) => ("mul_a", vec![partials[0].clone()]),
             ("mul", [false, true], false) => ("mul_b", vec![partials[1].clone()]),
@@ -723,13 +706,25 @@ fn early_drops(cx: &Cx) -> Vec<Vec<ValueId>> {
     }
     let mut drops = vec![Vec::new(); body.len()];
     for (v, i) in last_use {
-        let top_rule = body.iter().any(|s| matches!(s, Stmt::Def(d) if *d == v))
-            && matches!(cx.func.values[v].op, Op::Rule { .. });
+        let top_rule = cx.top_level(v) && matches!(cx.func.values[v].op, Op::Rule { .. });
         if top_rule && cx.tainted.contains(&v) && !keep.contains(&v) {
             drops[i].push(v);
         }
     }
     drops
+}
+
+/// Every identifier in some tokens.
+pub fn idents(ts: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for tt in ts {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Rules that take their operands by reference: arithmetic, which also serves vectors and

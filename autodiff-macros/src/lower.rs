@@ -2606,11 +2606,9 @@ fn is_reading_macro(mac: &syn::Macro) -> bool {
 
 /// Whether tokens name a nalgebra vector or matrix type.
 pub fn names_nalgebra(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => is_nalgebra_type(&i.to_string()),
-        proc_macro2::TokenTree::Group(g) => names_nalgebra(&g.stream()),
-        _ => false,
-    })
+    crate::codegen::idents(tokens.clone())
+        .iter()
+        .any(|name| is_nalgebra_type(name))
 }
 
 /// Whether a type name is one of nalgebra's vectors or matrices (`DVector`, `Matrix3x2`, ...).

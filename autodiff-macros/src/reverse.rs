@@ -6,7 +6,7 @@
 //! ran. The reverse sweep then runs the statements backwards. An adjoint is declared at
 //! its first contribution, so a value nothing reads back costs nothing.
 
-use crate::codegen::{branch_head, loop_head, Cx};
+use crate::codegen::{branch_head, idents, loop_head, Cx};
 use crate::ir::*;
 use crate::sig::Shape;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -398,19 +398,6 @@ fn recompute(cx: &Cx, l: &Loop) -> Option<Recompute> {
         end: quote!(#end),
         needs_phis,
     })
-}
-
-/// Every identifier in some tokens.
-fn idents(ts: TokenStream) -> Vec<String> {
-    let mut out = Vec::new();
-    for tt in ts {
-        match tt {
-            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Whether running an inactive expression again gives the same value: no macros, and only
@@ -829,12 +816,7 @@ impl Reverse<'_> {
                                 }
                             }
                             // A vector or matrix partial of the top level is freed once used.
-                            let top = cx
-                                .func
-                                .body
-                                .iter()
-                                .any(|s| matches!(s, Stmt::Def(d) if d == v));
-                            if top && !unit_partials(rule) && !cx.float_partials(*v) {
+                            if cx.top_level(*v) && !unit_partials(rule) && !cx.float_partials(*v) {
                                 for (k, a) in args.iter().enumerate() {
                                     if let Operand::Value(_) = a {
                                         let d = cx.partial(*v, k);

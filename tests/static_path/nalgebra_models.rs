@@ -9,29 +9,13 @@ mod mlp;
 #[path = "../../examples/models/reprojection.rs"]
 mod reprojection;
 
+use super::nalgebra_values::{close, mat, rng, vector};
 use hand::{mlp_loss_hand_grad, reprojection_hand_jacobian};
 use mlp::{mlp_loss, mlp_loss_grad};
 use nalgebra::{DMatrix, DVector, SMatrix, Vector2, Vector3};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use reprojection::{reprojection_error, reprojection_error_vjp, rodrigues, Camera};
-
-fn rng(seed: u64) -> StdRng {
-    StdRng::seed_from_u64(seed)
-}
-
-fn mat(r: &mut StdRng, rows: usize, cols: usize) -> DMatrix<f64> {
-    DMatrix::from_fn(rows, cols, |_, _| r.gen_range(-1.0..1.0))
-}
-
-fn vector(r: &mut StdRng, n: usize) -> DVector<f64> {
-    DVector::from_fn(n, |_, _| r.gen_range(-1.0..1.0))
-}
-
-/// Relative closeness with an absolute floor of one.
-fn close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
-}
 
 /// Element-wise closeness of two equally shaped slices of entries.
 fn assert_all_close(a: &[f64], b: &[f64], tol: f64, what: &str) {

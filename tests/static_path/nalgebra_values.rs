@@ -11,15 +11,15 @@ use nalgebra::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-fn rng(seed: u64) -> StdRng {
+pub(super) fn rng(seed: u64) -> StdRng {
     StdRng::seed_from_u64(seed)
 }
 
-fn mat(r: &mut StdRng, rows: usize, cols: usize) -> DMatrix<f64> {
+pub(super) fn mat(r: &mut StdRng, rows: usize, cols: usize) -> DMatrix<f64> {
     DMatrix::from_fn(rows, cols, |_, _| r.gen_range(-1.0..1.0))
 }
 
-fn vector(r: &mut StdRng, n: usize) -> DVector<f64> {
+pub(super) fn vector(r: &mut StdRng, n: usize) -> DVector<f64> {
     DVector::from_fn(n, |_, _| r.gen_range(-1.0..1.0))
 }
 
@@ -63,7 +63,7 @@ fn assert_close<R: Dim, C: Dim>(
     }
 }
 
-fn close(a: f64, b: f64, tol: f64) -> bool {
+pub(super) fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
 }
 
