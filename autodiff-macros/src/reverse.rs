@@ -59,6 +59,8 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
     let mut rev = Reverse {
         cx,
         live: BTreeSet::new(),
+        shared: BTreeSet::new(),
+        uses: use_counts(cx),
     };
     let mut adjoint_inits = TokenStream::new();
     for (c, container) in cx.func.containers.iter().enumerate() {
@@ -769,9 +771,48 @@ struct Reverse<'a> {
     cx: &'a Cx<'a>,
     /// Values whose adjoint local is declared in the current scope.
     live: BTreeSet<ValueId>,
+    /// Values whose adjoint local is a reference to the adjoint of the sum they are a term
+    /// of: the same vector or matrix, read in place rather than copied.
+    shared: BTreeSet<ValueId>,
+    /// How many times each value is read as an operand, an argument or an output.
+    uses: std::collections::BTreeMap<ValueId, usize>,
+}
+
+/// How many times each value is read as an operand, an argument or an output.
+fn use_counts(cx: &Cx) -> std::collections::BTreeMap<ValueId, usize> {
+    let mut uses = std::collections::BTreeMap::new();
+    cx.each_used(&cx.func.body, &mut |u| *uses.entry(u).or_insert(0) += 1);
+    for part in cx.func.result.parts() {
+        if let Operand::Value(u) = part {
+            *uses.entry(*u).or_insert(0) += 1;
+        }
+    }
+    uses
 }
 
 impl Reverse<'_> {
+    /// Whether term `a` of sum `v` may read `v`'s adjoint in place: both of the top level,
+    /// `a` a vector or matrix made by a rule or a call and read nowhere else, so its adjoint
+    /// is exactly `v`'s.
+    fn shares(&self, a: ValueId, v: ValueId) -> bool {
+        let cx = self.cx;
+        cx.top_level(a)
+            && cx.top_level(v)
+            && cx.tainted.contains(&a)
+            && matches!(cx.func.values[a].op, Op::Rule { .. } | Op::Call { .. })
+            && self.uses.get(&a) == Some(&1)
+    }
+
+    /// The adjoint of `v` as a reference.
+    fn adjoint_ref(&self, v: ValueId) -> TokenStream {
+        let bar = self.cx.adjoint(v);
+        if self.shared.contains(&v) {
+            quote!(#bar)
+        } else {
+            quote!(&#bar)
+        }
+    }
+
     /// `v_bar += amount`, declaring `v_bar` at the first contribution.
     fn contribute(&mut self, v: ValueId, amount: TokenStream) -> TokenStream {
         let bar = self.cx.adjoint(v);
@@ -791,13 +832,33 @@ impl Reverse<'_> {
                     let bar = cx.adjoint(*v);
                     match &cx.func.values[*v].op {
                         Op::Rule { rule, args, .. } => {
-                            let last = args.iter().rposition(|a| matches!(a, Operand::Value(_)));
+                            let unit = |k: usize| matches!((*rule, k), ("add", _) | ("sub", 0));
+                            let shares: Vec<bool> = args
+                                .iter()
+                                .enumerate()
+                                .map(|(k, a)| {
+                                    matches!(a, Operand::Value(a) if unit(k) && self.shares(*a, *v))
+                                })
+                                .collect();
+                            // A term reading the sum's adjoint in place keeps it alive: nothing
+                            // takes its memory then.
+                            let last = if shares.contains(&true) || self.shared.contains(v) {
+                                None
+                            } else {
+                                args.iter().rposition(|a| matches!(a, Operand::Value(_)))
+                            };
+                            let bar_ref = self.adjoint_ref(*v);
                             for (k, a) in args.iter().enumerate() {
+                                if let (true, Operand::Value(a)) = (shares[k], a) {
+                                    let abar = cx.adjoint(*a);
+                                    out.extend(quote!(let #abar = #bar_ref;));
+                                    self.live.insert(*a);
+                                    self.shared.insert(*a);
+                                    continue;
+                                }
                                 if let Operand::Value(a) = a {
                                     let d = match (*rule, k) {
-                                        ("add", _) | ("sub", 0) => {
-                                            quote!(::autodiff::__private::One)
-                                        }
+                                        _ if unit(k) => quote!(::autodiff::__private::One),
                                         ("sub", _) | ("neg", _) => {
                                             quote!(::autodiff::__private::MinusOne)
                                         }
@@ -810,7 +871,7 @@ impl Reverse<'_> {
                                     let amount = if Some(k) == last {
                                         quote!(::autodiff::__private::pull_owned(&#d, #bar))
                                     } else {
-                                        quote!(::autodiff::__private::pull(&#d, &#bar))
+                                        quote!(::autodiff::__private::pull(&#d, #bar_ref))
                                     };
                                     out.extend(self.contribute(*a, amount));
                                 }
@@ -846,6 +907,11 @@ impl Reverse<'_> {
                                     )
                                 })
                                 .collect();
+                            let bar = if self.shared.contains(v) {
+                                quote!(::autodiff::__private::owned(#bar))
+                            } else {
+                                quote!(#bar)
+                            };
                             if cx.keeps_pullback(*v) {
                                 let pb = pullback_local(cx, *v);
                                 out.extend(quote!(let (#(#grads,)*) = #pb(#bar);));

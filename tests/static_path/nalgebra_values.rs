@@ -279,7 +279,7 @@ fn matrices_in_both_arms_of_a_branch() {
 }
 
 /// A two-layer network through a helper returning a vector, called on parameters and on a
-/// computed vector.
+/// computed vector; the second call is a term of a sum, so its seed is the sum's adjoint.
 #[differentiable]
 fn two_layers(
     w1: &DMatrix<f64>,
@@ -289,7 +289,7 @@ fn two_layers(
     x: &DVector<f64>,
 ) -> f64 {
     let h = affine(w1, b1, x).map(|v| v.tanh());
-    let out = affine(w2, b2, &h);
+    let out = affine(w2, b2, &h) + w2 * &h;
     out.norm_squared()
 }
 
