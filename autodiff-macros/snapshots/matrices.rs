@@ -86,8 +86,8 @@ impl mlp_loss {
         let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add_owned(t_1, &t_3);
         let t_4_dot = ::autodiff::__private::push(&t_4_d0, &t_1_dot)
             + ::autodiff::__private::push(&t_4_d1, &t_3_dot);
-        let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map(
-            &t_4,
+        let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map_owned(
+            t_4,
             |v| {
                 let v_dot = ::autodiff::__private::one_like(&v);
                 let (t_1, t_1_d0) = ::autodiff::__private::rules::tanh(v);
@@ -150,8 +150,8 @@ impl mlp_loss {
         let (t_3, t_3_d0) = ::autodiff::__private::rules::mul_a_ref(b1_2, &(ones));
         let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add_owned(t_1, &t_3);
         ::core::mem::drop(t_3);
-        let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map(
-            &t_4,
+        let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map_owned(
+            t_4,
             |v| {
                 let v_dot = ::autodiff::__private::one_like(&v);
                 let (t_1, t_1_d0) = ::autodiff::__private::rules::tanh(v);
@@ -162,7 +162,6 @@ impl mlp_loss {
                 )
             },
         );
-        ::core::mem::drop(t_4);
         let hidden = &hidden_5;
         let w2_6 = w2;
         let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul_ref(
@@ -248,8 +247,8 @@ impl mlp_loss {
         let (t_3, t_3_d0) = ::autodiff::__private::rules::mul_a(b1_2, &(ones));
         let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add_owned(t_1, &t_3);
         ::core::mem::drop(t_3);
-        let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map(
-            &t_4,
+        let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map_owned(
+            t_4,
             |v| {
                 let v_dot = ::autodiff::__private::one_like(&v);
                 let (t_1, t_1_d0) = ::autodiff::__private::rules::tanh(v);
@@ -260,7 +259,6 @@ impl mlp_loss {
                 )
             },
         );
-        ::core::mem::drop(t_4);
         let hidden = &hidden_5;
         let w2_6 = w2;
         let (t_7, t_7_d0, t_7_d1) = ::autodiff::__private::rules::mul(w2_6, &hidden_5);

@@ -24,8 +24,8 @@ pub struct Cx<'a> {
     /// For each top-level statement, the vectors and matrices the forward sweep of reverse
     /// mode frees after it.
     pub drops: Vec<Vec<ValueId>>,
-    /// Sums, differences and negations of the top level that take their first operand's
-    /// memory, it being free after them.
+    /// Sums, differences, negations and element-wise maps of the top level that take their
+    /// first operand's memory, it being free after them.
     pub consuming: BTreeSet<ValueId>,
     /// Whether this is the body of a pullback: its backward sweep is a closure returned to
     /// the caller, so nothing in it may borrow the forward sweep's locals.
@@ -60,7 +60,7 @@ impl<'a> Cx<'a> {
         for (i, stmt) in func.body.iter().enumerate() {
             let Stmt::Def(v) = stmt else { continue };
             if let Op::Rule {
-                rule: "add" | "sub" | "neg",
+                rule: "add" | "sub" | "neg" | "map",
                 args,
                 ..
             } = &func.values[*v].op
@@ -473,12 +473,13 @@ impl Cx<'_> {
             return out;
         }
         if self.consuming.contains(&v) {
-            // `a + b` with `a` free afterwards: the sum takes `a`'s memory.
+            // `a + b` with `a` free afterwards: the sum takes `a`'s memory (and `a.map(f)`
+            // writes its derivative there).
             let owned = Ident::new(&format!("{rule}_owned"), span);
             let first = self.operand(&args[0]);
             let rest = args[1..].iter().map(|a| self.operand_ref(a));
             return quote_spanned! {span=>
-                let (#y, #(#partials),*) = ::autodiff::__private::rules::#owned(#first, #(#rest),*);
+                let (#y, #(#partials),*) = ::autodiff::__private::rules::#owned(#first, #(#rest,)* #(#extra),*);
             };
         }
         let by_ref = by_ref_rule(rule);

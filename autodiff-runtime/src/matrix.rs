@@ -758,3 +758,26 @@ where
     });
     (y, Hadamard(OMatrix::from_vec_generic(rows, cols, d)))
 }
+
+/// [`map`] of a matrix not needed afterwards: the derivative takes its memory.
+#[inline]
+pub fn map_owned<T, R, C, F>(
+    mut m: OMatrix<T, R, C>,
+    f: F,
+) -> (OMatrix<T, R, C>, Hadamard<OMatrix<T, R, C>>)
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    F: Fn(T) -> (T, T),
+    DefaultAllocator: Allocator<R, C>,
+{
+    let (rows, cols) = m.shape_generic();
+    let mut y = Vec::with_capacity(m.len());
+    for x in m.iter_mut() {
+        let (v, dv) = f(*x);
+        y.push(v);
+        *x = dv;
+    }
+    (OMatrix::from_vec_generic(rows, cols, y), Hadamard(m))
+}
