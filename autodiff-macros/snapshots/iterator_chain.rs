@@ -67,26 +67,26 @@ impl rosenbrock {
                 let t_6_dot = ::autodiff::__private::push(&t_6_d0, &t_5_dot);
                 let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
                 let t_7_dot = ::autodiff::__private::push(&t_7_d1, &t_6_dot);
-                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                    &accumulator_1,
-                    &t_7,
-                );
-                let t_8_dot = ::autodiff::__private::push(&t_8_d0, &accumulator_1_dot)
-                    + ::autodiff::__private::push(&t_8_d1, &t_7_dot);
-                let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub(
                     &(1.0),
                     &a_2,
                 );
-                let t_9_dot = ::autodiff::__private::push(&t_9_d1, &a_2_dot);
-                let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
-                let t_10_dot = ::autodiff::__private::push(&t_10_d0, &t_9_dot);
+                let t_8_dot = ::autodiff::__private::push(&t_8_d1, &a_2_dot);
+                let (t_9, t_9_d0) = ::autodiff::__private::rules::powi(t_8, 2);
+                let t_9_dot = ::autodiff::__private::push(&t_9_d0, &t_8_dot);
+                let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::add(
+                    &t_7,
+                    &t_9,
+                );
+                let t_10_dot = ::autodiff::__private::push(&t_10_d0, &t_7_dot)
+                    + ::autodiff::__private::push(&t_10_d1, &t_9_dot);
                 let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                    &t_8,
+                    &accumulator_1,
                     &t_10,
                 );
                 let accumulator_11_dot = ::autodiff::__private::push(
                     &accumulator_11_d0,
-                    &t_8_dot,
+                    &accumulator_1_dot,
                 ) + ::autodiff::__private::push(&accumulator_11_d1, &t_10_dot);
                 let accumulator = ::autodiff::__private::owned(&accumulator_11);
                 accumulator_1_carry = ::autodiff::__private::owned(&accumulator_11);
@@ -121,6 +121,7 @@ impl rosenbrock {
     )]
     fn vjp_all(x: &[f64], seed: f64) -> (f64, (::std::vec::Vec<f64>,)) {
         let _ = rosenbrock;
+        let mut x_bar = ::autodiff::__private::zero_vec_like(x);
         let (branch_13, record_8) = {
             let mut accumulator = ::autodiff::__private::zero();
             let accumulator_0 = accumulator;
@@ -146,21 +147,71 @@ impl rosenbrock {
                 );
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
                 let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
-                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                    &accumulator_1,
-                    &t_7,
-                );
-                let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub(
                     &(1.0),
                     &a_2,
                 );
-                let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
+                let (t_9, t_9_d0) = ::autodiff::__private::rules::powi(t_8, 2);
+                let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::add(
+                    &t_7,
+                    &t_9,
+                );
                 let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                    &t_8,
+                    &accumulator_1,
                     &t_10,
                 );
                 let accumulator = ::autodiff::__private::owned(&accumulator_11);
                 accumulator_1_carry = ::autodiff::__private::owned(&accumulator_11);
+                {
+                    let accumulator_1_carry_bar = ::autodiff::__private::one_like(
+                        &accumulator_1,
+                    );
+                    let mut accumulator_11_bar = accumulator_1_carry_bar;
+                    let mut accumulator_1_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &accumulator_11_bar,
+                    );
+                    let mut t_10_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        accumulator_11_bar,
+                    );
+                    let mut t_7_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &t_10_bar,
+                    );
+                    let mut t_9_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        t_10_bar,
+                    );
+                    let mut t_8_bar = ::autodiff::__private::pull_owned(
+                        &t_9_d0,
+                        t_9_bar,
+                    );
+                    let mut a_2_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::MinusOne,
+                        t_8_bar,
+                    );
+                    let mut t_6_bar = ::autodiff::__private::pull_owned(
+                        &t_7_d1,
+                        t_7_bar,
+                    );
+                    let mut t_5_bar = ::autodiff::__private::pull_owned(
+                        &t_6_d0,
+                        t_6_bar,
+                    );
+                    let mut b_3_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &t_5_bar,
+                    );
+                    let mut t_4_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::MinusOne,
+                        t_5_bar,
+                    );
+                    a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+                    a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+                    x_bar[::autodiff::__private::opaque_index(index_6)] += b_3_bar;
+                    x_bar[::autodiff::__private::opaque_index(index_5)] += a_2_bar;
+                }
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = ::autodiff::__private::owned(&accumulator_12);
@@ -174,99 +225,17 @@ impl rosenbrock {
         (
             value,
             {
-                let mut x_bar = ::autodiff::__private::zero_vec_like(x);
                 let mut branch_13_bar = seed;
                 if let ::core::option::Option::Some(
                     (accumulator_12, stack_7_lo, stack_7_hi),
                 ) = record_8.0
                 {
                     let mut accumulator_12_bar = branch_13_bar;
-                    let mut accumulator_1_carry_bar = accumulator_12_bar;
-                    for index in (stack_7_lo..stack_7_hi).rev() {
-                        let accumulator_1 = ::autodiff::__private::zero_like(
-                            &accumulator_1_carry_bar,
-                        );
-                        let accumulator = ::autodiff::__private::owned(&accumulator_1);
-                        let index_5 = 0 + index;
-                        let a_2 = x[index_5];
-                        let a = ::autodiff::__private::owned(&a_2);
-                        let index_6 = (1) + index;
-                        let b_3 = x[index_6];
-                        let b = ::autodiff::__private::owned(&b_3);
-                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
-                            &a_2,
-                            &a_2,
-                        );
-                        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(
-                            &b_3,
-                            &t_4,
-                        );
-                        let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-                        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(
-                            &(100.0),
-                            &t_6,
-                        );
-                        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                            &accumulator_1,
-                            &t_7,
-                        );
-                        let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
-                            &(1.0),
-                            &a_2,
-                        );
-                        let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
-                        let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                            &t_8,
-                            &t_10,
-                        );
-                        let accumulator = ::autodiff::__private::owned(&accumulator_11);
-                        let mut accumulator_11_bar = accumulator_1_carry_bar;
-                        let mut t_8_bar = ::autodiff::__private::pull(
-                            &::autodiff::__private::One,
-                            &accumulator_11_bar,
-                        );
-                        let mut t_10_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::One,
-                            accumulator_11_bar,
-                        );
-                        let mut t_9_bar = ::autodiff::__private::pull_owned(
-                            &t_10_d0,
-                            t_10_bar,
-                        );
-                        let mut a_2_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::MinusOne,
-                            t_9_bar,
-                        );
-                        let mut accumulator_1_bar = ::autodiff::__private::pull(
-                            &::autodiff::__private::One,
-                            &t_8_bar,
-                        );
-                        let mut t_7_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::One,
-                            t_8_bar,
-                        );
-                        let mut t_6_bar = ::autodiff::__private::pull_owned(
-                            &t_7_d1,
-                            t_7_bar,
-                        );
-                        let mut t_5_bar = ::autodiff::__private::pull_owned(
-                            &t_6_d0,
-                            t_6_bar,
-                        );
-                        let mut b_3_bar = ::autodiff::__private::pull(
-                            &::autodiff::__private::One,
-                            &t_5_bar,
-                        );
-                        let mut t_4_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::MinusOne,
-                            t_5_bar,
-                        );
-                        a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
-                        a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
-                        x_bar[index_6] += b_3_bar;
-                        x_bar[index_5] += a_2_bar;
-                        accumulator_1_carry_bar = accumulator_1_bar;
-                    }
+                    let accumulator_1_carry_bar = accumulator_12_bar;
+                    ::autodiff::__private::scale_adjoint(
+                        &mut x_bar,
+                        accumulator_1_carry_bar,
+                    );
                     let mut accumulator_0_bar = accumulator_1_carry_bar;
                 }
                 (x_bar,)
@@ -288,6 +257,7 @@ impl rosenbrock {
     fn pullback<'__pb>(
         x: &'__pb [f64],
     ) -> (f64, impl ::core::ops::FnOnce(f64) -> (::std::vec::Vec<f64>,) + '__pb) {
+        let mut x_bar = ::autodiff::__private::zero_vec_like(x);
         let (branch_13, record_8) = {
             let mut accumulator = ::autodiff::__private::zero();
             let accumulator_0 = accumulator;
@@ -313,21 +283,71 @@ impl rosenbrock {
                 );
                 let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
                 let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(&(100.0), &t_6);
-                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                    &accumulator_1,
-                    &t_7,
-                );
-                let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
+                let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub(
                     &(1.0),
                     &a_2,
                 );
-                let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
+                let (t_9, t_9_d0) = ::autodiff::__private::rules::powi(t_8, 2);
+                let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::add(
+                    &t_7,
+                    &t_9,
+                );
                 let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                    &t_8,
+                    &accumulator_1,
                     &t_10,
                 );
                 let accumulator = ::autodiff::__private::owned(&accumulator_11);
                 accumulator_1_carry = ::autodiff::__private::owned(&accumulator_11);
+                {
+                    let accumulator_1_carry_bar = ::autodiff::__private::one_like(
+                        &accumulator_1,
+                    );
+                    let mut accumulator_11_bar = accumulator_1_carry_bar;
+                    let mut accumulator_1_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &accumulator_11_bar,
+                    );
+                    let mut t_10_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        accumulator_11_bar,
+                    );
+                    let mut t_7_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &t_10_bar,
+                    );
+                    let mut t_9_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        t_10_bar,
+                    );
+                    let mut t_8_bar = ::autodiff::__private::pull_owned(
+                        &t_9_d0,
+                        t_9_bar,
+                    );
+                    let mut a_2_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::MinusOne,
+                        t_8_bar,
+                    );
+                    let mut t_6_bar = ::autodiff::__private::pull_owned(
+                        &t_7_d1,
+                        t_7_bar,
+                    );
+                    let mut t_5_bar = ::autodiff::__private::pull_owned(
+                        &t_6_d0,
+                        t_6_bar,
+                    );
+                    let mut b_3_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &t_5_bar,
+                    );
+                    let mut t_4_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::MinusOne,
+                        t_5_bar,
+                    );
+                    a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+                    a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+                    x_bar[::autodiff::__private::opaque_index(index_6)] += b_3_bar;
+                    x_bar[::autodiff::__private::opaque_index(index_5)] += a_2_bar;
+                }
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = ::autodiff::__private::owned(&accumulator_12);
@@ -341,99 +361,17 @@ impl rosenbrock {
         (
             value,
             move |seed| {
-                let mut x_bar = ::autodiff::__private::zero_vec_like(x);
                 let mut branch_13_bar = seed;
                 if let ::core::option::Option::Some(
                     (accumulator_12, stack_7_lo, stack_7_hi),
                 ) = record_8.0
                 {
                     let mut accumulator_12_bar = branch_13_bar;
-                    let mut accumulator_1_carry_bar = accumulator_12_bar;
-                    for index in (stack_7_lo..stack_7_hi).rev() {
-                        let accumulator_1 = ::autodiff::__private::zero_like(
-                            &accumulator_1_carry_bar,
-                        );
-                        let accumulator = ::autodiff::__private::owned(&accumulator_1);
-                        let index_5 = 0 + index;
-                        let a_2 = x[index_5];
-                        let a = ::autodiff::__private::owned(&a_2);
-                        let index_6 = (1) + index;
-                        let b_3 = x[index_6];
-                        let b = ::autodiff::__private::owned(&b_3);
-                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
-                            &a_2,
-                            &a_2,
-                        );
-                        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(
-                            &b_3,
-                            &t_4,
-                        );
-                        let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
-                        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b(
-                            &(100.0),
-                            &t_6,
-                        );
-                        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(
-                            &accumulator_1,
-                            &t_7,
-                        );
-                        let (t_9, t_9_d0, t_9_d1) = ::autodiff::__private::rules::sub(
-                            &(1.0),
-                            &a_2,
-                        );
-                        let (t_10, t_10_d0) = ::autodiff::__private::rules::powi(t_9, 2);
-                        let (accumulator_11, accumulator_11_d0, accumulator_11_d1) = ::autodiff::__private::rules::add(
-                            &t_8,
-                            &t_10,
-                        );
-                        let accumulator = ::autodiff::__private::owned(&accumulator_11);
-                        let mut accumulator_11_bar = accumulator_1_carry_bar;
-                        let mut t_8_bar = ::autodiff::__private::pull(
-                            &::autodiff::__private::One,
-                            &accumulator_11_bar,
-                        );
-                        let mut t_10_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::One,
-                            accumulator_11_bar,
-                        );
-                        let mut t_9_bar = ::autodiff::__private::pull_owned(
-                            &t_10_d0,
-                            t_10_bar,
-                        );
-                        let mut a_2_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::MinusOne,
-                            t_9_bar,
-                        );
-                        let mut accumulator_1_bar = ::autodiff::__private::pull(
-                            &::autodiff::__private::One,
-                            &t_8_bar,
-                        );
-                        let mut t_7_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::One,
-                            t_8_bar,
-                        );
-                        let mut t_6_bar = ::autodiff::__private::pull_owned(
-                            &t_7_d1,
-                            t_7_bar,
-                        );
-                        let mut t_5_bar = ::autodiff::__private::pull_owned(
-                            &t_6_d0,
-                            t_6_bar,
-                        );
-                        let mut b_3_bar = ::autodiff::__private::pull(
-                            &::autodiff::__private::One,
-                            &t_5_bar,
-                        );
-                        let mut t_4_bar = ::autodiff::__private::pull_owned(
-                            &::autodiff::__private::MinusOne,
-                            t_5_bar,
-                        );
-                        a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
-                        a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
-                        x_bar[index_6] += b_3_bar;
-                        x_bar[index_5] += a_2_bar;
-                        accumulator_1_carry_bar = accumulator_1_bar;
-                    }
+                    let accumulator_1_carry_bar = accumulator_12_bar;
+                    ::autodiff::__private::scale_adjoint(
+                        &mut x_bar,
+                        accumulator_1_carry_bar,
+                    );
                     let mut accumulator_0_bar = accumulator_1_carry_bar;
                 }
                 (x_bar,)

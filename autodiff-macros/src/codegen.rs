@@ -30,6 +30,12 @@ pub struct Cx<'a> {
     /// Whether this is the body of a pullback: its backward sweep is a closure returned to
     /// the caller, so nothing in it may borrow the forward sweep's locals.
     pub split: bool,
+    /// Loops that only sum, by record stack, with the parameter containers they read: their
+    /// backward steps run in the forward sweep (see [`crate::reverse::summing_loops`]).
+    pub sums: std::collections::BTreeMap<String, Vec<ContainerId>>,
+    /// Element reads in a loop body that reads the same container elsewhere too: their
+    /// adjoints are added one element at a time.
+    pub neighbours: BTreeSet<ValueId>,
 }
 
 impl<'a> Cx<'a> {
@@ -43,6 +49,8 @@ impl<'a> Cx<'a> {
             drops: Vec::new(),
             consuming: BTreeSet::new(),
             split: false,
+            sums: Default::default(),
+            neighbours: BTreeSet::new(),
         };
         let mut needed = BTreeSet::new();
         cx.collect_needed(&func.body, &mut needed);
@@ -76,6 +84,8 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        cx.sums = crate::reverse::summing_loops(&cx);
+        cx.neighbours = neighbour_reads(&cx, &func.body, false);
         cx
     }
 
@@ -713,6 +723,34 @@ fn early_drops(cx: &Cx) -> Vec<Vec<ValueId>> {
         }
     }
     drops
+}
+
+/// Element reads of a block, nested blocks included, that share their container with another
+/// element read of the same loop body.
+fn neighbour_reads(cx: &Cx, stmts: &[Stmt], in_loop: bool) -> BTreeSet<ValueId> {
+    let mut out = BTreeSet::new();
+    let mut by_container: std::collections::BTreeMap<ContainerId, Vec<ValueId>> =
+        Default::default();
+    for s in stmts {
+        match s {
+            Stmt::Def(v) => {
+                if let Op::Index { container, .. } = &cx.func.values[*v].op {
+                    by_container.entry(*container).or_default().push(*v);
+                }
+            }
+            Stmt::Branch(b) => {
+                for arm in &b.arms {
+                    out.extend(neighbour_reads(cx, &arm.stmts, in_loop));
+                }
+            }
+            Stmt::Loop(l) => out.extend(neighbour_reads(cx, &l.body.stmts, true)),
+            _ => {}
+        }
+    }
+    if in_loop {
+        out.extend(by_container.into_values().filter(|r| r.len() > 1).flatten());
+    }
+    out
 }
 
 /// Every identifier in some tokens.

@@ -63,16 +63,25 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
         uses: use_counts(cx),
     };
     let mut adjoint_inits = TokenStream::new();
+    let mut early_inits = TokenStream::new();
+    let summed: BTreeSet<ContainerId> = cx.sums.values().flatten().copied().collect();
     for (c, container) in cx.func.containers.iter().enumerate() {
         let Some(i) = container.param else { continue };
         let bar = cx.container_adjoint(c);
         let x = &container.name;
-        adjoint_inits.extend(match cx.sig.params[i].shape {
+        // A summing loop gathers into it while the forward sweep runs.
+        let inits = if summed.contains(&c) {
+            &mut early_inits
+        } else {
+            &mut adjoint_inits
+        };
+        inits.extend(match cx.sig.params[i].shape {
             Some(Shape::Slice) => quote!(let mut #bar = ::autodiff::__private::zero_vec_like(#x);),
             Some(s) if s.by_ref() => quote!(let mut #bar = ::autodiff::__private::zero_like(#x);),
             _ => quote!(let mut #bar = ::autodiff::__private::zero_like(&#x);),
         });
     }
+    let forward = quote!(#early_inits #forward);
     // The output's adjoint is the seed.
     let (result, seed_code) = match &cx.func.result {
         Output::Container(c) => {
@@ -402,6 +411,126 @@ fn recompute(cx: &Cx, l: &Loop) -> Option<Recompute> {
     })
 }
 
+/// The loops of a body that only sum, by their record stack's name, each with the parameter
+/// containers it reads. Such a loop is pure (see [`recompute`]), not nested in another loop,
+/// carries one float that each iteration adds to once and reads no other active value from
+/// outside, and the containers it reads are read nowhere else. The carried value's adjoint
+/// is then the same in every iteration and no other contribution reaches those containers'
+/// adjoints after the loop: each iteration's backward step runs right after it, in the
+/// forward sweep, with a unit seed, and the backward sweep scales what it gathered by the
+/// real adjoint. One pass over the data instead of two.
+pub fn summing_loops(cx: &Cx) -> std::collections::BTreeMap<String, Vec<ContainerId>> {
+    let mut refs = std::collections::BTreeMap::new();
+    container_refs(cx, &cx.func.body, &mut refs);
+    let mut out = std::collections::BTreeMap::new();
+    let mut visit = |l: &Loop| {
+        if let Some(cs) = sums(cx, l, &refs) {
+            out.insert(l.stack.to_string(), cs);
+        }
+    };
+    fn outer_loops(stmts: &[Stmt], f: &mut impl FnMut(&Loop)) {
+        for s in stmts {
+            match s {
+                Stmt::Loop(l) => f(l),
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| outer_loops(&a.stmts, f)),
+                _ => {}
+            }
+        }
+    }
+    outer_loops(&cx.func.body, &mut visit);
+    out
+}
+
+/// How many statements of a block, nested ones included, name each container.
+fn container_refs(
+    cx: &Cx,
+    stmts: &[Stmt],
+    refs: &mut std::collections::BTreeMap<ContainerId, usize>,
+) {
+    fn count(refs: &mut std::collections::BTreeMap<ContainerId, usize>, c: ContainerId) {
+        *refs.entry(c).or_insert(0) += 1;
+    }
+    for s in stmts {
+        match s {
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Index { container, .. } | Op::Whole(container) => count(refs, *container),
+                Op::Call { args, .. } => args.iter().for_each(|a| {
+                    if let CallArg::Container { container, .. } = a {
+                        count(refs, *container)
+                    }
+                }),
+                _ => {}
+            },
+            Stmt::Store { container, .. } | Stmt::Buffer(container) => count(refs, *container),
+            Stmt::Branch(b) => b
+                .arms
+                .iter()
+                .for_each(|a| container_refs(cx, &a.stmts, refs)),
+            Stmt::Loop(l) => container_refs(cx, &l.body.stmts, refs),
+            _ => {}
+        }
+    }
+}
+
+/// The containers a summing loop reads, if `l` is one (see [`summing_loops`]).
+fn sums(
+    cx: &Cx,
+    l: &Loop,
+    refs: &std::collections::BTreeMap<ContainerId, usize>,
+) -> Option<Vec<ContainerId>> {
+    if recompute(cx, l)?.needs_phis {
+        return None;
+    }
+    let ([c], [next]) = (l.carried.as_slice(), l.body.yields.as_slice()) else {
+        return None;
+    };
+    let mut defined = BTreeSet::new();
+    Cx::each_defined(&l.body.stmts, &mut |v| {
+        defined.insert(v);
+    });
+    let mut uses = std::collections::BTreeMap::new();
+    cx.each_used(&l.body.stmts, &mut |u| *uses.entry(u).or_insert(0) += 1);
+    *uses.entry(*next).or_insert(0) += 1;
+    // From the carried value to the next one through sums only, each step read once.
+    let mut at = c.phi;
+    while at != *next {
+        if uses.get(&at) != Some(&1) {
+            return None;
+        }
+        at = l.body.stmts.iter().find_map(|s| match s {
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Rule { rule, args, .. } => {
+                    let k = args
+                        .iter()
+                        .position(|a| matches!(a, Operand::Value(u) if *u == at))?;
+                    matches!((*rule, k), ("add", _) | ("sub", 0)).then_some(*v)
+                }
+                _ => None,
+            },
+            _ => None,
+        })?;
+    }
+    if uses.get(next) != Some(&1) {
+        return None;
+    }
+    let mut here = std::collections::BTreeMap::new();
+    container_refs(cx, &l.body.stmts, &mut here);
+    for s in &l.body.stmts {
+        if let Stmt::Def(v) = s {
+            if let Op::Rule { args, .. } = &cx.func.values[*v].op {
+                let outside = args
+                    .iter()
+                    .any(|a| matches!(a, Operand::Value(u) if *u != c.phi && !defined.contains(u)));
+                if outside {
+                    return None;
+                }
+            }
+        }
+    }
+    let only_here = here.iter().all(|(k, n)| refs.get(k) == Some(n));
+    only_here.then(|| here.into_keys().collect())
+}
+
 /// Whether running an inactive expression again gives the same value: no macros, and only
 /// conversions and reads among the calls.
 fn pure(e: &syn::Expr) -> bool {
@@ -699,8 +828,23 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                     // Nothing kept per iteration but the carried values a partial reads.
                     let (floats, _) = flat_stacks();
                     let phis: Vec<_> = l.carried.iter().map(|c| cx.primal(c.phi)).collect();
-                    let push = (r.needs_phis && !phis.is_empty())
+                    let mut push = (r.needs_phis && !phis.is_empty())
                         .then(|| quote!(#floats.push_all([#(#phis),*]);));
+                    if cx.sums.contains_key(&stack.to_string()) {
+                        // The iteration's backward step, for a unit adjoint of the sum.
+                        let (c, next) = (&l.carried[0], l.body.yields[0]);
+                        let (bar, phi) = (carry(cx, c.phi, "carry_bar"), cx.primal(c.phi));
+                        let mut rev = Reverse {
+                            cx,
+                            live: BTreeSet::new(),
+                            shared: BTreeSet::new(),
+                            uses: Default::default(),
+                        };
+                        let mut step = quote!(let #bar = ::autodiff::__private::one_like(&#phi););
+                        step.extend(rev.contribute(next, quote!(#bar)));
+                        step.extend(rev.reverse_sweep(&l.body.stmts));
+                        push = Some(quote!({ #step }));
+                    }
                     let (pat, lo, hi, start, end) = (&r.pat, &r.lo, &r.hi, &r.start, &r.end);
                     before = quote!(let #lo = #start; let #hi = #end;);
                     for (c, _) in l.carried.iter().zip(&l.body.yields) {
@@ -890,7 +1034,14 @@ impl Reverse<'_> {
                             container, index, ..
                         } => {
                             let xbar = cx.container_adjoint(*container);
-                            out.extend(quote!(#xbar[#index] += #bar;));
+                            out.extend(if cx.neighbours.contains(v) {
+                                // Kept scalar: a vectorised pair of neighbouring elements would
+                                // overlap the next iteration's pair, which defeats the
+                                // processor's store-to-load forwarding.
+                                quote!(#xbar[::autodiff::__private::opaque_index(#index)] += #bar;)
+                            } else {
+                                quote!(#xbar[#index] += #bar;)
+                            });
                         }
                         Op::Call {
                             callee,
@@ -1030,6 +1181,24 @@ impl Reverse<'_> {
     /// Runs a loop's iterations backwards from its stack of records.
     fn reverse_loop(&mut self, l: &Loop) -> TokenStream {
         let cx = self.cx;
+        if let Some(containers) = cx.sums.get(&l.stack.to_string()) {
+            // The forward sweep gathered each iteration's share for a unit adjoint.
+            let c = &l.carried[0];
+            let bar = carry(cx, c.phi, "carry_bar");
+            let exit_bar = if self.live.contains(&c.exit) {
+                let b = cx.adjoint(c.exit);
+                quote!(#b)
+            } else {
+                cx.zero_of(c.exit)
+            };
+            let mut out = quote!(let #bar = #exit_bar;);
+            for k in containers {
+                let xbar = cx.container_adjoint(*k);
+                out.extend(quote!(::autodiff::__private::scale_adjoint(&mut #xbar, #bar);));
+            }
+            out.extend(self.contribute(c.init, quote!(#bar)));
+            return out;
+        }
         let phis: Vec<ValueId> = l.carried.iter().map(|c| c.phi).collect();
         let mut out = self.declare_outer(&l.body.stmts, &l.body.yields, &phis);
         for c in &l.carried {

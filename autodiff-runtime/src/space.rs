@@ -144,3 +144,23 @@ where
         }
     }
 }
+
+/// `acc *= s`, element-wise: the adjoint of a container gathered for a unit seed, scaled by
+/// the real one.
+#[inline]
+pub fn scale_adjoint<C, R: crate::real::Real>(acc: &mut C, s: R)
+where
+    for<'a> &'a mut C: IntoIterator<Item = &'a mut R>,
+{
+    for a in acc {
+        *a = *a * s;
+    }
+}
+
+/// `i`, through [`core::hint::black_box`]: the optimiser cannot see that two indices are
+/// neighbours, so it does not merge their adjoint updates into one vector read-modify-write,
+/// which in a loop would overlap the next iteration's and stall on store forwarding.
+#[inline(always)]
+pub fn opaque_index(i: usize) -> usize {
+    core::hint::black_box(i)
+}

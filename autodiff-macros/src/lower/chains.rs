@@ -102,8 +102,9 @@ impl Lower<'_> {
             };
         let (for_pat, source, mut stmts, item) = self.chain_loop(&chain, last)?;
         let update: Expr = match (m.method.to_string().as_str(), combine) {
-            ("sum", _) => syn::parse_quote!(#acc + #item),
-            ("product", _) => syn::parse_quote!(#acc * #item),
+            // Parenthesised: the item is one value, as the iterator yields it.
+            ("sum", _) => syn::parse_quote!(#acc + (#item)),
+            ("product", _) => syn::parse_quote!(#acc * (#item)),
             (_, Some(body)) => {
                 let p = acc_pat?;
                 stmts.insert(0, syn::parse_quote!(let #p = #acc;));
