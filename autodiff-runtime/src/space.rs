@@ -153,7 +153,7 @@ where
     for<'a> &'a mut C: IntoIterator<Item = &'a mut R>,
 {
     for a in acc {
-        *a = *a * s;
+        *a *= s;
     }
 }
 
