@@ -1,5 +1,5 @@
 //! Bundle adjustment's reprojection error (`models/reprojection.rs`): the 2x15 Jacobian of
-//! one observation from two reverse passes, checked against central differences and forward
+//! one observation from one forward sweep and a pullback run once per row, checked against central differences and forward
 //! mode; then Gauss-Newton with that Jacobian triangulates a 3-D point seen by four cameras.
 //!
 //! Run with `cargo run --release --example reprojection`.
@@ -7,25 +7,8 @@
 #[path = "models/reprojection.rs"]
 mod model;
 
-use model::{reprojection_error, reprojection_error_jvp, reprojection_error_vjp, Camera};
+use model::{jacobian, reprojection_error, reprojection_error_jvp, Camera};
 use nalgebra::{Matrix3, SMatrix, Vector2, Vector3};
-
-/// The Jacobian in the order camera (11), point (3), weight (1): one reverse pass per row.
-fn jacobian(
-    cam: &Camera,
-    point: &Vector3<f64>,
-    w: f64,
-    seen: &Vector2<f64>,
-) -> SMatrix<f64, 2, 15> {
-    let mut j = SMatrix::<f64, 2, 15>::zeros();
-    for row in 0..2 {
-        let (_, (gc, gp, gw)) = reprojection_error_vjp(cam, point, w, seen, Vector2::ith(row, 1.0));
-        j.fixed_view_mut::<1, 11>(row, 0).copy_from(&gc.transpose());
-        j.fixed_view_mut::<1, 3>(row, 11).copy_from(&gp.transpose());
-        j[(row, 14)] = gw;
-    }
-    j
-}
 
 /// A camera at `centre` looking along +z after rotating by `rot`.
 fn camera(rot: [f64; 3], centre: [f64; 3]) -> Camera {
@@ -49,7 +32,7 @@ fn main() {
 
     // One observation's full Jacobian against central differences and forward mode.
     let (cam, w) = (&cams[1], 0.8);
-    let j = jacobian(cam, &truth, w, &observed[1]);
+    let (_, j) = jacobian(cam, &truth, w, &observed[1]);
     let h = 1e-6;
     let mut worst: f64 = 0.0;
     for col in 0..15 {
@@ -86,10 +69,8 @@ fn main() {
     for step in 0..6 {
         let (mut jtj, mut jtr, mut cost) = (Matrix3::zeros(), Vector3::zeros(), 0.0);
         for (c, seen) in cams.iter().zip(&observed) {
-            let r = reprojection_error(c, &point, 1.0, seen);
-            let jp = jacobian(c, &point, 1.0, seen)
-                .fixed_columns::<3>(11)
-                .into_owned();
+            let (r, j) = jacobian(c, &point, 1.0, seen);
+            let jp = j.fixed_columns::<3>(11).into_owned();
             jtj += jp.transpose() * jp;
             jtr += jp.transpose() * r;
             cost += r.norm_squared();

@@ -151,7 +151,7 @@ impl energy {
     fn pullback<'__pb>(
         q: &'__pb [f64; 2],
         k: f64,
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> ([f64; 2], f64) + '__pb) {
+    ) -> (f64, impl ::core::ops::Fn(f64) -> ([f64; 2], f64) + '__pb) {
         let index_1 = 0;
         let a_1 = q[index_1];
         let a = ::autodiff::__private::owned(&a_1);
@@ -188,7 +188,7 @@ impl energy {
                     t_5_bar,
                 );
                 let (_, (spring_4_grad0,)) = spring::vjp_all(
-                    spring_4_arg0,
+                    ::core::clone::Clone::clone(&spring_4_arg0),
                     spring_4_bar,
                 );
                 let mut t_3_bar = ::autodiff::__private::adjoint_like(
@@ -222,6 +222,22 @@ fn energy_jvp(q: &[f64; 2], k: f64, q_dot: &[f64; 2], k_dot: f64) -> (f64, f64) 
 fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
     let (value, (grad_0, grad_1)) = energy::vjp_all(q, k, seed);
     (value, (grad_0, grad_1))
+}
+///Reverse mode of [`energy`](fn@energy), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `q`, `k`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
+#[inline]
+#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn energy_pullback<'__pb>(
+    q: &'__pb [f64; 2],
+    k: f64,
+) -> (f64, impl ::core::ops::Fn(f64) -> ([f64; 2], f64) + '__pb) {
+    let (value, pullback) = energy::pullback(q, k);
+    (
+        value,
+        move |seed| {
+            let (grad_0, grad_1) = pullback(seed);
+            (grad_0, grad_1)
+        },
+    )
 }
 ///Reverse mode of [`energy`](fn@energy): its value and its gradient with respect to `q`, `k`.
 #[inline]

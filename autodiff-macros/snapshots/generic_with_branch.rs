@@ -172,7 +172,7 @@ impl softclip {
         n: usize,
     ) -> (
         T,
-        impl ::core::ops::FnOnce(
+        impl ::core::ops::Fn(
             T,
         ) -> (
                 T,
@@ -217,6 +217,7 @@ impl softclip {
         (
             value,
             move |seed| {
+                let mut record_2 = ::core::clone::Clone::clone(&record_2);
                 let mut y_5_bar = seed;
                 let mut y_1_bar = ::autodiff::__private::zero_like(&y_1);
                 if let ::core::option::Option::Some((t_3_d0,)) = record_2.0 {
@@ -277,6 +278,27 @@ where
 {
     let (value, (grad_0, grad_1, grad_2)) = softclip::vjp_all::<T>(x, limit, n, seed);
     (value, grad_0)
+}
+///Reverse mode of [`softclip`](fn@softclip), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
+#[inline]
+#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn softclip_pullback<'__pb, T: Float>(
+    x: T,
+    limit: T,
+    n: usize,
+) -> (T, impl ::core::ops::Fn(T) -> T + '__pb)
+where
+    T: ::autodiff::__private::Real,
+    T: '__pb,
+{
+    let (value, pullback) = softclip::pullback::<T>(x, limit, n);
+    (
+        value,
+        move |seed| {
+            let (grad_0, grad_1, grad_2) = pullback(seed);
+            grad_0
+        },
+    )
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and its gradient with respect to `x`.
 #[inline]

@@ -145,7 +145,7 @@ impl guard {
     fn pullback<'__pb>(
         x: f64,
         y: f64,
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (f64, f64) + '__pb) {
+    ) -> (f64, impl ::core::ops::Fn(f64) -> (f64, f64) + '__pb) {
         let (branch_7, record_1) = if x < 0.0 {
             let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(&x);
             let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::mul(&t_2, &y);
@@ -174,6 +174,7 @@ impl guard {
         (
             value,
             move |seed| {
+                let mut record_1 = ::core::clone::Clone::clone(&record_1);
                 let mut branch_7_bar = seed;
                 let mut x_bar = ::autodiff::__private::zero_like(&x);
                 let mut y_bar = ::autodiff::__private::zero_like(&y);
@@ -222,6 +223,22 @@ fn guard_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
 fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
     let (value, (grad_0, grad_1)) = guard::vjp_all(x, y, seed);
     (value, (grad_0, grad_1))
+}
+///Reverse mode of [`guard`](fn@guard), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`, `y`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
+#[inline]
+#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn guard_pullback<'__pb>(
+    x: f64,
+    y: f64,
+) -> (f64, impl ::core::ops::Fn(f64) -> (f64, f64) + '__pb) {
+    let (value, pullback) = guard::pullback(x, y);
+    (
+        value,
+        move |seed| {
+            let (grad_0, grad_1) = pullback(seed);
+            (grad_0, grad_1)
+        },
+    )
 }
 ///Reverse mode of [`guard`](fn@guard): its value and its gradient with respect to `x`, `y`.
 #[inline]

@@ -256,7 +256,7 @@ impl rosenbrock {
     )]
     fn pullback<'__pb>(
         x: &'__pb [f64],
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (::std::vec::Vec<f64>,) + '__pb) {
+    ) -> (f64, impl ::core::ops::Fn(f64) -> (::std::vec::Vec<f64>,) + '__pb) {
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
         let (branch_13, record_8) = {
             let mut accumulator = ::autodiff::__private::zero();
@@ -361,6 +361,8 @@ impl rosenbrock {
         (
             value,
             move |seed| {
+                let mut record_8 = ::core::clone::Clone::clone(&record_8);
+                let mut x_bar = ::core::clone::Clone::clone(&x_bar);
                 let mut branch_13_bar = seed;
                 if let ::core::option::Option::Some(
                     (accumulator_12, stack_7_lo, stack_7_hi),
@@ -391,6 +393,21 @@ fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
 fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
     let (value, (grad_0,)) = rosenbrock::vjp_all(x, seed);
     (value, grad_0)
+}
+///Reverse mode of [`rosenbrock`](fn@rosenbrock), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
+#[inline]
+#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn rosenbrock_pullback<'__pb>(
+    x: &'__pb [f64],
+) -> (f64, impl ::core::ops::Fn(f64) -> ::std::vec::Vec<f64> + '__pb) {
+    let (value, pullback) = rosenbrock::pullback(x);
+    (
+        value,
+        move |seed| {
+            let (grad_0,) = pullback(seed);
+            grad_0
+        },
+    )
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`.
 #[inline]

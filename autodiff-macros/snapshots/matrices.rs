@@ -230,7 +230,7 @@ impl mlp_loss {
         y: &'__pb DMatrix<f64>,
     ) -> (
         f64,
-        impl ::core::ops::FnOnce(
+        impl ::core::ops::Fn(
             f64,
         ) -> (
                 DMatrix<f64>,
@@ -274,25 +274,19 @@ impl mlp_loss {
                 let mut w2_bar = ::autodiff::__private::zero_like(w2);
                 let mut t_9_bar = seed;
                 let mut t_8_bar = ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar);
-                ::core::mem::drop(t_9_d0);
                 let t_7_bar = &t_8_bar;
                 let mut w2_6_bar = ::autodiff::__private::pull(&t_7_d0, t_7_bar);
                 let mut hidden_5_bar = ::autodiff::__private::pull(&t_7_d1, t_7_bar);
-                ::core::mem::drop(t_7_d0);
-                ::core::mem::drop(t_7_d1);
                 ::autodiff::__private::accumulate(&mut w2_bar, w2_6_bar);
                 let mut t_4_bar = ::autodiff::__private::pull_owned(
                     &hidden_5_d0,
                     hidden_5_bar,
                 );
-                ::core::mem::drop(hidden_5_d0);
                 let t_1_bar = &t_4_bar;
                 let t_3_bar = &t_4_bar;
                 let mut b1_2_bar = ::autodiff::__private::pull(&t_3_d0, t_3_bar);
-                ::core::mem::drop(t_3_d0);
                 ::autodiff::__private::accumulate(&mut b1_bar, b1_2_bar);
                 let mut w1_0_bar = ::autodiff::__private::pull(&t_1_d0, t_1_bar);
-                ::core::mem::drop(t_1_d0);
                 ::autodiff::__private::accumulate(&mut w1_bar, w1_0_bar);
                 (
                     w1_bar,
@@ -357,6 +351,28 @@ fn mlp_loss_vjp(
         seed,
     );
     (value, (grad_0, grad_1, grad_2))
+}
+///Reverse mode of [`mlp_loss`](fn@mlp_loss), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `w1`, `b1`, `w2`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
+#[inline]
+#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn mlp_loss_pullback<'__pb>(
+    w1: &'__pb DMatrix<f64>,
+    b1: &'__pb DVector<f64>,
+    w2: &'__pb DMatrix<f64>,
+    x: &'__pb DMatrix<f64>,
+    y: &'__pb DMatrix<f64>,
+) -> (
+    f64,
+    impl ::core::ops::Fn(f64) -> (DMatrix<f64>, DVector<f64>, DMatrix<f64>) + '__pb,
+) {
+    let (value, pullback) = mlp_loss::pullback(w1, b1, w2, x, y);
+    (
+        value,
+        move |seed| {
+            let (grad_0, grad_1, grad_2, grad_3, grad_4) = pullback(seed);
+            (grad_0, grad_1, grad_2)
+        },
+    )
 }
 ///Reverse mode of [`mlp_loss`](fn@mlp_loss): its value and its gradient with respect to `w1`, `b1`, `w2`.
 #[inline]

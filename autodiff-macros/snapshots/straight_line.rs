@@ -118,7 +118,7 @@ impl rosenbrock {
     pub fn pullback<'__pb>(
         x: f64,
         y: f64,
-    ) -> (f64, impl ::core::ops::FnOnce(f64) -> (f64, f64) + '__pb) {
+    ) -> (f64, impl ::core::ops::Fn(f64) -> (f64, f64) + '__pb) {
         let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(&(1.0), &x);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
         let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(&x, &x);
@@ -174,6 +174,22 @@ pub fn rosenbrock_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
 pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
     let (value, (grad_0, grad_1)) = rosenbrock::vjp_all(x, y, seed);
     (value, (grad_0, grad_1))
+}
+///Reverse mode of [`rosenbrock`](fn@rosenbrock), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`, `y`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
+#[inline]
+#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+pub fn rosenbrock_pullback<'__pb>(
+    x: f64,
+    y: f64,
+) -> (f64, impl ::core::ops::Fn(f64) -> (f64, f64) + '__pb) {
+    let (value, pullback) = rosenbrock::pullback(x, y);
+    (
+        value,
+        move |seed| {
+            let (grad_0, grad_1) = pullback(seed);
+            (grad_0, grad_1)
+        },
+    )
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`, `y`.
 #[inline]

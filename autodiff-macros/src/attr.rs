@@ -15,6 +15,8 @@ pub struct Options {
     pub vjp: Option<Ident>,
     /// `jvp = name`: the forward-mode Jacobian-vector product.
     pub jvp: Option<Ident>,
+    /// `pullback = name`: the value and a reusable reverse-mode pullback.
+    pub pullback: Option<Ident>,
 }
 
 impl Parse for Options {
@@ -32,12 +34,13 @@ impl Parse for Options {
                     let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
                     options.wrt = Some(names.into_iter().collect());
                 }
-                "grad" | "vjp" | "jvp" => {
+                "grad" | "vjp" | "jvp" | "pullback" => {
                     input.parse::<Token![=]>()?;
                     let name: Ident = input.parse()?;
                     let slot = match key.to_string().as_str() {
                         "grad" => &mut options.grad,
                         "vjp" => &mut options.vjp,
+                        "pullback" => &mut options.pullback,
                         _ => &mut options.jvp,
                     };
                     if slot.is_some() {
@@ -53,7 +56,7 @@ impl Parse for Options {
                         key.span(),
                         format!(
                             "unknown option `{key}`; expected `wrt(..)`, `grad = name`, \
-                             `vjp = name` or `jvp = name`"
+                             `vjp = name`, `jvp = name` or `pullback = name`"
                         ),
                     ))
                 }

@@ -824,8 +824,6 @@ pub fn loop_head(l: &Loop, body: TokenStream, reserve: &[(Ident, usize)]) -> Tok
         .map(|b| quote!(let mut #b = false;))
         .unwrap_or_default();
     let (head, stop) = match (&l.head, &l.broke) {
-        (LoopHead::While(cond), Some(b)) => (quote!(while !#b && (#cond)), None),
-        (LoopHead::While(cond), None) => (quote!(while #cond), None),
         (LoopHead::For { pat, iter }, b) => {
             let head = if reserve.is_empty() {
                 quote!(for #pat in #iter)

@@ -468,6 +468,10 @@ fn generate(
         .grad
         .clone()
         .unwrap_or_else(|| format_ident!("{}_grad", name));
+    let pullback = options
+        .pullback
+        .clone()
+        .unwrap_or_else(|| format_ident!("{}_pullback", name));
     let active_tangents: Vec<TokenStream> = active
         .iter()
         .map(|&i| {
@@ -512,6 +516,26 @@ fn generate(
         "Reverse mode of [`{name}`]({link}): its value and the vector-Jacobian product of `seed` \
          with respect to {active_list}."
     );
+    let pullback_doc = format!(
+        "Reverse mode of [`{name}`]({link}), split: its value, and its pullback, which maps a \
+         seed to the vector-Jacobian product with respect to {active_list}. The forward sweep \
+         runs once; the pullback may be called once per seed (a Jacobian row by row)."
+    );
+    let pb_plain: Vec<TokenStream> = sig
+        .params
+        .iter()
+        .map(|p| {
+            let mut ty = p.ty.clone();
+            syn::visit_mut::VisitMut::visit_type_mut(&mut Named(&pb_lt), &mut ty);
+            let i = &p.ident;
+            quote!(#i: #ty)
+        })
+        .collect();
+    let pullback_call = match (&f.place, &sig.receiver) {
+        (Place::Free, _) => quote!(#name::#pullback_fn #turbofish),
+        (Place::Method, Some(_)) => quote!(self.#pullback_fn #turbofish),
+        (Place::Method, None) => quote!(Self::#pullback_fn #turbofish),
+    };
     let grad_doc = format!(
         "Reverse mode of [`{name}`]({link}): its value and its gradient with respect to {active_list}."
     );
@@ -538,7 +562,7 @@ fn generate(
         #[allow(dead_code)]
         #allow
         #vis fn #pullback_fn<#pb_gparams>(#pb_receiver #(#pb_original,)*)
-            -> (#out, impl ::core::ops::FnOnce(#out) -> (#(#adjoint_tys,)*) + #pb_lt)
+            -> (#out, impl ::core::ops::Fn(#out) -> (#(#adjoint_tys,)*) + #pb_lt)
             #pb_where
         {
             #pullback_body
@@ -558,6 +582,20 @@ fn generate(
         #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
             let (value, (#(#grad_names,)*)) = #vjp_all_call(#(#idents,)* #seed);
             (value, #picked)
+        }
+
+        #[doc = #pullback_doc]
+        #[inline]
+        #[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+        #vis fn #pullback<#pb_gparams>(#pb_receiver #(#pb_plain,)*)
+            -> (#out, impl ::core::ops::Fn(#out) -> #grad_ty + #pb_lt)
+            #pb_where
+        {
+            let (value, pullback) = #pullback_call(#(#idents,)*);
+            (value, move |#seed| {
+                let (#(#grad_names,)*) = pullback(#seed);
+                #picked
+            })
         }
 
         #[doc = #grad_doc]

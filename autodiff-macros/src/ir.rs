@@ -212,7 +212,7 @@ pub enum Stmt {
 
 /// A loop and the active variables it carries from one iteration to the next.
 pub struct Loop {
-    /// `for`, `while` or `loop`.
+    /// `for` or `loop`.
     pub head: LoopHead,
     /// The body; it yields the next value of each carried variable, in order.
     pub body: Block,
@@ -233,9 +233,7 @@ pub enum LoopHead {
         /// The iterator as written.
         iter: TokenStream,
     },
-    /// `while cond`.
-    While(TokenStream),
-    /// `loop`.
+    /// `loop` (a `while` is a `loop` whose body starts with `if !cond { break; }`).
     Loop,
 }
 

@@ -187,17 +187,19 @@ fn lower_with(
         }
     }
     let result = match stmts.split_last() {
-        Some((SynStmt::Expr(Expr::Tuple(t), None), init))
-            if cx.mentions_active(&Expr::Tuple(t.clone())) =>
-        {
+        // Whether the parts are active is known once the body before them is lowered (a
+        // variable may become active in a loop).
+        Some((SynStmt::Expr(tail @ (Expr::Tuple(_) | Expr::Array(_)), None), init)) => {
             cx.lower_stmts(init);
-            Output::Tuple(t.elems.iter().map(|e| cx.lower_expr(e)).collect())
-        }
-        Some((SynStmt::Expr(Expr::Array(a), None), init))
-            if cx.mentions_active(&Expr::Array(a.clone())) =>
-        {
-            cx.lower_stmts(init);
-            Output::Array(a.elems.iter().map(|e| cx.lower_expr(e)).collect())
+            match tail {
+                Expr::Tuple(t) if cx.mentions_active(tail) => {
+                    Output::Tuple(t.elems.iter().map(|e| cx.lower_expr(e)).collect())
+                }
+                Expr::Array(a) if cx.mentions_active(tail) => {
+                    Output::Array(a.elems.iter().map(|e| cx.lower_expr(e)).collect())
+                }
+                _ => Output::Scalar(cx.lower_expr(tail)),
+            }
         }
         Some((SynStmt::Expr(Expr::Path(p), None), init))
             if p.path
@@ -1254,11 +1256,15 @@ impl Lower<'_> {
                     );
                     return dummy();
                 }
+                // The condition may read values the body carries: it is tested at the top of
+                // each iteration, where the iteration's values are in scope.
                 let cond = &w.cond;
+                let mut body = w.body.stmts.clone();
+                body.insert(0, syn::parse_quote!(if !(#cond) { break; }));
                 self.lower_loop(
                     w.label.as_ref(),
-                    LoopHead::While(quote!(#cond)),
-                    w.body.stmts.clone(),
+                    LoopHead::Loop,
+                    body,
                     vec![],
                     w.while_token.span(),
                 )
@@ -2203,7 +2209,6 @@ impl Lower<'_> {
         if !self.mentions_active(&body_expr) {
             let tokens = match &head {
                 LoopHead::For { pat, iter } => quote!(for #pat in #iter #body_expr),
-                LoopHead::While(c) => quote!(while #c #body_expr),
                 LoopHead::Loop => quote!(loop #body_expr),
             };
             self.verbatim(tokens);

@@ -37,11 +37,64 @@ pub fn vjp_body(cx: &Cx) -> TokenStream {
 pub fn pullback_body(cx: &Cx) -> TokenStream {
     let (forward, result, backward) = sweeps(cx);
     let (value, seed) = (format_ident!("value", span = Span::mixed_site()), seed());
+    // The closure may run once per seed: what its backward sweep consumes (record stacks,
+    // branch records, adjoints gathered in the forward sweep) it takes from a copy.
+    let copies = consumed_records(cx)
+        .into_iter()
+        .map(|r| quote!(let mut #r = ::core::clone::Clone::clone(&#r);));
     quote! {
         #forward
         let #value = #result;
-        (#value, move |#seed| { #backward })
+        (#value, move |#seed| { #(#copies)* #backward })
     }
+}
+
+/// The forward sweep's records that its backward sweep consumes: the loops' stacks, the
+/// top-level branches' records, and the adjoints it declared (local buffers') or summing
+/// loops gathered.
+fn consumed_records(cx: &Cx) -> Vec<Ident> {
+    let mut out = Vec::new();
+    let mut uses = (false, false);
+    let mut declared = TokenStream::new();
+    stacks(cx, &cx.func.body, &mut declared, &mut uses);
+    for l in loops(&cx.func.body) {
+        if recompute(cx, l).is_none() && !flat(cx, l) {
+            out.push(l.stack.clone());
+        }
+    }
+    let (floats, indices) = flat_stacks();
+    if uses.0 {
+        out.push(floats);
+    }
+    if uses.1 {
+        out.push(indices);
+    }
+    for s in &cx.func.body {
+        match s {
+            Stmt::Branch(b) => out.push(b.record.clone()),
+            Stmt::Buffer(c) => out.push(cx.container_adjoint(*c)),
+            _ => {}
+        }
+    }
+    let summed: BTreeSet<ContainerId> = cx.sums.values().flatten().copied().collect();
+    out.extend(summed.into_iter().map(|c| cx.container_adjoint(c)));
+    out
+}
+
+/// Every loop of a block, nested ones included.
+fn loops(stmts: &[Stmt]) -> Vec<&Loop> {
+    let mut out = Vec::new();
+    for s in stmts {
+        match s {
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| out.extend(loops(&a.stmts))),
+            Stmt::Loop(l) => {
+                out.push(l);
+                out.extend(loops(&l.body.stmts));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The forward sweep, the result's expression, and the backward sweep reading `seed` and
@@ -696,6 +749,9 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
             match a {
                 CallArg::Container { prefix, range, .. } if copied(cx, a) => match range {
                     Some(_) => quote!(&#local[..]),
+                    None if cx.split && prefix.is_empty() => {
+                        quote!(::core::clone::Clone::clone(&#local))
+                    }
                     None => quote!(#prefix #local),
                 },
                 CallArg::Container {
@@ -704,6 +760,8 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
                     range,
                 } => cx.container_arg(*container, prefix, range, false),
                 CallArg::Borrowed(_) => quote!(&#local),
+                // A pullback may replay the call once per seed.
+                _ if cx.split => quote!(::core::clone::Clone::clone(&#local)),
                 _ => quote!(#local),
             }
         })
@@ -1021,7 +1079,12 @@ impl Reverse<'_> {
                                 }
                             }
                             // A vector or matrix partial of the top level is freed once used.
-                            if cx.top_level(*v) && !unit_partials(rule) && !cx.float_partials(*v) {
+                            // (A pullback keeps them: it may run again.)
+                            if cx.top_level(*v)
+                                && !cx.split
+                                && !unit_partials(rule)
+                                && !cx.float_partials(*v)
+                            {
                                 for (k, a) in args.iter().enumerate() {
                                     if let Operand::Value(_) = a {
                                         let d = cx.partial(*v, k);

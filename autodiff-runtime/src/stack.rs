@@ -118,6 +118,15 @@ impl<T: Pooled + Copy> Stack<T> {
     }
 }
 
+/// A copy on pooled memory, for a pullback that runs its backward sweep more than once.
+impl<T: Pooled + Copy> Clone for Stack<T> {
+    fn clone(&self) -> Self {
+        let mut items = T::take_vec();
+        items.extend_from_slice(&self.items);
+        Stack { items }
+    }
+}
+
 impl<T: Pooled> Default for Stack<T> {
     fn default() -> Self {
         Self::new()

@@ -4,7 +4,7 @@
 //! the image and where it was observed, differentiated by `#[differentiable]`.
 
 use autodiff::differentiable;
-use nalgebra::{SVector, Vector2, Vector3};
+use nalgebra::{SMatrix, SVector, Vector2, Vector3};
 
 /// The 11 camera parameters: rotation (3, axis times angle), centre (3), focal length,
 /// principal point (2), radial distortion (2).
@@ -42,4 +42,23 @@ pub fn reprojection_error(
     let distortion = 1.0 + cam[9] * r2 + cam[10] * r2 * r2;
     let projected = p * (distortion * cam[6]) + Vector2::new(cam[7], cam[8]);
     (projected - observed) * w
+}
+
+/// The error and its 2x15 Jacobian, columns in the order camera (11), point (3), weight (1):
+/// one forward sweep, then the pullback once per row.
+pub fn jacobian(
+    cam: &Camera,
+    point: &Vector3<f64>,
+    w: f64,
+    observed: &Vector2<f64>,
+) -> (Vector2<f64>, SMatrix<f64, 2, 15>) {
+    let (value, pullback) = reprojection_error_pullback(cam, point, w, observed);
+    let mut j = SMatrix::<f64, 2, 15>::zeros();
+    for row in 0..2 {
+        let (gc, gp, gw) = pullback(Vector2::ith(row, 1.0));
+        j.fixed_view_mut::<1, 11>(row, 0).copy_from(&gc.transpose());
+        j.fixed_view_mut::<1, 3>(row, 11).copy_from(&gp.transpose());
+        j[(row, 14)] = gw;
+    }
+    (value, j)
 }

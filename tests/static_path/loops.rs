@@ -341,3 +341,42 @@ fn coupled_carried_values_against_finite_differences() {
         assert!((jv - expected).abs() < 1e-10 * expected.abs().max(1.0));
     }
 }
+
+/// A `while` whose condition reads the value the loop accumulates, and an inactive counter.
+#[differentiable]
+fn grow_until(x: &[f64], k: f64) -> f64 {
+    let mut t = 0.0;
+    let mut j = 0;
+    while t < 2.0 && j < x.len() {
+        t += x[j] * x[j] * k + 0.1;
+        j += 1;
+    }
+    t
+}
+
+#[test]
+fn while_condition_reading_a_carried_value() {
+    let mut r = super::oracle::rng(51);
+    for _ in 0..40 {
+        let n = 1 + (super::oracle::uniform(&mut r, 0.0, 7.0) as usize);
+        let x: Vec<f64> = (0..n)
+            .map(|_| super::oracle::uniform(&mut r, -1.5, 1.5))
+            .collect();
+        let k = super::oracle::uniform(&mut r, 0.2, 2.0);
+        // The trip count, found by running the loop by hand.
+        let (mut t, mut trips) = (0.0, 0);
+        while t < 2.0 && trips < n {
+            t += x[trips] * x[trips] * k + 0.1;
+            trips += 1;
+        }
+        let (value, (gx, gk)) = grow_until_grad(&x, k);
+        assert_eq!(value, t);
+        assert_eq!(value, grow_until(&x, k));
+        for (j, g) in gx.iter().enumerate() {
+            let want = if j < trips { 2.0 * x[j] * k } else { 0.0 };
+            super::oracle::assert_close("x̄", *g, want, 1e-12, 1e-14);
+        }
+        let want: f64 = x[..trips].iter().map(|v| v * v).sum();
+        super::oracle::assert_close("k̄", gk, want, 1e-12, 1e-14);
+    }
+}

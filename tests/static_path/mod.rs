@@ -15,5 +15,6 @@ mod nalgebra_containers;
 mod nalgebra_models;
 mod nalgebra_values;
 mod oracle;
+mod pullbacks;
 mod rules;
 mod smoke;

@@ -15,7 +15,7 @@ use mlp::{mlp_loss, mlp_loss_grad};
 use nalgebra::{DMatrix, DVector, SMatrix, Vector2, Vector3};
 use rand::rngs::StdRng;
 use rand::Rng;
-use reprojection::{reprojection_error, reprojection_error_vjp, rodrigues, Camera};
+use reprojection::{jacobian, reprojection_error, reprojection_error_vjp, rodrigues, Camera};
 
 /// Element-wise closeness of two equally shaped slices of entries.
 fn assert_all_close(a: &[f64], b: &[f64], tol: f64, what: &str) {
@@ -270,6 +270,21 @@ fn check_reprojection(p: &Input, what: &str) {
         hj.as_slice(),
         1e-10,
         &format!("{what}: generated vs hand {gj} {hj}"),
+    );
+    // The pullback, run once per row after one forward sweep, against a full reverse pass
+    // per row.
+    let (pv, pj) = jacobian(&p.cam, &p.point, p.w, &p.observed);
+    assert_all_close(
+        pv.as_slice(),
+        value.as_slice(),
+        1e-14,
+        &format!("{what}: pullback value"),
+    );
+    assert_all_close(
+        pj.as_slice(),
+        gj.as_slice(),
+        1e-13,
+        &format!("{what}: pullback vs reverse passes {pj} {gj}"),
     );
     let fd = fd_jacobian(p);
     assert_all_close(
