@@ -19,12 +19,12 @@ mod snapshots;
 
 use proc_macro::TokenStream;
 
-/// Differentiates a function at compile time: writes `f_jvp` (forward mode), `f_vjp` and
-/// `f_grad` (reverse mode) beside `f`, with its visibility and generics.
+/// Differentiates a function at compile time: writes `f_jvp` (forward mode), `f_vjp`,
+/// `f_grad` and `f_pullback` (reverse mode) beside `f`, with its visibility and generics.
 ///
 /// Options: `wrt(a, b)` narrows the parameters differentiated with respect to (by default
 /// every float, float array, slice or `Vec` parameter); `grad = name`, `vjp = name`,
-/// `jvp = name` rename the generated functions. On an `impl` block, it differentiates each
+/// `jvp = name`, `pullback = name` rename the generated functions. On an `impl` block, it differentiates each
 /// method that carries `#[differentiable]` too. The `autodiff` crate's documentation lists
 /// what a body may contain, the contract of each generated function, and runnable examples.
 #[proc_macro_attribute]
