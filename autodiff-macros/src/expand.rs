@@ -400,16 +400,24 @@ fn generate(
         syn::visit_mut::VisitMut::visit_fn_arg_mut(&mut Named(&pb_lt), &mut r);
         quote!(#r,)
     });
-    let pb_original: Vec<TokenStream> = sig
-        .params
-        .iter()
-        .map(|p| {
-            let mut ty = p.ty.clone();
-            syn::visit_mut::VisitMut::visit_type_mut(&mut Named(&pb_lt), &mut ty);
-            let pat = &p.pat;
-            quote!(#pat: #ty)
-        })
-        .collect();
+    // The parameters with their references given the pullback's lifetime, bound as written
+    // (`pattern`) or by name.
+    let pb_params = |pattern: bool| -> Vec<TokenStream> {
+        sig.params
+            .iter()
+            .map(|p| {
+                let mut ty = p.ty.clone();
+                syn::visit_mut::VisitMut::visit_type_mut(&mut Named(&pb_lt), &mut ty);
+                let (pat, i) = (&p.pat, &p.ident);
+                if pattern {
+                    quote!(#pat: #ty)
+                } else {
+                    quote!(#i: #ty)
+                }
+            })
+            .collect()
+    };
+    let pb_original = pb_params(true);
 
     let user_args: Vec<TokenStream> = captured_params(&f.sig.generics).collect();
     let placeholders = tangent_tys.iter().map(|_| quote!(_));
@@ -521,16 +529,7 @@ fn generate(
          seed to the vector-Jacobian product with respect to {active_list}. The forward sweep \
          runs once; the pullback may be called once per seed (a Jacobian row by row)."
     );
-    let pb_plain: Vec<TokenStream> = sig
-        .params
-        .iter()
-        .map(|p| {
-            let mut ty = p.ty.clone();
-            syn::visit_mut::VisitMut::visit_type_mut(&mut Named(&pb_lt), &mut ty);
-            let i = &p.ident;
-            quote!(#i: #ty)
-        })
-        .collect();
+    let pb_plain = pb_params(false);
     let pullback_call = match (&f.place, &sig.receiver) {
         (Place::Free, _) => quote!(#name::#pullback_fn #turbofish),
         (Place::Method, Some(_)) => quote!(self.#pullback_fn #turbofish),

@@ -749,14 +749,7 @@ where
     F: Fn(T) -> (T, T),
     DefaultAllocator: Allocator<R, C>,
 {
-    let (rows, cols) = m.shape_generic();
-    let mut d = Vec::with_capacity(m.len());
-    let y = m.map(|x| {
-        let (v, dv) = f(x);
-        d.push(dv);
-        v
-    });
-    (y, Hadamard(OMatrix::from_vec_generic(rows, cols, d)))
+    map_owned(m.clone(), f)
 }
 
 /// [`map`] of a matrix not needed afterwards: the derivative takes its memory.
