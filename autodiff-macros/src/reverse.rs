@@ -654,10 +654,37 @@ fn call_arg_local(cx: &Cx, v: ValueId, k: usize) -> Ident {
     format_ident!("{}_arg{}", cx.primal(v), k, span = Span::mixed_site())
 }
 
-/// Whether a container argument is a local buffer, which later code may overwrite: the
-/// replay then reads a copy.
-fn copied(cx: &Cx, a: &CallArg) -> bool {
-    matches!(a, CallArg::Container { container, .. } if cx.func.containers[*container].param.is_none())
+/// Whether a container argument of call `v` is a local buffer that later code may
+/// overwrite: the replay then reads a copy.
+fn copied(cx: &Cx, v: ValueId, a: &CallArg) -> bool {
+    matches!(a, CallArg::Container { container, .. }
+        if cx.func.containers[*container].param.is_none() && !settled(cx, *container, v))
+}
+
+/// Whether nothing writes buffer `c` once value `v` is computed: no statement of the top
+/// level after the one holding `v` writes it, nor does that statement itself (a loop around
+/// `v` would write it again in its next iteration). Inactive code naming the buffer counts
+/// as a write.
+fn settled(cx: &Cx, c: ContainerId, v: ValueId) -> bool {
+    let name = cx.container(c).to_string();
+    fn writes(cx: &Cx, c: ContainerId, name: &str, stmts: &[Stmt]) -> bool {
+        stmts.iter().any(|s| match s {
+            Stmt::Store { container, .. } | Stmt::Buffer(container) => *container == c,
+            Stmt::Verbatim(t) => idents(t.clone()).iter().any(|i| i == name),
+            Stmt::Branch(b) => b.arms.iter().any(|a| writes(cx, c, name, &a.stmts)),
+            Stmt::Loop(l) => writes(cx, c, name, &l.body.stmts),
+            Stmt::Def(_) | Stmt::Bind { .. } => false,
+        })
+    }
+    let body = &cx.func.body;
+    let Some(at) = body.iter().position(|s| {
+        let mut found = false;
+        Cx::each_defined(std::slice::from_ref(s), &mut |d| found |= d == v);
+        found
+    }) else {
+        return false;
+    };
+    !writes(cx, c, &name, &body[at..])
 }
 
 /// What a call keeps for its replay: argument values, copies of buffers, ranges.
@@ -674,7 +701,7 @@ fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<(Ident, Kind)> {
                 },
             )),
             CallArg::Inactive(_) => out.push((call_arg_local(cx, v, k), Kind::Other)),
-            CallArg::Container { .. } if copied(cx, a) => {
+            CallArg::Container { .. } if copied(cx, v, a) => {
                 out.push((call_arg_local(cx, v, k), Kind::Other))
             }
             CallArg::Container { .. } => {}
@@ -716,7 +743,7 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
                 prefix,
                 range,
             } => {
-                if copied(cx, a) {
+                if copied(cx, v, a) {
                     // Only what the call reads: the range, or the whole buffer.
                     let x = cx.container(*container);
                     out.extend(match range {
@@ -747,7 +774,7 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
         .map(|(k, a)| {
             let local = call_arg_local(cx, v, k);
             match a {
-                CallArg::Container { prefix, range, .. } if copied(cx, a) => match range {
+                CallArg::Container { prefix, range, .. } if copied(cx, v, a) => match range {
                     Some(_) => quote!(&#local[..]),
                     None if cx.split && prefix.is_empty() => {
                         quote!(::core::clone::Clone::clone(&#local))

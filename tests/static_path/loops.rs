@@ -380,3 +380,44 @@ fn while_condition_reading_a_carried_value() {
         super::oracle::assert_close("k̄", gk, want, 1e-12, 1e-14);
     }
 }
+
+#[differentiable]
+fn squared_sum(v: &[f64]) -> f64 {
+    v.iter().map(|&a| a * a).sum()
+}
+
+/// A buffer passed to a helper and overwritten afterwards, then passed again: the first
+/// call's replay must read the values that call saw, the second may read the buffer itself.
+#[differentiable]
+fn overwritten_after_a_call(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut b = vec![0.0; n];
+    for i in 0..n {
+        b[i] = x[i].sin();
+    }
+    let first = squared_sum(&b);
+    for i in 0..n {
+        b[i] = x[i] * first;
+    }
+    first * squared_sum(&b)
+}
+
+#[test]
+fn buffer_overwritten_after_a_call() {
+    let mut r = super::oracle::rng(52);
+    for n in 1..6 {
+        let x: Vec<f64> = (0..n)
+            .map(|_| super::oracle::uniform(&mut r, -1.5, 1.5))
+            .collect();
+        let (value, g) = overwritten_after_a_call_grad(&x);
+        assert_eq!(value, overwritten_after_a_call(&x));
+        // Closed form: s = Σ sin²x, f = s · Σ (x s)² = s³ Σ x².
+        let s: f64 = x.iter().map(|v| v.sin() * v.sin()).sum();
+        let q: f64 = x.iter().map(|v| v * v).sum();
+        for (i, gi) in g.iter().enumerate() {
+            let ds = 2.0 * x[i].sin() * x[i].cos();
+            let want = 3.0 * s * s * ds * q + s * s * s * 2.0 * x[i];
+            super::oracle::assert_close("x̄", *gi, want, 1e-12, 1e-12);
+        }
+    }
+}
