@@ -667,12 +667,12 @@ fn copied(cx: &Cx, v: ValueId, a: &CallArg) -> bool {
 /// as a write.
 fn settled(cx: &Cx, c: ContainerId, v: ValueId) -> bool {
     let name = cx.container(c).to_string();
-    fn writes(cx: &Cx, c: ContainerId, name: &str, stmts: &[Stmt]) -> bool {
+    fn writes(c: ContainerId, name: &str, stmts: &[Stmt]) -> bool {
         stmts.iter().any(|s| match s {
             Stmt::Store { container, .. } | Stmt::Buffer(container) => *container == c,
             Stmt::Verbatim(t) => idents(t.clone()).iter().any(|i| i == name),
-            Stmt::Branch(b) => b.arms.iter().any(|a| writes(cx, c, name, &a.stmts)),
-            Stmt::Loop(l) => writes(cx, c, name, &l.body.stmts),
+            Stmt::Branch(b) => b.arms.iter().any(|a| writes(c, name, &a.stmts)),
+            Stmt::Loop(l) => writes(c, name, &l.body.stmts),
             Stmt::Def(_) | Stmt::Bind { .. } => false,
         })
     }
@@ -684,7 +684,7 @@ fn settled(cx: &Cx, c: ContainerId, v: ValueId) -> bool {
     }) else {
         return false;
     };
-    !writes(cx, c, &name, &body[at..])
+    !writes(c, &name, &body[at..])
 }
 
 /// What a call keeps for its replay: argument values, copies of buffers, ranges.
