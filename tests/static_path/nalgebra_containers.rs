@@ -55,3 +55,25 @@ fn static_vectors_and_matrices() {
     assert_eq!(d, -2.0);
     assert_eq!(g, Matrix2::new(4.0, -3.0, -2.0, 1.0));
 }
+
+/// Two columns of a matrix read element by element in one loop: `Σ_i m[i,0] m[i,1]`.
+#[differentiable]
+fn column_products(m: &DMatrix<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..m.nrows() {
+        s += m[(i, 0)] * m[(i, 1)];
+    }
+    s
+}
+
+#[test]
+fn matrix_read_twice_in_a_loop() {
+    let m = DMatrix::from_row_slice(3, 2, &[0.5, 1.5, 2.5, 3.5, -1.0, 0.25]);
+    let (value, g) = column_products_grad(&m);
+    assert_eq!(value, 0.5 * 1.5 + 2.5 * 3.5 - 0.25);
+    // ∂/∂m[i,0] = m[i,1], ∂/∂m[i,1] = m[i,0].
+    let want = DMatrix::from_row_slice(3, 2, &[1.5, 0.5, 3.5, 2.5, 0.25, -1.0]);
+    assert_eq!(g, want);
+    let (_, pullback) = column_products_pullback(&m);
+    assert_eq!(pullback(2.0), want * 2.0);
+}
