@@ -290,12 +290,31 @@ impl Cx<'_> {
 
     /// A container's tangent.
     pub fn container_tangent(&self, c: ContainerId) -> Ident {
-        suffixed(self.container(c), "dot")
+        suffixed(&self.container_key(c), "dot")
+    }
+
+    /// The container's name, with its number when a later `let` shadows the name, so that
+    /// its tangent and adjoint stay apart from the shadowing buffer's.
+    fn container_key(&self, c: ContainerId) -> Ident {
+        let name = self.container(c);
+        let shared = self
+            .func
+            .containers
+            .iter()
+            .filter(|k| k.name == *name)
+            .count()
+            > 1;
+        // Parameters keep their names: the signature names its tangent.
+        if shared && self.func.containers[c].param.is_none() {
+            suffixed(name, &c.to_string())
+        } else {
+            name.clone()
+        }
     }
 
     /// A container's adjoint.
     pub fn container_adjoint(&self, c: ContainerId) -> Ident {
-        suffixed(self.container(c), "bar")
+        suffixed(&self.container_key(c), "bar")
     }
 
     /// `let range = a..b;` for each argument that is a range of a container.

@@ -421,3 +421,33 @@ fn buffer_overwritten_after_a_call() {
         }
     }
 }
+
+/// A buffer passed to a helper, then shadowed by a new buffer of the same name: each keeps
+/// its own adjoint.
+#[differentiable]
+fn shadowed_buffer(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut z = vec![0.0; n];
+    for i in 0..n {
+        z[i] = x[i].sin();
+    }
+    let a = squared_sum(&z);
+    let z = vec![3.0; n];
+    a * z[0] * x[0]
+}
+
+#[test]
+fn shadowed_buffer_keeps_its_own_adjoint() {
+    let x = [0.3, -0.7, 1.1, 0.4];
+    let (value, g) = shadowed_buffer_grad(&x);
+    assert_eq!(value, shadowed_buffer(&x));
+    // f = 3 x₀ Σ sin²xᵢ.
+    let a: f64 = x.iter().map(|v| v.sin() * v.sin()).sum();
+    for (i, gi) in g.iter().enumerate() {
+        let mut want = 3.0 * x[0] * 2.0 * x[i].sin() * x[i].cos();
+        if i == 0 {
+            want += 3.0 * a;
+        }
+        super::oracle::assert_close("x̄", *gi, want, 1e-12, 1e-12);
+    }
+}
