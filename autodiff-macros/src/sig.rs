@@ -264,7 +264,13 @@ pub fn read(
                                  derivative has a name; destructure it in the body instead",
                             );
                         }
-                        Ident::new("_", other.span())
+                        // An inactive parameter bound by a pattern: the generated wrappers
+                        // pass it on under a name of their own.
+                        quote::format_ident!(
+                            "arg_{}",
+                            params.len(),
+                            span = proc_macro2::Span::mixed_site()
+                        )
                     }
                 };
                 let (shape, elem) = match shape_of(&pt.ty, &floats) {

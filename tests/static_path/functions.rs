@@ -412,3 +412,18 @@ fn styblinski_tang_slice_gradient_is_a_vec() {
         );
     }
 }
+
+/// Inactive parameters bound by patterns: ignored, and destructured.
+#[differentiable]
+fn scaled_by_pair(x: f64, _: usize, (a, b): (f64, f64)) -> f64 {
+    x * x * a + b
+}
+
+#[test]
+fn inactive_parameters_bound_by_patterns() {
+    let (value, g) = scaled_by_pair_grad(1.5, 7, (2.0, 0.5));
+    assert_eq!((value, g), (1.5 * 1.5 * 2.0 + 0.5, 2.0 * 1.5 * 2.0));
+    let (_, pullback) = scaled_by_pair_pullback(1.5, 7, (2.0, 0.5));
+    assert_eq!(pullback(3.0), 3.0 * 2.0 * 1.5 * 2.0);
+    assert_eq!(scaled_by_pair_jvp(1.5, 7, (2.0, 0.5), 1.0).1, 6.0);
+}
