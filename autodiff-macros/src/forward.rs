@@ -47,6 +47,9 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
                     Shape::Slice => quote!(::autodiff::__private::zero_vec_like(#x)),
                     _ => quote!(::autodiff::__private::zero_like(#x)),
                 };
+                // The local may borrow a zero made here: its lifetime is inferred, not the
+                // parameter's.
+                let ty = elided(ty);
                 quote! {
                     let zero_storage;
                     let #dot: #ty = match ::autodiff::__private::RefTangentArg::tangent(#dot) {
@@ -308,4 +311,18 @@ impl Forward<'_> {
         let result = b.inactive_result.as_ref().map(|r| quote!(#r,));
         quote!(let (#(#phis)* #result) = #head;)
     }
+}
+
+/// A type with the lifetimes of its references left to inference.
+fn elided(ty: &syn::Type) -> syn::Type {
+    struct Elide;
+    impl syn::visit_mut::VisitMut for Elide {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            r.lifetime = None;
+            syn::visit_mut::visit_type_reference_mut(self, r);
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Elide, &mut ty);
+    ty
 }

@@ -427,3 +427,35 @@ fn inactive_parameters_bound_by_patterns() {
     assert_eq!(pullback(3.0), 3.0 * 2.0 * 1.5 * 2.0);
     assert_eq!(scaled_by_pair_jvp(1.5, 7, (2.0, 0.5), 1.0).1, 6.0);
 }
+
+/// Explicit lifetimes on slice and array parameters, and a call between two such functions.
+#[allow(clippy::needless_lifetimes)]
+#[differentiable]
+fn weighted_squares<'a>(x: &'a [f64], k: f64) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += x[i] * x[i] * k;
+    }
+    s
+}
+
+#[allow(clippy::needless_lifetimes)]
+#[differentiable]
+fn weighted_product<'a, 'b>(x: &'a [f64], y: &'b [f64; 2]) -> f64 {
+    weighted_squares(x, y[0]) * y[1]
+}
+
+#[test]
+fn explicit_lifetimes() {
+    let (x, y) = ([1.0, 2.0], [3.0, 2.0]);
+    // f = y₁ y₀ Σ xᵢ².
+    let (value, (gx, gy)) = weighted_product_grad(&x, &y);
+    assert_eq!(value, 30.0);
+    assert_eq!((gx, gy), (vec![12.0, 24.0], [10.0, 15.0]));
+    assert_eq!(
+        weighted_product_jvp(&x, &y, &[1.0, 0.0], &[0.5, 0.0]).1,
+        12.0 + 5.0
+    );
+    let (_, pullback) = weighted_squares_pullback(&x, 3.0);
+    assert_eq!(pullback(2.0), (vec![12.0, 24.0], 10.0));
+}
