@@ -787,8 +787,11 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
                     range,
                 } => cx.container_arg(*container, prefix, range, false),
                 CallArg::Borrowed(_) => quote!(&#local),
-                // A pullback may replay the call once per seed.
-                _ if cx.split => quote!(::core::clone::Clone::clone(&#local)),
+                // A pullback may replay the call once per seed; a vector or matrix passed by
+                // value is read again afterwards, for the type of its adjoint.
+                _ if cx.split || matches!(a, CallArg::Scalar(o) if cx.operand_tainted(o)) => {
+                    quote!(::core::clone::Clone::clone(&#local))
+                }
                 _ => quote!(#local),
             }
         })

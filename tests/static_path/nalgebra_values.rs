@@ -416,3 +416,33 @@ fn from_fn_against_finite_differences() {
         assert!(close(gs, ds, 1e-6), "s̄ {gs} vs {ds}");
     }
 }
+
+/// `|v|²` of a vector taken by value.
+#[differentiable]
+fn owned_norm_squared(v: DVector<f64>) -> f64 {
+    v.norm_squared()
+}
+
+/// A computed vector passed by value to a helper inside a loop.
+#[differentiable]
+fn by_value_in_a_loop(x: &DVector<f64>, n: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..n {
+        let y = x * (i as f64 + 1.0);
+        s += owned_norm_squared(y);
+    }
+    s
+}
+
+#[test]
+fn vector_passed_by_value_in_a_loop() {
+    let mut r = rng(21);
+    for n in 0..4 {
+        let x = vector(&mut r, 3);
+        // f = Σ_i (i + 1)² |x|².
+        let c: f64 = (1..=n).map(|i| (i * i) as f64).sum();
+        let (value, g) = by_value_in_a_loop_grad(&x, n);
+        assert!(close(value, c * x.norm_squared(), 1e-12));
+        assert_close(&g, &(&x * (2.0 * c)), 1e-12, "x̄");
+    }
+}
