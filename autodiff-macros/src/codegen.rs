@@ -5,7 +5,7 @@ use crate::ir::*;
 use crate::sig::{FnSig, Shape};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use syn::Ident;
 
 /// The generator's view of a lowered function.
@@ -32,7 +32,7 @@ pub struct Cx<'a> {
     pub split: bool,
     /// Loops that only sum, by record stack, with the parameter containers they read: their
     /// backward steps run in the forward sweep (see [`crate::reverse::summing_loops`]).
-    pub sums: std::collections::BTreeMap<String, Vec<ContainerId>>,
+    pub sums: BTreeMap<String, Vec<ContainerId>>,
     /// Element reads in a loop body that reads the same container elsewhere too: their
     /// adjoints are added one element at a time.
     pub neighbours: BTreeSet<ValueId>,
@@ -694,7 +694,7 @@ fn early_drops(cx: &Cx) -> Vec<Vec<ValueId>> {
         Operand::Value(v) => Some(*v),
         Operand::Inactive(_) => None,
     }));
-    let mut last_use: std::collections::BTreeMap<ValueId, usize> = Default::default();
+    let mut last_use: BTreeMap<ValueId, usize> = Default::default();
     for (i, stmt) in body.iter().enumerate() {
         match stmt {
             Stmt::Def(v) => match &cx.func.values[*v].op {
@@ -748,8 +748,7 @@ fn early_drops(cx: &Cx) -> Vec<Vec<ValueId>> {
 /// element read of the same loop body.
 fn neighbour_reads(cx: &Cx, stmts: &[Stmt], in_loop: bool) -> BTreeSet<ValueId> {
     let mut out = BTreeSet::new();
-    let mut by_container: std::collections::BTreeMap<ContainerId, Vec<ValueId>> =
-        Default::default();
+    let mut by_container: BTreeMap<ContainerId, Vec<ValueId>> = Default::default();
     for s in stmts {
         match s {
             Stmt::Def(v) => {

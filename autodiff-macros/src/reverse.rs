@@ -11,7 +11,7 @@ use crate::ir::*;
 use crate::sig::Shape;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The seed parameter of a reverse function.
 pub fn seed() -> Ident {
@@ -53,22 +53,7 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
 /// top-level branches' records, and the adjoints it declared (local buffers') or summing
 /// loops gathered.
 fn consumed_records(cx: &Cx) -> Vec<Ident> {
-    let mut out = Vec::new();
-    let mut uses = (false, false);
-    let mut declared = TokenStream::new();
-    stacks(cx, &cx.func.body, &mut declared, &mut uses);
-    for l in loops(&cx.func.body) {
-        if recompute(cx, l).is_none() && !flat(cx, l) {
-            out.push(l.stack.clone());
-        }
-    }
-    let (floats, indices) = flat_stacks();
-    if uses.0 {
-        out.push(floats);
-    }
-    if uses.1 {
-        out.push(indices);
-    }
+    let (_, mut out) = declare_stacks(cx);
     for s in &cx.func.body {
         match s {
             Stmt::Branch(b) => out.push(b.record.clone()),
@@ -76,32 +61,20 @@ fn consumed_records(cx: &Cx) -> Vec<Ident> {
             _ => {}
         }
     }
-    let summed: BTreeSet<ContainerId> = cx.sums.values().flatten().copied().collect();
-    out.extend(summed.into_iter().map(|c| cx.container_adjoint(c)));
+    out.extend(summed(cx).into_iter().map(|c| cx.container_adjoint(c)));
     out
 }
 
-/// Every loop of a block, nested ones included.
-fn loops(stmts: &[Stmt]) -> Vec<&Loop> {
-    let mut out = Vec::new();
-    for s in stmts {
-        match s {
-            Stmt::Branch(b) => b.arms.iter().for_each(|a| out.extend(loops(&a.stmts))),
-            Stmt::Loop(l) => {
-                out.push(l);
-                out.extend(loops(&l.body.stmts));
-            }
-            _ => {}
-        }
-    }
-    out
+/// The parameter containers whose adjoints summing loops gather in the forward sweep.
+fn summed(cx: &Cx) -> BTreeSet<ContainerId> {
+    cx.sums.values().flatten().copied().collect()
 }
 
 /// The forward sweep, the result's expression, and the backward sweep reading `seed` and
 /// ending with the tuple of adjoints.
 fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
     let seed = seed();
-    let mut forward = declare_stacks(cx);
+    let (mut forward, _) = declare_stacks(cx);
     for (i, stmt) in cx.func.body.iter().enumerate() {
         forward.extend(forward_sweep(cx, std::slice::from_ref(stmt)));
         for v in &cx.drops[i] {
@@ -109,15 +82,10 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
             forward.extend(quote!(::core::mem::drop(#p);));
         }
     }
-    let mut rev = Reverse {
-        cx,
-        live: BTreeSet::new(),
-        shared: BTreeSet::new(),
-        uses: use_counts(cx),
-    };
+    let mut rev = Reverse::new(cx);
     let mut adjoint_inits = TokenStream::new();
     let mut early_inits = TokenStream::new();
-    let summed: BTreeSet<ContainerId> = cx.sums.values().flatten().copied().collect();
+    let summed = summed(cx);
     for (c, container) in cx.func.containers.iter().enumerate() {
         let Some(i) = container.param else { continue };
         let bar = cx.container_adjoint(c);
@@ -191,15 +159,7 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
                 let bar = cx.container_adjoint(c);
                 quote!(#bar)
             }
-            Some(_) => {
-                let v = param_value(cx.func, i);
-                let bar = cx.adjoint(v);
-                if rev.live.contains(&v) {
-                    quote!(#bar)
-                } else {
-                    cx.zero_of(v)
-                }
-            }
+            Some(_) => rev.adjoint_or_zero(param_value(cx.func, i)),
         });
     (
         forward,
@@ -472,10 +432,10 @@ fn recompute(cx: &Cx, l: &Loop) -> Option<Recompute> {
 /// adjoints after the loop: each iteration's backward step runs right after it, in the
 /// forward sweep, with a unit seed, and the backward sweep scales what it gathered by the
 /// real adjoint. One pass over the data instead of two.
-pub fn summing_loops(cx: &Cx) -> std::collections::BTreeMap<String, Vec<ContainerId>> {
-    let mut refs = std::collections::BTreeMap::new();
+pub fn summing_loops(cx: &Cx) -> BTreeMap<String, Vec<ContainerId>> {
+    let mut refs = BTreeMap::new();
     container_refs(cx, &cx.func.body, &mut refs);
-    let mut out = std::collections::BTreeMap::new();
+    let mut out = BTreeMap::new();
     let mut visit = |l: &Loop| {
         if let Some(cs) = sums(cx, l, &refs) {
             out.insert(l.stack.to_string(), cs);
@@ -495,12 +455,8 @@ pub fn summing_loops(cx: &Cx) -> std::collections::BTreeMap<String, Vec<Containe
 }
 
 /// How many statements of a block, nested ones included, name each container.
-fn container_refs(
-    cx: &Cx,
-    stmts: &[Stmt],
-    refs: &mut std::collections::BTreeMap<ContainerId, usize>,
-) {
-    fn count(refs: &mut std::collections::BTreeMap<ContainerId, usize>, c: ContainerId) {
+fn container_refs(cx: &Cx, stmts: &[Stmt], refs: &mut BTreeMap<ContainerId, usize>) {
+    fn count(refs: &mut BTreeMap<ContainerId, usize>, c: ContainerId) {
         *refs.entry(c).or_insert(0) += 1;
     }
     for s in stmts {
@@ -526,11 +482,7 @@ fn container_refs(
 }
 
 /// The containers a summing loop reads, if `l` is one (see [`summing_loops`]).
-fn sums(
-    cx: &Cx,
-    l: &Loop,
-    refs: &std::collections::BTreeMap<ContainerId, usize>,
-) -> Option<Vec<ContainerId>> {
+fn sums(cx: &Cx, l: &Loop, refs: &BTreeMap<ContainerId, usize>) -> Option<Vec<ContainerId>> {
     if recompute(cx, l)?.needs_phis {
         return None;
     }
@@ -541,7 +493,7 @@ fn sums(
     Cx::each_defined(&l.body.stmts, &mut |v| {
         defined.insert(v);
     });
-    let mut uses = std::collections::BTreeMap::new();
+    let mut uses = BTreeMap::new();
     cx.each_used(&l.body.stmts, &mut |u| *uses.entry(u).or_insert(0) += 1);
     *uses.entry(*next).or_insert(0) += 1;
     // From the carried value to the next one through sums only, each step read once.
@@ -566,7 +518,7 @@ fn sums(
     if uses.get(next) != Some(&1) {
         return None;
     }
-    let mut here = std::collections::BTreeMap::new();
+    let mut here = BTreeMap::new();
     container_refs(cx, &l.body.stmts, &mut here);
     for s in &l.body.stmts {
         if let Stmt::Def(v) = s {
@@ -811,7 +763,7 @@ fn trips(l: &Loop) -> Ident {
 /// Every loop's record stack, declared once for the whole function: each run of a loop
 /// pushes its iterations and the reverse sweep pops exactly those, in reverse order, so the
 /// runs of one loop share one stack and nothing is allocated per run.
-fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut TokenStream, uses: &mut (bool, bool)) {
+fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut Vec<Ident>, uses: &mut (bool, bool)) {
     for s in stmts {
         match s {
             Stmt::Branch(b) => b.arms.iter().for_each(|a| stacks(cx, &a.stmts, out, uses)),
@@ -824,8 +776,7 @@ fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut TokenStream, uses: &mut (bool, bool
                         uses.1 |= k == Kind::Index;
                     }
                 } else {
-                    let stack = &l.stack;
-                    out.extend(quote!(let mut #stack = ::std::vec::Vec::new();));
+                    out.push(l.stack.clone());
                 }
                 stacks(cx, &l.body.stmts, out, uses);
             }
@@ -834,19 +785,26 @@ fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut TokenStream, uses: &mut (bool, bool
     }
 }
 
-/// Declares every stack the function's loops use.
-fn declare_stacks(cx: &Cx) -> TokenStream {
-    let mut out = TokenStream::new();
+/// Declares every stack the function's loops use; returns the declarations and the stacks'
+/// names.
+fn declare_stacks(cx: &Cx) -> (TokenStream, Vec<Ident>) {
+    let mut names = Vec::new();
     let mut uses = (false, false);
-    stacks(cx, &cx.func.body, &mut out, &mut uses);
+    stacks(cx, &cx.func.body, &mut names, &mut uses);
+    let mut out: TokenStream = names
+        .iter()
+        .map(|stack| quote!(let mut #stack = ::std::vec::Vec::new();))
+        .collect();
     let (floats, indices) = flat_stacks();
     if uses.0 {
         out.extend(quote!(let mut #floats = ::autodiff::__private::Stack::new();));
+        names.push(floats);
     }
     if uses.1 {
         out.extend(quote!(let mut #indices = ::autodiff::__private::Stack::<usize>::new();));
+        names.push(indices);
     }
-    out
+    (out, names)
 }
 
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
@@ -922,12 +880,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                         // The iteration's backward step, for a unit adjoint of the sum.
                         let (c, next) = (&l.carried[0], l.body.yields[0]);
                         let (bar, phi) = (carry(cx, c.phi, "carry_bar"), cx.primal(c.phi));
-                        let mut rev = Reverse {
-                            cx,
-                            live: BTreeSet::new(),
-                            shared: BTreeSet::new(),
-                            uses: Default::default(),
-                        };
+                        let mut rev = Reverse::new(cx);
                         let mut step = quote!(let #bar = ::autodiff::__private::one_like(&#phi););
                         step.extend(rev.contribute(next, quote!(#bar)));
                         step.extend(rev.reverse_sweep(&l.body.stmts));
@@ -1007,12 +960,12 @@ struct Reverse<'a> {
     /// of: the same vector or matrix, read in place rather than copied.
     shared: BTreeSet<ValueId>,
     /// How many times each value is read as an operand, an argument or an output.
-    uses: std::collections::BTreeMap<ValueId, usize>,
+    uses: BTreeMap<ValueId, usize>,
 }
 
 /// How many times each value is read as an operand, an argument or an output.
-fn use_counts(cx: &Cx) -> std::collections::BTreeMap<ValueId, usize> {
-    let mut uses = std::collections::BTreeMap::new();
+fn use_counts(cx: &Cx) -> BTreeMap<ValueId, usize> {
+    let mut uses = BTreeMap::new();
     cx.each_used(&cx.func.body, &mut |u| *uses.entry(u).or_insert(0) += 1);
     for part in cx.func.result.parts() {
         if let Operand::Value(u) = part {
@@ -1022,7 +975,26 @@ fn use_counts(cx: &Cx) -> std::collections::BTreeMap<ValueId, usize> {
     uses
 }
 
-impl Reverse<'_> {
+impl<'a> Reverse<'a> {
+    fn new(cx: &'a Cx<'a>) -> Self {
+        Reverse {
+            cx,
+            live: BTreeSet::new(),
+            shared: BTreeSet::new(),
+            uses: use_counts(cx),
+        }
+    }
+
+    /// The adjoint of `v` if anything contributed to it, or a zero of its type.
+    fn adjoint_or_zero(&self, v: ValueId) -> TokenStream {
+        if self.live.contains(&v) {
+            let b = self.cx.adjoint(v);
+            quote!(#b)
+        } else {
+            self.cx.zero_of(v)
+        }
+    }
+
     /// Whether term `a` of sum `v` may read `v`'s adjoint in place: both of the top level,
     /// `a` a vector or matrix made by a rule or a call and read nowhere else, so its adjoint
     /// is exactly `v`'s.
@@ -1278,12 +1250,7 @@ impl Reverse<'_> {
             // The forward sweep gathered each iteration's share for a unit adjoint.
             let c = &l.carried[0];
             let bar = carry(cx, c.phi, "carry_bar");
-            let exit_bar = if self.live.contains(&c.exit) {
-                let b = cx.adjoint(c.exit);
-                quote!(#b)
-            } else {
-                cx.zero_of(c.exit)
-            };
+            let exit_bar = self.adjoint_or_zero(c.exit);
             let mut out = quote!(let #bar = #exit_bar;);
             for k in containers {
                 let xbar = cx.container_adjoint(*k);
@@ -1296,12 +1263,7 @@ impl Reverse<'_> {
         let mut out = self.declare_outer(&l.body.stmts, &l.body.yields, &phis);
         for c in &l.carried {
             let xbar = carry(cx, c.phi, "carry_bar");
-            let exit_bar = if self.live.contains(&c.exit) {
-                let b = cx.adjoint(c.exit);
-                quote!(#b)
-            } else {
-                cx.zero_of(c.exit)
-            };
+            let exit_bar = self.adjoint_or_zero(c.exit);
             out.extend(quote!(let mut #xbar = #exit_bar;));
         }
         let outer = self.live.clone();

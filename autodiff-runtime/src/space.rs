@@ -157,9 +157,10 @@ where
     }
 }
 
-/// An index (`i` or `(i, j)`), through [`core::hint::black_box`]: the optimiser cannot see that two indices are
-/// neighbours, so it does not merge their adjoint updates into one vector read-modify-write,
-/// which in a loop would overlap the next iteration's and stall on store forwarding.
+/// An index (`i` or `(i, j)`), through [`core::hint::black_box`]: the optimiser cannot see
+/// that two indices are neighbours, so it does not merge their adjoint updates into one
+/// vector read-modify-write, which in a loop would overlap the next iteration's and stall on
+/// store forwarding.
 #[inline(always)]
 pub fn opaque_index<I>(i: I) -> I {
     core::hint::black_box(i)
