@@ -63,6 +63,18 @@ fn moments(x: &[f64]) -> [f64; 2] {
     [a, b]
 }
 
+/// Central differences of a function of a slice.
+fn central(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
+    (0..x.len())
+        .map(|i| {
+            let (mut up, mut down) = (x.to_vec(), x.to_vec());
+            up[i] += 1e-6;
+            down[i] -= 1e-6;
+            (f(&up) - f(&down)) / 2e-6
+        })
+        .collect()
+}
+
 #[test]
 fn scalar_output_pullback_equals_reverse_passes() {
     let mut r = rng(41);
@@ -85,6 +97,12 @@ fn scalar_output_pullback_equals_reverse_passes() {
                 assert_close("x̄", *a, *b, 1e-13, 1e-13);
             }
             assert_close("k̄", gk, wk, 1e-13, 1e-13);
+            // And against central differences.
+            for (a, fd) in gx.iter().zip(central(|x| workload(x, k), &x)) {
+                assert_close("x̄ by differences", *a, seed * fd, 1e-5, 1e-6);
+            }
+            let fd = (workload(&x, k + 1e-6) - workload(&x, k - 1e-6)) / 2e-6;
+            assert_close("k̄ by differences", gk, seed * fd, 1e-5, 1e-6);
         }
     }
 }
@@ -123,8 +141,16 @@ fn array_output_pullback_equals_reverse_passes() {
         for seed in [[1.0, 0.0], [0.0, 1.0], [0.3, -1.7]] {
             let g = pullback(seed);
             let (_, w) = moments_vjp(&x, seed);
-            for (a, b) in g.iter().zip(&w) {
+            let fd = central(
+                |x| {
+                    let [a, b] = moments(x);
+                    seed[0] * a + seed[1] * b
+                },
+                &x,
+            );
+            for ((a, b), d) in g.iter().zip(&w).zip(fd) {
                 assert_close("x̄", *a, *b, 1e-13, 1e-13);
+                assert_close("x̄ by differences", *a, d, 1e-6, 1e-7);
             }
         }
     }
