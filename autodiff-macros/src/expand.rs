@@ -530,10 +530,9 @@ fn generate(
          runs once; the pullback may be called once per seed (a Jacobian row by row)."
     );
     let pb_plain = pb_params(false);
-    let pullback_call = match (&f.place, &sig.receiver) {
-        (Place::Free, _) => quote!(#name::#pullback_fn #turbofish),
-        (Place::Method, Some(_)) => quote!(self.#pullback_fn #turbofish),
-        (Place::Method, None) => quote!(Self::#pullback_fn #turbofish),
+    let pullback_call = match f.place {
+        Place::Free => quote!(#name::#pullback_fn #turbofish),
+        Place::Method => quote!(#self_call #pullback_fn #turbofish),
     };
     let grad_doc = format!(
         "Reverse mode of [`{name}`]({link}): its value and its gradient with respect to {active_list}."
