@@ -83,6 +83,12 @@ fn methods() {
     let (_, (gx, gy)) = Spring::<f64>::both_grad(0.3, 0.4);
     assert!((gx - 0.4 * 0.4f64.exp()).abs() < 1e-12);
     assert!((gy - (0.3 * 0.4f64.exp() * 0.4 + 0.3 * 0.4f64.exp())).abs() < 1e-12);
+    // Pullbacks of a method with a receiver and of one without.
+    let (v, pullback) = s.energy_pullback(1.5);
+    assert_eq!(v, s.energy(1.5));
+    assert!((pullback(2.0) - 2.0 * g).abs() < 1e-12);
+    let (_, pullback) = Spring::<f64>::both_pullback(0.3, 0.4);
+    assert_eq!(pullback(1.0), (gx, gy));
 }
 
 #[differentiable]
