@@ -36,6 +36,9 @@ pub struct Cx<'a> {
     /// Element reads in a loop body that reads the same container elsewhere too: their
     /// adjoints are added one element at a time.
     pub neighbours: BTreeSet<ValueId>,
+    /// Loops the backward sweep runs again instead of reading records, by record stack
+    /// (see [`crate::reverse::Recompute`]).
+    pub recomputed: BTreeMap<String, crate::reverse::Recompute>,
 }
 
 impl<'a> Cx<'a> {
@@ -51,6 +54,7 @@ impl<'a> Cx<'a> {
             split: false,
             sums: Default::default(),
             neighbours: BTreeSet::new(),
+            recomputed: BTreeMap::new(),
         };
         let mut needed = BTreeSet::new();
         cx.collect_needed(&func.body, &mut needed);
@@ -84,6 +88,7 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        cx.recomputed = crate::reverse::recomputable(&cx);
         cx.sums = crate::reverse::summing_loops(&cx);
         cx.neighbours = neighbour_reads(&cx, &func.body, false);
         cx

@@ -263,7 +263,9 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
                         .map(|c| (cx.primal(c.exit).clone(), value_kind(cx, c.exit))),
                 );
                 match recompute(cx, l) {
-                    Some(r) => out.extend([(r.lo, Kind::Other), (r.hi, Kind::Other)]),
+                    Some(r) => {
+                        out.extend([(r.lo.clone(), Kind::Other), (r.hi.clone(), Kind::Other)])
+                    }
                     None => out.push((trips(l), Kind::Index)),
                 }
             }
@@ -301,10 +303,15 @@ fn flat(cx: &Cx, l: &Loop) -> bool {
 }
 
 /// A loop the backward sweep can run again instead of reading records: a `for` over a
-/// range with no `break`, whose body only computes (rules, reads of parameters, `let`s of
-/// constants). It then keeps nothing per iteration but, where a partial depends on them,
-/// the carried values.
-struct Recompute {
+/// range with no `break`, whose body computes (rules, element reads, stores into buffers,
+/// `let`s, assignments to counters) and may hold such loops itself. The backward sweep
+/// runs each iteration's computation again, backwards, before its backward step; per
+/// iteration it keeps only what it cannot compute again: the carried values where a partial
+/// reads them, and the indices that read a variable the loop changes (a running counter).
+/// Stores are not run again: what the backward step needs of a buffer is either never
+/// overwritten after the loop's read or not needed at all (the operand of a sum).
+#[derive(Clone)]
+pub struct Recompute {
     /// The loop pattern.
     pat: TokenStream,
     /// Locals holding the range's bounds.
@@ -315,113 +322,382 @@ struct Recompute {
     end: TokenStream,
     /// Whether a partial reads a carried value, which must then be kept per iteration.
     needs_phis: bool,
+    /// Index locals of the body (not of nested loops) kept per iteration on the index stack.
+    pushed: Vec<Ident>,
+    /// Element reads of buffers written again later: run again they would read another
+    /// value, and only sums read them, so they read as zero.
+    stale: BTreeSet<ValueId>,
 }
 
-fn recompute(cx: &Cx, l: &Loop) -> Option<Recompute> {
-    if l.broke.is_some() {
-        return None;
+fn recompute<'c>(cx: &'c Cx, l: &Loop) -> Option<&'c Recompute> {
+    cx.recomputed.get(&l.stack.to_string())
+}
+
+/// What a loop run again in the backward sweep may read of the code around it.
+#[derive(Clone, Default)]
+struct Around {
+    /// Patterns of the enclosing loops that are run again too (bound again there).
+    pats: BTreeSet<String>,
+    /// Their bodies' `let`s that nothing assigns (bound again there).
+    lets: BTreeSet<String>,
+}
+
+/// The loops the backward sweep runs again (see [`Recompute`]), by record stack.
+pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
+    let mut nested = BTreeSet::new();
+    nested_lets(&cx.func.body, false, &mut nested);
+    let mut out = BTreeMap::new();
+    let body = &cx.func.body;
+    for i in 0..body.len() {
+        // What this statement or a later one writes.
+        let mut written = BTreeSet::new();
+        buffer_writes(cx, &body[i..], &mut written);
+        let facts = Facts {
+            cx,
+            nested: &nested,
+            written: &written,
+        };
+        facts.assign(std::slice::from_ref(&body[i]), &mut out);
     }
-    // Only float loops: the carried values would go on the float stack.
-    let mut matrices = l.carried.iter().any(|c| cx.tainted.contains(&c.phi));
-    Cx::each_defined(&l.body.stmts, &mut |v| {
-        matrices |= !cx.float_partials(v) || cx.tainted.contains(&v)
-    });
-    if matrices {
-        return None;
-    }
-    let LoopHead::For { pat, iter } = &l.head else {
-        return None;
-    };
-    syn::parse2::<syn::Ident>(pat.clone()).ok()?;
-    let syn::Expr::Range(r) = syn::parse2::<syn::Expr>(iter.clone()).ok()? else {
-        return None;
-    };
-    let (Some(start), Some(end), syn::RangeLimits::HalfOpen(_)) = (&r.start, &r.end, &r.limits)
-    else {
-        return None;
-    };
-    // Inactive code it reads must give the same values when run again: only its own loop
-    // variable, its own `let`s, and variables that never change.
-    let own_pat = pat.to_string();
-    let mut locals: BTreeSet<String> = BTreeSet::new();
-    let mut read: Vec<TokenStream> = vec![quote!(#start), quote!(#end)];
-    for s in &l.body.stmts {
+    out
+}
+
+/// Names bound by a `let` inside a loop or a branch: a loop run again may read one only
+/// where it binds it again itself.
+fn nested_lets(stmts: &[Stmt], inside: bool, out: &mut BTreeSet<String>) {
+    for s in stmts {
         match s {
-            Stmt::Verbatim(t) => {
+            Stmt::Verbatim(t) if inside => {
                 if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                     let p = &local.pat;
-                    locals.extend(idents(quote!(#p)));
-                    if let Some(init) = &local.init {
-                        let e = &init.expr;
-                        read.push(quote!(#e));
-                    }
+                    out.extend(idents(quote!(#p)));
                 }
             }
-            Stmt::Def(v) => match &cx.func.values[*v].op {
-                Op::Index { expr, .. } => read.push(expr.clone()),
-                Op::Const(t) => read.push(t.clone()),
-                Op::Rule { args, extra, .. } => {
-                    read.extend(extra.iter().cloned());
-                    read.extend(args.iter().filter_map(|a| match a {
-                        Operand::Inactive(t) => Some(t.clone()),
-                        Operand::Value(_) => None,
-                    }));
-                }
-                _ => {}
-            },
+            Stmt::Loop(l) => nested_lets(&l.body.stmts, true, out),
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| nested_lets(&a.stmts, true, out)),
             _ => {}
         }
     }
-    let stable = read
-        .into_iter()
-        .flat_map(idents)
-        .all(|name| name == own_pat || locals.contains(&name) || !cx.func.changing.contains(&name));
-    if !stable {
-        return None;
-    }
-    let mut tainted: BTreeSet<ValueId> = l.carried.iter().map(|c| c.phi).collect();
-    let mut needs_phis = false;
-    for s in &l.body.stmts {
+}
+
+/// The local buffers some statement stores into, passes to a call, or names in inactive
+/// code (which may change it).
+fn buffer_writes(cx: &Cx, stmts: &[Stmt], out: &mut BTreeSet<ContainerId>) {
+    let buffers =
+        || (0..cx.func.containers.len()).filter(|c| cx.func.containers[*c].param.is_none());
+    for s in stmts {
         match s {
-            Stmt::Def(v) => match &cx.func.values[*v].op {
-                Op::Rule { rule, args, .. } => {
-                    let reads_carried = args
-                        .iter()
-                        .any(|a| matches!(a, Operand::Value(u) if tainted.contains(u)));
-                    if reads_carried {
-                        needs_phis |= !unit_partials(rule);
-                        tainted.insert(*v);
+            Stmt::Store { container, .. } => {
+                out.insert(*container);
+            }
+            Stmt::Verbatim(t) => {
+                let names = idents(t.clone());
+                out.extend(buffers().filter(|c| names.contains(&cx.container(*c).to_string())));
+            }
+            Stmt::Def(v) => {
+                if let Op::Call { args, .. } = &cx.func.values[*v].op {
+                    for a in args {
+                        if let CallArg::Container {
+                            container, prefix, ..
+                        } = a
+                        {
+                            if prefix.to_string().contains("mut") {
+                                out.insert(*container);
+                            }
+                        }
                     }
                 }
-                Op::Index { container, .. } if cx.func.containers[*container].param.is_some() => {}
-                Op::Const(_) => {}
-                _ => return None,
-            },
-            Stmt::Bind { .. } => {}
-            Stmt::Verbatim(t) => {
-                let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
-                    return None;
-                };
-                if !local
-                    .init
-                    .as_ref()
-                    .is_some_and(|i| i.diverge.is_none() && pure(&i.expr))
-                {
-                    return None;
-                }
             }
-            _ => return None,
+            Stmt::Loop(l) => buffer_writes(cx, &l.body.stmts, out),
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| buffer_writes(cx, &a.stmts, out)),
+            Stmt::Bind { .. } | Stmt::Buffer(_) => {}
         }
     }
-    let base = l.stack.to_string();
-    Some(Recompute {
-        pat: pat.clone(),
-        lo: format_ident!("{}_lo", base, span = Span::mixed_site()),
-        hi: format_ident!("{}_hi", base, span = Span::mixed_site()),
-        start: quote!(#start),
-        end: quote!(#end),
-        needs_phis,
-    })
+}
+
+/// An assignment `name = e` or `name op= e` to a plain variable, with a pure right side.
+fn counter_assignment(t: &TokenStream) -> Option<String> {
+    let syn::Stmt::Expr(e, Some(_)) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
+        return None;
+    };
+    let (left, right) = match e {
+        syn::Expr::Assign(a) => (*a.left, *a.right),
+        syn::Expr::Binary(b) if binary_assign(&b.op) => (*b.left, *b.right),
+        _ => return None,
+    };
+    let syn::Expr::Path(p) = left else {
+        return None;
+    };
+    pure(&right).then(|| p.path.get_ident().map(|i| i.to_string()))?
+}
+
+fn binary_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | BitXorAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}
+
+/// Names assigned by counter assignments anywhere in a loop body.
+fn assigned_names(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+    for s in stmts {
+        match s {
+            Stmt::Verbatim(t) => out.extend(counter_assignment(t)),
+            Stmt::Loop(l) => assigned_names(&l.body.stmts, out),
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| assigned_names(&a.stmts, out)),
+            _ => {}
+        }
+    }
+}
+
+/// What the analysis of one top-level statement knows.
+struct Facts<'a> {
+    cx: &'a Cx<'a>,
+    /// See [`nested_lets`].
+    nested: &'a BTreeSet<String>,
+    /// Buffers written by the top-level statement the loops are in, or after it.
+    written: &'a BTreeSet<ContainerId>,
+}
+
+impl Facts<'_> {
+    /// Decides every loop of a block, outermost first: a loop that cannot be run again is
+    /// recorded, and the loops in it are decided with nothing around them bound again.
+    fn assign(&self, stmts: &[Stmt], out: &mut BTreeMap<String, Recompute>) {
+        for s in stmts {
+            match s {
+                Stmt::Loop(l) => {
+                    let mut found = BTreeMap::new();
+                    if self.analyse(l, &Around::default(), &mut found).is_some() {
+                        out.extend(found);
+                    } else {
+                        self.assign(&l.body.stmts, out);
+                    }
+                }
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| self.assign(&a.stmts, out)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether `l` can be run again, with the loops in it; each that can goes in `out`.
+    fn analyse(
+        &self,
+        l: &Loop,
+        around: &Around,
+        out: &mut BTreeMap<String, Recompute>,
+    ) -> Option<()> {
+        let cx = self.cx;
+        if l.broke.is_some() {
+            return None;
+        }
+        // Only float loops: the carried values would go on the float stack.
+        let mut matrices = l.carried.iter().any(|c| cx.tainted.contains(&c.phi));
+        Cx::each_defined(&l.body.stmts, &mut |v| {
+            matrices |= !cx.float_partials(v) || cx.tainted.contains(&v)
+        });
+        if matrices {
+            return None;
+        }
+        let LoopHead::For { pat, iter } = &l.head else {
+            return None;
+        };
+        let own = syn::parse2::<syn::Ident>(pat.clone()).ok()?.to_string();
+        let syn::Expr::Range(r) = syn::parse2::<syn::Expr>(iter.clone()).ok()? else {
+            return None;
+        };
+        let (Some(start), Some(end), syn::RangeLimits::HalfOpen(_)) = (&r.start, &r.end, &r.limits)
+        else {
+            return None;
+        };
+        // What the body binds, and what it counts.
+        let mut lets = BTreeSet::new();
+        let mut assigned = BTreeSet::new();
+        assigned_names(&l.body.stmts, &mut assigned);
+        let mut reads: Vec<TokenStream> = Vec::new();
+        for s in &l.body.stmts {
+            if let Stmt::Verbatim(t) = s {
+                match syn::parse2::<syn::Stmt>(t.clone()) {
+                    Ok(syn::Stmt::Local(local)) => {
+                        let init = local.init.as_ref()?;
+                        if init.diverge.is_some() || !pure(&init.expr) {
+                            return None;
+                        }
+                        let p = &local.pat;
+                        lets.extend(idents(quote!(#p)));
+                        let e = &init.expr;
+                        reads.push(quote!(#e));
+                    }
+                    _ => {
+                        counter_assignment(t)?;
+                    }
+                }
+            }
+        }
+        let stable = |name: &String| {
+            !assigned.contains(name)
+                && (*name == own
+                    || around.pats.contains(name)
+                    || lets.contains(name)
+                    || around.lets.contains(name)
+                    || (!cx.func.changing.contains(name) && !self.nested.contains(name)))
+        };
+        let all_stable = |t: &TokenStream| idents(t.clone()).iter().all(stable);
+        // The bounds are evaluated again where the loop runs backwards.
+        if !all_stable(&quote!(#start #end)) {
+            return None;
+        }
+        let mut inner = Around {
+            pats: around.pats.clone(),
+            lets: around.lets.clone(),
+        };
+        inner.pats.insert(own.clone());
+        inner
+            .lets
+            .extend(lets.iter().filter(|n| !assigned.contains(*n)).cloned());
+        let mut pushed = Vec::new();
+        let mut stale = BTreeSet::new();
+        for s in &l.body.stmts {
+            match s {
+                Stmt::Def(v) => match &cx.func.values[*v].op {
+                    Op::Index {
+                        container,
+                        index,
+                        expr,
+                    } => {
+                        if !all_stable(expr) {
+                            (index_kind(expr) == Kind::Index).then_some(())?;
+                            pushed.push(index.clone());
+                        }
+                        if cx.func.containers[*container].param.is_none()
+                            && self.written.contains(container)
+                        {
+                            stale.insert(*v);
+                        }
+                    }
+                    Op::Const(t) => reads.push(t.clone()),
+                    Op::Rule { args, extra, .. } => {
+                        reads.extend(extra.iter().cloned());
+                        reads.extend(args.iter().filter_map(|a| match a {
+                            Operand::Inactive(t) => Some(t.clone()),
+                            Operand::Value(_) => None,
+                        }));
+                    }
+                    Op::Param(_) | Op::Phi => {}
+                    Op::Call { .. } | Op::Whole(_) => return None,
+                },
+                Stmt::Store { index, expr, .. } => {
+                    if !all_stable(expr) {
+                        (index_kind(expr) == Kind::Index).then_some(())?;
+                        pushed.push(index.clone());
+                    }
+                }
+                Stmt::Loop(n) => {
+                    // Nested loops carry nothing: their exits would have to be kept.
+                    if !n.carried.is_empty() {
+                        return None;
+                    }
+                    self.analyse(n, &inner, out)?;
+                }
+                Stmt::Bind { .. } | Stmt::Verbatim(_) => {}
+                Stmt::Branch(_) | Stmt::Buffer(_) => return None,
+            }
+        }
+        if !reads.iter().all(all_stable) {
+            return None;
+        }
+        // Values that come out differently when run again: from stale reads (a partial may
+        // not read them) and from carried values (a partial reading one keeps them).
+        let mut wrong: BTreeSet<ValueId> = stale.clone();
+        let mut carried: BTreeSet<ValueId> = l.carried.iter().map(|c| c.phi).collect();
+        let mut needs_phis = false;
+        let mut binds = Vec::new();
+        self.taint(
+            &l.body.stmts,
+            &mut wrong,
+            &mut carried,
+            &mut needs_phis,
+            &mut binds,
+        )?;
+        // No inactive code may read a user variable holding a value that comes out wrong.
+        let bad: BTreeSet<String> = binds
+            .into_iter()
+            .filter(|(_, v)| wrong.contains(v) || (!needs_phis && carried.contains(v)))
+            .map(|(n, _)| n)
+            .collect();
+        if reads
+            .iter()
+            .flat_map(|t| idents(t.clone()))
+            .any(|n| bad.contains(&n))
+        {
+            return None;
+        }
+        let base = l.stack.to_string();
+        out.insert(
+            base.clone(),
+            Recompute {
+                pat: pat.clone(),
+                lo: format_ident!("{}_lo", base, span = Span::mixed_site()),
+                hi: format_ident!("{}_hi", base, span = Span::mixed_site()),
+                start: quote!(#start),
+                end: quote!(#end),
+                needs_phis,
+                pushed,
+                stale,
+            },
+        );
+        Some(())
+    }
+
+    /// Follows values that come out wrong when run again through a loop nest; fails where a
+    /// partial would read one of `wrong`, and sets `needs_phis` where one reads `carried`.
+    fn taint(
+        &self,
+        stmts: &[Stmt],
+        wrong: &mut BTreeSet<ValueId>,
+        carried: &mut BTreeSet<ValueId>,
+        needs_phis: &mut bool,
+        binds: &mut Vec<(String, ValueId)>,
+    ) -> Option<()> {
+        for s in stmts {
+            match s {
+                Stmt::Def(v) => {
+                    if let Op::Rule { rule, args, .. } = &self.cx.func.values[*v].op {
+                        let reads = |set: &BTreeSet<ValueId>| {
+                            args.iter()
+                                .any(|a| matches!(a, Operand::Value(u) if set.contains(u)))
+                        };
+                        let (w, c) = (reads(wrong), reads(carried));
+                        if !unit_partials(rule) {
+                            if w {
+                                return None;
+                            }
+                            *needs_phis |= c;
+                        }
+                        if w {
+                            wrong.insert(*v);
+                        }
+                        if c {
+                            carried.insert(*v);
+                        }
+                    }
+                }
+                Stmt::Loop(n) => self.taint(&n.body.stmts, wrong, carried, needs_phis, binds)?,
+                Stmt::Bind { name, value, .. } => binds.push((name.to_string(), *value)),
+                _ => {}
+            }
+        }
+        Some(())
+    }
 }
 
 /// The loops of a body that only sum, by their record stack's name, each with the parameter
@@ -483,7 +759,14 @@ fn container_refs(cx: &Cx, stmts: &[Stmt], refs: &mut BTreeMap<ContainerId, usiz
 
 /// The containers a summing loop reads, if `l` is one (see [`summing_loops`]).
 fn sums(cx: &Cx, l: &Loop, refs: &BTreeMap<ContainerId, usize>) -> Option<Vec<ContainerId>> {
-    if recompute(cx, l)?.needs_phis {
+    let r = recompute(cx, l)?;
+    // Its backward step runs in the forward sweep: only reads of parameters, kept nothing.
+    let flat_body = l
+        .body
+        .stmts
+        .iter()
+        .all(|s| matches!(s, Stmt::Def(_) | Stmt::Bind { .. } | Stmt::Verbatim(_)));
+    if r.needs_phis || !r.pushed.is_empty() || !flat_body {
         return None;
     }
     let ([c], [next]) = (l.carried.as_slice(), l.body.yields.as_slice()) else {
@@ -532,7 +815,9 @@ fn sums(cx: &Cx, l: &Loop, refs: &BTreeMap<ContainerId, usize>) -> Option<Vec<Co
             }
         }
     }
-    let only_here = here.iter().all(|(k, n)| refs.get(k) == Some(n));
+    let only_here = here
+        .iter()
+        .all(|(k, n)| refs.get(k) == Some(n) && cx.func.containers[*k].param.is_some());
     only_here.then(|| here.into_keys().collect())
 }
 
@@ -770,6 +1055,7 @@ fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut Vec<Ident>, uses: &mut (bool, bool)
             Stmt::Loop(l) => {
                 if let Some(r) = recompute(cx, l) {
                     uses.0 |= r.needs_phis && !l.carried.is_empty();
+                    uses.1 |= !r.pushed.is_empty();
                 } else if flat(cx, l) {
                     for (_, k) in loop_items(cx, l) {
                         uses.0 |= k == Kind::Float;
@@ -805,6 +1091,59 @@ fn declare_stacks(cx: &Cx) -> (TokenStream, Vec<Ident>) {
         names.push(indices);
     }
     (out, names)
+}
+
+/// The body of a loop run again in the backward sweep (see [`Recompute`]): what its
+/// backward step reads, without the stores, the counters and the nested loops (which run
+/// again backwards themselves; only their bounds are bound here).
+fn recompute_sweep(cx: &Cx, r: &Recompute, stmts: &[Stmt]) -> TokenStream {
+    let mut out = TokenStream::new();
+    let index = |index: &Ident, expr: &TokenStream| {
+        if r.pushed.contains(index) {
+            TokenStream::new()
+        } else {
+            quote!(let #index = #expr;)
+        }
+    };
+    for stmt in stmts {
+        match stmt {
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Rule { .. } => out.extend(cx.rule_call(*v)),
+                Op::Index {
+                    container,
+                    index: i,
+                    expr,
+                } => {
+                    out.extend(index(i, expr));
+                    let y = cx.primal(*v);
+                    out.extend(if r.stale.contains(v) {
+                        let xbar = cx.container_adjoint(*container);
+                        quote!(let #y = ::autodiff::__private::zero_like(&#xbar[#i]);)
+                    } else {
+                        let x = cx.container(*container);
+                        quote!(let #y = #x[#i];)
+                    });
+                }
+                _ => out.extend(cx.primal_stmt(stmt)),
+            },
+            Stmt::Verbatim(t) => {
+                if let Ok(syn::Stmt::Local(_)) = syn::parse2::<syn::Stmt>(t.clone()) {
+                    out.extend(t.clone());
+                }
+            }
+            Stmt::Bind { .. } => out.extend(cx.primal_stmt(stmt)),
+            Stmt::Store { index: i, expr, .. } => out.extend(index(i, expr)),
+            Stmt::Loop(l) => {
+                // A loop in a loop run again is run again too.
+                if let Some(inner) = recompute(cx, l) {
+                    let (lo, hi, start, end) = (&inner.lo, &inner.hi, &inner.start, &inner.end);
+                    out.extend(quote!(let #lo = #start; let #hi = #end;));
+                }
+            }
+            Stmt::Branch(_) | Stmt::Buffer(_) => {}
+        }
+    }
+    out
 }
 
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
@@ -871,11 +1210,18 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                 }
                 let body = forward_sweep(cx, &l.body.stmts);
                 if let Some(r) = recompute(cx, l) {
-                    // Nothing kept per iteration but the carried values a partial reads.
-                    let (floats, _) = flat_stacks();
+                    // Nothing kept per iteration but the carried values a partial reads and
+                    // the indices that read a counter.
                     let phis: Vec<_> = l.carried.iter().map(|c| cx.primal(c.phi)).collect();
-                    let mut push = (r.needs_phis && !phis.is_empty())
-                        .then(|| quote!(#floats.push_all([#(#phis),*]);));
+                    let (floats, indices) = flat_stacks();
+                    let mut push = TokenStream::new();
+                    if r.needs_phis && !phis.is_empty() {
+                        push.extend(quote!(#floats.push_all([#(#phis),*]);));
+                    }
+                    if !r.pushed.is_empty() {
+                        let pushed = &r.pushed;
+                        push.extend(quote!(#indices.push_all([#(#pushed),*]);));
+                    }
                     if cx.sums.contains_key(&stack.to_string()) {
                         // The iteration's backward step, for a unit adjoint of the sum.
                         let (c, next) = (&l.carried[0], l.body.yields[0]);
@@ -884,7 +1230,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                         let mut step = quote!(let #bar = ::autodiff::__private::one_like(&#phi););
                         step.extend(rev.contribute(next, quote!(#bar)));
                         step.extend(rev.reverse_sweep(&l.body.stmts));
-                        push = Some(quote!({ #step }));
+                        push = quote!({ #step });
                     }
                     let (pat, lo, hi, start, end) = (&r.pat, &r.lo, &r.hi, &r.start, &r.end);
                     before = quote!(let #lo = #start; let #hi = #end;);
@@ -1286,9 +1632,14 @@ impl<'a> Reverse<'a> {
         self.live = outer;
         if let Some(r) = recompute(cx, l) {
             // Run each iteration again, backwards, then its backward step.
-            let (floats, _) = flat_stacks();
+            let (floats, indices) = flat_stacks();
             let phi_names: Vec<_> = phis.iter().map(|p| cx.primal(*p)).collect();
-            let restore = if r.needs_phis && !phi_names.is_empty() {
+            let mut restore = TokenStream::new();
+            if !r.pushed.is_empty() {
+                let pushed = &r.pushed;
+                restore.extend(quote!(let [#(#pushed),*] = #indices.pop_all();));
+            }
+            restore.extend(if r.needs_phis && !phi_names.is_empty() {
                 quote!(let [#(#phi_names),*] = #floats.pop_all();)
             } else {
                 // No partial reads them: any value of their type serves.
@@ -1297,8 +1648,8 @@ impl<'a> Reverse<'a> {
                     quote!(let #p = ::autodiff::__private::zero_like(&#xbar);)
                 });
                 quote!(#(#zeros)*)
-            };
-            let again = forward_sweep(cx, &l.body.stmts);
+            });
+            let again = recompute_sweep(cx, r, &l.body.stmts);
             let (pat, lo, hi) = (&r.pat, &r.lo, &r.hi);
             out.extend(quote! {
                 for #pat in (#lo..#hi).rev() {

@@ -100,6 +100,35 @@ fn iterator_chain() {
 }
 
 #[test]
+fn loops_run_again() {
+    check(
+        "loops_run_again",
+        quote!(),
+        quote! {
+            fn q_sq_norm(l: &[f64], v: &[f64]) -> f64 {
+                let d = v.len();
+                let mut z = vec![0.0; d];
+                for j in 0..d {
+                    z[j] = 2.0 * v[j];
+                }
+                let mut idx = 0;
+                for col in 0..d {
+                    for row in col + 1..d {
+                        z[row] += l[idx] * v[col];
+                        idx += 1;
+                    }
+                }
+                let mut s = 0.0;
+                for j in 0..d {
+                    s += z[j] * z[j];
+                }
+                s
+            }
+        },
+    );
+}
+
+#[test]
 fn matrices() {
     check(
         "matrices",

@@ -16,5 +16,6 @@ mod nalgebra_models;
 mod nalgebra_values;
 mod oracle;
 mod pullbacks;
+mod recompute;
 mod rules;
 mod smoke;

@@ -1,0 +1,589 @@
+fn q_sq_norm(l: &[f64], v: &[f64]) -> f64 {
+    let d = v.len();
+    let mut z = vec![0.0; d];
+    for j in 0..d {
+        z[j] = 2.0 * v[j];
+    }
+    let mut idx = 0;
+    for col in 0..d {
+        for row in col + 1..d {
+            z[row] += l[idx] * v[col];
+            idx += 1;
+        }
+    }
+    let mut s = 0.0;
+    for j in 0..d {
+        s += z[j] * z[j];
+    }
+    s
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types, dead_code)]
+struct q_sq_norm {}
+#[automatically_derived]
+impl q_sq_norm {
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn tangent<'__t, __D0, __D1>(
+        l: &[f64],
+        v: &[f64],
+        l_dot: __D0,
+        v_dot: __D1,
+    ) -> (f64, f64)
+    where
+        __D0: ::autodiff::__private::RefTangentArg<'__t, [f64]>,
+        __D1: ::autodiff::__private::RefTangentArg<'__t, [f64]>,
+    {
+        let zero_storage;
+        let l_dot: &[f64] = match ::autodiff::__private::RefTangentArg::tangent(l_dot) {
+            ::core::option::Option::Some(t) => t,
+            ::core::option::Option::None => {
+                zero_storage = ::autodiff::__private::zero_vec_like(l);
+                &zero_storage
+            }
+        };
+        let zero_storage;
+        let v_dot: &[f64] = match ::autodiff::__private::RefTangentArg::tangent(v_dot) {
+            ::core::option::Option::Some(t) => t,
+            ::core::option::Option::None => {
+                zero_storage = ::autodiff::__private::zero_vec_like(v);
+                &zero_storage
+            }
+        };
+        let d = v.len();
+        let mut z = vec![0.0; d];
+        let mut z_dot = ::autodiff::__private::zero_like(&z);
+        for j in 0..d {
+            let index_3 = j;
+            let elem_0 = v[index_3];
+            let elem_0_dot = v_dot[index_3];
+            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+            let t_1_dot = ::autodiff::__private::push(&t_1_d1, &elem_0_dot);
+            let index_4 = j;
+            z[index_4] = t_1;
+            z_dot[index_4] = ::autodiff::__private::owned(&t_1_dot);
+        }
+        ();
+        let mut idx = 0;
+        for col in 0..d {
+            for row in col + 1..d {
+                let index_19 = idx;
+                let elem_2 = l[index_19];
+                let elem_2_dot = l_dot[index_19];
+                let index_20 = col;
+                let elem_3 = v[index_20];
+                let elem_3_dot = v_dot[index_20];
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                    &elem_2,
+                    &elem_3,
+                );
+                let t_4_dot = ::autodiff::__private::push(&t_4_d0, &elem_2_dot)
+                    + ::autodiff::__private::push(&t_4_d1, &elem_3_dot);
+                let index_21 = row;
+                let elem_5 = z[index_21];
+                let elem_5_dot = z_dot[index_21];
+                let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                    &elem_5,
+                    &t_4,
+                );
+                let t_6_dot = ::autodiff::__private::push(&t_6_d0, &elem_5_dot)
+                    + ::autodiff::__private::push(&t_6_d1, &t_4_dot);
+                let index_22 = row;
+                z[index_22] = t_6;
+                z_dot[index_22] = ::autodiff::__private::owned(&t_6_dot);
+                idx += 1;
+            }
+        }
+        ();
+        let mut s = 0.0;
+        let s_7 = s;
+        let mut s_8_carry = ::autodiff::__private::owned(&s_7);
+        let mut s_8_carry_dot = ::autodiff::__private::zero_like(&s_7);
+        for j in 0..d {
+            let s_8 = s_8_carry;
+            let s_8_dot = s_8_carry_dot;
+            let s = ::autodiff::__private::owned(&s_8);
+            let index_29 = j;
+            let elem_9 = z[index_29];
+            let elem_9_dot = z_dot[index_29];
+            let index_30 = j;
+            let elem_10 = z[index_30];
+            let elem_10_dot = z_dot[index_30];
+            let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                &elem_9,
+                &elem_10,
+            );
+            let t_11_dot = ::autodiff::__private::push(&t_11_d0, &elem_9_dot)
+                + ::autodiff::__private::push(&t_11_d1, &elem_10_dot);
+            let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                &s_8,
+                &t_11,
+            );
+            let s_12_dot = ::autodiff::__private::push(&s_12_d0, &s_8_dot)
+                + ::autodiff::__private::push(&s_12_d1, &t_11_dot);
+            let s = ::autodiff::__private::owned(&s_12);
+            s_8_carry = ::autodiff::__private::owned(&s_12);
+            s_8_carry_dot = ::autodiff::__private::owned(&s_12_dot);
+        }
+        let s_13 = s_8_carry;
+        let s_13_dot = s_8_carry_dot;
+        let s = ::autodiff::__private::owned(&s_13);
+        ();
+        (::autodiff::__private::owned(&s_13), ::autodiff::__private::owned(&s_13_dot))
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn vjp_all(
+        l: &[f64],
+        v: &[f64],
+        seed: f64,
+    ) -> (f64, (::std::vec::Vec<f64>, ::std::vec::Vec<f64>)) {
+        let _ = q_sq_norm;
+        let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
+        let d = v.len();
+        let mut z = vec![0.0; d];
+        let mut z_bar = ::autodiff::__private::zero_like(&z);
+        let stack_5_lo = 0;
+        let stack_5_hi = d;
+        for j in stack_5_lo..stack_5_hi {
+            let index_3 = j;
+            let elem_0 = v[index_3];
+            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+            let index_4 = j;
+            z[index_4] = t_1;
+        }
+        ();
+        let mut idx = 0;
+        let stack_24_lo = 0;
+        let stack_24_hi = d;
+        for col in stack_24_lo..stack_24_hi {
+            let stack_23_lo = col + 1;
+            let stack_23_hi = d;
+            for row in stack_23_lo..stack_23_hi {
+                let index_19 = idx;
+                let elem_2 = l[index_19];
+                let index_20 = col;
+                let elem_3 = v[index_20];
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                    &elem_2,
+                    &elem_3,
+                );
+                let index_21 = row;
+                let elem_5 = z[index_21];
+                let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                    &elem_5,
+                    &t_4,
+                );
+                let index_22 = row;
+                z[index_22] = t_6;
+                idx += 1;
+                index_stack.push_all([index_19]);
+            }
+        }
+        ();
+        let mut s = 0.0;
+        let s_7 = s;
+        let stack_31_lo = 0;
+        let stack_31_hi = d;
+        let mut s_8_carry = ::autodiff::__private::owned(&s_7);
+        for j in stack_31_lo..stack_31_hi {
+            let s_8 = s_8_carry;
+            let s = ::autodiff::__private::owned(&s_8);
+            let index_29 = j;
+            let elem_9 = z[index_29];
+            let index_30 = j;
+            let elem_10 = z[index_30];
+            let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                &elem_9,
+                &elem_10,
+            );
+            let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                &s_8,
+                &t_11,
+            );
+            let s = ::autodiff::__private::owned(&s_12);
+            s_8_carry = ::autodiff::__private::owned(&s_12);
+        }
+        let s_13 = s_8_carry;
+        let s = ::autodiff::__private::owned(&s_13);
+        ();
+        let value = ::autodiff::__private::owned(&s_13);
+        (
+            value,
+            {
+                let mut l_bar = ::autodiff::__private::zero_vec_like(l);
+                let mut v_bar = ::autodiff::__private::zero_vec_like(v);
+                let mut s_13_bar = seed;
+                let mut s_8_carry_bar = s_13_bar;
+                for j in (stack_31_lo..stack_31_hi).rev() {
+                    let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
+                    let s = ::autodiff::__private::owned(&s_8);
+                    let index_29 = j;
+                    let elem_9 = z[index_29];
+                    let index_30 = j;
+                    let elem_10 = z[index_30];
+                    let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                        &elem_9,
+                        &elem_10,
+                    );
+                    let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                        &s_8,
+                        &t_11,
+                    );
+                    let s = ::autodiff::__private::owned(&s_12);
+                    let mut s_12_bar = s_8_carry_bar;
+                    let mut s_8_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &s_12_bar,
+                    );
+                    let mut t_11_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        s_12_bar,
+                    );
+                    let mut elem_9_bar = ::autodiff::__private::pull(
+                        &t_11_d0,
+                        &t_11_bar,
+                    );
+                    let mut elem_10_bar = ::autodiff::__private::pull_owned(
+                        &t_11_d1,
+                        t_11_bar,
+                    );
+                    z_bar[::autodiff::__private::opaque_index(index_30)] += elem_10_bar;
+                    z_bar[::autodiff::__private::opaque_index(index_29)] += elem_9_bar;
+                    s_8_carry_bar = s_8_bar;
+                }
+                let mut s_7_bar = s_8_carry_bar;
+                for col in (stack_24_lo..stack_24_hi).rev() {
+                    let stack_23_lo = col + 1;
+                    let stack_23_hi = d;
+                    for row in (stack_23_lo..stack_23_hi).rev() {
+                        let [index_19] = index_stack.pop_all();
+                        let elem_2 = l[index_19];
+                        let index_20 = col;
+                        let elem_3 = v[index_20];
+                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                            &elem_2,
+                            &elem_3,
+                        );
+                        let index_21 = row;
+                        let elem_5 = ::autodiff::__private::zero_like(&z_bar[index_21]);
+                        let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                            &elem_5,
+                            &t_4,
+                        );
+                        let index_22 = row;
+                        let index_22_bar = z_bar[index_22];
+                        z_bar[index_22] = ::autodiff::__private::zero_like(
+                            &index_22_bar,
+                        );
+                        let mut t_6_bar = index_22_bar;
+                        let mut elem_5_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &t_6_bar,
+                        );
+                        let mut t_4_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_6_bar,
+                        );
+                        z_bar[index_21] += elem_5_bar;
+                        let mut elem_2_bar = ::autodiff::__private::pull(
+                            &t_4_d0,
+                            &t_4_bar,
+                        );
+                        let mut elem_3_bar = ::autodiff::__private::pull_owned(
+                            &t_4_d1,
+                            t_4_bar,
+                        );
+                        v_bar[index_20] += elem_3_bar;
+                        l_bar[index_19] += elem_2_bar;
+                    }
+                }
+                for j in (stack_5_lo..stack_5_hi).rev() {
+                    let index_3 = j;
+                    let elem_0 = v[index_3];
+                    let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
+                        &(2.0),
+                        &elem_0,
+                    );
+                    let index_4 = j;
+                    let index_4_bar = z_bar[index_4];
+                    z_bar[index_4] = ::autodiff::__private::zero_like(&index_4_bar);
+                    let mut t_1_bar = index_4_bar;
+                    let mut elem_0_bar = ::autodiff::__private::pull_owned(
+                        &t_1_d1,
+                        t_1_bar,
+                    );
+                    v_bar[index_3] += elem_0_bar;
+                }
+                (l_bar, v_bar)
+            },
+        )
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn pullback<'__pb>(
+        l: &'__pb [f64],
+        v: &'__pb [f64],
+    ) -> (
+        f64,
+        impl ::core::ops::Fn(f64) -> (::std::vec::Vec<f64>, ::std::vec::Vec<f64>) + '__pb,
+    ) {
+        let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
+        let d = v.len();
+        let mut z = vec![0.0; d];
+        let mut z_bar = ::autodiff::__private::zero_like(&z);
+        let stack_5_lo = 0;
+        let stack_5_hi = d;
+        for j in stack_5_lo..stack_5_hi {
+            let index_3 = j;
+            let elem_0 = v[index_3];
+            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+            let index_4 = j;
+            z[index_4] = t_1;
+        }
+        ();
+        let mut idx = 0;
+        let stack_24_lo = 0;
+        let stack_24_hi = d;
+        for col in stack_24_lo..stack_24_hi {
+            let stack_23_lo = col + 1;
+            let stack_23_hi = d;
+            for row in stack_23_lo..stack_23_hi {
+                let index_19 = idx;
+                let elem_2 = l[index_19];
+                let index_20 = col;
+                let elem_3 = v[index_20];
+                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                    &elem_2,
+                    &elem_3,
+                );
+                let index_21 = row;
+                let elem_5 = z[index_21];
+                let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                    &elem_5,
+                    &t_4,
+                );
+                let index_22 = row;
+                z[index_22] = t_6;
+                idx += 1;
+                index_stack.push_all([index_19]);
+            }
+        }
+        ();
+        let mut s = 0.0;
+        let s_7 = s;
+        let stack_31_lo = 0;
+        let stack_31_hi = d;
+        let mut s_8_carry = ::autodiff::__private::owned(&s_7);
+        for j in stack_31_lo..stack_31_hi {
+            let s_8 = s_8_carry;
+            let s = ::autodiff::__private::owned(&s_8);
+            let index_29 = j;
+            let elem_9 = z[index_29];
+            let index_30 = j;
+            let elem_10 = z[index_30];
+            let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                &elem_9,
+                &elem_10,
+            );
+            let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                &s_8,
+                &t_11,
+            );
+            let s = ::autodiff::__private::owned(&s_12);
+            s_8_carry = ::autodiff::__private::owned(&s_12);
+        }
+        let s_13 = s_8_carry;
+        let s = ::autodiff::__private::owned(&s_13);
+        ();
+        let value = ::autodiff::__private::owned(&s_13);
+        (
+            value,
+            move |seed| {
+                let mut index_stack = ::core::clone::Clone::clone(&index_stack);
+                let mut z_bar = ::core::clone::Clone::clone(&z_bar);
+                let mut l_bar = ::autodiff::__private::zero_vec_like(l);
+                let mut v_bar = ::autodiff::__private::zero_vec_like(v);
+                let mut s_13_bar = seed;
+                let mut s_8_carry_bar = s_13_bar;
+                for j in (stack_31_lo..stack_31_hi).rev() {
+                    let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
+                    let s = ::autodiff::__private::owned(&s_8);
+                    let index_29 = j;
+                    let elem_9 = z[index_29];
+                    let index_30 = j;
+                    let elem_10 = z[index_30];
+                    let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                        &elem_9,
+                        &elem_10,
+                    );
+                    let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                        &s_8,
+                        &t_11,
+                    );
+                    let s = ::autodiff::__private::owned(&s_12);
+                    let mut s_12_bar = s_8_carry_bar;
+                    let mut s_8_bar = ::autodiff::__private::pull(
+                        &::autodiff::__private::One,
+                        &s_12_bar,
+                    );
+                    let mut t_11_bar = ::autodiff::__private::pull_owned(
+                        &::autodiff::__private::One,
+                        s_12_bar,
+                    );
+                    let mut elem_9_bar = ::autodiff::__private::pull(
+                        &t_11_d0,
+                        &t_11_bar,
+                    );
+                    let mut elem_10_bar = ::autodiff::__private::pull_owned(
+                        &t_11_d1,
+                        t_11_bar,
+                    );
+                    z_bar[::autodiff::__private::opaque_index(index_30)] += elem_10_bar;
+                    z_bar[::autodiff::__private::opaque_index(index_29)] += elem_9_bar;
+                    s_8_carry_bar = s_8_bar;
+                }
+                let mut s_7_bar = s_8_carry_bar;
+                for col in (stack_24_lo..stack_24_hi).rev() {
+                    let stack_23_lo = col + 1;
+                    let stack_23_hi = d;
+                    for row in (stack_23_lo..stack_23_hi).rev() {
+                        let [index_19] = index_stack.pop_all();
+                        let elem_2 = l[index_19];
+                        let index_20 = col;
+                        let elem_3 = v[index_20];
+                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                            &elem_2,
+                            &elem_3,
+                        );
+                        let index_21 = row;
+                        let elem_5 = ::autodiff::__private::zero_like(&z_bar[index_21]);
+                        let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                            &elem_5,
+                            &t_4,
+                        );
+                        let index_22 = row;
+                        let index_22_bar = z_bar[index_22];
+                        z_bar[index_22] = ::autodiff::__private::zero_like(
+                            &index_22_bar,
+                        );
+                        let mut t_6_bar = index_22_bar;
+                        let mut elem_5_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &t_6_bar,
+                        );
+                        let mut t_4_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_6_bar,
+                        );
+                        z_bar[index_21] += elem_5_bar;
+                        let mut elem_2_bar = ::autodiff::__private::pull(
+                            &t_4_d0,
+                            &t_4_bar,
+                        );
+                        let mut elem_3_bar = ::autodiff::__private::pull_owned(
+                            &t_4_d1,
+                            t_4_bar,
+                        );
+                        v_bar[index_20] += elem_3_bar;
+                        l_bar[index_19] += elem_2_bar;
+                    }
+                }
+                for j in (stack_5_lo..stack_5_hi).rev() {
+                    let index_3 = j;
+                    let elem_0 = v[index_3];
+                    let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
+                        &(2.0),
+                        &elem_0,
+                    );
+                    let index_4 = j;
+                    let index_4_bar = z_bar[index_4];
+                    z_bar[index_4] = ::autodiff::__private::zero_like(&index_4_bar);
+                    let mut t_1_bar = index_4_bar;
+                    let mut elem_0_bar = ::autodiff::__private::pull_owned(
+                        &t_1_d1,
+                        t_1_bar,
+                    );
+                    v_bar[index_3] += elem_0_bar;
+                }
+                (l_bar, v_bar)
+            },
+        )
+    }
+}
+///Forward mode of [`q_sq_norm`](fn@q_sq_norm): its value and its directional derivative along the tangents of `l`, `v`.
+#[inline]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn q_sq_norm_jvp(l: &[f64], v: &[f64], l_dot: &[f64], v_dot: &[f64]) -> (f64, f64) {
+    q_sq_norm::tangent::<_, _>(l, v, l_dot, v_dot)
+}
+///Reverse mode of [`q_sq_norm`](fn@q_sq_norm): its value and the vector-Jacobian product of `seed` with respect to `l`, `v`.
+#[inline]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn q_sq_norm_vjp(
+    l: &[f64],
+    v: &[f64],
+    seed: f64,
+) -> (f64, (::std::vec::Vec<f64>, ::std::vec::Vec<f64>)) {
+    let (value, (grad_0, grad_1)) = q_sq_norm::vjp_all(l, v, seed);
+    (value, (grad_0, grad_1))
+}
+///Reverse mode of [`q_sq_norm`](fn@q_sq_norm), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `l`, `v`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
+#[inline]
+#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn q_sq_norm_pullback<'__pb>(
+    l: &'__pb [f64],
+    v: &'__pb [f64],
+) -> (
+    f64,
+    impl ::core::ops::Fn(f64) -> (::std::vec::Vec<f64>, ::std::vec::Vec<f64>) + '__pb,
+) {
+    let (value, pullback) = q_sq_norm::pullback(l, v);
+    (
+        value,
+        move |seed| {
+            let (grad_0, grad_1) = pullback(seed);
+            (grad_0, grad_1)
+        },
+    )
+}
+///Reverse mode of [`q_sq_norm`](fn@q_sq_norm): its value and its gradient with respect to `l`, `v`.
+#[inline]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+fn q_sq_norm_grad(
+    l: &[f64],
+    v: &[f64],
+) -> (f64, (::std::vec::Vec<f64>, ::std::vec::Vec<f64>))
+where
+    for<'__g> f64: ::autodiff::__private::ScalarOutput,
+{
+    q_sq_norm_vjp(l, v, <f64 as ::autodiff::__private::ScalarOutput>::unit_seed())
+}

@@ -1,0 +1,237 @@
+//! Loops the backward sweep runs again instead of recording: stores into buffers, nested
+//! loops, running counters as indices, and buffers read and then overwritten (which must be
+//! recorded after all). Each gradient is checked against central differences over random
+//! inputs and against forward mode.
+
+// Index loops with counters are the point here.
+#![allow(clippy::needless_range_loop)]
+
+use super::oracle::{assert_all_close, assert_close, rng, uniform};
+use autodiff::differentiable;
+
+/// Central differences of `f` at `x`, one coordinate at a time.
+fn fd_slice(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
+    let mut x = x.to_vec();
+    (0..x.len())
+        .map(|i| {
+            let h = 1e-6 * x[i].abs().max(1.0);
+            let x0 = x[i];
+            x[i] = x0 + h;
+            let up = f(&x);
+            x[i] = x0 - h;
+            let down = f(&x);
+            x[i] = x0;
+            (up - down) / (2.0 * h)
+        })
+        .collect()
+}
+
+fn random(seed: u64, n: usize) -> Vec<f64> {
+    let mut r = rng(seed);
+    (0..n).map(|_| uniform(&mut r, -1.5, 1.5)).collect()
+}
+
+/// `|L v|²` for a lower-triangular `L` with 2 on its diagonal, stored column by column: a buffer filled in one
+/// loop, updated in a nested loop through a running counter, then read by a sum.
+#[differentiable]
+fn triangular(l: &[f64], v: &[f64]) -> f64 {
+    let d = v.len();
+    let mut z = vec![0.0; d];
+    for j in 0..d {
+        z[j] = 2.0 * v[j];
+    }
+    let mut idx = 0;
+    for col in 0..d {
+        for row in col + 1..d {
+            z[row] += l[idx] * v[col];
+            idx += 1;
+        }
+    }
+    let mut s = 0.0;
+    for j in 0..d {
+        s += z[j] * z[j];
+    }
+    s
+}
+
+/// A buffer read with a product and overwritten by a later loop: the first loop's reads
+/// would see the new values if run again, so it is recorded.
+#[differentiable]
+fn read_then_overwritten(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut w = vec![0.0; n];
+    for i in 0..n {
+        w[i] = x[i].sin();
+    }
+    let mut s = 0.0;
+    for i in 0..n {
+        s += w[i] * x[i];
+    }
+    for i in 0..n {
+        w[i] = w[i] * w[i] + 1.0;
+    }
+    for i in 0..n {
+        s += w[i].ln();
+    }
+    s
+}
+
+/// A counter copied into a `let` of the body: the `let` cannot be computed again, so the
+/// loop is recorded.
+#[differentiable]
+fn counter_in_a_let(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut k = n;
+    let mut s = 0.0;
+    for i in 0..n {
+        k -= 1;
+        let j = k;
+        s += x[j] * x[i].cos();
+    }
+    s
+}
+
+/// A mutable local of the body changed by an assignment before it indexes: the index is
+/// kept, not computed again from the `let`.
+#[differentiable]
+fn assigned_local(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    for i in 0..n {
+        let mut m = i;
+        m += 1;
+        s += x[m - 1] * x[m - 1].cos();
+    }
+    // Read again outside the loop, so that it is not a summing loop.
+    s * x[0]
+}
+
+/// A loop run again inside a loop that is recorded (it branches on an active value),
+/// reading a `let` of the outer body.
+#[differentiable]
+fn inner_reads_outer_let(x: &[f64], rows: usize) -> f64 {
+    let cols = x.len() / rows;
+    let mut total = 0.0;
+    for r in 0..rows {
+        let base = r * cols;
+        let mut acc = 0.0;
+        for c in 0..cols {
+            acc += x[base + c] * x[base + c];
+        }
+        if acc > 1.0 {
+            total += acc.sqrt();
+        } else {
+            total += acc;
+        }
+    }
+    total
+}
+
+/// Two nested loops run again, both writing a buffer whose previous content the inner one
+/// reads through a sum; the outer body binds a `let` the inner one reads.
+#[differentiable]
+fn prefix_rows(x: &[f64], rows: usize) -> f64 {
+    let cols = x.len() / rows;
+    let mut acc = vec![0.0; cols];
+    for r in 0..rows {
+        let base = r * cols;
+        for c in 0..cols {
+            acc[c] += x[base + c].exp();
+        }
+    }
+    let mut s = 0.0;
+    for c in 0..cols {
+        s += acc[c].ln();
+    }
+    s
+}
+
+fn check(what: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64], jvp: f64, dir: &[f64]) {
+    let want = fd_slice(&f, x);
+    assert_all_close(what, grad, &want, 1e-6, 1e-7);
+    let directional: f64 = grad.iter().zip(dir).map(|(g, v)| g * v).sum();
+    assert_close(what, jvp, directional, 1e-12, 1e-12);
+}
+
+#[test]
+fn triangular_factor_with_a_running_counter() {
+    for (seed, d) in [(1, 1), (2, 2), (3, 5), (4, 9)] {
+        let v = random(seed, d);
+        let l = random(seed + 100, d * (d - 1) / 2);
+        let (value, (gl, gv)) = triangular_grad(&l, &v);
+        assert_eq!(value, triangular(&l, &v));
+        let (tl, tv) = (random(seed + 200, l.len()), random(seed + 300, d));
+        let (_, t) = triangular_jvp(&l, &v, &tl, &tv);
+        let both: Vec<f64> = gl.iter().chain(&gv).copied().collect();
+        let dir: Vec<f64> = tl.iter().chain(&tv).copied().collect();
+        let x: Vec<f64> = l.iter().chain(&v).copied().collect();
+        let m = l.len();
+        check(
+            "triangular",
+            |x| triangular(&x[..m], &x[m..]),
+            &both,
+            &x,
+            t,
+            &dir,
+        );
+    }
+}
+
+#[test]
+fn buffer_read_then_overwritten_is_recorded() {
+    for seed in 0..4 {
+        let x = random(seed, 6);
+        let (value, g) = read_then_overwritten_grad(&x);
+        assert_eq!(value, read_then_overwritten(&x));
+        let dir = random(seed + 50, x.len());
+        let (_, t) = read_then_overwritten_jvp(&x, &dir);
+        check("overwritten", read_then_overwritten, &g, &x, t, &dir);
+    }
+}
+
+#[test]
+fn indices_from_counters_and_assigned_locals() {
+    for seed in 0..4 {
+        let x = random(seed, 7);
+        let dir = random(seed + 50, x.len());
+        let (value, g) = counter_in_a_let_grad(&x);
+        assert_eq!(value, counter_in_a_let(&x));
+        let (_, t) = counter_in_a_let_jvp(&x, &dir);
+        check("counter in a let", counter_in_a_let, &g, &x, t, &dir);
+        let (value, g) = assigned_local_grad(&x);
+        assert_eq!(value, assigned_local(&x));
+        let (_, t) = assigned_local_jvp(&x, &dir);
+        check("assigned local", assigned_local, &g, &x, t, &dir);
+    }
+}
+
+#[test]
+fn loop_run_again_inside_a_recorded_loop() {
+    for seed in 0..4 {
+        let x = random(seed, 12);
+        let (value, g) = inner_reads_outer_let_grad(&x, 4);
+        assert_eq!(value, inner_reads_outer_let(&x, 4));
+        let dir = random(seed + 50, x.len());
+        let (_, t) = inner_reads_outer_let_jvp(&x, 4, &dir);
+        check(
+            "inner loop",
+            |x| inner_reads_outer_let(x, 4),
+            &g,
+            &x,
+            t,
+            &dir,
+        );
+    }
+}
+
+#[test]
+fn nested_loops_run_again_over_a_buffer() {
+    for seed in 0..4 {
+        let x = random(seed, 12);
+        let (value, g) = prefix_rows_grad(&x, 3);
+        assert_eq!(value, prefix_rows(&x, 3));
+        let dir = random(seed + 50, x.len());
+        let (_, t) = prefix_rows_jvp(&x, 3, &dir);
+        check("nested", |x| prefix_rows(x, 3), &g, &x, t, &dir);
+    }
+}
