@@ -60,7 +60,7 @@ impl q_sq_norm {
             }
         };
         let d = v.len();
-        let mut z = vec![0.0; d];
+        let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_dot = ::autodiff::__private::zero_like(&z);
         for j in 0..d {
             let index_3 = j;
@@ -159,7 +159,7 @@ impl q_sq_norm {
         let _ = q_sq_norm;
         let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
         let d = v.len();
-        let mut z = vec![0.0; d];
+        let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_bar = ::autodiff::__private::zero_like(&z);
         let stack_5_lo = 0;
         let stack_5_hi = d;
@@ -358,7 +358,7 @@ impl q_sq_norm {
     ) {
         let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
         let d = v.len();
-        let mut z = vec![0.0; d];
+        let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_bar = ::autodiff::__private::zero_like(&z);
         let stack_5_lo = 0;
         let stack_5_hi = d;

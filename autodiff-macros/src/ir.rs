@@ -24,6 +24,8 @@ pub struct Container {
     pub param: Option<ParamId>,
     /// Whether it may be read as one value: a nalgebra parameter, or a local buffer.
     pub whole: bool,
+    /// Whether it is a local buffer made by `vec![..]`, so a `Vec`.
+    pub vec: bool,
 }
 
 /// A function body, lowered.

@@ -9,7 +9,7 @@ use crate::errors::Errors;
 use crate::ir::*;
 use crate::sig::{FnSig, Shape};
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use std::collections::{BTreeSet, HashMap};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -153,6 +153,7 @@ fn lower_with(
                     name: p.ident.clone(),
                     param: Some(i),
                     whole: matches!(s, Shape::Matrix { .. }),
+                    vec: false,
                 });
                 Binding::Container(cx.containers.len() - 1)
             }
@@ -226,6 +227,25 @@ fn lower_with(
             changing,
         },
         cx.wanted,
+    )
+}
+
+/// `let v = vec![x; n];` as `let v = filled(x, n);`, which allocates without `calloc` (see
+/// `autodiff_runtime::space::filled`), if the `let` is one.
+fn zeroed_buffer(local: &syn::Local) -> Option<TokenStream> {
+    let init = local.init.as_ref()?;
+    let syn::Expr::Macro(m) = &*init.expr else {
+        return None;
+    };
+    if !m.mac.path.is_ident("vec") {
+        return None;
+    }
+    let tokens = &m.mac.tokens;
+    let repeat = syn::parse2::<syn::ExprRepeat>(quote!([#tokens])).ok()?;
+    let (pat, x, n) = (&local.pat, &repeat.expr, &repeat.len);
+    let attrs = &local.attrs;
+    Some(
+        quote_spanned!(init.expr.span()=> #(#attrs)* let #pat = ::autodiff::__private::filled(#x, #n);),
     )
 }
 
@@ -748,12 +768,15 @@ impl Lower<'_> {
                 );
                 return;
             }
-            self.verbatim(local.to_token_stream());
+            self.verbatim(zeroed_buffer(local).unwrap_or_else(|| local.to_token_stream()));
             let whole = names_nalgebra(&init.expr.to_token_stream());
+            let vec = matches!(&*init.expr, syn::Expr::Macro(m) if m.mac.path.is_ident("vec"))
+                && matches!(&local.pat, Pat::Ident(_));
             self.containers.push(Container {
                 name: name.clone(),
                 param: None,
                 whole,
+                vec,
             });
             let c = self.containers.len() - 1;
             self.declare(&name, Binding::Container(c));

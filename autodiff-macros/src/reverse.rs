@@ -142,6 +142,7 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
         }
     };
     let sweep = rev.reverse_sweep(&cx.func.body);
+    let scratches = scratches(cx);
     let grads = cx
         .sig
         .params
@@ -166,6 +167,7 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
         result,
         quote! {
             #adjoint_inits
+            #scratches
             #seed_code
             #sweep
             (#(#grads,)*)
@@ -898,6 +900,48 @@ fn copied(cx: &Cx, v: ValueId, a: &CallArg) -> bool {
         if cx.func.containers[*container].param.is_none() && !settled(cx, *container, v))
 }
 
+/// Whether a copied argument is kept on the float stack instead of in a copy of its own: a
+/// range of a buffer, or a whole `Vec` buffer passed by reference. The replay reads it back
+/// into a scratch `Vec` the backward sweep reuses, so the forward sweep allocates nothing
+/// per call.
+fn stacked(cx: &Cx, v: ValueId, a: &CallArg) -> bool {
+    copied(cx, v, a)
+        && match a {
+            CallArg::Container { range: Some(_), .. } => true,
+            CallArg::Container {
+                container, prefix, ..
+            } => prefix.to_string() == "&" && cx.func.containers[*container].vec,
+            _ => false,
+        }
+}
+
+/// The local holding the length of a stacked argument (see [`stacked`]).
+fn stacked_len(cx: &Cx, v: ValueId, k: usize) -> Ident {
+    format_ident!(
+        "{}_len",
+        call_arg_local(cx, v, k),
+        span = Span::mixed_site()
+    )
+}
+
+/// The scratch `Vec`s the replays of calls read their stacked arguments into, one per
+/// argument, declared where the backward sweep starts.
+fn scratches(cx: &Cx) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut visit = |v: ValueId| {
+        if let Op::Call { args, .. } = &cx.func.values[v].op {
+            for (k, a) in args.iter().enumerate() {
+                if stacked(cx, v, a) {
+                    let local = call_arg_local(cx, v, k);
+                    out.extend(quote!(let mut #local = ::std::vec::Vec::new();));
+                }
+            }
+        }
+    };
+    Cx::each_defined(&cx.func.body, &mut visit);
+    out
+}
+
 /// Whether nothing writes buffer `c` once value `v` is computed: no statement of the top
 /// level after the one holding `v` writes it, nor does that statement itself (a loop around
 /// `v` would write it again in its next iteration). Inactive code naming the buffer counts
@@ -938,6 +982,9 @@ fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<(Ident, Kind)> {
                 },
             )),
             CallArg::Inactive(_) => out.push((call_arg_local(cx, v, k), Kind::Other)),
+            CallArg::Container { .. } if stacked(cx, v, a) => {
+                out.push((stacked_len(cx, v, k), Kind::Index))
+            }
             CallArg::Container { .. } if copied(cx, v, a) => {
                 out.push((call_arg_local(cx, v, k), Kind::Other))
             }
@@ -980,7 +1027,16 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
                 prefix,
                 range,
             } => {
-                if copied(cx, v, a) {
+                if stacked(cx, v, a) {
+                    let (floats, _) = flat_stacks();
+                    let x = cx.container(*container);
+                    let len = stacked_len(cx, v, k);
+                    let read = match range {
+                        Some((r, _)) => quote!(&#x[#r.clone()]),
+                        None => quote!(&#x[..]),
+                    };
+                    out.extend(quote!(let #len = #floats.push_slice(#read);));
+                } else if copied(cx, v, a) {
                     // Only what the call reads: the range, or the whole buffer.
                     let x = cx.container(*container);
                     out.extend(match range {
@@ -1077,6 +1133,8 @@ fn declare_stacks(cx: &Cx) -> (TokenStream, Vec<Ident>) {
     let mut names = Vec::new();
     let mut uses = (false, false);
     stacks(cx, &cx.func.body, &mut names, &mut uses);
+    // Calls keep the buffers they read on the float stack.
+    uses.0 |= !scratches(cx).is_empty();
     let mut out: TokenStream = names
         .iter()
         .map(|stack| quote!(let mut #stack = ::std::vec::Vec::new();))
@@ -1481,6 +1539,15 @@ impl<'a> Reverse<'a> {
                                 // Tapenade's way: the call runs again, forward and backward, on
                                 // the arguments it had.
                                 let f = cx.callee_fn(callee, "vjp_all");
+                                // Stacked arguments come back in the reverse of their order.
+                                let (floats, _) = flat_stacks();
+                                for (k, a) in args.iter().enumerate().rev() {
+                                    if stacked(cx, *v, a) {
+                                        let (local, len) =
+                                            (call_arg_local(cx, *v, k), stacked_len(cx, *v, k));
+                                        out.extend(quote!(#floats.pop_into(#len, &mut #local);));
+                                    }
+                                }
                                 let replay = call_replay_args(cx, *v, args);
                                 out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar);));
                             }

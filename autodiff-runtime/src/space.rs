@@ -42,7 +42,7 @@ impl<S: Space, const N: usize> Space for [S; N] {
 impl<S: Space> Space for Vec<S> {
     #[inline]
     fn zero_like(&self) -> Self {
-        self.iter().map(Space::zero_like).collect()
+        zero_vec_like(self)
     }
     #[inline]
     fn accumulate(&mut self, other: Self) {
@@ -66,9 +66,28 @@ pub fn zero_like<S: Space>(x: &S) -> S {
 }
 
 /// The owned gradient of a slice parameter: a `Vec` of zeros of its length.
+///
+/// The memory comes from `malloc` and is then zeroed, never from `calloc`: the optimiser
+/// would merge an allocation and its zeroing into `calloc`, which glibc serves without its
+/// per-thread cache, so that a backward sweep allocating small adjoints per call would pay
+/// the allocator's slow path every time (and overflow the cache with what it frees).
 #[inline]
 pub fn zero_vec_like<S: Space>(x: &[S]) -> Vec<S> {
-    x.iter().map(Space::zero_like).collect()
+    let mut out = Vec::with_capacity(x.len());
+    // The optimiser cannot see that nothing wrote the fresh memory.
+    core::hint::black_box(out.as_mut_ptr());
+    out.extend(x.iter().map(Space::zero_like));
+    out
+}
+
+/// `vec![x; n]` on memory from `malloc`, for the same reason as [`zero_vec_like`]: a local
+/// buffer of the backward sweep is allocated once per call.
+#[inline]
+pub fn filled<S: Clone>(x: S, n: usize) -> Vec<S> {
+    let mut out = Vec::with_capacity(n);
+    core::hint::black_box(out.as_mut_ptr());
+    out.resize(n, x);
+    out
 }
 
 /// `acc += x`.

@@ -118,6 +118,25 @@ impl<T: Pooled + Copy> Stack<T> {
     }
 }
 
+impl<T: Pooled + Copy> Stack<T> {
+    /// Pushes a copy of a slice (a buffer a call reads, kept for the call's replay); returns
+    /// its length, which the replay pops it by.
+    #[inline]
+    pub fn push_slice(&mut self, xs: &[T]) -> usize {
+        self.items.extend_from_slice(xs);
+        xs.len()
+    }
+
+    /// Pops the last `n` items into `out`, which they replace.
+    #[inline]
+    pub fn pop_into(&mut self, n: usize, out: &mut Vec<T>) {
+        let start = self.items.len() - n;
+        out.clear();
+        out.extend_from_slice(&self.items[start..]);
+        self.items.truncate(start);
+    }
+}
+
 /// A copy on pooled memory, for a pullback that runs its backward sweep more than once.
 impl<T: Pooled + Copy> Clone for Stack<T> {
     fn clone(&self) -> Self {

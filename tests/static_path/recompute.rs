@@ -235,3 +235,59 @@ fn nested_loops_run_again_over_a_buffer() {
         check("nested", |x| prefix_rows(x, 3), &g, &x, t, &dir);
     }
 }
+
+/// `Σ v²` of a slice, for the calls below.
+#[differentiable]
+fn sum_of_squares(v: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for j in 0..v.len() {
+        s += v[j] * v[j];
+    }
+    s
+}
+
+/// A buffer refilled in every iteration and passed whole and by range to a helper, in a
+/// branch on an active value, between loops that keep records of their own: the calls'
+/// replays read back what each call saw, from the same stack as the records around them.
+#[differentiable]
+fn buffer_calls_in_a_loop(x: &[f64], rounds: usize) -> f64 {
+    let n = x.len();
+    let mut b = vec![0.0; n];
+    let mut total = 0.0;
+    for r in 0..rounds {
+        for j in 0..n {
+            b[j] = x[j] * x[(j + r) % n];
+        }
+        let whole = sum_of_squares(&b);
+        if whole > 0.5 {
+            total += whole.sqrt() * sum_of_squares(&b[1..n]);
+        } else {
+            total += whole * x[r % n];
+        }
+        let mut carried = total;
+        for j in 0..n {
+            carried = carried * 0.5 + b[j].sin();
+        }
+        total = carried;
+    }
+    total
+}
+
+#[test]
+fn buffers_read_by_calls_in_a_loop_are_kept_on_the_stack() {
+    for seed in 0..6 {
+        let x = random(seed, 5);
+        let (value, g) = buffer_calls_in_a_loop_grad(&x, 4);
+        assert_eq!(value, buffer_calls_in_a_loop(&x, 4));
+        let dir = random(seed + 50, x.len());
+        let (_, t) = buffer_calls_in_a_loop_jvp(&x, 4, &dir);
+        check(
+            "buffer calls",
+            |x| buffer_calls_in_a_loop(x, 4),
+            &g,
+            &x,
+            t,
+            &dir,
+        );
+    }
+}
