@@ -78,7 +78,13 @@ impl energy {
         unreachable_code,
         clippy::all
     )]
-    fn vjp_all(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
+    fn vjp_all(
+        q: &[f64; 2],
+        k: f64,
+        seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+    ) -> (f64, ([f64; 2], f64)) {
         let _ = energy;
         let index_1 = 0;
         let a_1 = q[index_1];
@@ -190,6 +196,7 @@ impl energy {
                 let (_, (spring_4_grad0,)) = spring::vjp_all(
                     ::core::clone::Clone::clone(&spring_4_arg0),
                     spring_4_bar,
+                    ::autodiff::__private::Discard,
                 );
                 let mut t_3_bar = ::autodiff::__private::adjoint_like(
                     &spring_4_arg0,
@@ -220,7 +227,13 @@ fn energy_jvp(q: &[f64; 2], k: f64, q_dot: &[f64; 2], k_dot: f64) -> (f64, f64) 
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
-    let (value, (grad_0, grad_1)) = energy::vjp_all(q, k, seed);
+    let (value, (grad_0, grad_1)) = energy::vjp_all(
+        q,
+        k,
+        seed,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+    );
     (value, (grad_0, grad_1))
 }
 ///Reverse mode of [`energy`](fn@energy), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `q`, `k`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).

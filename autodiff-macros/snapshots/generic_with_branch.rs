@@ -87,6 +87,9 @@ impl softclip {
         limit: T,
         n: usize,
         seed: T,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+        sink_2: impl ::core::marker::Sized,
     ) -> (T, (T, ::autodiff::__private::NoAdjoint, ::autodiff::__private::NoAdjoint))
     where
         T: ::autodiff::__private::Real,
@@ -276,7 +279,17 @@ fn softclip_vjp<T: Float>(x: T, limit: T, n: usize, seed: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
 {
-    let (value, (grad_0, grad_1, grad_2)) = softclip::vjp_all::<T>(x, limit, n, seed);
+    let (value, (grad_0, grad_1, grad_2)) = softclip::vjp_all::<
+        T,
+    >(
+        x,
+        limit,
+        n,
+        seed,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+    );
     (value, grad_0)
 }
 ///Reverse mode of [`softclip`](fn@softclip), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).

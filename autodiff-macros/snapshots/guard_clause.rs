@@ -65,7 +65,13 @@ impl guard {
         unreachable_code,
         clippy::all
     )]
-    fn vjp_all(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
+    fn vjp_all(
+        x: f64,
+        y: f64,
+        seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+    ) -> (f64, (f64, f64)) {
         let _ = guard;
         let (branch_7, record_1) = if x < 0.0 {
             let (t_2, t_2_d0) = ::autodiff::__private::rules::neg(&x);
@@ -221,7 +227,13 @@ fn guard_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
-    let (value, (grad_0, grad_1)) = guard::vjp_all(x, y, seed);
+    let (value, (grad_0, grad_1)) = guard::vjp_all(
+        x,
+        y,
+        seed,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+    );
     (value, (grad_0, grad_1))
 }
 ///Reverse mode of [`guard`](fn@guard), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`, `y`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).

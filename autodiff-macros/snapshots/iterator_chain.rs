@@ -119,7 +119,11 @@ impl rosenbrock {
         unreachable_code,
         clippy::all
     )]
-    fn vjp_all(x: &[f64], seed: f64) -> (f64, (::std::vec::Vec<f64>,)) {
+    fn vjp_all(
+        x: &[f64],
+        seed: f64,
+        sink_0: impl ::autodiff::__private::SliceSink<f64>,
+    ) -> (f64, (::autodiff::__private::Accumulated,)) {
         let _ = rosenbrock;
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
         let (branch_13, record_8) = {
@@ -238,7 +242,16 @@ impl rosenbrock {
                     );
                     let mut accumulator_0_bar = accumulator_1_carry_bar;
                 }
-                (x_bar,)
+                (
+                    {
+                        let mut lent = ::autodiff::__private::SliceSink::open(
+                            sink_0,
+                            x.len(),
+                        );
+                        ::autodiff::__private::gather(&mut *lent, x_bar);
+                        ::autodiff::__private::Accumulated
+                    },
+                )
             },
         )
     }
@@ -391,7 +404,9 @@ fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
-    let (value, (grad_0,)) = rosenbrock::vjp_all(x, seed);
+    let mut sink_0 = ::autodiff::__private::zero_vec_like(x);
+    let (value, (grad_0,)) = rosenbrock::vjp_all(x, seed, &mut sink_0[..]);
+    let grad_0 = sink_0;
     (value, grad_0)
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).

@@ -155,7 +155,12 @@ impl q_sq_norm {
         l: &[f64],
         v: &[f64],
         seed: f64,
-    ) -> (f64, (::std::vec::Vec<f64>, ::std::vec::Vec<f64>)) {
+        sink_0: impl ::autodiff::__private::SliceSink<f64>,
+        sink_1: impl ::autodiff::__private::SliceSink<f64>,
+    ) -> (
+        f64,
+        (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated),
+    ) {
         let _ = q_sq_norm;
         let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
         let d = v.len();
@@ -229,8 +234,8 @@ impl q_sq_norm {
         (
             value,
             {
-                let mut l_bar = ::autodiff::__private::zero_vec_like(l);
-                let mut v_bar = ::autodiff::__private::zero_vec_like(v);
+                let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
+                let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
                 let mut s_13_bar = seed;
                 let mut s_8_carry_bar = s_13_bar;
                 for j in (stack_31_lo..stack_31_hi).rev() {
@@ -333,7 +338,7 @@ impl q_sq_norm {
                     );
                     v_bar[index_3] += elem_0_bar;
                 }
-                (l_bar, v_bar)
+                (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)
             },
         )
     }
@@ -553,7 +558,17 @@ fn q_sq_norm_vjp(
     v: &[f64],
     seed: f64,
 ) -> (f64, (::std::vec::Vec<f64>, ::std::vec::Vec<f64>)) {
-    let (value, (grad_0, grad_1)) = q_sq_norm::vjp_all(l, v, seed);
+    let mut sink_0 = ::autodiff::__private::zero_vec_like(l);
+    let mut sink_1 = ::autodiff::__private::zero_vec_like(v);
+    let (value, (grad_0, grad_1)) = q_sq_norm::vjp_all(
+        l,
+        v,
+        seed,
+        &mut sink_0[..],
+        &mut sink_1[..],
+    );
+    let grad_0 = sink_0;
+    let grad_1 = sink_1;
     (value, (grad_0, grad_1))
 }
 ///Reverse mode of [`q_sq_norm`](fn@q_sq_norm), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `l`, `v`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).

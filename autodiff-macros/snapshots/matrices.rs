@@ -132,6 +132,11 @@ impl mlp_loss {
         x: &DMatrix<f64>,
         y: &DMatrix<f64>,
         seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+        sink_2: impl ::core::marker::Sized,
+        sink_3: impl ::core::marker::Sized,
+        sink_4: impl ::core::marker::Sized,
     ) -> (
         f64,
         (
@@ -349,6 +354,11 @@ fn mlp_loss_vjp(
         x,
         y,
         seed,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
     );
     (value, (grad_0, grad_1, grad_2))
 }

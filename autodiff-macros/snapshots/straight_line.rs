@@ -59,7 +59,13 @@ impl rosenbrock {
         unreachable_code,
         clippy::all
     )]
-    pub fn vjp_all(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
+    pub fn vjp_all(
+        x: f64,
+        y: f64,
+        seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+    ) -> (f64, (f64, f64)) {
         let _ = rosenbrock;
         let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(&(1.0), &x);
         let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
@@ -172,7 +178,13 @@ pub fn rosenbrock_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
-    let (value, (grad_0, grad_1)) = rosenbrock::vjp_all(x, y, seed);
+    let (value, (grad_0, grad_1)) = rosenbrock::vjp_all(
+        x,
+        y,
+        seed,
+        ::autodiff::__private::Discard,
+        ::autodiff::__private::Discard,
+    );
     (value, (grad_0, grad_1))
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`, `y`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).

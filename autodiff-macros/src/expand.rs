@@ -349,6 +349,42 @@ fn generate(
 
     // Hidden reverse function: the value and one adjoint per parameter.
     let adjoint_tys: Vec<TokenStream> = sig.params.iter().map(|p| p.gradient_type()).collect();
+    // One sink per parameter: a slice parameter's adjoint is added in place into the one its
+    // caller lends, and `Accumulated` stands in its place among the returned adjoints.
+    let slice = |p: &crate::sig::Param| p.shape == Some(Shape::Slice);
+    let sinks: Vec<Ident> = (0..sig.params.len()).map(reverse::sink).collect();
+    let sink_tys = sig.params.iter().map(|p| {
+        let elem = &p.elem;
+        if slice(p) {
+            quote!(impl ::autodiff::__private::SliceSink<#elem>)
+        } else {
+            quote!(impl ::core::marker::Sized)
+        }
+    });
+    let vjp_adjoint_tys = sig.params.iter().zip(&adjoint_tys).map(|(p, t)| {
+        if slice(p) {
+            quote!(::autodiff::__private::Accumulated)
+        } else {
+            t.clone()
+        }
+    });
+    let lent_sinks: TokenStream = sig
+        .params
+        .iter()
+        .zip(&sinks)
+        .filter(|(p, _)| slice(p))
+        .map(|(p, s)| {
+            let x = &p.ident;
+            quote!(let mut #s = ::autodiff::__private::zero_vec_like(#x);)
+        })
+        .collect();
+    let sink_args = sig.params.iter().zip(&sinks).map(|(p, s)| {
+        if slice(p) {
+            quote!(&mut #s[..])
+        } else {
+            quote!(::autodiff::__private::Discard)
+        }
+    });
     let hidden_seed = reverse::seed();
     let (tangent_body, vjp_body, pullback_body) = match func {
         Some(func) => {
@@ -498,6 +534,12 @@ fn generate(
     let grad_names: Vec<Ident> = (0..sig.params.len())
         .map(|i| format_ident!("grad_{}", i, span = Span::mixed_site()))
         .collect();
+    let lent_grads = sig
+        .params
+        .iter()
+        .zip(grad_names.iter().zip(&sinks))
+        .filter(|(p, _)| slice(p))
+        .map(|(_, (g, s))| quote!(let #g = #s;));
     let picked: Vec<&Ident> = active.iter().map(|&i| &grad_names[i]).collect();
     let picked = if picked.len() == 1 {
         quote!(#(#picked)*)
@@ -548,7 +590,7 @@ fn generate(
         #[doc(hidden)]
         #[inline]
         #allow
-        #vis fn #vjp_all_fn<#params>(#receiver #(#original,)* #hidden_seed: #out) -> (#out, (#(#adjoint_tys,)*))
+        #vis fn #vjp_all_fn<#params>(#receiver #(#original,)* #hidden_seed: #out, #(#sinks: #sink_tys),*) -> (#out, (#(#vjp_adjoint_tys,)*))
             #where_clause
         {
             let _ = #original_fn;
@@ -578,7 +620,9 @@ fn generate(
         #[inline]
         #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
         #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
-            let (value, (#(#grad_names,)*)) = #vjp_all_call(#(#idents,)* #seed);
+            #lent_sinks
+            let (value, (#(#grad_names,)*)) = #vjp_all_call(#(#idents,)* #seed, #(#sink_args),*);
+            #(#lent_grads)*
             (value, #picked)
         }
 

@@ -18,6 +18,21 @@ pub fn seed() -> Ident {
     format_ident!("seed", span = Span::mixed_site())
 }
 
+/// The parameter of the hidden reverse function that lends the adjoint of parameter `i`
+/// (see `autodiff_runtime::__private::SliceSink`).
+pub fn sink(i: usize) -> Ident {
+    format_ident!("sink_{}", i, span = Span::mixed_site())
+}
+
+/// Whether container `c`'s adjoint is lent by the caller: a slice parameter, outside a
+/// pullback (whose closure returns its adjoints).
+fn lent(cx: &Cx, c: ContainerId) -> bool {
+    !cx.split
+        && cx.func.containers[c]
+            .param
+            .is_some_and(|i| cx.sig.params[i].shape == Some(Shape::Slice))
+}
+
 /// Generates the forward sweep and the reverse sweep; returns the body of the hidden
 /// `vjp_all` function, which evaluates to `(primal, (adjoint of each parameter,))`.
 pub fn vjp_body(cx: &Cx) -> TokenStream {
@@ -96,6 +111,14 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
         } else {
             &mut adjoint_inits
         };
+        if lent(cx, c) && !summed.contains(&c) {
+            // Added in place into the caller's adjoint.
+            let sink = sink(i);
+            inits.extend(quote!(
+                let mut #bar = ::autodiff::__private::SliceSink::open(#sink, #x.len());
+            ));
+            continue;
+        }
         inits.extend(match cx.sig.params[i].shape {
             Some(Shape::Slice) => quote!(let mut #bar = ::autodiff::__private::zero_vec_like(#x);),
             Some(s) if s.by_ref() => quote!(let mut #bar = ::autodiff::__private::zero_like(#x);),
@@ -158,7 +181,19 @@ fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
                     .position(|c| c.param == Some(i))
                     .unwrap();
                 let bar = cx.container_adjoint(c);
-                quote!(#bar)
+                if !lent(cx, c) {
+                    quote!(#bar)
+                } else if summed.contains(&c) {
+                    // Gathered apart while the forward sweep ran: added into the caller's now.
+                    let (sink, x) = (sink(i), cx.container(c));
+                    quote!({
+                        let mut lent = ::autodiff::__private::SliceSink::open(#sink, #x.len());
+                        ::autodiff::__private::gather(&mut *lent, #bar);
+                        ::autodiff::__private::Accumulated
+                    })
+                } else {
+                    quote!(::autodiff::__private::Accumulated)
+                }
             }
             Some(_) => rev.adjoint_or_zero(param_value(cx.func, i)),
         });
@@ -1060,6 +1095,52 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
     out
 }
 
+/// The sinks a call's replay lends its callee, one per argument: the adjoint of a container
+/// argument (its range), added into in place; [`Discard`] for the rest. A container passed
+/// twice lends a zeroed copy for each, added in after the call; returns that code too.
+///
+/// [`Discard`]: autodiff_runtime::__private::Discard
+fn call_sinks(
+    cx: &Cx,
+    v: ValueId,
+    args: &[CallArg],
+) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+    let (mut lend, mut after) = (TokenStream::new(), TokenStream::new());
+    let passes = |c: ContainerId| {
+        args.iter()
+            .filter(|a| matches!(a, CallArg::Container { container, .. } if *container == c))
+            .count()
+    };
+    let sinks = args
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            let CallArg::Container {
+                container, range, ..
+            } = a
+            else {
+                return quote!(::autodiff::__private::Discard);
+            };
+            if cx.func.containers[*container].whole {
+                return quote!(::autodiff::__private::Discard);
+            }
+            let xbar = cx.container_adjoint(*container);
+            let target = match range {
+                Some((local, _)) => quote!(#xbar[#local.clone()]),
+                None => quote!(#xbar[..]),
+            };
+            if passes(*container) == 1 {
+                return quote!(&mut #target);
+            }
+            let copy = format_ident!("{}_lent{}", cx.primal(v), k, span = Span::mixed_site());
+            lend.extend(quote!(let mut #copy = ::autodiff::__private::zero_vec_like(&#target);));
+            after.extend(quote!(::autodiff::__private::gather(&mut #target, #copy);));
+            quote!(&mut #copy[..])
+        })
+        .collect();
+    (lend, sinks, after)
+}
+
 /// The arguments of a call's replay in the reverse sweep.
 fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
     args.iter()
@@ -1549,7 +1630,10 @@ impl<'a> Reverse<'a> {
                                     }
                                 }
                                 let replay = call_replay_args(cx, *v, args);
-                                out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar);));
+                                let (lend, sinks, after) = call_sinks(cx, *v, args);
+                                out.extend(lend);
+                                out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar, #(#sinks),*);));
+                                out.extend(after);
                             }
                             for (k, ((a, g), span)) in
                                 args.iter().zip(&grads).zip(arg_spans).enumerate()
@@ -1570,25 +1654,17 @@ impl<'a> Reverse<'a> {
                                         out.extend(self.contribute(*u, adjoint(&arg)))
                                     }
                                     CallArg::Container {
-                                        container,
-                                        range: None,
-                                        ..
+                                        container, range, ..
                                     } => {
-                                        let xbar = cx.container_adjoint(*container);
-                                        let adjoint = adjoint(&xbar);
-                                        out.extend(quote!({
-                                            let adjoint = #adjoint;
-                                            ::autodiff::__private::accumulate(&mut #xbar, adjoint);
-                                        }));
-                                    }
-                                    CallArg::Container {
-                                        container,
-                                        range: Some((local, _)),
-                                        ..
-                                    } => {
-                                        let xbar = cx.container_adjoint(*container);
+                                        // What the callee did not add in place already.
+                                        let xbar = at(&cx.container_adjoint(*container));
+                                        let target = match range {
+                                            Some((local, _)) => quote!(#xbar[#local.clone()]),
+                                            None if lent(cx, *container) => quote!(#xbar[..]),
+                                            None => quote!(#xbar),
+                                        };
                                         out.extend(quote_spanned!(*span=>
-                                            ::autodiff::__private::accumulate_slice(&mut #xbar[#local.clone()], #g);
+                                            ::autodiff::__private::gather(&mut #target, #g);
                                         ));
                                     }
                                     _ => out.extend(quote!(let _ = #g;)),

@@ -4,7 +4,9 @@
 //! The caller passes one tangent per argument: the argument's tangent when the argument is
 //! active at the call site, [`ZeroTangent`] otherwise. The callee's reverse function returns one
 //! adjoint per parameter: the adjoint when the parameter is active in the callee,
-//! [`NoAdjoint`] otherwise. The traits below turn the mismatches into compile errors that
+//! [`NoAdjoint`] otherwise. For a slice parameter the caller also lends a sink, its own
+//! adjoint of the argument, which the callee adds into in place ([`SliceSink`]); the callee
+//! then returns [`Accumulated`]. The traits below turn the mismatches into compile errors that
 //! say what went wrong.
 
 use crate::space::Space;
@@ -91,6 +93,105 @@ impl<S: Space> AdjointArg<S> for S {
     fn adjoint(self) -> S {
         self
     }
+}
+
+/// What a callee's reverse function returns for a slice parameter: it added the adjoint in
+/// place into the sink its caller lent it (see [`SliceSink`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Accumulated;
+
+/// Where a callee's reverse function adds the adjoint of a slice parameter: the caller's
+/// adjoint of the argument (a `&mut [S]`, added into in place, so that a call in a loop
+/// allocates no adjoint of its own), or [`Discard`] for an argument that has none.
+pub trait SliceSink<S> {
+    /// The adjoint the callee adds into.
+    type Adjoint: core::ops::DerefMut<Target = [S]>;
+    /// The adjoint of a parameter of `len` elements.
+    fn open(self, len: usize) -> Self::Adjoint;
+}
+
+impl<'a, S> SliceSink<S> for &'a mut [S] {
+    type Adjoint = &'a mut [S];
+    #[inline(always)]
+    fn open(self, len: usize) -> &'a mut [S] {
+        assert_eq!(
+            self.len(),
+            len,
+            "an adjoint of length {} lent for a slice of length {len}",
+            self.len()
+        );
+        self
+    }
+}
+
+/// The sink of an argument whose adjoint the caller does not keep (a constant), or takes
+/// from the returned adjoint instead.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discard;
+
+impl<S: crate::real::Real> SliceSink<S> for Discard {
+    type Adjoint = Vec<S>;
+    #[inline]
+    fn open(self, len: usize) -> Vec<S> {
+        crate::space::filled(S::real_from_f64(0.0), len)
+    }
+}
+
+/// An adjoint a callee's reverse function returned, added into the caller's adjoint of the
+/// argument: a value of the argument's shape, or [`Accumulated`] (added already).
+#[diagnostic::on_unimplemented(
+    message = "an active value is passed to a parameter that the called function does not differentiate with respect to",
+    label = "the derivative through this argument would silently be zero",
+    note = "add the parameter to the callee's `#[differentiable(wrt(...))]` list, or pass `autodiff::stop_gradient(..)` to drop the derivative on purpose"
+)]
+pub trait Gather<A: ?Sized> {
+    /// `acc += self`.
+    fn gather_into(self, acc: &mut A);
+}
+
+impl<A: ?Sized> Gather<A> for Accumulated {
+    #[inline(always)]
+    fn gather_into(self, _: &mut A) {}
+}
+
+impl<S: Space> Gather<S> for S {
+    #[inline(always)]
+    fn gather_into(self, acc: &mut S) {
+        acc.accumulate(self)
+    }
+}
+
+/// The adjoint of a slice parameter returned as a `Vec`, into the adjoint of the range
+/// passed.
+impl<S: Space> Gather<[S]> for Vec<S> {
+    #[inline]
+    fn gather_into(self, acc: &mut [S]) {
+        assert_eq!(
+            acc.len(),
+            self.len(),
+            "adjoint of length {} accumulated into a range of length {}",
+            self.len(),
+            acc.len()
+        );
+        for (a, b) in acc.iter_mut().zip(self) {
+            a.accumulate(b);
+        }
+    }
+}
+
+/// The adjoint of a slice parameter returned as a `Vec`, into the adjoint of the array
+/// passed.
+impl<S: Space, const N: usize> Gather<[S; N]> for Vec<S> {
+    #[inline]
+    fn gather_into(self, acc: &mut [S; N]) {
+        self.gather_into(&mut acc[..])
+    }
+}
+
+/// Adds what a callee's reverse function returned for an argument into its adjoint.
+#[inline(always)]
+pub fn gather<A: ?Sized, G: Gather<A>>(acc: &mut A, g: G) {
+    g.gather_into(acc)
 }
 
 /// Unwraps the adjoint a reverse function returned for an argument that is active at the call site;

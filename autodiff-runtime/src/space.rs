@@ -96,23 +96,6 @@ pub fn accumulate<S: Space>(acc: &mut S, x: S) {
     acc.accumulate(x);
 }
 
-/// `acc[k] += g[k]` for the adjoint of a range of a container, `g` being what a callee's
-/// pullback returned for its slice parameter.
-#[inline]
-pub fn accumulate_slice<S: Space, A: crate::protocol::AdjointArg<Vec<S>>>(acc: &mut [S], g: A) {
-    let g = g.adjoint();
-    assert_eq!(
-        acc.len(),
-        g.len(),
-        "adjoint of length {} accumulated into a range of length {}",
-        g.len(),
-        acc.len()
-    );
-    for (a, b) in acc.iter_mut().zip(g) {
-        a.accumulate(b);
-    }
-}
-
 /// Zero, its type inferred from use.
 #[inline(always)]
 pub fn zero<R: crate::real::Real>() -> R {

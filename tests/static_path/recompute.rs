@@ -291,3 +291,54 @@ fn buffers_read_by_calls_in_a_loop_are_kept_on_the_stack() {
         );
     }
 }
+
+/// `Σ a_j b_j`, for the calls below; its loop only sums, so its adjoints are gathered while
+/// the forward sweep runs and added into the lent ones at the end.
+#[differentiable]
+fn dot_slices(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for j in 0..a.len() {
+        s += a[j] * b[j];
+    }
+    s
+}
+
+/// One container passed twice to a helper, as overlapping ranges and whole; an array and a
+/// constant slice passed for slice parameters.
+#[differentiable(wrt(x, w))]
+fn lent_adjoints(x: &[f64], w: [f64; 3], data: &[f64]) -> f64 {
+    let n = x.len();
+    let overlapping = dot_slices(&x[0..n - 1], &x[1..n]);
+    let twice = dot_slices(x, x);
+    let mut total = 0.0;
+    for r in 0..2 {
+        total += dot_slices(&x[r..r + 3], &w) * sum_of_squares(&data[r..r + 3]);
+    }
+    let with_data = dot_slices(&w, &data[0..3]);
+    overlapping * twice + total + with_data * sum_of_squares(&w)
+}
+
+#[test]
+fn adjoints_lent_to_helpers() {
+    for seed in 0..4 {
+        let x = random(seed, 5);
+        let w = random(seed + 10, 3);
+        let data = random(seed + 20, 5);
+        let w3 = [w[0], w[1], w[2]];
+        let (value, (gx, gw)) = lent_adjoints_grad(&x, w3, &data);
+        assert_eq!(value, lent_adjoints(&x, w3, &data));
+        let (dx, dw) = (random(seed + 30, 5), random(seed + 40, 3));
+        let (_, t) = lent_adjoints_jvp(&x, w3, &data, &dx, [dw[0], dw[1], dw[2]]);
+        let both: Vec<f64> = gx.iter().chain(&gw).copied().collect();
+        let point: Vec<f64> = x.iter().chain(&w).copied().collect();
+        let dir: Vec<f64> = dx.iter().chain(&dw).copied().collect();
+        check(
+            "lent adjoints",
+            |p| lent_adjoints(&p[..5], [p[5], p[6], p[7]], &data),
+            &both,
+            &point,
+            t,
+            &dir,
+        );
+    }
+}
