@@ -162,7 +162,6 @@ impl q_sq_norm {
         (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated),
     ) {
         let _ = q_sq_norm;
-        let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
         let d = v.len();
         let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_bar = ::autodiff::__private::zero_like(&z);
@@ -200,7 +199,6 @@ impl q_sq_norm {
                 let index_22 = row;
                 z[index_22] = t_6;
                 idx += 1;
-                index_stack.push_all([index_19]);
             }
         }
         ();
@@ -280,7 +278,8 @@ impl q_sq_norm {
                     let stack_23_lo = col + 1;
                     let stack_23_hi = d;
                     for row in (stack_23_lo..stack_23_hi).rev() {
-                        let [index_19] = index_stack.pop_all();
+                        idx -= 1;
+                        let index_19 = idx;
                         let elem_2 = l[index_19];
                         let index_20 = col;
                         let elem_3 = v[index_20];
@@ -361,7 +360,6 @@ impl q_sq_norm {
         f64,
         impl ::core::ops::Fn(f64) -> (::std::vec::Vec<f64>, ::std::vec::Vec<f64>) + '__pb,
     ) {
-        let mut index_stack = ::autodiff::__private::Stack::<usize>::new();
         let d = v.len();
         let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_bar = ::autodiff::__private::zero_like(&z);
@@ -399,7 +397,6 @@ impl q_sq_norm {
                 let index_22 = row;
                 z[index_22] = t_6;
                 idx += 1;
-                index_stack.push_all([index_19]);
             }
         }
         ();
@@ -433,8 +430,8 @@ impl q_sq_norm {
         (
             value,
             move |seed| {
-                let mut index_stack = ::core::clone::Clone::clone(&index_stack);
                 let mut z_bar = ::core::clone::Clone::clone(&z_bar);
+                let mut idx = ::core::clone::Clone::clone(&idx);
                 let mut l_bar = ::autodiff::__private::zero_vec_like(l);
                 let mut v_bar = ::autodiff::__private::zero_vec_like(v);
                 let mut s_13_bar = seed;
@@ -481,7 +478,8 @@ impl q_sq_norm {
                     let stack_23_lo = col + 1;
                     let stack_23_hi = d;
                     for row in (stack_23_lo..stack_23_hi).rev() {
-                        let [index_19] = index_stack.pop_all();
+                        idx -= 1;
+                        let index_19 = idx;
                         let elem_2 = l[index_19];
                         let index_20 = col;
                         let elem_3 = v[index_20];

@@ -77,6 +77,13 @@ fn consumed_records(cx: &Cx) -> Vec<Ident> {
         }
     }
     out.extend(summed(cx).into_iter().map(|c| cx.container_adjoint(c)));
+    // Loops run again backwards change their counters back.
+    let counters: BTreeMap<String, Ident> = cx
+        .recomputed
+        .values()
+        .flat_map(|r| r.counters.iter().map(|c| (c.to_string(), c.clone())))
+        .collect();
+    out.extend(counters.into_values());
     out
 }
 
@@ -364,6 +371,10 @@ pub struct Recompute {
     /// Element reads of buffers written again later: run again they would read another
     /// value, and only sums read them, so they read as zero.
     stale: BTreeSet<ValueId>,
+    /// Counters of the body (see [`Facts::counters`]) and the statements that undo the
+    /// body's changes to them, run first when an iteration runs backwards.
+    counters: Vec<Ident>,
+    undo: TokenStream,
 }
 
 fn recompute<'c>(cx: &'c Cx, l: &Loop) -> Option<&'c Recompute> {
@@ -383,6 +394,19 @@ struct Around {
 pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
     let mut nested = BTreeSet::new();
     nested_lets(&cx.func.body, false, &mut nested);
+    let mut top_lets = BTreeMap::new();
+    for s in &cx.func.body {
+        if let Stmt::Verbatim(t) = s {
+            if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
+                let p = &local.pat;
+                for name in idents(quote!(#p)) {
+                    *top_lets.entry(name).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    let mut assignments = BTreeMap::new();
+    count_assignments(&cx.func.body, &mut assignments);
     let mut out = BTreeMap::new();
     let body = &cx.func.body;
     for i in 0..body.len() {
@@ -393,6 +417,8 @@ pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
             cx,
             nested: &nested,
             written: &written,
+            top_lets: &top_lets,
+            assignments: &assignments,
         };
         facts.assign(std::slice::from_ref(&body[i]), &mut out);
     }
@@ -485,6 +511,85 @@ fn binary_assign(op: &syn::BinOp) -> bool {
     )
 }
 
+/// Counts, for each name, the assignments (`=`, `+=`, ..) to it in the inactive code of a
+/// block, nested blocks included. Code that does not parse counts as assigning every name
+/// it mentions.
+fn count_assignments(stmts: &[Stmt], out: &mut BTreeMap<String, usize>) {
+    struct Count<'a>(&'a mut BTreeMap<String, usize>);
+    impl Count<'_> {
+        fn left(&mut self, e: &syn::Expr) {
+            for name in idents(e.to_token_stream()) {
+                *self.0.entry(name).or_insert(0) += 1;
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Count<'_> {
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            self.left(&a.left);
+            syn::visit::visit_expr_assign(self, a);
+        }
+        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+            if binary_assign(&b.op) {
+                self.left(&b.left);
+            }
+            syn::visit::visit_expr_binary(self, b);
+        }
+    }
+    fn count(t: &TokenStream, out: &mut BTreeMap<String, usize>) {
+        match syn::parse2::<syn::Block>(quote!({ #t })) {
+            Ok(block) => syn::visit::Visit::visit_block(&mut Count(out), &block),
+            Err(_) => {
+                for name in idents(t.clone()) {
+                    *out.entry(name).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    for s in stmts {
+        match s {
+            Stmt::Verbatim(t) => count(t, out),
+            Stmt::Loop(l) => {
+                if let LoopHead::For { iter, .. } = &l.head {
+                    count(iter, out);
+                }
+                count_assignments(&l.body.stmts, out);
+            }
+            Stmt::Branch(b) => {
+                match &b.head {
+                    Head::If(c) => count(c, out),
+                    Head::Match { scrutinee, arms } => {
+                        count(scrutinee, out);
+                        arms.iter().for_each(|a| count(a, out));
+                    }
+                    Head::Block => {}
+                }
+                b.arms.iter().for_each(|a| count_assignments(&a.stmts, out));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `name += e` or `name -= e`: the variable, and the statement that undoes it.
+fn step(t: &TokenStream) -> Option<(Ident, TokenStream, syn::Expr)> {
+    let syn::Stmt::Expr(syn::Expr::Binary(b), Some(_)) =
+        syn::parse2::<syn::Stmt>(t.clone()).ok()?
+    else {
+        return None;
+    };
+    let syn::Expr::Path(p) = &*b.left else {
+        return None;
+    };
+    let name = p.path.get_ident()?.clone();
+    let amount = &*b.right;
+    let undo = match b.op {
+        syn::BinOp::AddAssign(_) => quote!(#name -= #amount;),
+        syn::BinOp::SubAssign(_) => quote!(#name += #amount;),
+        _ => return None,
+    };
+    pure(amount).then(|| (name, undo, amount.clone()))
+}
+
 /// Names assigned by counter assignments anywhere in a loop body.
 fn assigned_names(stmts: &[Stmt], out: &mut BTreeSet<String>) {
     for s in stmts {
@@ -504,6 +609,10 @@ struct Facts<'a> {
     nested: &'a BTreeSet<String>,
     /// Buffers written by the top-level statement the loops are in, or after it.
     written: &'a BTreeSet<ContainerId>,
+    /// How many `let`s of the top level bind each name.
+    top_lets: &'a BTreeMap<String, usize>,
+    /// How many assignments anywhere in the body change each name.
+    assignments: &'a BTreeMap<String, usize>,
 }
 
 impl Facts<'_> {
@@ -588,11 +697,16 @@ impl Facts<'_> {
                     || around.lets.contains(name)
                     || (!cx.func.changing.contains(name) && !self.nested.contains(name)))
         };
-        let all_stable = |t: &TokenStream| idents(t.clone()).iter().all(stable);
         // The bounds are evaluated again where the loop runs backwards.
-        if !all_stable(&quote!(#start #end)) {
+        if !idents(quote!(#start #end)).iter().all(stable) {
             return None;
         }
+        let (counters, undo) = self.counters(l, &stable);
+        let all_stable = |t: &TokenStream| {
+            idents(t.clone())
+                .iter()
+                .all(|n| stable(n) || counters.keys().any(|c| c == n))
+        };
         let mut inner = Around {
             pats: around.pats.clone(),
             lets: around.lets.clone(),
@@ -690,9 +804,79 @@ impl Facts<'_> {
                 needs_phis,
                 pushed,
                 stale,
+                counters: counters.into_values().collect(),
+                undo,
             },
         );
         Some(())
+    }
+
+    /// The counters of a loop body: variables of the top level, bound by one `let`, that
+    /// only this body changes, each by `+=` or `-=` of amounts that do not change, and that
+    /// the body reads only before it changes them; the body holds no loop. Run backwards, an
+    /// iteration first undoes its changes (returned, last first) and then reads what the
+    /// forward iteration read, so nothing is kept per iteration.
+    fn counters(
+        &self,
+        l: &Loop,
+        stable: &dyn Fn(&String) -> bool,
+    ) -> (BTreeMap<String, Ident>, TokenStream) {
+        let none = (BTreeMap::new(), TokenStream::new());
+        let stmts = &l.body.stmts;
+        if stmts.iter().any(|s| matches!(s, Stmt::Loop(_))) {
+            return none;
+        }
+        // Each counter's steps, by position.
+        let mut steps: BTreeMap<String, Vec<(usize, Ident, TokenStream)>> = BTreeMap::new();
+        for (pos, s) in stmts.iter().enumerate() {
+            if let Stmt::Verbatim(t) = s {
+                if let Some((name, undo, amount)) = step(t) {
+                    let key = name.to_string();
+                    let amount_stable = idents(amount.to_token_stream())
+                        .iter()
+                        .all(|n| *n != key && stable(n));
+                    if amount_stable {
+                        steps.entry(key).or_default().push((pos, name, undo));
+                    }
+                }
+            }
+        }
+        let reads = |s: &Stmt| -> Vec<String> {
+            let tokens = match s {
+                Stmt::Verbatim(t) => t.clone(),
+                Stmt::Store { expr, .. } => expr.clone(),
+                Stmt::Def(v) => match &self.cx.func.values[*v].op {
+                    Op::Index { expr, .. } => expr.clone(),
+                    Op::Const(t) => t.clone(),
+                    Op::Rule { args, extra, .. } => {
+                        let inactive = args.iter().filter_map(|a| match a {
+                            Operand::Inactive(t) => Some(t.clone()),
+                            Operand::Value(_) => None,
+                        });
+                        extra.iter().cloned().chain(inactive).collect()
+                    }
+                    _ => TokenStream::new(),
+                },
+                _ => TokenStream::new(),
+            };
+            idents(tokens)
+        };
+        let mut counters = BTreeMap::new();
+        let mut undo = Vec::new();
+        for (key, found) in steps {
+            let all_here = self.assignments.get(&key) == Some(&found.len());
+            let one_let = self.top_lets.get(&key) == Some(&1) && !self.nested.contains(&key);
+            let first = found[0].0;
+            let read_late = stmts.iter().enumerate().any(|(pos, s)| {
+                pos >= first && !found.iter().any(|(p, ..)| *p == pos) && reads(s).contains(&key)
+            });
+            if all_here && one_let && !read_late {
+                counters.insert(key, found[0].1.clone());
+                undo.extend(found.into_iter().map(|(pos, _, u)| (pos, u)));
+            }
+        }
+        undo.sort_by_key(|(pos, _)| std::cmp::Reverse(*pos));
+        (counters, undo.into_iter().map(|(_, u)| u).collect())
     }
 
     /// Follows values that come out wrong when run again through a loop nest; fails where a
@@ -1777,7 +1961,8 @@ impl<'a> Reverse<'a> {
             // Run each iteration again, backwards, then its backward step.
             let (floats, indices) = flat_stacks();
             let phi_names: Vec<_> = phis.iter().map(|p| cx.primal(*p)).collect();
-            let mut restore = TokenStream::new();
+            // The iteration's changes to its counters are undone first.
+            let mut restore = r.undo.clone();
             if !r.pushed.is_empty() {
                 let pushed = &r.pushed;
                 restore.extend(quote!(let [#(#pushed),*] = #indices.pop_all();));

@@ -342,3 +342,71 @@ fn adjoints_lent_to_helpers() {
         );
     }
 }
+
+/// Counters in every position: read after its step (kept per iteration), reset between two
+/// loops (kept), stepped down by an amount that does not change, and stepped in a loop
+/// inside a loop that branches on an active value (undone across the outer loop's replay).
+#[differentiable]
+fn counters_everywhere(x: &[f64], stride: usize) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    let mut after = 0;
+    for i in 0..n {
+        after += 1;
+        s += x[after - 1] * x[i].sin();
+    }
+    let mut reset = 0;
+    for i in 0..n - 1 {
+        s += x[reset] * x[i + 1];
+        reset += 1;
+    }
+    reset = 0;
+    for _ in 0..n {
+        s += x[reset].cos() * s.min(3.0);
+        reset += 1;
+    }
+    let mut down = stride * (n - 1);
+    for i in 1..n {
+        s += x[down / stride] * x[i];
+        down -= stride;
+    }
+    let mut idx = 0;
+    for r in 0..3 {
+        let mut acc = 0.0;
+        for j in 0..n - 1 {
+            acc += x[idx % n] * x[j + 1].exp();
+            idx += 1;
+        }
+        if acc > 0.0 {
+            s += acc.sqrt() * x[r];
+        } else {
+            s -= acc;
+        }
+    }
+    s
+}
+
+#[test]
+fn counters_undone_backwards() {
+    for seed in 0..6 {
+        let x = random(seed, 5);
+        let (value, g) = counters_everywhere_grad(&x, 3);
+        assert_eq!(value, counters_everywhere(&x, 3));
+        let dir = random(seed + 50, x.len());
+        let (_, t) = counters_everywhere_jvp(&x, 3, &dir);
+        check("counters", |x| counters_everywhere(x, 3), &g, &x, t, &dir);
+    }
+}
+
+#[test]
+fn pullback_with_a_counter_runs_twice() {
+    let (l, v) = (random(7, 6), random(8, 4));
+    let (value, pullback) = triangular_pullback(&l, &v);
+    assert_eq!(value, triangular(&l, &v));
+    for seed in [1.0, -2.5] {
+        let (gl, gv) = pullback(seed);
+        let (_, (wl, wv)) = triangular_vjp(&l, &v, seed);
+        assert_all_close("l̄", &gl, &wl, 1e-14, 1e-14);
+        assert_all_close("v̄", &gv, &wv, 1e-14, 1e-14);
+    }
+}
