@@ -146,11 +146,32 @@ fn prefix_rows(x: &[f64], rows: usize) -> f64 {
     s
 }
 
+/// The gradient against central differences, the JVP against the gradient.
 fn check(what: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64], jvp: f64, dir: &[f64]) {
     let want = fd_slice(&f, x);
     assert_all_close(what, grad, &want, 1e-6, 1e-7);
     let directional: f64 = grad.iter().zip(dir).map(|(g, v)| g * v).sum();
     assert_close(what, jvp, directional, 1e-12, 1e-12);
+}
+
+/// [`check`] for a function of one slice of `n` inputs, at `seeds` random points; the value
+/// must be the plain function's.
+fn check_at_random(
+    what: &str,
+    n: usize,
+    seeds: u64,
+    f: impl Fn(&[f64]) -> f64,
+    grad: impl Fn(&[f64]) -> (f64, Vec<f64>),
+    jvp: impl Fn(&[f64], &[f64]) -> (f64, f64),
+) {
+    for seed in 0..seeds {
+        let x = random(seed, n);
+        let (value, g) = grad(&x);
+        assert_eq!(value, f(&x), "{what}: value");
+        let dir = random(seed + 50, n);
+        let (_, t) = jvp(&x, &dir);
+        check(what, &f, &g, &x, t, &dir);
+    }
 }
 
 #[test]
@@ -179,61 +200,58 @@ fn triangular_factor_with_a_running_counter() {
 
 #[test]
 fn buffer_read_then_overwritten_is_recorded() {
-    for seed in 0..4 {
-        let x = random(seed, 6);
-        let (value, g) = read_then_overwritten_grad(&x);
-        assert_eq!(value, read_then_overwritten(&x));
-        let dir = random(seed + 50, x.len());
-        let (_, t) = read_then_overwritten_jvp(&x, &dir);
-        check("overwritten", read_then_overwritten, &g, &x, t, &dir);
-    }
+    check_at_random(
+        "overwritten",
+        6,
+        4,
+        read_then_overwritten,
+        read_then_overwritten_grad,
+        read_then_overwritten_jvp,
+    );
 }
 
 #[test]
 fn indices_from_counters_and_assigned_locals() {
-    for seed in 0..4 {
-        let x = random(seed, 7);
-        let dir = random(seed + 50, x.len());
-        let (value, g) = counter_in_a_let_grad(&x);
-        assert_eq!(value, counter_in_a_let(&x));
-        let (_, t) = counter_in_a_let_jvp(&x, &dir);
-        check("counter in a let", counter_in_a_let, &g, &x, t, &dir);
-        let (value, g) = assigned_local_grad(&x);
-        assert_eq!(value, assigned_local(&x));
-        let (_, t) = assigned_local_jvp(&x, &dir);
-        check("assigned local", assigned_local, &g, &x, t, &dir);
-    }
+    check_at_random(
+        "counter in a let",
+        7,
+        4,
+        counter_in_a_let,
+        counter_in_a_let_grad,
+        counter_in_a_let_jvp,
+    );
+    check_at_random(
+        "assigned local",
+        7,
+        4,
+        assigned_local,
+        assigned_local_grad,
+        assigned_local_jvp,
+    );
 }
 
 #[test]
 fn loop_run_again_inside_a_recorded_loop() {
-    for seed in 0..4 {
-        let x = random(seed, 12);
-        let (value, g) = inner_reads_outer_let_grad(&x, 4);
-        assert_eq!(value, inner_reads_outer_let(&x, 4));
-        let dir = random(seed + 50, x.len());
-        let (_, t) = inner_reads_outer_let_jvp(&x, 4, &dir);
-        check(
-            "inner loop",
-            |x| inner_reads_outer_let(x, 4),
-            &g,
-            &x,
-            t,
-            &dir,
-        );
-    }
+    check_at_random(
+        "inner loop",
+        12,
+        4,
+        |x| inner_reads_outer_let(x, 4),
+        |x| inner_reads_outer_let_grad(x, 4),
+        |x, d| inner_reads_outer_let_jvp(x, 4, d),
+    );
 }
 
 #[test]
 fn nested_loops_run_again_over_a_buffer() {
-    for seed in 0..4 {
-        let x = random(seed, 12);
-        let (value, g) = prefix_rows_grad(&x, 3);
-        assert_eq!(value, prefix_rows(&x, 3));
-        let dir = random(seed + 50, x.len());
-        let (_, t) = prefix_rows_jvp(&x, 3, &dir);
-        check("nested", |x| prefix_rows(x, 3), &g, &x, t, &dir);
-    }
+    check_at_random(
+        "nested",
+        12,
+        4,
+        |x| prefix_rows(x, 3),
+        |x| prefix_rows_grad(x, 3),
+        |x, d| prefix_rows_jvp(x, 3, d),
+    );
 }
 
 /// `Σ v²` of a slice, for the calls below.
@@ -275,21 +293,14 @@ fn buffer_calls_in_a_loop(x: &[f64], rounds: usize) -> f64 {
 
 #[test]
 fn buffers_read_by_calls_in_a_loop_are_kept_on_the_stack() {
-    for seed in 0..6 {
-        let x = random(seed, 5);
-        let (value, g) = buffer_calls_in_a_loop_grad(&x, 4);
-        assert_eq!(value, buffer_calls_in_a_loop(&x, 4));
-        let dir = random(seed + 50, x.len());
-        let (_, t) = buffer_calls_in_a_loop_jvp(&x, 4, &dir);
-        check(
-            "buffer calls",
-            |x| buffer_calls_in_a_loop(x, 4),
-            &g,
-            &x,
-            t,
-            &dir,
-        );
-    }
+    check_at_random(
+        "buffer calls",
+        5,
+        6,
+        |x| buffer_calls_in_a_loop(x, 4),
+        |x| buffer_calls_in_a_loop_grad(x, 4),
+        |x, d| buffer_calls_in_a_loop_jvp(x, 4, d),
+    );
 }
 
 /// `Σ a_j b_j`, for the calls below; its loop only sums, so its adjoints are gathered while
@@ -388,14 +399,14 @@ fn counters_everywhere(x: &[f64], stride: usize) -> f64 {
 
 #[test]
 fn counters_undone_backwards() {
-    for seed in 0..6 {
-        let x = random(seed, 5);
-        let (value, g) = counters_everywhere_grad(&x, 3);
-        assert_eq!(value, counters_everywhere(&x, 3));
-        let dir = random(seed + 50, x.len());
-        let (_, t) = counters_everywhere_jvp(&x, 3, &dir);
-        check("counters", |x| counters_everywhere(x, 3), &g, &x, t, &dir);
-    }
+    check_at_random(
+        "counters",
+        5,
+        6,
+        |x| counters_everywhere(x, 3),
+        |x| counters_everywhere_grad(x, 3),
+        |x, d| counters_everywhere_jvp(x, 3, d),
+    );
 }
 
 #[test]
