@@ -392,21 +392,30 @@ struct Around {
 
 /// The loops the backward sweep runs again (see [`Recompute`]), by record stack.
 pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
-    let mut nested = BTreeSet::new();
-    nested_lets(&cx.func.body, false, &mut nested);
-    let mut top_lets = BTreeMap::new();
-    for s in &cx.func.body {
+    // Names that do not hold one value for the whole body: bound inside a region, or bound
+    // again at the top (the backward sweep, emitted after the whole forward sweep, would
+    // read the last binding).
+    let mut unbound = BTreeSet::new();
+    nested_lets(&cx.func.body, false, &mut unbound);
+    let mut top_lets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, s) in cx.func.body.iter().enumerate() {
         if let Stmt::Verbatim(t) = s {
             if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                 let p = &local.pat;
                 for name in idents(quote!(#p)) {
-                    *top_lets.entry(name).or_insert(0) += 1;
+                    top_lets.entry(name).or_default().push(i);
                 }
             }
         }
     }
-    let mut assignments = BTreeMap::new();
-    count_assignments(&cx.func.body, &mut assignments);
+    for (name, at) in &top_lets {
+        let param = cx.sig.params.iter().any(|p| p.ident == name);
+        if at.len() + usize::from(param) > 1 {
+            unbound.insert(name.clone());
+        }
+    }
+    let mut mentions = BTreeMap::new();
+    count_mentions(&cx.func.body, &mut mentions);
     let mut out = BTreeMap::new();
     let body = &cx.func.body;
     for i in 0..body.len() {
@@ -415,18 +424,19 @@ pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
         buffer_writes(cx, &body[i..], &mut written);
         let facts = Facts {
             cx,
-            nested: &nested,
+            unbound: &unbound,
             written: &written,
             top_lets: &top_lets,
-            assignments: &assignments,
+            mentions: &mentions,
+            at: i,
         };
         facts.assign(std::slice::from_ref(&body[i]), &mut out);
     }
     out
 }
 
-/// Names bound by a `let` inside a loop or a branch: a loop run again may read one only
-/// where it binds it again itself.
+/// Names bound inside a loop or a branch, by a `let` or by the branch's patterns (`if let`,
+/// `match`): a loop run again may read one only where it binds it again itself.
 fn nested_lets(stmts: &[Stmt], inside: bool, out: &mut BTreeSet<String>) {
     for s in stmts {
         match s {
@@ -437,7 +447,18 @@ fn nested_lets(stmts: &[Stmt], inside: bool, out: &mut BTreeSet<String>) {
                 }
             }
             Stmt::Loop(l) => nested_lets(&l.body.stmts, true, out),
-            Stmt::Branch(b) => b.arms.iter().for_each(|a| nested_lets(&a.stmts, true, out)),
+            Stmt::Branch(b) => {
+                match &b.head {
+                    Head::If(c) if idents(c.clone()).iter().any(|i| i == "let") => {
+                        out.extend(idents(c.clone()))
+                    }
+                    Head::Match { arms, .. } => {
+                        arms.iter().for_each(|a| out.extend(idents(a.clone())))
+                    }
+                    _ => {}
+                }
+                b.arms.iter().for_each(|a| nested_lets(&a.stmts, true, out))
+            }
             _ => {}
         }
     }
@@ -511,48 +532,24 @@ fn binary_assign(op: &syn::BinOp) -> bool {
     )
 }
 
-/// Counts, for each name, the assignments (`=`, `+=`, ..) to it in the inactive code of a
-/// block, nested blocks included. Code that does not parse counts as assigning every name
-/// it mentions.
-fn count_assignments(stmts: &[Stmt], out: &mut BTreeMap<String, usize>) {
-    struct Count<'a>(&'a mut BTreeMap<String, usize>);
-    impl Count<'_> {
-        fn left(&mut self, e: &syn::Expr) {
-            for name in idents(e.to_token_stream()) {
-                *self.0.entry(name).or_insert(0) += 1;
-            }
-        }
-    }
-    impl<'ast> syn::visit::Visit<'ast> for Count<'_> {
-        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-            self.left(&a.left);
-            syn::visit::visit_expr_assign(self, a);
-        }
-        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
-            if binary_assign(&b.op) {
-                self.left(&b.left);
-            }
-            syn::visit::visit_expr_binary(self, b);
-        }
-    }
+/// Counts, for each name, the statements of inactive code that name it (loop and branch
+/// heads included), nested blocks included: a name in one of them may be read, assigned,
+/// borrowed mutably or bound again there.
+fn count_mentions(stmts: &[Stmt], out: &mut BTreeMap<String, usize>) {
     fn count(t: &TokenStream, out: &mut BTreeMap<String, usize>) {
-        match syn::parse2::<syn::Block>(quote!({ #t })) {
-            Ok(block) => syn::visit::Visit::visit_block(&mut Count(out), &block),
-            Err(_) => {
-                for name in idents(t.clone()) {
-                    *out.entry(name).or_insert(0) += 1;
-                }
-            }
+        let names: BTreeSet<String> = idents(t.clone()).into_iter().collect();
+        for name in names {
+            *out.entry(name).or_insert(0) += 1;
         }
     }
     for s in stmts {
         match s {
             Stmt::Verbatim(t) => count(t, out),
             Stmt::Loop(l) => {
-                if let LoopHead::For { iter, .. } = &l.head {
-                    count(iter, out);
+                if let LoopHead::For { pat, iter } = &l.head {
+                    count(&quote!(#pat #iter), out);
                 }
-                count_assignments(&l.body.stmts, out);
+                count_mentions(&l.body.stmts, out);
             }
             Stmt::Branch(b) => {
                 match &b.head {
@@ -563,7 +560,7 @@ fn count_assignments(stmts: &[Stmt], out: &mut BTreeMap<String, usize>) {
                     }
                     Head::Block => {}
                 }
-                b.arms.iter().for_each(|a| count_assignments(&a.stmts, out));
+                b.arms.iter().for_each(|a| count_mentions(&a.stmts, out));
             }
             _ => {}
         }
@@ -605,14 +602,16 @@ fn assigned_names(stmts: &[Stmt], out: &mut BTreeSet<String>) {
 /// What the analysis of one top-level statement knows.
 struct Facts<'a> {
     cx: &'a Cx<'a>,
-    /// See [`nested_lets`].
-    nested: &'a BTreeSet<String>,
+    /// Names that do not hold one value for the whole body (see [`recomputable`]).
+    unbound: &'a BTreeSet<String>,
     /// Buffers written by the top-level statement the loops are in, or after it.
     written: &'a BTreeSet<ContainerId>,
-    /// How many `let`s of the top level bind each name.
-    top_lets: &'a BTreeMap<String, usize>,
-    /// How many assignments anywhere in the body change each name.
-    assignments: &'a BTreeMap<String, usize>,
+    /// Where the `let`s of the top level that bind each name stand.
+    top_lets: &'a BTreeMap<String, Vec<usize>>,
+    /// How many statements of inactive code name each variable (see [`count_mentions`]).
+    mentions: &'a BTreeMap<String, usize>,
+    /// The top-level statement the loops are in.
+    at: usize,
 }
 
 impl Facts<'_> {
@@ -695,13 +694,13 @@ impl Facts<'_> {
                     || around.pats.contains(name)
                     || lets.contains(name)
                     || around.lets.contains(name)
-                    || (!cx.func.changing.contains(name) && !self.nested.contains(name)))
+                    || (!cx.func.changing.contains(name) && !self.unbound.contains(name)))
         };
         // The bounds are evaluated again where the loop runs backwards.
         if !idents(quote!(#start #end)).iter().all(stable) {
             return None;
         }
-        let (counters, undo) = self.counters(l, &stable);
+        let (counters, undo) = self.counters(l, &lets, &stable);
         let all_stable = |t: &TokenStream| {
             idents(t.clone())
                 .iter()
@@ -819,6 +818,7 @@ impl Facts<'_> {
     fn counters(
         &self,
         l: &Loop,
+        lets: &BTreeSet<String>,
         stable: &dyn Fn(&String) -> bool,
     ) -> (BTreeMap<String, Ident>, TokenStream) {
         let none = (BTreeMap::new(), TokenStream::new());
@@ -832,9 +832,10 @@ impl Facts<'_> {
             if let Stmt::Verbatim(t) = s {
                 if let Some((name, undo, amount)) = step(t) {
                     let key = name.to_string();
+                    // The undo runs before the body's `let`s are bound again.
                     let amount_stable = idents(amount.to_token_stream())
                         .iter()
-                        .all(|n| *n != key && stable(n));
+                        .all(|n| *n != key && stable(n) && !lets.contains(n));
                     if amount_stable {
                         steps.entry(key).or_default().push((pos, name, undo));
                     }
@@ -864,8 +865,17 @@ impl Facts<'_> {
         let mut counters = BTreeMap::new();
         let mut undo = Vec::new();
         for (key, found) in steps {
-            let all_here = self.assignments.get(&key) == Some(&found.len());
-            let one_let = self.top_lets.get(&key) == Some(&1) && !self.nested.contains(&key);
+            // Named nowhere but in its `let`, before the loop, and in this body.
+            let here = stmts
+                .iter()
+                .filter(|s| matches!(s, Stmt::Verbatim(t) if idents(t.clone()).contains(&key)))
+                .count();
+            let all_here = self.mentions.get(&key) == Some(&(1 + here));
+            let one_let = !self.unbound.contains(&key)
+                && self
+                    .top_lets
+                    .get(&key)
+                    .is_some_and(|at| at.len() == 1 && at[0] < self.at);
             let first = found[0].0;
             let read_late = stmts.iter().enumerate().any(|(pos, s)| {
                 pos >= first && !found.iter().any(|(p, ..)| *p == pos) && reads(s).contains(&key)
@@ -1151,8 +1161,8 @@ fn scratches(cx: &Cx) -> TokenStream {
         if let Op::Call { args, .. } = &cx.func.values[v].op {
             for (k, a) in args.iter().enumerate() {
                 if stacked(cx, v, a) {
-                    let local = call_arg_local(cx, v, k);
-                    out.extend(quote!(let mut #local = ::std::vec::Vec::new();));
+                    let (local, (floats, _)) = (call_arg_local(cx, v, k), flat_stacks());
+                    out.extend(quote!(let mut #local = ::autodiff::__private::scratch(&#floats);));
                 }
             }
         }
@@ -1305,12 +1315,11 @@ fn call_sinks(
             else {
                 return quote!(::autodiff::__private::Discard);
             };
-            if cx.func.containers[*container].whole {
-                return quote!(::autodiff::__private::Discard);
-            }
+            // The elements of the argument's adjoint, as a slice.
             let xbar = cx.container_adjoint(*container);
             let target = match range {
                 Some((local, _)) => quote!(#xbar[#local.clone()]),
+                None if cx.func.containers[*container].whole => quote!(*#xbar.as_mut_slice()),
                 None => quote!(#xbar[..]),
             };
             if passes(*container) == 1 {
@@ -1862,6 +1871,19 @@ impl<'a> Reverse<'a> {
                             );
                         }
                         Op::Const(_) | Op::Param(_) | Op::Phi => {}
+                    }
+                }
+                Stmt::Def(v) => {
+                    // A call nothing reads the adjoint of is not replayed: what it kept on
+                    // the float stack is dropped.
+                    if let Op::Call { args, .. } = &cx.func.values[*v].op {
+                        let (floats, _) = flat_stacks();
+                        for (k, a) in args.iter().enumerate().rev() {
+                            if stacked(cx, *v, a) {
+                                let len = stacked_len(cx, *v, k);
+                                out.extend(quote!(#floats.discard(#len);));
+                            }
+                        }
                     }
                 }
                 Stmt::Branch(b) => out.extend(self.reverse_branch(b)),

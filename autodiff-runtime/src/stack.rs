@@ -127,6 +127,12 @@ impl<T: Pooled + Copy> Stack<T> {
         xs.len()
     }
 
+    /// Drops the last `n` items.
+    #[inline]
+    pub fn discard(&mut self, n: usize) {
+        self.items.truncate(self.items.len() - n);
+    }
+
     /// Pops the last `n` items into `out`, which they replace.
     #[inline]
     pub fn pop_into(&mut self, n: usize, out: &mut Vec<T>) {
@@ -135,6 +141,12 @@ impl<T: Pooled + Copy> Stack<T> {
         out.extend_from_slice(&self.items[start..]);
         self.items.truncate(start);
     }
+}
+
+/// An empty `Vec` of a stack's items, for a replay to read a kept buffer into.
+#[inline]
+pub fn scratch<T: Pooled>(_: &Stack<T>) -> Vec<T> {
+    Vec::new()
 }
 
 /// A copy on pooled memory, for a pullback that runs its backward sweep more than once.
