@@ -277,6 +277,7 @@ impl q_sq_norm {
                 for col in (stack_24_lo..stack_24_hi).rev() {
                     let stack_23_lo = col + 1;
                     let stack_23_hi = d;
+                    let mut elem_3_bar_sum = ::autodiff::__private::zero();
                     for row in (stack_23_lo..stack_23_hi).rev() {
                         idx -= 1;
                         let index_19 = idx;
@@ -316,8 +317,15 @@ impl q_sq_norm {
                             &t_4_d1,
                             t_4_bar,
                         );
-                        v_bar[index_20] += elem_3_bar;
+                        ::autodiff::__private::add_to(&mut elem_3_bar_sum, elem_3_bar);
                         l_bar[index_19] += elem_2_bar;
+                    }
+                    if stack_23_lo < stack_23_hi {
+                        let index_20 = col;
+                        ::autodiff::__private::add_to(
+                            &mut v_bar[index_20],
+                            elem_3_bar_sum,
+                        );
                     }
                 }
                 for j in (stack_5_lo..stack_5_hi).rev() {
@@ -477,6 +485,7 @@ impl q_sq_norm {
                 for col in (stack_24_lo..stack_24_hi).rev() {
                     let stack_23_lo = col + 1;
                     let stack_23_hi = d;
+                    let mut elem_3_bar_sum = ::autodiff::__private::zero();
                     for row in (stack_23_lo..stack_23_hi).rev() {
                         idx -= 1;
                         let index_19 = idx;
@@ -516,8 +525,15 @@ impl q_sq_norm {
                             &t_4_d1,
                             t_4_bar,
                         );
-                        v_bar[index_20] += elem_3_bar;
+                        ::autodiff::__private::add_to(&mut elem_3_bar_sum, elem_3_bar);
                         l_bar[index_19] += elem_2_bar;
+                    }
+                    if stack_23_lo < stack_23_hi {
+                        let index_20 = col;
+                        ::autodiff::__private::add_to(
+                            &mut v_bar[index_20],
+                            elem_3_bar_sum,
+                        );
                     }
                 }
                 for j in (stack_5_lo..stack_5_hi).rev() {

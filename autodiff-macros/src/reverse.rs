@@ -371,6 +371,10 @@ pub struct Recompute {
     /// Element reads of buffers written again later: run again they would read another
     /// value, and only sums read them, so they read as zero.
     stale: BTreeSet<ValueId>,
+    /// Element reads at an index the loop does not change, of a container it does not store
+    /// into: the backward sweep adds their adjoints up in a local and into the container's
+    /// adjoint once, after the loop, so that the sum is not a chain through memory.
+    invariant: BTreeSet<ValueId>,
     /// Counters of the body (see [`Facts::counters`]) and the statements that undo the
     /// body's changes to them, run first when an iteration runs backwards.
     counters: Vec<Ident>,
@@ -716,6 +720,24 @@ impl Facts<'_> {
             .extend(lets.iter().filter(|n| !assigned.contains(*n)).cloned());
         let mut pushed = Vec::new();
         let mut stale = BTreeSet::new();
+        // Element reads at an index the loop does not change, of a container it does not
+        // store into: their adjoints add up in a local, added to the container once after.
+        let stored: BTreeSet<ContainerId> = l
+            .body
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Store { container, .. } => Some(*container),
+                _ => None,
+            })
+            .collect();
+        let flat_body = !l.body.stmts.iter().any(|s| matches!(s, Stmt::Loop(_)));
+        let invariant_index = |t: &TokenStream| {
+            idents(t.clone())
+                .iter()
+                .all(|n| *n != own && !lets.contains(n) && stable(n))
+        };
+        let mut invariant = BTreeSet::new();
         for s in &l.body.stmts {
             match s {
                 Stmt::Def(v) => match &cx.func.values[*v].op {
@@ -732,6 +754,13 @@ impl Facts<'_> {
                             && self.written.contains(container)
                         {
                             stale.insert(*v);
+                        }
+                        if flat_body
+                            && !stored.contains(container)
+                            && index_kind(expr) == Kind::Index
+                            && invariant_index(expr)
+                        {
+                            invariant.insert(*v);
                         }
                     }
                     Op::Const(t) => reads.push(t.clone()),
@@ -803,6 +832,7 @@ impl Facts<'_> {
                 needs_phis,
                 pushed,
                 stale,
+                invariant,
                 counters: counters.into_values().collect(),
                 undo,
             },
@@ -1110,6 +1140,12 @@ fn flat_stacks() -> (Ident, Ident) {
         format_ident!("float_stack", span = Span::mixed_site()),
         format_ident!("index_stack", span = Span::mixed_site()),
     )
+}
+
+/// The local a loop run backwards adds a hoisted element read's adjoint up in (see
+/// [`Recompute::invariant`]).
+fn hoisted_adjoint(cx: &Cx, v: ValueId) -> Ident {
+    format_ident!("{}_sum", cx.adjoint(v), span = Span::mixed_site())
 }
 
 /// The local holding the pullback a call returned.
@@ -1639,6 +1675,9 @@ struct Reverse<'a> {
     shared: BTreeSet<ValueId>,
     /// How many times each value is read as an operand, an argument or an output.
     uses: BTreeMap<ValueId, usize>,
+    /// Element reads whose adjoints the loop being generated adds up in a local (see
+    /// [`Recompute::invariant`]).
+    hoisted: BTreeSet<ValueId>,
 }
 
 /// How many times each value is read as an operand, an argument or an output.
@@ -1660,6 +1699,7 @@ impl<'a> Reverse<'a> {
             live: BTreeSet::new(),
             shared: BTreeSet::new(),
             uses: use_counts(cx),
+            hoisted: BTreeSet::new(),
         }
     }
 
@@ -1777,7 +1817,10 @@ impl<'a> Reverse<'a> {
                             container, index, ..
                         } => {
                             let xbar = cx.container_adjoint(*container);
-                            out.extend(if cx.neighbours.contains(v) {
+                            out.extend(if self.hoisted.contains(v) {
+                                let acc = hoisted_adjoint(cx, *v);
+                                quote!(::autodiff::__private::add_to(&mut #acc, #bar);)
+                            } else if cx.neighbours.contains(v) {
                                 // Kept scalar: a vectorised pair of neighbouring elements would
                                 // overlap the next iteration's pair, which defeats the
                                 // processor's store-to-load forwarding.
@@ -1962,6 +2005,10 @@ impl<'a> Reverse<'a> {
             out.extend(quote!(let mut #xbar = #exit_bar;));
         }
         let outer = self.live.clone();
+        let hoisted = recompute(cx, l)
+            .map(|r| r.invariant.clone())
+            .unwrap_or_default();
+        let outer_hoisted = std::mem::replace(&mut self.hoisted, hoisted.clone());
         let mut body = TokenStream::new();
         for (c, next) in l.carried.iter().zip(&l.body.yields) {
             let xbar = carry(cx, c.phi, "carry_bar");
@@ -1979,6 +2026,7 @@ impl<'a> Reverse<'a> {
             body.extend(quote!(#xbar = #phi_bar;));
         }
         self.live = outer;
+        self.hoisted = outer_hoisted;
         if let Some(r) = recompute(cx, l) {
             // Run each iteration again, backwards, then its backward step.
             let (floats, indices) = flat_stacks();
@@ -2001,6 +2049,24 @@ impl<'a> Reverse<'a> {
             });
             let again = recompute_sweep(cx, r, &l.body.stmts);
             let (pat, lo, hi) = (&r.pat, &r.lo, &r.hi);
+            // Hoisted adjoints: declared before, added once after, if the loop ran.
+            let mut flush = TokenStream::new();
+            for v in &hoisted {
+                let acc = hoisted_adjoint(cx, *v);
+                out.extend(quote!(let mut #acc = ::autodiff::__private::zero();));
+                if let Op::Index {
+                    container,
+                    index,
+                    expr,
+                } = &cx.func.values[*v].op
+                {
+                    let xbar = cx.container_adjoint(*container);
+                    flush.extend(quote! {
+                        let #index = #expr;
+                        ::autodiff::__private::add_to(&mut #xbar[#index], #acc);
+                    });
+                }
+            }
             out.extend(quote! {
                 for #pat in (#lo..#hi).rev() {
                     #restore
@@ -2008,6 +2074,9 @@ impl<'a> Reverse<'a> {
                     #body
                 }
             });
+            if !flush.is_empty() {
+                out.extend(quote!(if #lo < #hi { #flush }));
+            }
             for c in &l.carried {
                 let xbar = carry(cx, c.phi, "carry_bar");
                 out.extend(self.contribute(c.init, quote!(#xbar)));

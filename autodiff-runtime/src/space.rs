@@ -102,6 +102,12 @@ pub fn zero<R: crate::real::Real>() -> R {
     R::real_from_f64(0.0)
 }
 
+/// `*acc += x`, for an adjoint added up in a local: the type is inferred from the first use.
+#[inline(always)]
+pub fn add_to<R: crate::real::Real>(acc: &mut R, x: R) {
+    *acc += x;
+}
+
 /// One, its type inferred from use.
 #[inline(always)]
 pub fn one<R: crate::real::Real>() -> R {

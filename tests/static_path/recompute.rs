@@ -525,3 +525,51 @@ fn what_the_backward_sweep_cannot_undo_is_kept() {
         calls_without_adjoints_jvp,
     );
 }
+
+/// Element reads at an index an inner loop does not change, beside reads of the same slice
+/// that it does, and one at an index out of range when the inner loop runs no iteration: the
+/// hoisted adjoint is added after the loop only if it ran.
+#[differentiable]
+fn invariant_reads(x: &[f64], m: usize) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    for i in 0..n {
+        for j in 0..n {
+            s += x[i] * x[j].sin() + x[i] * x[i];
+        }
+    }
+    let k = n - m;
+    for j in 0..m {
+        s += x[j] * x[k].cos();
+    }
+    s
+}
+
+#[test]
+fn adjoints_of_reads_an_inner_loop_does_not_move() {
+    for m in [0, 1, 3] {
+        check_at_random(
+            "invariant reads",
+            4,
+            4,
+            |x| {
+                let mut padded = x.to_vec();
+                padded.push(0.5);
+                invariant_reads(&padded, m)
+            },
+            |x| {
+                let mut padded = x.to_vec();
+                padded.push(0.5);
+                let (v, mut g) = invariant_reads_grad(&padded, m);
+                g.pop();
+                (v, g)
+            },
+            |x, d| {
+                let (mut padded, mut dir) = (x.to_vec(), d.to_vec());
+                padded.push(0.5);
+                dir.push(0.0);
+                invariant_reads_jvp(&padded, m, &dir)
+            },
+        );
+    }
+}
