@@ -895,12 +895,20 @@ impl Facts<'_> {
         let mut counters = BTreeMap::new();
         let mut undo = Vec::new();
         for (key, found) in steps {
-            // Named nowhere but in its `let`, before the loop, and in this body.
-            let here = stmts
-                .iter()
-                .filter(|s| matches!(s, Stmt::Verbatim(t) if idents(t.clone()).contains(&key)))
-                .count();
-            let all_here = self.mentions.get(&key) == Some(&(1 + here));
+            // Named nowhere but in its `let`, before the loop, and in this body, where every
+            // statement naming it is one of its steps or a `let` reading it.
+            let mut here = 0;
+            let mut only_steps = true;
+            for (pos, s) in stmts.iter().enumerate() {
+                if let Stmt::Verbatim(t) = s {
+                    if idents(t.clone()).contains(&key) {
+                        here += 1;
+                        let read = matches!(syn::parse2(t.clone()), Ok(syn::Stmt::Local(_)));
+                        only_steps &= read || found.iter().any(|(p, ..)| *p == pos);
+                    }
+                }
+            }
+            let all_here = only_steps && self.mentions.get(&key) == Some(&(1 + here));
             let one_let = !self.unbound.contains(&key)
                 && self
                     .top_lets

@@ -573,3 +573,38 @@ fn adjoints_of_reads_an_inner_loop_does_not_move() {
         );
     }
 }
+
+/// Counters changed in their body otherwise than by steps of fixed amounts: reset before
+/// the read, or stepped once by a fixed amount and once by a changing one.
+#[differentiable]
+fn counters_changed_in_the_body(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    let mut reset = 0;
+    for i in 0..n {
+        reset = i / 2;
+        s += x[reset] * x[i].sin();
+        reset += 1;
+    }
+    let mut mixed = 0;
+    let mut grow = 0;
+    for i in 0..n - 1 {
+        s += x[mixed % n] * x[i + 1].cos();
+        mixed += 1;
+        grow += 1;
+        mixed += grow % 2;
+    }
+    s * x[reset % n] + x[mixed % n]
+}
+
+#[test]
+fn counters_changed_otherwise_are_kept() {
+    check_at_random(
+        "counters changed in the body",
+        6,
+        4,
+        counters_changed_in_the_body,
+        counters_changed_in_the_body_grad,
+        counters_changed_in_the_body_jvp,
+    );
+}
