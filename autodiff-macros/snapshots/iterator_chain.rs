@@ -97,7 +97,6 @@ impl rosenbrock {
             let accumulator_12 = accumulator_1_carry;
             let accumulator_12_dot = accumulator_1_carry_dot;
             let accumulator = ::autodiff::__private::owned(&accumulator_12);
-            ();
             (
                 ::autodiff::__private::owned(&accumulator_12),
                 ::autodiff::__private::owned(&accumulator_12_dot),
@@ -219,7 +218,6 @@ impl rosenbrock {
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = ::autodiff::__private::owned(&accumulator_12);
-            ();
             (
                 ::autodiff::__private::owned(&accumulator_12),
                 (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),
@@ -364,7 +362,6 @@ impl rosenbrock {
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = ::autodiff::__private::owned(&accumulator_12);
-            ();
             (
                 ::autodiff::__private::owned(&accumulator_12),
                 (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),

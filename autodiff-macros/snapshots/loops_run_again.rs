@@ -72,7 +72,6 @@ impl q_sq_norm {
             z[index_4] = t_1;
             z_dot[index_4] = ::autodiff::__private::owned(&t_1_dot);
         }
-        ();
         let mut idx = 0;
         for col in 0..d {
             for row in col + 1..d {
@@ -103,7 +102,6 @@ impl q_sq_norm {
                 idx += 1;
             }
         }
-        ();
         let mut s = 0.0;
         let s_7 = s;
         let mut s_8_carry = ::autodiff::__private::owned(&s_7);
@@ -137,7 +135,6 @@ impl q_sq_norm {
         let s_13 = s_8_carry;
         let s_13_dot = s_8_carry_dot;
         let s = ::autodiff::__private::owned(&s_13);
-        ();
         (::autodiff::__private::owned(&s_13), ::autodiff::__private::owned(&s_13_dot))
     }
     #[doc(hidden)]
@@ -174,7 +171,6 @@ impl q_sq_norm {
             let index_4 = j;
             z[index_4] = t_1;
         }
-        ();
         let mut idx = 0;
         let stack_24_lo = 0;
         let stack_24_hi = d;
@@ -201,7 +197,6 @@ impl q_sq_norm {
                 idx += 1;
             }
         }
-        ();
         let mut s = 0.0;
         let s_7 = s;
         let stack_31_lo = 0;
@@ -227,7 +222,6 @@ impl q_sq_norm {
         }
         let s_13 = s_8_carry;
         let s = ::autodiff::__private::owned(&s_13);
-        ();
         let value = ::autodiff::__private::owned(&s_13);
         (
             value,
@@ -380,7 +374,6 @@ impl q_sq_norm {
             let index_4 = j;
             z[index_4] = t_1;
         }
-        ();
         let mut idx = 0;
         let stack_24_lo = 0;
         let stack_24_hi = d;
@@ -407,7 +400,6 @@ impl q_sq_norm {
                 idx += 1;
             }
         }
-        ();
         let mut s = 0.0;
         let s_7 = s;
         let stack_31_lo = 0;
@@ -433,7 +425,6 @@ impl q_sq_norm {
         }
         let s_13 = s_8_carry;
         let s = ::autodiff::__private::owned(&s_13);
-        ();
         let value = ::autodiff::__private::owned(&s_13);
         (
             value,

@@ -661,9 +661,19 @@ impl Lower<'_> {
 
     /// Lowers statements; returns the block's value.
     fn lower_stmts(&mut self, stmts: &[SynStmt]) -> Operand {
+        self.lower_block_stmts(stmts, true)
+    }
+
+    /// A loop's body: its value is `()`, so an expression at its end is a statement too
+    /// (`k += 1` without a `;`).
+    fn lower_loop_body(&mut self, stmts: &[SynStmt]) {
+        self.lower_block_stmts(stmts, false);
+    }
+
+    fn lower_block_stmts(&mut self, stmts: &[SynStmt], valued: bool) -> Operand {
         let mut result = Operand::Inactive(quote!(()));
         for (i, stmt) in stmts.iter().enumerate() {
-            let last = i + 1 == stmts.len();
+            let last = valued && i + 1 == stmts.len();
             match stmt {
                 SynStmt::Local(local) => self.lower_local(local),
                 SynStmt::Item(item) => self.verbatim(item.to_token_stream()),
@@ -671,6 +681,9 @@ impl Lower<'_> {
                 SynStmt::Expr(e, semi) => {
                     if last && semi.is_none() {
                         result = self.lower_expr(e);
+                    } else if semi.is_none() && i + 1 == stmts.len() {
+                        // The end of a loop's body, a statement now: it needs its `;`.
+                        self.lower_expr_stmt(e, quote!(#e;));
                     } else {
                         self.lower_expr_stmt(e, stmt.to_token_stream());
                     }
@@ -968,8 +981,11 @@ impl Lower<'_> {
             _ => {
                 if self.mentions_active(e) {
                     let operand = self.lower_expr(e);
+                    // A loop lowered already gives `()`: nothing is left to run.
                     if let Operand::Inactive(t) = operand {
-                        self.verbatim(quote!(#t;));
+                        if t.to_string() != "()" {
+                            self.verbatim(quote!(#t;));
+                        }
                     }
                 } else {
                     self.verbatim(tokens);
@@ -2283,7 +2299,7 @@ impl Lower<'_> {
             for p in &pattern_bindings {
                 self.declare_pattern_inactive(p);
             }
-            self.lower_stmts(&body);
+            self.lower_loop_body(&body);
             self.scopes.pop();
             let mut grew = false;
             for (level, scope) in before.iter().enumerate() {
@@ -2322,7 +2338,7 @@ impl Lower<'_> {
         for p in &pattern_bindings {
             self.declare_pattern_inactive(p);
         }
-        self.lower_stmts(&body);
+        self.lower_loop_body(&body);
         self.scopes.pop();
         let body_stmts = std::mem::replace(&mut self.stmts, outer_stmts);
         let yields: Vec<ValueId> = carried_names

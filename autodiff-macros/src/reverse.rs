@@ -401,15 +401,25 @@ pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
     // read the last binding).
     let mut unbound = BTreeSet::new();
     nested_lets(&cx.func.body, false, &mut unbound);
+    // `let`s of the top level, of inactive values and of active ones, and the names an
+    // integer `let` binds (`let mut k = 0;`, `let mut k: usize = ..`): only those count.
     let mut top_lets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut integers = BTreeSet::new();
     for (i, s) in cx.func.body.iter().enumerate() {
-        if let Stmt::Verbatim(t) = s {
-            if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
-                let p = &local.pat;
-                for name in idents(quote!(#p)) {
-                    top_lets.entry(name).or_default().push(i);
+        match s {
+            Stmt::Verbatim(t) => {
+                if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
+                    let p = &local.pat;
+                    for name in idents(quote!(#p)) {
+                        top_lets.entry(name).or_default().push(i);
+                    }
+                    if let Some(name) = integer_let(&local) {
+                        integers.insert(name);
+                    }
                 }
             }
+            Stmt::Bind { name, .. } => top_lets.entry(name.to_string()).or_default().push(i),
+            _ => {}
         }
     }
     for (name, at) in &top_lets {
@@ -431,6 +441,7 @@ pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
             unbound: &unbound,
             written: &written,
             top_lets: &top_lets,
+            integers: &integers,
             mentions: &mentions,
             at: i,
         };
@@ -449,6 +460,9 @@ fn nested_lets(stmts: &[Stmt], inside: bool, out: &mut BTreeSet<String>) {
                     let p = &local.pat;
                     out.extend(idents(quote!(#p)));
                 }
+            }
+            Stmt::Bind { name, .. } if inside => {
+                out.insert(name.to_string());
             }
             Stmt::Loop(l) => nested_lets(&l.body.stmts, true, out),
             Stmt::Branch(b) => {
@@ -571,6 +585,32 @@ fn count_mentions(stmts: &[Stmt], out: &mut BTreeMap<String, usize>) {
     }
 }
 
+/// The name an integer `let` binds: `let mut k = 0;` (an integer literal) or
+/// `let mut k: usize = ..` (an integer type).
+fn integer_let(local: &syn::Local) -> Option<String> {
+    const INTEGERS: &[&str] = &[
+        "usize", "isize", "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128",
+    ];
+    let (pat, ty) = match &local.pat {
+        syn::Pat::Type(t) => (&*t.pat, Some(&*t.ty)),
+        p => (p, None),
+    };
+    let syn::Pat::Ident(p) = pat else {
+        return None;
+    };
+    let typed = ty.is_some_and(|t| INTEGERS.iter().any(|i| quote!(#t).to_string() == *i));
+    let literal = local.init.as_ref().is_some_and(|i| {
+        matches!(
+            &*i.expr,
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(_),
+                ..
+            })
+        )
+    });
+    (typed || literal).then(|| p.ident.to_string())
+}
+
 /// `name += e` or `name -= e`: the variable, and the statement that undoes it.
 fn step(t: &TokenStream) -> Option<(Ident, TokenStream, syn::Expr)> {
     let syn::Stmt::Expr(syn::Expr::Binary(b), Some(_)) =
@@ -612,6 +652,8 @@ struct Facts<'a> {
     written: &'a BTreeSet<ContainerId>,
     /// Where the `let`s of the top level that bind each name stand.
     top_lets: &'a BTreeMap<String, Vec<usize>>,
+    /// Names an integer `let` of the top level binds (see [`integer_let`]).
+    integers: &'a BTreeSet<String>,
     /// How many statements of inactive code name each variable (see [`count_mentions`]).
     mentions: &'a BTreeMap<String, usize>,
     /// The top-level statement the loops are in.
@@ -909,7 +951,9 @@ impl Facts<'_> {
                 }
             }
             let all_here = only_steps && self.mentions.get(&key) == Some(&(1 + here));
+            // Integers only: a float stepped back down does not retrace its values.
             let one_let = !self.unbound.contains(&key)
+                && self.integers.contains(&key)
                 && self
                     .top_lets
                     .get(&key)

@@ -4,7 +4,7 @@
 //! inputs and against forward mode.
 
 // Index loops with counters are the point here.
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::explicit_counter_loop)]
 
 use super::oracle::{assert_all_close, assert_close, rng, uniform};
 use autodiff::differentiable;
@@ -607,4 +607,52 @@ fn counters_changed_otherwise_are_kept() {
         counters_changed_in_the_body_grad,
         counters_changed_in_the_body_jvp,
     );
+}
+
+/// Names bound again later by a `let` of an active value, a float stepped like a counter,
+/// and steps written at the end of a loop's body without a `;`.
+#[differentiable]
+fn bound_again_actively(x: &[f64]) -> f64 {
+    let n = x.len();
+    let scale = 2.0;
+    let off = 1;
+    let mut z = vec![0.0; n];
+    for i in 0..n - 1 {
+        z[i] = x[i + off] * scale * x[i].sin();
+    }
+    let mut s: f64 = 0.0;
+    for i in 0..n {
+        s += z[i] * z[i];
+    }
+    let mut t = 0.0;
+    for i in 0..n {
+        s += x[((t * 10.0) as usize) % n] * x[i].sin() * s.cos();
+        t += 0.1;
+    }
+    let mut k = 0;
+    let mut m = 0;
+    for i in 0..n {
+        s += x[k] * x[i] + x[m % n];
+        if i % 2 == 0 {
+            m += 1;
+        }
+        k += 1
+    }
+    let scale = x[0] * 3.0;
+    let off = x[1] * 0.5;
+    s * scale + off
+}
+
+#[test]
+fn later_active_bindings_float_steps_and_tail_statements() {
+    for n in [5, 20] {
+        check_at_random(
+            "bound again actively",
+            n,
+            3,
+            bound_again_actively,
+            bound_again_actively_grad,
+            bound_again_actively_jvp,
+        );
+    }
 }
