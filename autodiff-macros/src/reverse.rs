@@ -351,7 +351,8 @@ fn flat(cx: &Cx, l: &Loop) -> bool {
 /// `let`s, assignments to counters) and may hold such loops itself. The backward sweep
 /// runs each iteration's computation again, backwards, before its backward step; per
 /// iteration it keeps only what it cannot compute again: the carried values where a partial
-/// reads them, and the indices that read a variable the loop changes (a running counter).
+/// reads them, and the indices that read a variable the loop changes in a way the backward
+/// sweep cannot undo (an integer counter stepped by fixed amounts is undone instead).
 /// Stores are not run again: what the backward step needs of a buffer is either never
 /// overwritten after the loop's read or not needed at all (the operand of a sum).
 #[derive(Clone)]
