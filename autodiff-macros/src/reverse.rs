@@ -77,13 +77,12 @@ fn consumed_records(cx: &Cx) -> Vec<Ident> {
         }
     }
     out.extend(summed(cx).into_iter().map(|c| cx.container_adjoint(c)));
-    // Loops run again backwards change their counters back.
-    let counters: BTreeMap<String, Ident> = cx
-        .recomputed
-        .values()
-        .flat_map(|r| r.counters.iter().map(|c| (c.to_string(), c.clone())))
-        .collect();
-    out.extend(counters.into_values());
+    // Loops run again backwards change their counters back (each counter is one loop's).
+    out.extend(
+        cx.recomputed
+            .values()
+            .flat_map(|r| r.counters.iter().cloned()),
+    );
     out
 }
 
@@ -586,6 +585,28 @@ fn count_mentions(stmts: &[Stmt], out: &mut BTreeMap<String, usize>) {
     }
 }
 
+/// The inactive code a statement runs: its tokens, its index, a constant, or a rule's
+/// inactive operands.
+fn inactive_reads(cx: &Cx, s: &Stmt) -> TokenStream {
+    match s {
+        Stmt::Verbatim(t) => t.clone(),
+        Stmt::Store { expr, .. } => expr.clone(),
+        Stmt::Def(v) => match &cx.func.values[*v].op {
+            Op::Index { expr, .. } => expr.clone(),
+            Op::Const(t) => t.clone(),
+            Op::Rule { args, extra, .. } => {
+                let inactive = args.iter().filter_map(|a| match a {
+                    Operand::Inactive(t) => Some(t.clone()),
+                    Operand::Value(_) => None,
+                });
+                extra.iter().cloned().chain(inactive).collect()
+            }
+            _ => TokenStream::new(),
+        },
+        _ => TokenStream::new(),
+    }
+}
+
 /// The name an integer `let` binds: `let mut k = 0;` (an integer literal) or
 /// `let mut k: usize = ..` (an integer type).
 fn integer_let(local: &syn::Local) -> Option<String> {
@@ -806,14 +827,7 @@ impl Facts<'_> {
                             invariant.insert(*v);
                         }
                     }
-                    Op::Const(t) => reads.push(t.clone()),
-                    Op::Rule { args, extra, .. } => {
-                        reads.extend(extra.iter().cloned());
-                        reads.extend(args.iter().filter_map(|a| match a {
-                            Operand::Inactive(t) => Some(t.clone()),
-                            Operand::Value(_) => None,
-                        }));
-                    }
+                    Op::Const(_) | Op::Rule { .. } => reads.push(inactive_reads(cx, s)),
                     Op::Param(_) | Op::Phi => {}
                     Op::Call { .. } | Op::Whole(_) => return None,
                 },
@@ -915,26 +929,7 @@ impl Facts<'_> {
                 }
             }
         }
-        let reads = |s: &Stmt| -> Vec<String> {
-            let tokens = match s {
-                Stmt::Verbatim(t) => t.clone(),
-                Stmt::Store { expr, .. } => expr.clone(),
-                Stmt::Def(v) => match &self.cx.func.values[*v].op {
-                    Op::Index { expr, .. } => expr.clone(),
-                    Op::Const(t) => t.clone(),
-                    Op::Rule { args, extra, .. } => {
-                        let inactive = args.iter().filter_map(|a| match a {
-                            Operand::Inactive(t) => Some(t.clone()),
-                            Operand::Value(_) => None,
-                        });
-                        extra.iter().cloned().chain(inactive).collect()
-                    }
-                    _ => TokenStream::new(),
-                },
-                _ => TokenStream::new(),
-            };
-            idents(tokens)
-        };
+        let reads = |s: &Stmt| idents(inactive_reads(self.cx, s));
         let mut counters = BTreeMap::new();
         let mut undo = Vec::new();
         for (key, found) in steps {

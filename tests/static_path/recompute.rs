@@ -414,11 +414,17 @@ fn pullback_with_a_counter_runs_twice() {
     let (l, v) = (random(7, 6), random(8, 4));
     let (value, pullback) = triangular_pullback(&l, &v);
     assert_eq!(value, triangular(&l, &v));
+    // Independently: the seed times central differences.
+    let point: Vec<f64> = l.iter().chain(&v).copied().collect();
+    let fd = fd_slice(|p| triangular(&p[..6], &p[6..]), &point);
     for seed in [1.0, -2.5] {
         let (gl, gv) = pullback(seed);
         let (_, (wl, wv)) = triangular_vjp(&l, &v, seed);
         assert_all_close("l̄", &gl, &wl, 1e-14, 1e-14);
         assert_all_close("v̄", &gv, &wv, 1e-14, 1e-14);
+        let got: Vec<f64> = gl.iter().chain(&gv).copied().collect();
+        let want: Vec<f64> = fd.iter().map(|g| seed * g).collect();
+        assert_all_close("pullback", &got, &want, 1e-6, 1e-7);
     }
 }
 
