@@ -158,6 +158,8 @@ impl energy {
         q: &'__pb [f64; 2],
         k: f64,
     ) -> (f64, impl ::core::ops::Fn(f64) -> ([f64; 2], f64) + '__pb) {
+        let mut spring_4_floats = ::autodiff::__private::Stack::new();
+        let mut spring_4_indices = ::autodiff::__private::Stack::<usize>::new();
         let index_1 = 0;
         let a_1 = q[index_1];
         let a = ::autodiff::__private::owned(&a_1);
@@ -166,7 +168,11 @@ impl energy {
         let b = ::autodiff::__private::owned(&b_2);
         let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(&a_1, &b_2);
         let spring_4_arg0 = ::autodiff::__private::owned(&t_3);
-        let spring_4 = spring(::autodiff::__private::owned(&spring_4_arg0));
+        let spring_4 = spring::record(
+            ::autodiff::__private::owned(&spring_4_arg0),
+            &mut spring_4_floats,
+            &mut spring_4_indices,
+        );
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&k, &spring_4);
         let index_3 = 1;
         let elem_6 = q[index_3];
@@ -176,6 +182,10 @@ impl energy {
         (
             value,
             move |seed| {
+                let mut spring_4_floats = ::core::clone::Clone::clone(&spring_4_floats);
+                let mut spring_4_indices = ::core::clone::Clone::clone(
+                    &spring_4_indices,
+                );
                 let mut q_bar = ::autodiff::__private::zero_like(q);
                 let mut t_8_bar = seed;
                 let mut t_5_bar = ::autodiff::__private::pull(
@@ -193,10 +203,12 @@ impl energy {
                     &t_5_d1,
                     t_5_bar,
                 );
-                let (_, (spring_4_grad0,)) = spring::vjp_all(
+                let (spring_4_grad0,) = spring::backward(
                     ::core::clone::Clone::clone(&spring_4_arg0),
                     spring_4_bar,
                     ::autodiff::__private::Discard,
+                    &mut spring_4_floats,
+                    &mut spring_4_indices,
                 );
                 let mut t_3_bar = ::autodiff::__private::adjoint_like(
                     &spring_4_arg0,
@@ -215,6 +227,49 @@ impl energy {
                 (q_bar, k_bar)
             },
         )
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn record(
+        q: &[f64; 2],
+        k: f64,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> f64 {
+        energy(q, k)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn backward(
+        q: &[f64; 2],
+        k: f64,
+        seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> ([f64; 2], f64) {
+        energy::vjp_all(q, k, seed, sink_0, sink_1).1
     }
 }
 ///Forward mode of [`energy`](fn@energy): its value and its directional derivative along the tangents of `q`, `k`.

@@ -250,6 +250,58 @@ impl softclip {
             },
         )
     }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn record<T: Float>(
+        x: T,
+        limit: T,
+        n: usize,
+        float_stack: &mut ::autodiff::__private::Stack<T>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> T
+    where
+        T: ::autodiff::__private::Real,
+    {
+        softclip::<T>(x, limit, n)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn backward<T: Float>(
+        x: T,
+        limit: T,
+        n: usize,
+        seed: T,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+        sink_2: impl ::core::marker::Sized,
+        float_stack: &mut ::autodiff::__private::Stack<T>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> (T, ::autodiff::__private::NoAdjoint, ::autodiff::__private::NoAdjoint)
+    where
+        T: ::autodiff::__private::Real,
+    {
+        softclip::vjp_all::<T>(x, limit, n, seed, sink_0, sink_1, sink_2).1
+    }
 }
 ///Forward mode of [`softclip`](fn@softclip): its value and its directional derivative along the tangents of `x`.
 #[inline]

@@ -216,6 +216,49 @@ impl guard {
             },
         )
     }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn record(
+        x: f64,
+        y: f64,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> f64 {
+        guard(x, y)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn backward(
+        x: f64,
+        y: f64,
+        seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> (f64, f64) {
+        guard::vjp_all(x, y, seed, sink_0, sink_1).1
+    }
 }
 ///Forward mode of [`guard`](fn@guard): its value and its directional derivative along the tangents of `x`, `y`.
 #[inline]

@@ -390,6 +390,46 @@ impl rosenbrock {
             },
         )
     }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn record(
+        x: &[f64],
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> f64 {
+        rosenbrock(x)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn backward(
+        x: &[f64],
+        seed: f64,
+        sink_0: impl ::autodiff::__private::SliceSink<f64>,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> (::autodiff::__private::Accumulated,) {
+        rosenbrock::vjp_all(x, seed, sink_0).1
+    }
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`.
 #[inline]

@@ -303,6 +303,65 @@ impl mlp_loss {
             },
         )
     }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn record(
+        w1: &DMatrix<f64>,
+        b1: &DVector<f64>,
+        w2: &DMatrix<f64>,
+        x: &DMatrix<f64>,
+        y: &DMatrix<f64>,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> f64 {
+        mlp_loss(w1, b1, w2, x, y)
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    fn backward(
+        w1: &DMatrix<f64>,
+        b1: &DVector<f64>,
+        w2: &DMatrix<f64>,
+        x: &DMatrix<f64>,
+        y: &DMatrix<f64>,
+        seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+        sink_2: impl ::core::marker::Sized,
+        sink_3: impl ::core::marker::Sized,
+        sink_4: impl ::core::marker::Sized,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> (
+        DMatrix<f64>,
+        DVector<f64>,
+        DMatrix<f64>,
+        ::autodiff::__private::NoAdjoint,
+        ::autodiff::__private::NoAdjoint,
+    ) {
+        mlp_loss::vjp_all(w1, b1, w2, x, y, seed, sink_0, sink_1, sink_2, sink_3, sink_4)
+            .1
+    }
 }
 ///Forward mode of [`mlp_loss`](fn@mlp_loss): its value and its directional derivative along the tangents of `w1`, `b1`, `w2`.
 #[inline]

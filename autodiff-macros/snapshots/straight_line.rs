@@ -167,6 +167,88 @@ impl rosenbrock {
             },
         )
     }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    pub fn record(
+        x: f64,
+        y: f64,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> f64 {
+        let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(&(1.0), &x);
+        let (t_3, t_3_d0) = ::autodiff::__private::rules::powi(t_2, 2);
+        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul_ref(&x, &x);
+        let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::sub(&y, &t_4);
+        let (t_6, t_6_d0) = ::autodiff::__private::rules::powi(t_5, 2);
+        let (t_7, t_7_d1) = ::autodiff::__private::rules::mul_b_ref(&(100.0), &t_6);
+        let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::add(&t_3, &t_7);
+        let value = ::autodiff::__private::owned(&t_8);
+        float_stack.push_all([t_3_d0, t_4_d0, t_4_d1, t_6_d0, t_7_d1]);
+        value
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(dead_code)]
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_assignments,
+        unused_parens,
+        unused_braces,
+        unreachable_code,
+        clippy::all
+    )]
+    pub fn backward(
+        x: f64,
+        y: f64,
+        seed: f64,
+        sink_0: impl ::core::marker::Sized,
+        sink_1: impl ::core::marker::Sized,
+        float_stack: &mut ::autodiff::__private::Stack<f64>,
+        index_stack: &mut ::autodiff::__private::Stack<usize>,
+    ) -> (f64, f64) {
+        let [t_3_d0, t_4_d0, t_4_d1, t_6_d0, t_7_d1] = float_stack.pop_all();
+        {
+            let mut t_8_bar = seed;
+            let mut t_3_bar = ::autodiff::__private::pull(
+                &::autodiff::__private::One,
+                &t_8_bar,
+            );
+            let mut t_7_bar = ::autodiff::__private::pull_owned(
+                &::autodiff::__private::One,
+                t_8_bar,
+            );
+            let mut t_6_bar = ::autodiff::__private::pull_owned(&t_7_d1, t_7_bar);
+            let mut t_5_bar = ::autodiff::__private::pull_owned(&t_6_d0, t_6_bar);
+            let mut y_bar = ::autodiff::__private::pull(
+                &::autodiff::__private::One,
+                &t_5_bar,
+            );
+            let mut t_4_bar = ::autodiff::__private::pull_owned(
+                &::autodiff::__private::MinusOne,
+                t_5_bar,
+            );
+            let mut x_bar = ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
+            x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
+            let mut t_2_bar = ::autodiff::__private::pull_owned(&t_3_d0, t_3_bar);
+            x_bar
+                += ::autodiff::__private::pull_owned(
+                    &::autodiff::__private::MinusOne,
+                    t_2_bar,
+                );
+            (x_bar, y_bar)
+        }
+    }
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`, `y`.
 #[inline]

@@ -39,11 +39,25 @@ pub struct Cx<'a> {
     /// Loops the backward sweep runs again instead of reading records, by record stack
     /// (see [`crate::reverse::Recompute`]).
     pub recomputed: BTreeMap<String, crate::reverse::Recompute>,
+    /// Calls the backward sweep runs again whose callee's forward sweep is recorded instead,
+    /// on stacks of the call's own (see [`crate::reverse::split_bodies`]).
+    pub split_calls: BTreeSet<ValueId>,
+    /// The calls a generation of the backward sweep ran again.
+    pub replays: std::cell::RefCell<BTreeSet<ValueId>>,
 }
 
 impl<'a> Cx<'a> {
     /// The generator's view of `func`.
     pub fn new(sig: &'a FnSig, func: &'a Function) -> Self {
+        Self::build(sig, func, false)
+    }
+
+    /// The generator's view of `func` for its pullback function.
+    pub fn split(sig: &'a FnSig, func: &'a Function) -> Self {
+        Self::build(sig, func, true)
+    }
+
+    fn build(sig: &'a FnSig, func: &'a Function, split: bool) -> Self {
         let mut cx = Cx {
             sig,
             func,
@@ -51,10 +65,12 @@ impl<'a> Cx<'a> {
             tainted: BTreeSet::new(),
             drops: Vec::new(),
             consuming: BTreeSet::new(),
-            split: false,
+            split,
             sums: Default::default(),
             neighbours: BTreeSet::new(),
             recomputed: BTreeMap::new(),
+            split_calls: BTreeSet::new(),
+            replays: Default::default(),
         };
         let mut needed = BTreeSet::new();
         cx.collect_needed(&func.body, &mut needed);
@@ -94,20 +110,19 @@ impl<'a> Cx<'a> {
         cx
     }
 
+    /// The same view, with the calls its backward sweep runs again split (see
+    /// [`crate::reverse::split_bodies`]).
+    pub fn splitting_calls(mut self) -> Self {
+        self.split_calls = crate::reverse::replayed_calls(&self);
+        self
+    }
+
     /// Whether a value is defined at the top of the body, outside every loop and branch.
     pub fn top_level(&self, v: ValueId) -> bool {
         self.func
             .body
             .iter()
             .any(|s| matches!(s, Stmt::Def(d) if *d == v))
-    }
-
-    /// The generator's view of `func` for its pullback function.
-    pub fn split(sig: &'a FnSig, func: &'a Function) -> Self {
-        Cx {
-            split: true,
-            ..Cx::new(sig, func)
-        }
     }
 
     /// Whether a call keeps the pullback its callee returns rather than running the callee

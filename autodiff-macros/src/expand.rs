@@ -353,21 +353,30 @@ fn generate(
     // caller lends, and `Accumulated` stands in its place among the returned adjoints.
     let slice = |p: &crate::sig::Param| p.shape == Some(Shape::Slice);
     let sinks: Vec<Ident> = (0..sig.params.len()).map(reverse::sink).collect();
-    let sink_tys = sig.params.iter().map(|p| {
-        let elem = &p.elem;
-        if slice(p) {
-            quote!(impl ::autodiff::__private::SliceSink<#elem>)
-        } else {
-            quote!(impl ::core::marker::Sized)
-        }
-    });
-    let vjp_adjoint_tys = sig.params.iter().zip(&adjoint_tys).map(|(p, t)| {
-        if slice(p) {
-            quote!(::autodiff::__private::Accumulated)
-        } else {
-            t.clone()
-        }
-    });
+    let sink_tys: Vec<TokenStream> = sig
+        .params
+        .iter()
+        .map(|p| {
+            let elem = &p.elem;
+            if slice(p) {
+                quote!(impl ::autodiff::__private::SliceSink<#elem>)
+            } else {
+                quote!(impl ::core::marker::Sized)
+            }
+        })
+        .collect();
+    let vjp_adjoint_tys: Vec<TokenStream> = sig
+        .params
+        .iter()
+        .zip(&adjoint_tys)
+        .map(|(p, t)| {
+            if slice(p) {
+                quote!(::autodiff::__private::Accumulated)
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
     let lent_sinks: TokenStream = sig
         .params
         .iter()
@@ -386,13 +395,14 @@ fn generate(
         }
     });
     let hidden_seed = reverse::seed();
-    let (tangent_body, vjp_body, pullback_body) = match func {
+    let (tangent_body, vjp_body, pullback_body, split) = match func {
         Some(func) => {
-            let cx = Cx::new(sig, func);
+            let cx = Cx::new(sig, func).splitting_calls();
             (
                 forward::tangent_body(&cx),
                 reverse::vjp_body(&cx),
-                reverse::pullback_body(&Cx::split(sig, func)),
+                reverse::pullback_body(&Cx::split(sig, func).splitting_calls()),
+                reverse::split_bodies(&cx),
             )
         }
         None => (
@@ -402,6 +412,7 @@ fn generate(
                 #[allow(unreachable_code)]
                 (::core::unreachable!(), |_| ::core::unreachable!())
             ),
+            None,
         ),
     };
     // The pullback holds the borrows it was given: every reference in the signature gets one
@@ -494,6 +505,33 @@ fn generate(
                 )
             }
         };
+
+    // Split mode for callers in loops; without it, the plain function and the replay.
+    let (record_fn, backward_fn) = match f.place {
+        Place::Free => (format_ident!("record"), format_ident!("backward")),
+        Place::Method => (
+            hidden_assoc_name(name, "record"),
+            hidden_assoc_name(name, "backward"),
+        ),
+    };
+    let (floats, indices) = reverse::flat_stacks();
+    let stack = quote!(::autodiff::__private::Stack);
+    let elem = sig
+        .params
+        .iter()
+        .find(|p| p.shape.is_some())
+        .map_or(quote!(f64), |p| p.elem.to_token_stream());
+    let (record_body, backward_body) = match (split, func) {
+        (Some(bodies), _) => bodies,
+        (None, Some(_)) => (
+            quote!(#self_call #name #turbofish(#(#idents),*)),
+            quote!(#vjp_all_call(#(#idents,)* #hidden_seed, #(#sinks),*).1),
+        ),
+        (None, None) => (
+            quote!(::core::unreachable!()),
+            quote!(::core::unreachable!()),
+        ),
+    };
 
     // The derivatives stand in for the function: using them uses it.
     let original_fn = match f.place {
@@ -606,6 +644,26 @@ fn generate(
             #pb_where
         {
             #pullback_body
+        }
+
+        #[doc(hidden)]
+        #[inline]
+        #[allow(dead_code)]
+        #allow
+        #vis fn #record_fn<#params>(#receiver #(#original,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> #out
+            #where_clause
+        {
+            #record_body
+        }
+
+        #[doc(hidden)]
+        #[inline]
+        #[allow(dead_code)]
+        #allow
+        #vis fn #backward_fn<#params>(#receiver #(#original,)* #hidden_seed: #out, #(#sinks: #sink_tys,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> (#(#vjp_adjoint_tys,)*)
+            #where_clause
+        {
+            #backward_body
         }
     };
     let public = quote! {

@@ -36,7 +36,7 @@ fn lent(cx: &Cx, c: ContainerId) -> bool {
 /// Generates the forward sweep and the reverse sweep; returns the body of the hidden
 /// `vjp_all` function, which evaluates to `(primal, (adjoint of each parameter,))`.
 pub fn vjp_body(cx: &Cx) -> TokenStream {
-    let (forward, result, backward) = sweeps(cx);
+    let (forward, result, backward) = sweeps(cx, true);
     let value = format_ident!("value", span = Span::mixed_site());
     quote! {
         #forward
@@ -50,7 +50,7 @@ pub fn vjp_body(cx: &Cx) -> TokenStream {
 /// into a forward pass and a pullback). A caller keeps the closure instead of running the
 /// callee again in its own backward sweep. `cx` must be made with [`Cx::split`].
 pub fn pullback_body(cx: &Cx) -> TokenStream {
-    let (forward, result, backward) = sweeps(cx);
+    let (forward, result, backward) = sweeps(cx, true);
     let (value, seed) = (format_ident!("value", span = Span::mixed_site()), seed());
     // The closure may run once per seed: what its backward sweep consumes (record stacks,
     // branch records, adjoints gathered in the forward sweep) it takes from a copy.
@@ -62,6 +62,238 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
         let #value = #result;
         (#value, move |#seed| { #(#copies)* #backward })
     }
+}
+
+/// Split mode, for a caller that runs this function in a loop: the body of the hidden
+/// `record`, which runs the forward sweep on stacks its caller owns and leaves there what
+/// the backward sweep needs, and of the hidden `backward`, which takes that back and runs
+/// the backward sweep. The forward sweep then runs once, where a replay (`vjp_all`) runs it
+/// a second time in the caller's backward sweep (Tapenade's split mode). What is kept: the
+/// floats and indices of the top level the backward sweep reads, the final contents of
+/// local buffers, and the loops' counters; the inactive code of the top level runs again,
+/// with the loops' bounds. `None` where that does not suffice: a branch or a call at the top
+/// level, a record that is neither a float nor an index, calls split in turn, or inactive
+/// code after a loop that reads what a loop changes. Then `record` runs the plain function
+/// and `backward` the replay.
+pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
+    let mut tuple_stacks = Vec::new();
+    stacks(cx, &cx.func.body, &mut tuple_stacks, &mut (false, false));
+    let elem = |i: &usize| cx.sig.params[*i].elem.to_token_stream().to_string();
+    let mut active = (0..cx.sig.params.len()).filter(|i| cx.sig.params[*i].shape.is_some());
+    let first = active.next().map(|i| elem(&i));
+    if cx.split
+        || !cx.sums.is_empty()
+        || !cx.split_calls.is_empty()
+        || !tuple_stacks.is_empty()
+        || matches!(cx.func.result, Output::Container(_))
+        || active.any(|i| Some(elem(&i)) != first)
+    {
+        return None;
+    }
+    let (forward, result, backward) = sweeps(cx, false);
+    let mentioned: BTreeSet<String> = idents(backward.clone()).into_iter().collect();
+    let mut prologue = TokenStream::new();
+    let mut kept: Vec<(Ident, Kind)> = Vec::new();
+    let mut buffers: Vec<Ident> = Vec::new();
+    // Names the top level binds `mut`, names the inactive code of loops reads or writes,
+    // the buffers so far: inactive code after a loop that names one of these would not
+    // compute again what it computed in the forward sweep.
+    let (mut mutable, mut in_loops, mut buffer_names) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut after_loop = false;
+    for stmt in &cx.func.body {
+        match stmt {
+            Stmt::Verbatim(t) => {
+                let changed = idents(t.clone()).into_iter().any(|n| {
+                    buffer_names.contains(&n) || (mutable.contains(&n) && in_loops.contains(&n))
+                });
+                if after_loop && changed {
+                    return None;
+                }
+                if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
+                    pattern_names(&local.pat, true, &mut mutable);
+                }
+                prologue.extend(t.clone());
+            }
+            Stmt::Bind { name, value, .. } => kept.push((name.clone(), value_kind(cx, *value))),
+            Stmt::Buffer(c) => {
+                let x = cx.container(*c);
+                if mutable.contains(&x.to_string()) {
+                    buffers.push(x.clone());
+                }
+                buffer_names.insert(x.to_string());
+                prologue.extend(forward_sweep(cx, std::slice::from_ref(stmt)));
+            }
+            Stmt::Def(v) => {
+                kept.push((cx.primal(*v).clone(), value_kind(cx, *v)));
+                match &cx.func.values[*v].op {
+                    Op::Rule { rule, args, .. } if !unit_partials(rule) => {
+                        let kind = if cx.float_partials(*v) {
+                            Kind::Float
+                        } else {
+                            Kind::Other
+                        };
+                        kept.extend(
+                            args.iter()
+                                .enumerate()
+                                .filter(|(_, a)| matches!(a, Operand::Value(_)))
+                                .map(|(k, _)| (cx.partial(*v, k), kind)),
+                        );
+                    }
+                    Op::Index { index, expr, .. } => kept.push((index.clone(), index_kind(expr))),
+                    Op::Call { .. } => return None,
+                    _ => {}
+                }
+            }
+            Stmt::Store { index, expr, .. } => kept.push((index.clone(), index_kind(expr))),
+            Stmt::Loop(l) => {
+                after_loop = true;
+                loop_names(&l.body.stmts, &mut in_loops);
+                kept.extend(
+                    l.carried
+                        .iter()
+                        .map(|c| (cx.primal(c.exit).clone(), value_kind(cx, c.exit))),
+                );
+                match recompute(cx, l) {
+                    Some(r) => {
+                        let (lo, hi, start, end) = (&r.lo, &r.hi, &r.start, &r.end);
+                        let bounds = quote!(let #lo = #start; let #hi = #end;);
+                        if idents(bounds.clone())
+                            .iter()
+                            .any(|n| mutable.contains(n) && in_loops.contains(n))
+                        {
+                            return None;
+                        }
+                        prologue.extend(bounds);
+                    }
+                    None => kept.push((trips(l), Kind::Index)),
+                }
+            }
+            Stmt::Branch(_) => return None,
+        }
+    }
+    kept.retain(|(x, _)| mentioned.contains(&x.to_string()));
+    // A name bound again is kept at its last binding, the one the backward sweep sees.
+    let mut seen = BTreeSet::new();
+    kept.reverse();
+    kept.retain(|(x, _)| seen.insert(x.to_string()));
+    kept.reverse();
+    buffers.retain(|x| mentioned.contains(&x.to_string()));
+    let counters: Vec<Ident> = cx
+        .recomputed
+        .values()
+        .flat_map(|r| r.counters.iter().cloned())
+        .collect();
+    if kept
+        .iter()
+        .any(|(_, k)| !matches!(k, Kind::Float | Kind::Index))
+    {
+        return None;
+    }
+    // Every local of the forward sweep the backward sweep reads is bound again.
+    let mut bound = let_bound(&prologue)?;
+    bound.extend(kept.iter().map(|(x, _)| x.to_string()));
+    if let_bound(&forward)?
+        .iter()
+        .any(|n| mentioned.contains(n) && !bound.contains(n))
+    {
+        return None;
+    }
+    let (floats, indices) = flat_stacks();
+    let value = format_ident!("value", span = Span::mixed_site());
+    let (f, mut i) = split_items(kept);
+    let saved: Vec<Ident> = (0..counters.len())
+        .map(|k| format_ident!("counter_{}", k, span = Span::mixed_site()))
+        .collect();
+    let mut record = quote!(#forward let #value = #result;);
+    let mut restore = TokenStream::new();
+    if !f.is_empty() {
+        record.extend(quote!(#floats.push_all([#(#f),*]);));
+        restore.extend(quote!(let [#(#f),*] = #floats.pop_all();));
+    }
+    i.extend(saved.iter().cloned());
+    if !i.is_empty() {
+        let pushed = i.iter().map(|x| match saved.iter().position(|s| s == x) {
+            Some(k) => {
+                let c = &counters[k];
+                quote!(#c as usize)
+            }
+            None => quote!(#x),
+        });
+        record.extend(quote!(#indices.push_all([#(#pushed),*]);));
+        let mut popped = quote!(let [#(#i),*] = #indices.pop_all(););
+        for (c, s) in counters.iter().zip(&saved) {
+            popped.extend(quote!(#c = #s as _;));
+        }
+        restore = quote!(#popped #restore);
+    }
+    for x in &buffers {
+        record.extend(quote!(#floats.push_slice(#x.as_slice());));
+        restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
+    }
+    record.extend(quote!(#value));
+    Some((record, quote!(#prologue #restore { #backward })))
+}
+
+/// The names a pattern binds (only those bound `mut` if `only_mut`).
+fn pattern_names(pat: &syn::Pat, only_mut: bool, out: &mut BTreeSet<String>) {
+    match pat {
+        syn::Pat::Ident(p) if !only_mut || p.mutability.is_some() => {
+            out.insert(p.ident.to_string());
+        }
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| pattern_names(p, only_mut, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| pattern_names(p, only_mut, out)),
+        syn::Pat::Slice(t) => t.elems.iter().for_each(|p| pattern_names(p, only_mut, out)),
+        syn::Pat::Type(t) => pattern_names(&t.pat, only_mut, out),
+        syn::Pat::Reference(r) => pattern_names(&r.pat, only_mut, out),
+        syn::Pat::Paren(p) => pattern_names(&p.pat, only_mut, out),
+        syn::Pat::Struct(s) => s
+            .fields
+            .iter()
+            .for_each(|f| pattern_names(&f.pat, only_mut, out)),
+        _ => {}
+    }
+}
+
+/// The names the `let`s of a block of generated statements bind at its top, or `None` if
+/// it does not parse.
+fn let_bound(stmts: &TokenStream) -> Option<BTreeSet<String>> {
+    let block: syn::Block = syn::parse2(quote!({ #stmts })).ok()?;
+    let mut out = BTreeSet::new();
+    for s in &block.stmts {
+        if let syn::Stmt::Local(local) = s {
+            pattern_names(&local.pat, false, &mut out);
+        }
+    }
+    Some(out)
+}
+
+/// The names the inactive code of a loop body names, nested loops and branches included.
+fn loop_names(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+    for s in stmts {
+        match s {
+            Stmt::Verbatim(t) => out.extend(idents(t.clone())),
+            Stmt::Loop(l) => loop_names(&l.body.stmts, out),
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| loop_names(&a.stmts, out)),
+            _ => {}
+        }
+    }
+}
+
+/// The calls the backward sweep runs again (see [`split_bodies`]), found by generating it.
+pub fn replayed_calls(cx: &Cx) -> BTreeSet<ValueId> {
+    cx.replays.borrow_mut().clear();
+    let _ = sweeps(cx, true);
+    cx.replays.take()
+}
+
+/// The stacks a call split in a loop keeps its callee's records on (see [`split_bodies`]).
+fn split_stacks(cx: &Cx, v: ValueId) -> (Ident, Ident) {
+    let y = cx.primal(v);
+    (
+        format_ident!("{}_floats", y, span = Span::mixed_site()),
+        format_ident!("{}_indices", y, span = Span::mixed_site()),
+    )
 }
 
 /// The forward sweep's records that its backward sweep consumes: the loops' stacks, the
@@ -92,11 +324,20 @@ fn summed(cx: &Cx) -> BTreeSet<ContainerId> {
 }
 
 /// The forward sweep, the result's expression, and the backward sweep reading `seed` and
-/// ending with the tuple of adjoints.
-fn sweeps(cx: &Cx) -> (TokenStream, TokenStream, TokenStream) {
+/// ending with the tuple of adjoints. The forward sweep declares the stacks it keeps its
+/// records on if `own_stacks`; else they are the caller's (see [`split_bodies`]).
+fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) {
     let seed = seed();
-    let (mut forward, _) = declare_stacks(cx);
+    let mut forward = if own_stacks {
+        declare_stacks(cx).0
+    } else {
+        TokenStream::new()
+    };
     for (i, stmt) in cx.func.body.iter().enumerate() {
+        // A split forward sweep leaves the adjoints of buffers to its backward sweep.
+        if !own_stacks && matches!(stmt, Stmt::Buffer(_)) {
+            continue;
+        }
         forward.extend(forward_sweep(cx, std::slice::from_ref(stmt)));
         for v in &cx.drops[i] {
             let p = cx.primal(*v);
@@ -1183,7 +1424,7 @@ fn split_items(items: Vec<(Ident, Kind)>) -> (Vec<Ident>, Vec<Ident>) {
 }
 
 /// The flat stacks a function's loops push on.
-fn flat_stacks() -> (Ident, Ident) {
+pub fn flat_stacks() -> (Ident, Ident) {
     (
         format_ident!("float_stack", span = Span::mixed_site()),
         format_ident!("index_stack", span = Span::mixed_site()),
@@ -1366,6 +1607,10 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
         // The pullback instead of the plain function: nothing runs again later.
         let (f, pb) = (cx.callee_fn(callee, "pullback"), pullback_local(cx, v));
         out.extend(quote!(let (#y, #pb) = #f(#(#primal_args),*);));
+    } else if cx.split_calls.contains(&v) {
+        // The callee's forward sweep, recorded for its backward sweep.
+        let (f, (fs, is)) = (cx.callee_fn(callee, "record"), split_stacks(cx, v));
+        out.extend(quote!(let #y = #f(#(#primal_args,)* &mut #fs, &mut #is);));
     } else {
         let f = cx.callee_primal(callee);
         out.extend(quote!(let #y = #f(#(#primal_args),*);));
@@ -1497,6 +1742,14 @@ fn declare_stacks(cx: &Cx) -> (TokenStream, Vec<Ident>) {
         .iter()
         .map(|stack| quote!(let mut #stack = ::std::vec::Vec::new();))
         .collect();
+    for v in &cx.split_calls {
+        let (fs, is) = split_stacks(cx, *v);
+        out.extend(quote!(
+            let mut #fs = ::autodiff::__private::Stack::new();
+            let mut #is = ::autodiff::__private::Stack::<usize>::new();
+        ));
+        names.extend([fs, is]);
+    }
     let (floats, indices) = flat_stacks();
     if uses.0 {
         out.extend(quote!(let mut #floats = ::autodiff::__private::Stack::new();));
@@ -1916,7 +2169,15 @@ impl<'a> Reverse<'a> {
                                 let replay = call_replay_args(cx, *v, args);
                                 let (lend, sinks, after) = call_sinks(cx, *v, args);
                                 out.extend(lend);
-                                out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar, #(#sinks),*);));
+                                cx.replays.borrow_mut().insert(*v);
+                                if cx.split_calls.contains(v) {
+                                    // What its forward sweep recorded, not a replay.
+                                    let f = cx.callee_fn(callee, "backward");
+                                    let (fs, is) = split_stacks(cx, *v);
+                                    out.extend(quote!(let (#(#grads,)*) = #f(#(#replay,)* #bar, #(#sinks,)* &mut #fs, &mut #is);));
+                                } else {
+                                    out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar, #(#sinks),*);));
+                                }
                                 out.extend(after);
                             }
                             for (k, ((a, g), span)) in

@@ -133,6 +133,14 @@ impl<T: Pooled + Copy> Stack<T> {
         self.items.truncate(self.items.len() - n);
     }
 
+    /// Pops the last `out.len()` items into `out`, which they overwrite.
+    #[inline]
+    pub fn pop_to_slice(&mut self, out: &mut [T]) {
+        let start = self.items.len() - out.len();
+        out.copy_from_slice(&self.items[start..]);
+        self.items.truncate(start);
+    }
+
     /// Pops the last `n` items into `out`, which they replace.
     #[inline]
     pub fn pop_into(&mut self, n: usize, out: &mut Vec<T>) {

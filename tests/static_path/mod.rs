@@ -19,3 +19,4 @@ mod pullbacks;
 mod recompute;
 mod rules;
 mod smoke;
+mod split;
