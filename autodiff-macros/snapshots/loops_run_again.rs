@@ -290,9 +290,7 @@ impl q_sq_norm {
                         );
                         let index_22 = row;
                         let index_22_bar = z_bar[index_22];
-                        z_bar[index_22] = ::autodiff::__private::zero_like(
-                            &index_22_bar,
-                        );
+                        z_bar[index_22] = ::autodiff::__private::cleared(&index_22_bar);
                         let mut t_6_bar = index_22_bar;
                         let mut elem_5_bar = ::autodiff::__private::pull(
                             &::autodiff::__private::One,
@@ -331,7 +329,7 @@ impl q_sq_norm {
                     );
                     let index_4 = j;
                     let index_4_bar = z_bar[index_4];
-                    z_bar[index_4] = ::autodiff::__private::zero_like(&index_4_bar);
+                    z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
                     let mut t_1_bar = index_4_bar;
                     let mut elem_0_bar = ::autodiff::__private::pull_owned(
                         &t_1_d1,
@@ -495,9 +493,7 @@ impl q_sq_norm {
                         );
                         let index_22 = row;
                         let index_22_bar = z_bar[index_22];
-                        z_bar[index_22] = ::autodiff::__private::zero_like(
-                            &index_22_bar,
-                        );
+                        z_bar[index_22] = ::autodiff::__private::cleared(&index_22_bar);
                         let mut t_6_bar = index_22_bar;
                         let mut elem_5_bar = ::autodiff::__private::pull(
                             &::autodiff::__private::One,
@@ -536,7 +532,7 @@ impl q_sq_norm {
                     );
                     let index_4 = j;
                     let index_4_bar = z_bar[index_4];
-                    z_bar[index_4] = ::autodiff::__private::zero_like(&index_4_bar);
+                    z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
                     let mut t_1_bar = index_4_bar;
                     let mut elem_0_bar = ::autodiff::__private::pull_owned(
                         &t_1_d1,
@@ -567,7 +563,7 @@ impl q_sq_norm {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> f64 {
         let d = v.len();
-        let mut z = ::autodiff::__private::filled(0.0, d);
+        let mut z = ::autodiff::__private::pooled_filled(0.0, d);
         let stack_5_lo = 0;
         let stack_5_hi = d;
         for j in stack_5_lo..stack_5_hi {
@@ -632,6 +628,7 @@ impl q_sq_norm {
         float_stack.push_all([s]);
         index_stack.push_all([idx as usize]);
         float_stack.push_slice(z.as_slice());
+        ::autodiff::__private::recycle(z);
         value
     }
     #[doc(hidden)]
@@ -656,8 +653,8 @@ impl q_sq_norm {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated) {
         let d = v.len();
-        let mut z = ::autodiff::__private::filled(0.0, d);
-        let mut z_bar = ::autodiff::__private::zero_like(&z);
+        let mut z = ::autodiff::__private::pooled_filled(0.0, d);
+        let mut z_bar = ::autodiff::__private::pooled_zero_like(&z);
         let stack_5_lo = 0;
         let stack_5_hi = d;
         let mut idx = 0;
@@ -670,7 +667,7 @@ impl q_sq_norm {
         let [counter_0] = index_stack.pop_all();
         idx = counter_0 as _;
         let [s] = float_stack.pop_all();
-        {
+        let grads = {
             let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
             let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
             let mut s_13_bar = seed;
@@ -732,7 +729,7 @@ impl q_sq_norm {
                     );
                     let index_22 = row;
                     let index_22_bar = z_bar[index_22];
-                    z_bar[index_22] = ::autodiff::__private::zero_like(&index_22_bar);
+                    z_bar[index_22] = ::autodiff::__private::cleared(&index_22_bar);
                     let mut t_6_bar = index_22_bar;
                     let mut elem_5_bar = ::autodiff::__private::pull(
                         &::autodiff::__private::One,
@@ -762,13 +759,16 @@ impl q_sq_norm {
                 let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
                 let index_4 = j;
                 let index_4_bar = z_bar[index_4];
-                z_bar[index_4] = ::autodiff::__private::zero_like(&index_4_bar);
+                z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
                 let mut t_1_bar = index_4_bar;
                 let mut elem_0_bar = ::autodiff::__private::pull_owned(&t_1_d1, t_1_bar);
                 v_bar[index_3] += elem_0_bar;
             }
             (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)
-        }
+        };
+        ::autodiff::__private::recycle(z);
+        ::autodiff::__private::recycle(z_bar);
+        grads
     }
 }
 ///Forward mode of [`q_sq_norm`](fn@q_sq_norm): its value and its directional derivative along the tangents of `l`, `v`.

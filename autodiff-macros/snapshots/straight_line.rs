@@ -218,7 +218,7 @@ impl rosenbrock {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> (f64, f64) {
         let [t_3_d0, t_4_d0, t_4_d1, t_6_d0, t_7_d1] = float_stack.pop_all();
-        {
+        let grads = {
             let mut t_8_bar = seed;
             let mut t_3_bar = ::autodiff::__private::pull(
                 &::autodiff::__private::One,
@@ -247,7 +247,8 @@ impl rosenbrock {
                     t_2_bar,
                 );
             (x_bar, y_bar)
-        }
+        };
+        grads
     }
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`, `y`.

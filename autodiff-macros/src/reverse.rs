@@ -95,6 +95,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let mut prologue = TokenStream::new();
     let mut kept: Vec<(Ident, Kind)> = Vec::new();
     let mut buffers: Vec<Ident> = Vec::new();
+    let pooled = pooled_buffers(cx);
     // Names the top level binds `mut`, names the inactive code of loops reads or writes,
     // the buffers so far: inactive code after a loop that names one of these would not
     // compute again what it computed in the forward sweep.
@@ -113,16 +114,20 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                     pattern_names(&local.pat, true, &mut mutable);
                 }
-                prologue.extend(t.clone());
+                prologue.extend(pooled_let(cx, stmt).unwrap_or_else(|| t.clone()));
             }
             Stmt::Bind { name, value, .. } => kept.push((name.clone(), value_kind(cx, *value))),
             Stmt::Buffer(c) => {
-                let x = cx.container(*c);
+                let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
                 if mutable.contains(&x.to_string()) {
                     buffers.push(x.clone());
                 }
                 buffer_names.insert(x.to_string());
-                prologue.extend(forward_sweep(cx, std::slice::from_ref(stmt)));
+                prologue.extend(if pooled.contains(c) {
+                    quote!(let mut #xbar = ::autodiff::__private::pooled_zero_like(&#x);)
+                } else {
+                    forward_sweep(cx, std::slice::from_ref(stmt))
+                });
             }
             Stmt::Def(v) => {
                 kept.push((cx.primal(*v).clone(), value_kind(cx, *v)));
@@ -231,8 +236,88 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         record.extend(quote!(#floats.push_slice(#x.as_slice());));
         restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
     }
-    record.extend(quote!(#value));
-    Some((record, quote!(#prologue #restore { #backward })))
+    // The buffers go back to their pool.
+    let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());
+    for c in &pooled {
+        let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
+        gone.extend(quote!(::autodiff::__private::recycle(#x);));
+        gone_back.extend(
+            quote!(::autodiff::__private::recycle(#x); ::autodiff::__private::recycle(#xbar);),
+        );
+    }
+    record.extend(quote!(#gone #value));
+    let grads = format_ident!("grads", span = Span::mixed_site());
+    Some((
+        record,
+        quote!(#prologue #restore let #grads = { #backward }; #gone_back #grads),
+    ))
+}
+
+/// The buffers a split function takes from a pool and gives back (see
+/// [`split_bodies`]): `vec![x; n]` of floats, named by no other statement of the top level
+/// than their `let` (which could move them).
+fn pooled_buffers(cx: &Cx) -> BTreeSet<ContainerId> {
+    let body = &cx.func.body;
+    (0..cx.func.containers.len())
+        .filter(|c| {
+            let k = &cx.func.containers[*c];
+            let name = cx.container(*c).to_string();
+            let naming = body
+                .iter()
+                .filter(|s| matches!(s, Stmt::Verbatim(t) if idents(t.clone()).contains(&name)))
+                .count();
+            k.vec
+                && !k.whole
+                && k.param.is_none()
+                && naming == 1
+                && body.iter().any(|s| pooled_let_of(cx, s) == Some(*c))
+        })
+        .collect()
+}
+
+/// The buffer a top-level `let v = filled(x, n);` declares, if `s` is one.
+fn pooled_let_of(cx: &Cx, s: &Stmt) -> Option<ContainerId> {
+    let Stmt::Verbatim(t) = s else { return None };
+    let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
+        return None;
+    };
+    let syn::Pat::Ident(p) = &local.pat else {
+        return None;
+    };
+    let syn::Expr::Call(call) = &*local.init.as_ref()?.expr else {
+        return None;
+    };
+    let syn::Expr::Path(f) = &*call.func else {
+        return None;
+    };
+    let path: Vec<String> = f
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    if path != ["autodiff", "__private", "filled"] || call.args.len() != 2 {
+        return None;
+    }
+    (0..cx.func.containers.len())
+        .find(|c| cx.func.containers[*c].param.is_none() && *cx.container(*c) == p.ident)
+}
+
+/// A pooled buffer's `let` (see [`pooled_buffers`]) on a vector from the pool.
+fn pooled_let(cx: &Cx, s: &Stmt) -> Option<TokenStream> {
+    let c = pooled_let_of(cx, s)?;
+    if !pooled_buffers(cx).contains(&c) {
+        return None;
+    }
+    let Stmt::Verbatim(t) = s else { return None };
+    let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
+        return None;
+    };
+    let syn::Expr::Call(call) = &*local.init.as_ref()?.expr else {
+        return None;
+    };
+    let (pat, args, attrs) = (&local.pat, &call.args, &local.attrs);
+    Some(quote!(#(#attrs)* let #pat = ::autodiff::__private::pooled_filled(#args);))
 }
 
 /// The names a pattern binds (only those bound `mut` if `only_mut`).
@@ -334,8 +419,13 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
         TokenStream::new()
     };
     for (i, stmt) in cx.func.body.iter().enumerate() {
-        // A split forward sweep leaves the adjoints of buffers to its backward sweep.
+        // A split forward sweep leaves the adjoints of buffers to its backward sweep, and
+        // takes its buffers from a pool.
         if !own_stacks && matches!(stmt, Stmt::Buffer(_)) {
+            continue;
+        }
+        if let (false, Some(t)) = (own_stacks, pooled_let(cx, stmt)) {
+            forward.extend(t);
             continue;
         }
         forward.extend(forward_sweep(cx, std::slice::from_ref(stmt)));
@@ -2251,7 +2341,7 @@ impl<'a> Reverse<'a> {
                     let slot = format_ident!("{}_bar", index, span = Span::mixed_site());
                     out.extend(quote!(
                         let #slot = #xbar[#index];
-                        #xbar[#index] = ::autodiff::__private::zero_like(&#slot);
+                        #xbar[#index] = ::autodiff::__private::cleared(&#slot);
                     ));
                     if let Operand::Value(u) = value {
                         out.extend(self.contribute(*u, quote!(#slot)));

@@ -7,6 +7,13 @@ pub trait Space: Clone {
     fn zero_like(&self) -> Self;
     /// `self += other`, element-wise.
     fn accumulate(&mut self, other: Self);
+    /// The zero an adjoint slot is cleared to: for floats `-0.0`, the exact additive
+    /// identity, so that the optimiser may fold a slot cleared and then added to into the
+    /// addend (`0.0 + x` is not `x` for `x = -0.0`, so that would be kept).
+    #[inline(always)]
+    fn cleared(&self) -> Self {
+        self.zero_like()
+    }
 }
 
 macro_rules! scalar_space {
@@ -19,6 +26,10 @@ macro_rules! scalar_space {
             #[inline(always)]
             fn accumulate(&mut self, other: Self) {
                 *self += other;
+            }
+            #[inline(always)]
+            fn cleared(&self) -> Self {
+                -0.0
             }
         }
     )*};
@@ -57,6 +68,12 @@ impl<S: Space> Space for Vec<S> {
             a.accumulate(b);
         }
     }
+}
+
+/// The zero an adjoint slot of `x`'s shape is cleared to (see [`Space::cleared`]).
+#[inline(always)]
+pub fn cleared<S: Space>(x: &S) -> S {
+    x.cleared()
 }
 
 /// Zero of `x`'s shape.
@@ -172,4 +189,19 @@ where
 #[inline(always)]
 pub fn opaque_index<I>(i: I) -> I {
     core::hint::black_box(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cleared_float_slot_adds_exactly() {
+        for x in [-0.0f64, 0.0, 1.5, -2.0] {
+            let sum = cleared(&x) + x;
+            assert_eq!(sum.to_bits(), x.to_bits());
+        }
+        assert_eq!(cleared(&[1.0f32, 2.0]), [0.0, 0.0]);
+        assert_eq!(cleared(&vec![3.0f64]), vec![0.0]);
+    }
 }

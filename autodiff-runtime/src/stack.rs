@@ -151,6 +151,50 @@ impl<T: Pooled + Copy> Stack<T> {
     }
 }
 
+/// `vec![x; n]` on a vector from the pool of its element type if it has one (`f64`,
+/// `f32`): a buffer of a split function's sweeps, given back by [`recycle`], so that a
+/// call in a loop allocates nothing once the pool is warm.
+#[inline]
+pub fn pooled_filled<S: Clone + 'static>(x: S, n: usize) -> Vec<S> {
+    let mut out = pool_take::<S>();
+    out.resize(n, x);
+    out
+}
+
+/// A zero of each element of `x`, on a vector from the pool (see [`pooled_filled`]).
+#[inline]
+pub fn pooled_zero_like<S: crate::space::Space + 'static>(x: &[S]) -> Vec<S> {
+    let mut out = pool_take::<S>();
+    out.extend(x.iter().map(crate::space::Space::zero_like));
+    out
+}
+
+/// Gives a buffer of [`pooled_filled`] back to its pool (drops it if there is none).
+#[inline]
+pub fn recycle<S: 'static>(v: Vec<S>) {
+    let mut slot = Some(v);
+    let any = &mut slot as &mut dyn std::any::Any;
+    if let Some(v) = any.downcast_mut::<Option<Vec<f64>>>() {
+        f64::give_vec(v.take().unwrap_or_default());
+    } else if let Some(v) = any.downcast_mut::<Option<Vec<f32>>>() {
+        f32::give_vec(v.take().unwrap_or_default());
+    }
+}
+
+/// An empty vector from the pool of `S`, or a new one.
+fn pool_take<S: 'static>() -> Vec<S> {
+    fn from<T: Pooled, S: 'static>() -> Option<Vec<S>> {
+        if std::any::TypeId::of::<T>() != std::any::TypeId::of::<S>() {
+            return None;
+        }
+        let mut slot = Some(T::take_vec());
+        (&mut slot as &mut dyn std::any::Any)
+            .downcast_mut::<Option<Vec<S>>>()
+            .and_then(Option::take)
+    }
+    from::<f64, S>().or_else(from::<f32, S>).unwrap_or_default()
+}
+
 /// An empty `Vec` of a stack's items, for a replay to read a kept buffer into.
 #[inline]
 pub fn scratch<T: Pooled>(_: &Stack<T>) -> Vec<T> {
@@ -175,5 +219,38 @@ impl<T: Pooled> Default for Stack<T> {
 impl<T: Pooled> Drop for Stack<T> {
     fn drop(&mut self) {
         T::give_vec(std::mem::take(&mut self.items));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pooled_buffers_come_back_filled_and_types_without_a_pool_work() {
+        let mut v = pooled_filled(2.5f64, 4);
+        assert_eq!(v, [2.5; 4]);
+        v[1] = -1.0;
+        assert_eq!(pooled_zero_like(&v), [0.0; 4]);
+        recycle(v);
+        // A vector from the pool starts cleared whatever it held.
+        assert_eq!(pooled_filled(1.0f64, 3), [1.0; 3]);
+        assert_eq!(pooled_filled(7.0f32, 2), [7.0; 2]);
+        let ints = pooled_filled(3u8, 2);
+        assert_eq!(ints, [3, 3]);
+        recycle(ints);
+        recycle(vec![[1.0f64; 2]; 3]);
+    }
+
+    #[test]
+    fn a_stack_pops_slices_in_push_order() {
+        let mut s = Stack::<f64>::new();
+        s.push_slice(&[1.0, 2.0, 3.0]);
+        s.push(4.0);
+        let mut out = [0.0; 2];
+        assert_eq!(s.pop(), 4.0);
+        s.pop_to_slice(&mut out);
+        assert_eq!(out, [2.0, 3.0]);
+        assert_eq!(s.pop(), 1.0);
     }
 }
