@@ -1905,6 +1905,50 @@ fn recompute_sweep(cx: &Cx, r: &Recompute, stmts: &[Stmt]) -> TokenStream {
     out
 }
 
+/// The containers (not nalgebra ones) a loop run again indexes by its pattern and in no
+/// other way, nested loops included, each with whether its backward step reads the
+/// primal's elements (not only the adjoint's).
+fn indexed_by_pattern(cx: &Cx, r: &Recompute, l: &Loop) -> Vec<(ContainerId, bool)> {
+    /// For each container: whether every use is an index by the pattern, whether one is a
+    /// read run again.
+    type Uses = BTreeMap<ContainerId, (bool, bool)>;
+    fn visit(cx: &Cx, r: &Recompute, stmts: &[Stmt], out: &mut Uses) {
+        let by_pattern = |expr: &TokenStream| expr.to_string() == r.pat.to_string();
+        for s in stmts {
+            let (c, only, read) = match s {
+                Stmt::Def(v) => match &cx.func.values[*v].op {
+                    Op::Index {
+                        container, expr, ..
+                    } => (*container, by_pattern(expr), !r.stale.contains(v)),
+                    Op::Whole(c) => (*c, false, false),
+                    _ => continue,
+                },
+                Stmt::Store {
+                    container, expr, ..
+                } => (*container, by_pattern(expr), false),
+                Stmt::Loop(inner) => {
+                    visit(cx, r, &inner.body.stmts, out);
+                    continue;
+                }
+                Stmt::Branch(b) => {
+                    b.arms.iter().for_each(|a| visit(cx, r, &a.stmts, out));
+                    continue;
+                }
+                _ => continue,
+            };
+            let e = out.entry(c).or_insert((true, false));
+            e.0 &= only;
+            e.1 |= read;
+        }
+    }
+    let mut uses = Uses::new();
+    visit(cx, r, &l.body.stmts, &mut uses);
+    uses.into_iter()
+        .filter(|(c, (only, _))| *only && !cx.func.containers[*c].whole)
+        .map(|(c, (_, read))| (c, read))
+        .collect()
+}
+
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
     format_ident!("{}_{}", cx.primal(v), suffix, span = Span::mixed_site())
 }
@@ -2466,12 +2510,27 @@ impl<'a> Reverse<'a> {
                     });
                 }
             }
-            out.extend(quote! {
+            // Containers indexed by the pattern alone, cut to the range, so that the
+            // optimiser drops the bounds checks (the forward sweep read the same elements).
+            let mut cut = TokenStream::new();
+            for (c, primal) in indexed_by_pattern(cx, r, l) {
+                let (x, xbar) = (cx.container(c), cx.container_adjoint(c));
+                if primal {
+                    cut.extend(quote!(let #x = &#x[..#hi];));
+                }
+                cut.extend(quote!(let #xbar = &mut #xbar[..#hi];));
+            }
+            let looped = quote! {
                 for #pat in (#lo..#hi).rev() {
                     #restore
                     #again
                     #body
                 }
+            };
+            out.extend(if cut.is_empty() {
+                looped
+            } else {
+                quote!(if #lo < #hi { #cut #looped })
             });
             if !flush.is_empty() {
                 out.extend(quote!(if #lo < #hi { #flush }));
