@@ -1049,7 +1049,16 @@ impl Facts<'_> {
         Cx::each_defined(&l.body.stmts, &mut |v| {
             matrices |= !cx.float_partials(v) || cx.tainted.contains(&v)
         });
-        if matrices {
+        // A library call (`exp`, `sin`, ...) costs more than the record of its partial.
+        let mut costly = false;
+        Cx::each_defined(
+            &l.body.stmts,
+            &mut |v| {
+                costly |=
+                    matches!(&cx.func.values[v].op, Op::Rule { rule, .. } if library_call(rule))
+            },
+        );
+        if matrices || costly {
             return None;
         }
         let LoopHead::For { pat, iter } = &l.head else {
@@ -1782,6 +1791,29 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
             }
         })
         .collect()
+}
+
+/// Rules computed by a call into the maths library: running them again costs more than
+/// keeping their partials.
+fn library_call(rule: &str) -> bool {
+    !matches!(
+        rule,
+        "add"
+            | "sub"
+            | "neg"
+            | "mul"
+            | "div"
+            | "sqrt"
+            | "abs"
+            | "signum"
+            | "recip"
+            | "min"
+            | "max"
+            | "clamp"
+            | "mul_add"
+            | "powi"
+            | "stop_gradient"
+    ) && !crate::codegen::by_ref_rule(rule)
 }
 
 /// Rules whose partials are the constants ±1: the reverse sweep needs none of them saved.
