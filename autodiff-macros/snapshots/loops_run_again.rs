@@ -613,7 +613,7 @@ impl q_sq_norm {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> f64 {
         let d = v.len();
-        let mut z = ::autodiff::__private::pooled_filled(0.0, d);
+        let mut z = float_stack.buffer(0.0, d);
         let stack_5_lo = 0;
         let stack_5_hi = d;
         for j in stack_5_lo..stack_5_hi {
@@ -678,7 +678,7 @@ impl q_sq_norm {
         float_stack.push_all([s]);
         index_stack.push_all([idx as usize]);
         float_stack.push_slice(z.as_slice());
-        ::autodiff::__private::recycle(z);
+        float_stack.give_back(z);
         value
     }
     #[doc(hidden)]
@@ -703,8 +703,8 @@ impl q_sq_norm {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated) {
         let d = v.len();
-        let mut z = ::autodiff::__private::pooled_filled(0.0, d);
-        let mut z_bar = ::autodiff::__private::pooled_zero_like(&z);
+        let mut z = float_stack.buffer(0.0, d);
+        let mut z_bar = float_stack.zero_buffer_like(&z);
         let stack_5_lo = 0;
         let stack_5_hi = d;
         let mut idx = 0;
@@ -854,8 +854,8 @@ impl q_sq_norm {
             }
             (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)
         };
-        ::autodiff::__private::recycle(z);
-        ::autodiff::__private::recycle(z_bar);
+        float_stack.give_back(z);
+        float_stack.give_back(z_bar);
         grads
     }
 }

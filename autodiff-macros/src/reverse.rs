@@ -95,7 +95,8 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let mut prologue = TokenStream::new();
     let mut kept: Vec<(Ident, Kind)> = Vec::new();
     let mut buffers: Vec<Ident> = Vec::new();
-    let pooled = pooled_buffers(cx);
+    let reused = reused_buffers(cx);
+    let (floats, indices) = flat_stacks();
     // Names the top level binds `mut`, names the inactive code of loops reads or writes,
     // the buffers so far: inactive code after a loop that names one of these would not
     // compute again what it computed in the forward sweep.
@@ -114,7 +115,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                     pattern_names(&local.pat, true, &mut mutable);
                 }
-                prologue.extend(pooled_let(cx, stmt).unwrap_or_else(|| t.clone()));
+                prologue.extend(reused_let(cx, stmt).unwrap_or_else(|| t.clone()));
             }
             Stmt::Bind { name, value, .. } => kept.push((name.clone(), value_kind(cx, *value))),
             Stmt::Buffer(c) => {
@@ -123,8 +124,8 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                     buffers.push(x.clone());
                 }
                 buffer_names.insert(x.to_string());
-                prologue.extend(if pooled.contains(c) {
-                    quote!(let mut #xbar = ::autodiff::__private::pooled_zero_like(&#x);)
+                prologue.extend(if reused.contains(c) {
+                    quote!(let mut #xbar = #floats.zero_buffer_like(&#x);)
                 } else {
                     forward_sweep(cx, std::slice::from_ref(stmt))
                 });
@@ -204,7 +205,6 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     {
         return None;
     }
-    let (floats, indices) = flat_stacks();
     let value = format_ident!("value", span = Span::mixed_site());
     let (f, mut i) = split_items(kept);
     let saved: Vec<Ident> = (0..counters.len())
@@ -236,14 +236,12 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         record.extend(quote!(#floats.push_slice(#x.as_slice());));
         restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
     }
-    // The buffers go back to their pool.
+    // The buffers go back to the call site's stack.
     let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());
-    for c in &pooled {
+    for c in &reused {
         let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
-        gone.extend(quote!(::autodiff::__private::recycle(#x);));
-        gone_back.extend(
-            quote!(::autodiff::__private::recycle(#x); ::autodiff::__private::recycle(#xbar);),
-        );
+        gone.extend(quote!(#floats.give_back(#x);));
+        gone_back.extend(quote!(#floats.give_back(#x); #floats.give_back(#xbar);));
     }
     record.extend(quote!(#gone #value));
     let grads = format_ident!("grads", span = Span::mixed_site());
@@ -253,10 +251,10 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     ))
 }
 
-/// The buffers a split function takes from a pool and gives back (see
-/// [`split_bodies`]): `vec![x; n]` of floats, named by no other statement of the top level
-/// than their `let` (which could move them).
-fn pooled_buffers(cx: &Cx) -> BTreeSet<ContainerId> {
+/// The buffers a split function takes from its call site's float stack and gives back
+/// (see [`split_bodies`], `Stack::buffer`): `vec![x; n]` of floats, named by no other
+/// statement of the top level than their `let` (which could move them).
+fn reused_buffers(cx: &Cx) -> BTreeSet<ContainerId> {
     let body = &cx.func.body;
     (0..cx.func.containers.len())
         .filter(|c| {
@@ -270,13 +268,13 @@ fn pooled_buffers(cx: &Cx) -> BTreeSet<ContainerId> {
                 && !k.whole
                 && k.param.is_none()
                 && naming == 1
-                && body.iter().any(|s| pooled_let_of(cx, s) == Some(*c))
+                && body.iter().any(|s| reused_let_of(cx, s) == Some(*c))
         })
         .collect()
 }
 
 /// The buffer a top-level `let v = filled(x, n);` declares, if `s` is one.
-fn pooled_let_of(cx: &Cx, s: &Stmt) -> Option<ContainerId> {
+fn reused_let_of(cx: &Cx, s: &Stmt) -> Option<ContainerId> {
     let Stmt::Verbatim(t) = s else { return None };
     let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
         return None;
@@ -303,10 +301,10 @@ fn pooled_let_of(cx: &Cx, s: &Stmt) -> Option<ContainerId> {
         .find(|c| cx.func.containers[*c].param.is_none() && *cx.container(*c) == p.ident)
 }
 
-/// A pooled buffer's `let` (see [`pooled_buffers`]) on a vector from the pool.
-fn pooled_let(cx: &Cx, s: &Stmt) -> Option<TokenStream> {
-    let c = pooled_let_of(cx, s)?;
-    if !pooled_buffers(cx).contains(&c) {
+/// A reused buffer's `let` (see [`reused_buffers`]) on a buffer from the call site.
+fn reused_let(cx: &Cx, s: &Stmt) -> Option<TokenStream> {
+    let c = reused_let_of(cx, s)?;
+    if !reused_buffers(cx).contains(&c) {
         return None;
     }
     let Stmt::Verbatim(t) = s else { return None };
@@ -317,7 +315,8 @@ fn pooled_let(cx: &Cx, s: &Stmt) -> Option<TokenStream> {
         return None;
     };
     let (pat, args, attrs) = (&local.pat, &call.args, &local.attrs);
-    Some(quote!(#(#attrs)* let #pat = ::autodiff::__private::pooled_filled(#args);))
+    let (floats, _) = flat_stacks();
+    Some(quote!(#(#attrs)* let #pat = #floats.buffer(#args);))
 }
 
 /// The names a pattern binds (only those bound `mut` if `only_mut`).
@@ -420,11 +419,11 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
     };
     for (i, stmt) in cx.func.body.iter().enumerate() {
         // A split forward sweep leaves the adjoints of buffers to its backward sweep, and
-        // takes its buffers from a pool.
+        // takes its buffers from the call site.
         if !own_stacks && matches!(stmt, Stmt::Buffer(_)) {
             continue;
         }
-        if let (false, Some(t)) = (own_stacks, pooled_let(cx, stmt)) {
+        if let (false, Some(t)) = (own_stacks, reused_let(cx, stmt)) {
             forward.extend(t);
             continue;
         }

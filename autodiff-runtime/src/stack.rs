@@ -62,9 +62,12 @@ impl Pooled for usize {
     }
 }
 
-/// A LIFO stack of `T` on pooled memory.
+/// A LIFO stack of `T` on pooled memory. It also lends the buffers of a function split
+/// at a call site (see [`Stack::buffer`]).
 pub struct Stack<T: Pooled> {
     items: Vec<T>,
+    /// Buffers given back, for the next to be lent.
+    spare: Vec<Vec<T>>,
 }
 
 impl<T: Pooled> Stack<T> {
@@ -73,6 +76,7 @@ impl<T: Pooled> Stack<T> {
     pub fn new() -> Self {
         Stack {
             items: T::take_vec(),
+            spare: Vec::new(),
         }
     }
 
@@ -151,48 +155,48 @@ impl<T: Pooled + Copy> Stack<T> {
     }
 }
 
-/// `vec![x; n]` on a vector from the pool of its element type if it has one (`f64`,
-/// `f32`): a buffer of a split function's sweeps, given back by [`recycle`], so that a
-/// call in a loop allocates nothing once the pool is warm.
-#[inline]
-pub fn pooled_filled<S: Clone + 'static>(x: S, n: usize) -> Vec<S> {
-    let mut out = pool_take::<S>();
-    out.resize(n, x);
-    out
-}
-
-/// A zero of each element of `x`, on a vector from the pool (see [`pooled_filled`]).
-#[inline]
-pub fn pooled_zero_like<S: crate::space::Space + 'static>(x: &[S]) -> Vec<S> {
-    let mut out = pool_take::<S>();
-    out.extend(x.iter().map(crate::space::Space::zero_like));
-    out
-}
-
-/// Gives a buffer of [`pooled_filled`] back to its pool (drops it if there is none).
-#[inline]
-pub fn recycle<S: 'static>(v: Vec<S>) {
-    let mut slot = Some(v);
-    let any = &mut slot as &mut dyn std::any::Any;
-    if let Some(v) = any.downcast_mut::<Option<Vec<f64>>>() {
-        f64::give_vec(v.take().unwrap_or_default());
-    } else if let Some(v) = any.downcast_mut::<Option<Vec<f32>>>() {
-        f32::give_vec(v.take().unwrap_or_default());
+impl<T: Pooled> Stack<T> {
+    /// `vec![x; n]`, on a buffer given back before if there is one of this type: the
+    /// buffers of a function called in a loop in split mode, which its record and its
+    /// backward sweep take from the stacks of the call site and give back (see
+    /// [`Stack::give_back`]), so that the loop allocates nothing per call.
+    #[inline]
+    pub fn buffer<S: Clone + 'static>(&mut self, x: S, n: usize) -> Vec<S> {
+        let mut out = self.spare_of::<S>();
+        out.resize(n, x);
+        out
     }
-}
 
-/// An empty vector from the pool of `S`, or a new one.
-fn pool_take<S: 'static>() -> Vec<S> {
-    fn from<T: Pooled, S: 'static>() -> Option<Vec<S>> {
-        if std::any::TypeId::of::<T>() != std::any::TypeId::of::<S>() {
-            return None;
+    /// A zero of each element of `x`, on a buffer given back before (see [`Stack::buffer`]).
+    #[inline]
+    pub fn zero_buffer_like<S: crate::space::Space + 'static>(&mut self, x: &[S]) -> Vec<S> {
+        let mut out = self.spare_of::<S>();
+        out.extend(x.iter().map(crate::space::Space::zero_like));
+        out
+    }
+
+    /// Takes a buffer back for the next [`Stack::buffer`] (drops one of another type).
+    #[inline]
+    pub fn give_back<S: 'static>(&mut self, v: Vec<S>) {
+        let mut slot = Some(v);
+        if let Some(v) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<Vec<T>>>() {
+            let mut v = v.take().unwrap_or_default();
+            v.clear();
+            self.spare.push(v);
         }
-        let mut slot = Some(T::take_vec());
+    }
+
+    /// An empty buffer of `S`: a spare one if `S` is `T`.
+    fn spare_of<S: 'static>(&mut self) -> Vec<S> {
+        if std::any::TypeId::of::<S>() != std::any::TypeId::of::<T>() {
+            return Vec::new();
+        }
+        let mut slot = Some(self.spare.pop().unwrap_or_default());
         (&mut slot as &mut dyn std::any::Any)
             .downcast_mut::<Option<Vec<S>>>()
             .and_then(Option::take)
+            .unwrap_or_default()
     }
-    from::<f64, S>().or_else(from::<f32, S>).unwrap_or_default()
 }
 
 /// An empty `Vec` of a stack's items, for a replay to read a kept buffer into.
@@ -206,7 +210,10 @@ impl<T: Pooled + Copy> Clone for Stack<T> {
     fn clone(&self) -> Self {
         let mut items = T::take_vec();
         items.extend_from_slice(&self.items);
-        Stack { items }
+        Stack {
+            items,
+            spare: Vec::new(),
+        }
     }
 }
 
@@ -227,19 +234,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pooled_buffers_come_back_filled_and_types_without_a_pool_work() {
-        let mut v = pooled_filled(2.5f64, 4);
+    fn buffers_come_back_filled_and_other_types_work() {
+        let mut s = Stack::<f64>::new();
+        let mut v = s.buffer(2.5f64, 4);
         assert_eq!(v, [2.5; 4]);
         v[1] = -1.0;
-        assert_eq!(pooled_zero_like(&v), [0.0; 4]);
-        recycle(v);
-        // A vector from the pool starts cleared whatever it held.
-        assert_eq!(pooled_filled(1.0f64, 3), [1.0; 3]);
-        assert_eq!(pooled_filled(7.0f32, 2), [7.0; 2]);
-        let ints = pooled_filled(3u8, 2);
+        assert_eq!(s.zero_buffer_like(&v), [0.0; 4]);
+        s.give_back(v);
+        // A buffer given back starts cleared whatever it held.
+        assert_eq!(s.buffer(1.0f64, 3), [1.0; 3]);
+        let ints = s.buffer(3u8, 2);
         assert_eq!(ints, [3, 3]);
-        recycle(ints);
-        recycle(vec![[1.0f64; 2]; 3]);
+        s.give_back(ints);
+        s.give_back(vec![[1.0f64; 2]; 3]);
+        assert_eq!(s.buffer(0.5f64, 1), [0.5]);
+        assert_eq!(Stack::<f32>::new().buffer(7.0f32, 2), [7.0; 2]);
     }
 
     #[test]
