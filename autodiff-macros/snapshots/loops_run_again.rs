@@ -231,14 +231,15 @@ impl q_sq_norm {
                 let mut s_13_bar = seed;
                 let mut s_8_carry_bar = s_13_bar;
                 if stack_31_lo < stack_31_hi {
-                    let z = &z[..stack_31_hi];
-                    let z_bar = &mut z_bar[..stack_31_hi];
-                    for j in (stack_31_lo..stack_31_hi).rev() {
+                    let z = &z[stack_31_lo..stack_31_hi];
+                    let z_bar = &mut z_bar[stack_31_lo..stack_31_hi];
+                    for stack_31_lo_k in (0..stack_31_hi - stack_31_lo).rev() {
+                        let j = stack_31_lo + stack_31_lo_k;
                         let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                         let s = ::autodiff::__private::owned(&s_8);
-                        let index_29 = j;
+                        let index_29 = j - stack_31_lo;
                         let elem_9 = z[index_29];
-                        let index_30 = j;
+                        let index_30 = j - stack_31_lo;
                         let elem_10 = z[index_30];
                         let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                             &elem_9,
@@ -274,84 +275,82 @@ impl q_sq_norm {
                     }
                 }
                 let mut s_7_bar = s_8_carry_bar;
-                if stack_24_lo < stack_24_hi {
-                    let v = &v[..stack_24_hi];
-                    let v_bar = &mut v_bar[..stack_24_hi];
-                    for col in (stack_24_lo..stack_24_hi).rev() {
-                        let stack_23_lo = col + 1;
-                        let stack_23_hi = d;
-                        let mut elem_3_bar_sum = ::autodiff::__private::zero();
-                        if stack_23_lo < stack_23_hi {
-                            let z_bar = &mut z_bar[..stack_23_hi];
-                            for row in (stack_23_lo..stack_23_hi).rev() {
-                                idx -= 1;
-                                let index_19 = idx;
-                                let elem_2 = l[index_19];
-                                let index_20 = col;
-                                let elem_3 = v[index_20];
-                                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
-                                    &elem_2,
-                                    &elem_3,
-                                );
-                                let index_21 = row;
-                                let elem_5 = ::autodiff::__private::zero_like(
-                                    &z_bar[index_21],
-                                );
-                                let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
-                                    &elem_5,
-                                    &t_4,
-                                );
-                                let index_22 = row;
-                                let index_22_bar = z_bar[index_22];
-                                z_bar[index_22] = ::autodiff::__private::cleared(
-                                    &index_22_bar,
-                                );
-                                let mut t_6_bar = index_22_bar;
-                                let mut elem_5_bar = ::autodiff::__private::pull(
-                                    &::autodiff::__private::One,
-                                    &t_6_bar,
-                                );
-                                let mut t_4_bar = ::autodiff::__private::pull_owned(
-                                    &::autodiff::__private::One,
-                                    t_6_bar,
-                                );
-                                z_bar[index_21] += elem_5_bar;
-                                let mut elem_2_bar = ::autodiff::__private::pull(
-                                    &t_4_d0,
-                                    &t_4_bar,
-                                );
-                                let mut elem_3_bar = ::autodiff::__private::pull_owned(
-                                    &t_4_d1,
-                                    t_4_bar,
-                                );
-                                ::autodiff::__private::add_to(
-                                    &mut elem_3_bar_sum,
-                                    elem_3_bar,
-                                );
-                                l_bar[index_19] += elem_2_bar;
-                            }
-                        }
-                        if stack_23_lo < stack_23_hi {
+                for col in (stack_24_lo..stack_24_hi).rev() {
+                    let stack_23_lo = col + 1;
+                    let stack_23_hi = d;
+                    let mut elem_3_bar_sum = ::autodiff::__private::zero();
+                    if stack_23_lo < stack_23_hi {
+                        let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                        for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
+                            let row = stack_23_lo + stack_23_lo_k;
+                            idx -= 1;
+                            let index_19 = idx;
+                            let elem_2 = l[index_19];
                             let index_20 = col;
-                            ::autodiff::__private::add_to(
-                                &mut v_bar[index_20],
-                                elem_3_bar_sum,
+                            let elem_3 = v[index_20];
+                            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                                &elem_2,
+                                &elem_3,
                             );
+                            let index_21 = row - stack_23_lo;
+                            let elem_5 = ::autodiff::__private::zero_like(
+                                &z_bar[index_21],
+                            );
+                            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                                &elem_5,
+                                &t_4,
+                            );
+                            let index_22 = row - stack_23_lo;
+                            let index_22_bar = z_bar[index_22];
+                            z_bar[index_22] = ::autodiff::__private::cleared(
+                                &index_22_bar,
+                            );
+                            let mut t_6_bar = index_22_bar;
+                            let mut elem_5_bar = ::autodiff::__private::pull(
+                                &::autodiff::__private::One,
+                                &t_6_bar,
+                            );
+                            let mut t_4_bar = ::autodiff::__private::pull_owned(
+                                &::autodiff::__private::One,
+                                t_6_bar,
+                            );
+                            z_bar[index_21] += elem_5_bar;
+                            let mut elem_2_bar = ::autodiff::__private::pull(
+                                &t_4_d0,
+                                &t_4_bar,
+                            );
+                            let mut elem_3_bar = ::autodiff::__private::pull_owned(
+                                &t_4_d1,
+                                t_4_bar,
+                            );
+                            ::autodiff::__private::add_to(
+                                &mut elem_3_bar_sum,
+                                elem_3_bar,
+                            );
+                            l_bar[index_19] += elem_2_bar;
                         }
+                    }
+                    if stack_23_lo < stack_23_hi {
+                        let index_20 = col;
+                        ::autodiff::__private::add_to(
+                            &mut v_bar[index_20],
+                            elem_3_bar_sum,
+                        );
                     }
                 }
                 if stack_5_lo < stack_5_hi {
-                    let v = &v[..stack_5_hi];
-                    let v_bar = &mut v_bar[..stack_5_hi];
-                    let z_bar = &mut z_bar[..stack_5_hi];
-                    for j in (stack_5_lo..stack_5_hi).rev() {
-                        let index_3 = j;
+                    let v = &v[stack_5_lo..stack_5_hi];
+                    let v_bar = &mut v_bar[stack_5_lo..stack_5_hi];
+                    let z_bar = &mut z_bar[stack_5_lo..stack_5_hi];
+                    for stack_5_lo_k in (0..stack_5_hi - stack_5_lo).rev() {
+                        let j = stack_5_lo + stack_5_lo_k;
+                        let index_3 = j - stack_5_lo;
                         let elem_0 = v[index_3];
                         let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
                             &(2.0),
                             &elem_0,
                         );
-                        let index_4 = j;
+                        let index_4 = j - stack_5_lo;
                         let index_4_bar = z_bar[index_4];
                         z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
                         let mut t_1_bar = index_4_bar;
@@ -459,14 +458,15 @@ impl q_sq_norm {
                 let mut s_13_bar = seed;
                 let mut s_8_carry_bar = s_13_bar;
                 if stack_31_lo < stack_31_hi {
-                    let z = &z[..stack_31_hi];
-                    let z_bar = &mut z_bar[..stack_31_hi];
-                    for j in (stack_31_lo..stack_31_hi).rev() {
+                    let z = &z[stack_31_lo..stack_31_hi];
+                    let z_bar = &mut z_bar[stack_31_lo..stack_31_hi];
+                    for stack_31_lo_k in (0..stack_31_hi - stack_31_lo).rev() {
+                        let j = stack_31_lo + stack_31_lo_k;
                         let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                         let s = ::autodiff::__private::owned(&s_8);
-                        let index_29 = j;
+                        let index_29 = j - stack_31_lo;
                         let elem_9 = z[index_29];
-                        let index_30 = j;
+                        let index_30 = j - stack_31_lo;
                         let elem_10 = z[index_30];
                         let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                             &elem_9,
@@ -502,84 +502,82 @@ impl q_sq_norm {
                     }
                 }
                 let mut s_7_bar = s_8_carry_bar;
-                if stack_24_lo < stack_24_hi {
-                    let v = &v[..stack_24_hi];
-                    let v_bar = &mut v_bar[..stack_24_hi];
-                    for col in (stack_24_lo..stack_24_hi).rev() {
-                        let stack_23_lo = col + 1;
-                        let stack_23_hi = d;
-                        let mut elem_3_bar_sum = ::autodiff::__private::zero();
-                        if stack_23_lo < stack_23_hi {
-                            let z_bar = &mut z_bar[..stack_23_hi];
-                            for row in (stack_23_lo..stack_23_hi).rev() {
-                                idx -= 1;
-                                let index_19 = idx;
-                                let elem_2 = l[index_19];
-                                let index_20 = col;
-                                let elem_3 = v[index_20];
-                                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
-                                    &elem_2,
-                                    &elem_3,
-                                );
-                                let index_21 = row;
-                                let elem_5 = ::autodiff::__private::zero_like(
-                                    &z_bar[index_21],
-                                );
-                                let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
-                                    &elem_5,
-                                    &t_4,
-                                );
-                                let index_22 = row;
-                                let index_22_bar = z_bar[index_22];
-                                z_bar[index_22] = ::autodiff::__private::cleared(
-                                    &index_22_bar,
-                                );
-                                let mut t_6_bar = index_22_bar;
-                                let mut elem_5_bar = ::autodiff::__private::pull(
-                                    &::autodiff::__private::One,
-                                    &t_6_bar,
-                                );
-                                let mut t_4_bar = ::autodiff::__private::pull_owned(
-                                    &::autodiff::__private::One,
-                                    t_6_bar,
-                                );
-                                z_bar[index_21] += elem_5_bar;
-                                let mut elem_2_bar = ::autodiff::__private::pull(
-                                    &t_4_d0,
-                                    &t_4_bar,
-                                );
-                                let mut elem_3_bar = ::autodiff::__private::pull_owned(
-                                    &t_4_d1,
-                                    t_4_bar,
-                                );
-                                ::autodiff::__private::add_to(
-                                    &mut elem_3_bar_sum,
-                                    elem_3_bar,
-                                );
-                                l_bar[index_19] += elem_2_bar;
-                            }
-                        }
-                        if stack_23_lo < stack_23_hi {
+                for col in (stack_24_lo..stack_24_hi).rev() {
+                    let stack_23_lo = col + 1;
+                    let stack_23_hi = d;
+                    let mut elem_3_bar_sum = ::autodiff::__private::zero();
+                    if stack_23_lo < stack_23_hi {
+                        let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                        for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
+                            let row = stack_23_lo + stack_23_lo_k;
+                            idx -= 1;
+                            let index_19 = idx;
+                            let elem_2 = l[index_19];
                             let index_20 = col;
-                            ::autodiff::__private::add_to(
-                                &mut v_bar[index_20],
-                                elem_3_bar_sum,
+                            let elem_3 = v[index_20];
+                            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                                &elem_2,
+                                &elem_3,
                             );
+                            let index_21 = row - stack_23_lo;
+                            let elem_5 = ::autodiff::__private::zero_like(
+                                &z_bar[index_21],
+                            );
+                            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                                &elem_5,
+                                &t_4,
+                            );
+                            let index_22 = row - stack_23_lo;
+                            let index_22_bar = z_bar[index_22];
+                            z_bar[index_22] = ::autodiff::__private::cleared(
+                                &index_22_bar,
+                            );
+                            let mut t_6_bar = index_22_bar;
+                            let mut elem_5_bar = ::autodiff::__private::pull(
+                                &::autodiff::__private::One,
+                                &t_6_bar,
+                            );
+                            let mut t_4_bar = ::autodiff::__private::pull_owned(
+                                &::autodiff::__private::One,
+                                t_6_bar,
+                            );
+                            z_bar[index_21] += elem_5_bar;
+                            let mut elem_2_bar = ::autodiff::__private::pull(
+                                &t_4_d0,
+                                &t_4_bar,
+                            );
+                            let mut elem_3_bar = ::autodiff::__private::pull_owned(
+                                &t_4_d1,
+                                t_4_bar,
+                            );
+                            ::autodiff::__private::add_to(
+                                &mut elem_3_bar_sum,
+                                elem_3_bar,
+                            );
+                            l_bar[index_19] += elem_2_bar;
                         }
+                    }
+                    if stack_23_lo < stack_23_hi {
+                        let index_20 = col;
+                        ::autodiff::__private::add_to(
+                            &mut v_bar[index_20],
+                            elem_3_bar_sum,
+                        );
                     }
                 }
                 if stack_5_lo < stack_5_hi {
-                    let v = &v[..stack_5_hi];
-                    let v_bar = &mut v_bar[..stack_5_hi];
-                    let z_bar = &mut z_bar[..stack_5_hi];
-                    for j in (stack_5_lo..stack_5_hi).rev() {
-                        let index_3 = j;
+                    let v = &v[stack_5_lo..stack_5_hi];
+                    let v_bar = &mut v_bar[stack_5_lo..stack_5_hi];
+                    let z_bar = &mut z_bar[stack_5_lo..stack_5_hi];
+                    for stack_5_lo_k in (0..stack_5_hi - stack_5_lo).rev() {
+                        let j = stack_5_lo + stack_5_lo_k;
+                        let index_3 = j - stack_5_lo;
                         let elem_0 = v[index_3];
                         let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
                             &(2.0),
                             &elem_0,
                         );
-                        let index_4 = j;
+                        let index_4 = j - stack_5_lo;
                         let index_4_bar = z_bar[index_4];
                         z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
                         let mut t_1_bar = index_4_bar;
@@ -723,14 +721,15 @@ impl q_sq_norm {
             let mut s_13_bar = seed;
             let mut s_8_carry_bar = s_13_bar;
             if stack_31_lo < stack_31_hi {
-                let z = &z[..stack_31_hi];
-                let z_bar = &mut z_bar[..stack_31_hi];
-                for j in (stack_31_lo..stack_31_hi).rev() {
+                let z = &z[stack_31_lo..stack_31_hi];
+                let z_bar = &mut z_bar[stack_31_lo..stack_31_hi];
+                for stack_31_lo_k in (0..stack_31_hi - stack_31_lo).rev() {
+                    let j = stack_31_lo + stack_31_lo_k;
                     let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                     let s = ::autodiff::__private::owned(&s_8);
-                    let index_29 = j;
+                    let index_29 = j - stack_31_lo;
                     let elem_9 = z[index_29];
-                    let index_30 = j;
+                    let index_30 = j - stack_31_lo;
                     let elem_10 = z[index_30];
                     let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                         &elem_9,
@@ -764,84 +763,72 @@ impl q_sq_norm {
                 }
             }
             let mut s_7_bar = s_8_carry_bar;
-            if stack_24_lo < stack_24_hi {
-                let v = &v[..stack_24_hi];
-                let v_bar = &mut v_bar[..stack_24_hi];
-                for col in (stack_24_lo..stack_24_hi).rev() {
-                    let stack_23_lo = col + 1;
-                    let stack_23_hi = d;
-                    let mut elem_3_bar_sum = ::autodiff::__private::zero();
-                    if stack_23_lo < stack_23_hi {
-                        let z_bar = &mut z_bar[..stack_23_hi];
-                        for row in (stack_23_lo..stack_23_hi).rev() {
-                            idx -= 1;
-                            let index_19 = idx;
-                            let elem_2 = l[index_19];
-                            let index_20 = col;
-                            let elem_3 = v[index_20];
-                            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
-                                &elem_2,
-                                &elem_3,
-                            );
-                            let index_21 = row;
-                            let elem_5 = ::autodiff::__private::zero_like(
-                                &z_bar[index_21],
-                            );
-                            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
-                                &elem_5,
-                                &t_4,
-                            );
-                            let index_22 = row;
-                            let index_22_bar = z_bar[index_22];
-                            z_bar[index_22] = ::autodiff::__private::cleared(
-                                &index_22_bar,
-                            );
-                            let mut t_6_bar = index_22_bar;
-                            let mut elem_5_bar = ::autodiff::__private::pull(
-                                &::autodiff::__private::One,
-                                &t_6_bar,
-                            );
-                            let mut t_4_bar = ::autodiff::__private::pull_owned(
-                                &::autodiff::__private::One,
-                                t_6_bar,
-                            );
-                            z_bar[index_21] += elem_5_bar;
-                            let mut elem_2_bar = ::autodiff::__private::pull(
-                                &t_4_d0,
-                                &t_4_bar,
-                            );
-                            let mut elem_3_bar = ::autodiff::__private::pull_owned(
-                                &t_4_d1,
-                                t_4_bar,
-                            );
-                            ::autodiff::__private::add_to(
-                                &mut elem_3_bar_sum,
-                                elem_3_bar,
-                            );
-                            l_bar[index_19] += elem_2_bar;
-                        }
-                    }
-                    if stack_23_lo < stack_23_hi {
+            for col in (stack_24_lo..stack_24_hi).rev() {
+                let stack_23_lo = col + 1;
+                let stack_23_hi = d;
+                let mut elem_3_bar_sum = ::autodiff::__private::zero();
+                if stack_23_lo < stack_23_hi {
+                    let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                    for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
+                        let row = stack_23_lo + stack_23_lo_k;
+                        idx -= 1;
+                        let index_19 = idx;
+                        let elem_2 = l[index_19];
                         let index_20 = col;
-                        ::autodiff::__private::add_to(
-                            &mut v_bar[index_20],
-                            elem_3_bar_sum,
+                        let elem_3 = v[index_20];
+                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                            &elem_2,
+                            &elem_3,
                         );
+                        let index_21 = row - stack_23_lo;
+                        let elem_5 = ::autodiff::__private::zero_like(&z_bar[index_21]);
+                        let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                            &elem_5,
+                            &t_4,
+                        );
+                        let index_22 = row - stack_23_lo;
+                        let index_22_bar = z_bar[index_22];
+                        z_bar[index_22] = ::autodiff::__private::cleared(&index_22_bar);
+                        let mut t_6_bar = index_22_bar;
+                        let mut elem_5_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &t_6_bar,
+                        );
+                        let mut t_4_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            t_6_bar,
+                        );
+                        z_bar[index_21] += elem_5_bar;
+                        let mut elem_2_bar = ::autodiff::__private::pull(
+                            &t_4_d0,
+                            &t_4_bar,
+                        );
+                        let mut elem_3_bar = ::autodiff::__private::pull_owned(
+                            &t_4_d1,
+                            t_4_bar,
+                        );
+                        ::autodiff::__private::add_to(&mut elem_3_bar_sum, elem_3_bar);
+                        l_bar[index_19] += elem_2_bar;
                     }
+                }
+                if stack_23_lo < stack_23_hi {
+                    let index_20 = col;
+                    ::autodiff::__private::add_to(&mut v_bar[index_20], elem_3_bar_sum);
                 }
             }
             if stack_5_lo < stack_5_hi {
-                let v = &v[..stack_5_hi];
-                let v_bar = &mut v_bar[..stack_5_hi];
-                let z_bar = &mut z_bar[..stack_5_hi];
-                for j in (stack_5_lo..stack_5_hi).rev() {
-                    let index_3 = j;
+                let v = &v[stack_5_lo..stack_5_hi];
+                let v_bar = &mut v_bar[stack_5_lo..stack_5_hi];
+                let z_bar = &mut z_bar[stack_5_lo..stack_5_hi];
+                for stack_5_lo_k in (0..stack_5_hi - stack_5_lo).rev() {
+                    let j = stack_5_lo + stack_5_lo_k;
+                    let index_3 = j - stack_5_lo;
                     let elem_0 = v[index_3];
                     let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
                         &(2.0),
                         &elem_0,
                     );
-                    let index_4 = j;
+                    let index_4 = j - stack_5_lo;
                     let index_4_bar = z_bar[index_4];
                     z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
                     let mut t_1_bar = index_4_bar;

@@ -1886,11 +1886,21 @@ fn declare_stacks(cx: &Cx) -> (TokenStream, Vec<Ident>) {
 /// The body of a loop run again in the backward sweep (see [`Recompute`]): what its
 /// backward step reads, without the stores, the counters and the nested loops (which run
 /// again backwards themselves; only their bounds are bound here).
-fn recompute_sweep(cx: &Cx, r: &Recompute, stmts: &[Stmt]) -> TokenStream {
+///
+/// The containers in `cut` are indexed from the range's start (see [`indexed_by_pattern`]).
+fn recompute_sweep(
+    cx: &Cx,
+    r: &Recompute,
+    stmts: &[Stmt],
+    cut: &BTreeSet<ContainerId>,
+) -> TokenStream {
     let mut out = TokenStream::new();
-    let index = |index: &Ident, expr: &TokenStream| {
+    let index_of = |c: ContainerId, index: &Ident, expr: &TokenStream| {
         if r.pushed.contains(index) {
             TokenStream::new()
+        } else if cut.contains(&c) {
+            let lo = &r.lo;
+            quote!(let #index = #expr - #lo;)
         } else {
             quote!(let #index = #expr;)
         }
@@ -1904,7 +1914,7 @@ fn recompute_sweep(cx: &Cx, r: &Recompute, stmts: &[Stmt]) -> TokenStream {
                     index: i,
                     expr,
                 } => {
-                    out.extend(index(i, expr));
+                    out.extend(index_of(*container, i, expr));
                     let y = cx.primal(*v);
                     out.extend(if r.stale.contains(v) {
                         let xbar = cx.container_adjoint(*container);
@@ -1922,7 +1932,12 @@ fn recompute_sweep(cx: &Cx, r: &Recompute, stmts: &[Stmt]) -> TokenStream {
                 }
             }
             Stmt::Bind { .. } => out.extend(cx.primal_stmt(stmt)),
-            Stmt::Store { index: i, expr, .. } => out.extend(index(i, expr)),
+            Stmt::Store {
+                container,
+                index: i,
+                expr,
+                ..
+            } => out.extend(index_of(*container, i, expr)),
             Stmt::Loop(l) => {
                 // A loop in a loop run again is run again too.
                 if let Some(inner) = recompute(cx, l) {
@@ -1937,8 +1952,8 @@ fn recompute_sweep(cx: &Cx, r: &Recompute, stmts: &[Stmt]) -> TokenStream {
 }
 
 /// The containers (not nalgebra ones) a loop run again indexes by its pattern and in no
-/// other way, nested loops included, each with whether its backward step reads the
-/// primal's elements (not only the adjoint's).
+/// other way, and not at all in nested loops, each with whether its backward step reads
+/// the primal's elements (not only the adjoint's).
 fn indexed_by_pattern(cx: &Cx, r: &Recompute, l: &Loop) -> Vec<(ContainerId, bool)> {
     /// For each container: whether every use is an index by the pattern, whether one is a
     /// read run again.
@@ -1957,12 +1972,20 @@ fn indexed_by_pattern(cx: &Cx, r: &Recompute, l: &Loop) -> Vec<(ContainerId, boo
                 Stmt::Store {
                     container, expr, ..
                 } => (*container, by_pattern(expr), false),
-                Stmt::Loop(inner) => {
-                    visit(cx, r, &inner.body.stmts, out);
-                    continue;
-                }
-                Stmt::Branch(b) => {
-                    b.arms.iter().for_each(|a| visit(cx, r, &a.stmts, out));
+                Stmt::Loop(_) | Stmt::Branch(_) => {
+                    // Indexed there by index locals of the region's own.
+                    let mut nested = Uses::new();
+                    match s {
+                        Stmt::Loop(inner) => visit(cx, r, &inner.body.stmts, &mut nested),
+                        Stmt::Branch(b) => b
+                            .arms
+                            .iter()
+                            .for_each(|a| visit(cx, r, &a.stmts, &mut nested)),
+                        _ => {}
+                    }
+                    for c in nested.into_keys() {
+                        out.entry(c).or_insert((false, false)).0 = false;
+                    }
                     continue;
                 }
                 _ => continue,
@@ -2521,7 +2544,12 @@ impl<'a> Reverse<'a> {
                 });
                 quote!(#(#zeros)*)
             });
-            let again = recompute_sweep(cx, r, &l.body.stmts);
+            // Containers indexed by the pattern alone, cut to the range and indexed from its
+            // start, so that the optimiser drops the bounds checks (the forward sweep read
+            // the same elements).
+            let cut = indexed_by_pattern(cx, r, l);
+            let cut_set = cut.iter().map(|(c, _)| *c).collect();
+            let again = recompute_sweep(cx, r, &l.body.stmts, &cut_set);
             let (pat, lo, hi) = (&r.pat, &r.lo, &r.hi);
             // Hoisted adjoints: declared before, added once after, if the loop ran.
             let mut flush = TokenStream::new();
@@ -2541,27 +2569,35 @@ impl<'a> Reverse<'a> {
                     });
                 }
             }
-            // Containers indexed by the pattern alone, cut to the range, so that the
-            // optimiser drops the bounds checks (the forward sweep read the same elements).
-            let mut cut = TokenStream::new();
-            for (c, primal) in indexed_by_pattern(cx, r, l) {
-                let (x, xbar) = (cx.container(c), cx.container_adjoint(c));
-                if primal {
-                    cut.extend(quote!(let #x = &#x[..#hi];));
-                }
-                cut.extend(quote!(let #xbar = &mut #xbar[..#hi];));
-            }
-            let looped = quote! {
-                for #pat in (#lo..#hi).rev() {
-                    #restore
-                    #again
-                    #body
-                }
-            };
             out.extend(if cut.is_empty() {
-                looped
+                quote! {
+                    for #pat in (#lo..#hi).rev() {
+                        #restore
+                        #again
+                        #body
+                    }
+                }
             } else {
-                quote!(if #lo < #hi { #cut #looped })
+                let mut cuts = TokenStream::new();
+                for (c, primal) in cut {
+                    let (x, xbar) = (cx.container(c), cx.container_adjoint(c));
+                    if primal {
+                        cuts.extend(quote!(let #x = &#x[#lo..#hi];));
+                    }
+                    cuts.extend(quote!(let #xbar = &mut #xbar[#lo..#hi];));
+                }
+                let k = format_ident!("{}_k", lo, span = Span::mixed_site());
+                quote! {
+                    if #lo < #hi {
+                        #cuts
+                        for #k in (0..#hi - #lo).rev() {
+                            let #pat = #lo + #k;
+                            #restore
+                            #again
+                            #body
+                        }
+                    }
+                }
             });
             if !flush.is_empty() {
                 out.extend(quote!(if #lo < #hi { #flush }));
