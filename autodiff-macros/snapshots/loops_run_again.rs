@@ -280,11 +280,14 @@ impl q_sq_norm {
                     let stack_23_hi = d;
                     let mut elem_3_bar_sum = ::autodiff::__private::zero();
                     if stack_23_lo < stack_23_hi {
+                        let idx_base = idx - (stack_23_hi - stack_23_lo);
                         let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                        let l = &l[idx_base..idx];
+                        let l_bar = &mut l_bar[idx_base..idx];
                         for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
                             let row = stack_23_lo + stack_23_lo_k;
                             idx -= 1;
-                            let index_19 = idx;
+                            let index_19 = idx - idx_base;
                             let elem_2 = l[index_19];
                             let index_20 = col;
                             let elem_3 = v[index_20];
@@ -507,11 +510,14 @@ impl q_sq_norm {
                     let stack_23_hi = d;
                     let mut elem_3_bar_sum = ::autodiff::__private::zero();
                     if stack_23_lo < stack_23_hi {
+                        let idx_base = idx - (stack_23_hi - stack_23_lo);
                         let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                        let l = &l[idx_base..idx];
+                        let l_bar = &mut l_bar[idx_base..idx];
                         for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
                             let row = stack_23_lo + stack_23_lo_k;
                             idx -= 1;
-                            let index_19 = idx;
+                            let index_19 = idx - idx_base;
                             let elem_2 = l[index_19];
                             let index_20 = col;
                             let elem_3 = v[index_20];
@@ -768,11 +774,14 @@ impl q_sq_norm {
                 let stack_23_hi = d;
                 let mut elem_3_bar_sum = ::autodiff::__private::zero();
                 if stack_23_lo < stack_23_hi {
+                    let idx_base = idx - (stack_23_hi - stack_23_lo);
                     let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                    let l = &l[idx_base..idx];
+                    let l_bar = &mut l_bar[idx_base..idx];
                     for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
                         let row = stack_23_lo + stack_23_lo_k;
                         idx -= 1;
-                        let index_19 = idx;
+                        let index_19 = idx - idx_base;
                         let elem_2 = l[index_19];
                         let index_20 = col;
                         let elem_3 = v[index_20];

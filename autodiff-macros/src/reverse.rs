@@ -1887,20 +1887,20 @@ fn declare_stacks(cx: &Cx) -> (TokenStream, Vec<Ident>) {
 /// backward step reads, without the stores, the counters and the nested loops (which run
 /// again backwards themselves; only their bounds are bound here).
 ///
-/// The containers in `cut` are indexed from the range's start (see [`indexed_by_pattern`]).
+/// The containers in `cut` are cut to what the loop indexes, from the local given (see
+/// [`indexed_by`]).
 fn recompute_sweep(
     cx: &Cx,
     r: &Recompute,
     stmts: &[Stmt],
-    cut: &BTreeSet<ContainerId>,
+    cut: &BTreeMap<ContainerId, Ident>,
 ) -> TokenStream {
     let mut out = TokenStream::new();
     let index_of = |c: ContainerId, index: &Ident, expr: &TokenStream| {
         if r.pushed.contains(index) {
             TokenStream::new()
-        } else if cut.contains(&c) {
-            let lo = &r.lo;
-            quote!(let #index = #expr - #lo;)
+        } else if let Some(base) = cut.get(&c) {
+            quote!(let #index = #expr - #base;)
         } else {
             quote!(let #index = #expr;)
         }
@@ -1951,36 +1951,36 @@ fn recompute_sweep(
     out
 }
 
-/// The containers (not nalgebra ones) a loop run again indexes by its pattern and in no
-/// other way, and not at all in nested loops, each with whether its backward step reads
-/// the primal's elements (not only the adjoint's).
-fn indexed_by_pattern(cx: &Cx, r: &Recompute, l: &Loop) -> Vec<(ContainerId, bool)> {
-    /// For each container: whether every use is an index by the pattern, whether one is a
-    /// read run again.
+/// The containers (not nalgebra ones) a loop run again indexes by `name` and in no other
+/// way, and not at all in nested regions, each with whether its backward step reads the
+/// primal's elements (not only the adjoint's).
+fn indexed_by(cx: &Cx, r: &Recompute, l: &Loop, name: &str) -> Vec<(ContainerId, bool)> {
+    /// For each container: whether every use is an index by `name`, whether one is a read
+    /// run again.
     type Uses = BTreeMap<ContainerId, (bool, bool)>;
-    fn visit(cx: &Cx, r: &Recompute, stmts: &[Stmt], out: &mut Uses) {
-        let by_pattern = |expr: &TokenStream| expr.to_string() == r.pat.to_string();
+    fn visit(cx: &Cx, r: &Recompute, stmts: &[Stmt], name: &str, out: &mut Uses) {
+        let by_name = |expr: &TokenStream| expr.to_string() == name;
         for s in stmts {
             let (c, only, read) = match s {
                 Stmt::Def(v) => match &cx.func.values[*v].op {
                     Op::Index {
                         container, expr, ..
-                    } => (*container, by_pattern(expr), !r.stale.contains(v)),
+                    } => (*container, by_name(expr), !r.stale.contains(v)),
                     Op::Whole(c) => (*c, false, false),
                     _ => continue,
                 },
                 Stmt::Store {
                     container, expr, ..
-                } => (*container, by_pattern(expr), false),
+                } => (*container, by_name(expr), false),
                 Stmt::Loop(_) | Stmt::Branch(_) => {
                     // Indexed there by index locals of the region's own.
                     let mut nested = Uses::new();
                     match s {
-                        Stmt::Loop(inner) => visit(cx, r, &inner.body.stmts, &mut nested),
+                        Stmt::Loop(inner) => visit(cx, r, &inner.body.stmts, name, &mut nested),
                         Stmt::Branch(b) => b
                             .arms
                             .iter()
-                            .for_each(|a| visit(cx, r, &a.stmts, &mut nested)),
+                            .for_each(|a| visit(cx, r, &a.stmts, name, &mut nested)),
                         _ => {}
                     }
                     for c in nested.into_keys() {
@@ -1996,10 +1996,42 @@ fn indexed_by_pattern(cx: &Cx, r: &Recompute, l: &Loop) -> Vec<(ContainerId, boo
         }
     }
     let mut uses = Uses::new();
-    visit(cx, r, &l.body.stmts, &mut uses);
+    visit(cx, r, &l.body.stmts, name, &mut uses);
     uses.into_iter()
         .filter(|(c, (only, _))| *only && !cx.func.containers[*c].whole)
         .map(|(c, (_, read))| (c, read))
+        .collect()
+}
+
+/// The counters of a loop run again that step up by one once per iteration, in a statement
+/// of the body itself, and that nothing else in the body names: in the iterations of one run
+/// they index, going backwards, the `hi - lo` places just below their value at its start.
+fn unit_counters(r: &Recompute, l: &Loop) -> Vec<Ident> {
+    let mut mentions = BTreeMap::new();
+    count_mentions(&l.body.stmts, &mut mentions);
+    r.counters
+        .iter()
+        .filter(|c| {
+            let steps = l
+                .body
+                .stmts
+                .iter()
+                .filter(|s| {
+                    let Stmt::Verbatim(t) = s else { return false };
+                    let Ok(syn::Stmt::Expr(syn::Expr::Binary(b), Some(_))) =
+                        syn::parse2::<syn::Stmt>(t.clone())
+                    else {
+                        return false;
+                    };
+                    let one = matches!(&*b.right, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) if i.base10_digits() == "1");
+                    matches!(b.op, syn::BinOp::AddAssign(_))
+                        && one
+                        && matches!(&*b.left, syn::Expr::Path(p) if p.path.is_ident(*c))
+                })
+                .count();
+            steps == 1 && mentions.get(&c.to_string()) == Some(&1)
+        })
+        .cloned()
         .collect()
 }
 
@@ -2547,10 +2579,31 @@ impl<'a> Reverse<'a> {
             // Containers indexed by the pattern alone, cut to the range and indexed from its
             // start, so that the optimiser drops the bounds checks (the forward sweep read
             // the same elements).
-            let cut = indexed_by_pattern(cx, r, l);
-            let cut_set = cut.iter().map(|(c, _)| *c).collect();
-            let again = recompute_sweep(cx, r, &l.body.stmts, &cut_set);
+            // Counters stepping by one are cut likewise, from their value less the count.
             let (pat, lo, hi) = (&r.pat, &r.lo, &r.hi);
+            let mut bases = TokenStream::new();
+            let mut cut: Vec<(ContainerId, bool, TokenStream, Ident)> =
+                indexed_by(cx, r, l, &pat.to_string())
+                    .into_iter()
+                    .map(|(c, primal)| (c, primal, quote!(#lo..#hi), lo.clone()))
+                    .collect();
+            for counter in unit_counters(r, l) {
+                let base = format_ident!("{}_base", counter, span = Span::mixed_site());
+                let indexed = indexed_by(cx, r, l, &counter.to_string());
+                if !indexed.is_empty() {
+                    bases.extend(quote!(let #base = #counter - (#hi - #lo);));
+                }
+                cut.extend(
+                    indexed
+                        .into_iter()
+                        .map(|(c, primal)| (c, primal, quote!(#base..#counter), base.clone())),
+                );
+            }
+            let cut_set = cut
+                .iter()
+                .map(|(c, _, _, base)| (*c, base.clone()))
+                .collect();
+            let again = recompute_sweep(cx, r, &l.body.stmts, &cut_set);
             // Hoisted adjoints: declared before, added once after, if the loop ran.
             let mut flush = TokenStream::new();
             for v in &hoisted {
@@ -2578,13 +2631,13 @@ impl<'a> Reverse<'a> {
                     }
                 }
             } else {
-                let mut cuts = TokenStream::new();
-                for (c, primal) in cut {
+                let mut cuts = bases;
+                for (c, primal, range, _) in cut {
                     let (x, xbar) = (cx.container(c), cx.container_adjoint(c));
                     if primal {
-                        cuts.extend(quote!(let #x = &#x[#lo..#hi];));
+                        cuts.extend(quote!(let #x = &#x[#range];));
                     }
-                    cuts.extend(quote!(let #xbar = &mut #xbar[#lo..#hi];));
+                    cuts.extend(quote!(let #xbar = &mut #xbar[#range];));
                 }
                 let k = format_ident!("{}_k", lo, span = Span::mixed_site());
                 quote! {

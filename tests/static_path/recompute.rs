@@ -662,3 +662,56 @@ fn later_active_bindings_float_steps_and_tail_statements() {
         );
     }
 }
+
+/// A counter stepping by two indexes a parameter in a loop run again: the backward sweep
+/// reads every other element, not the last `n`.
+#[differentiable]
+fn stride_two(x: &[f64]) -> f64 {
+    let n = x.len() / 2;
+    let mut z = vec![0.0; n];
+    let mut idx = 0;
+    for j in 0..n {
+        z[j] = x[idx] * (x[idx] + 1.5);
+        idx += 2;
+    }
+    let mut s = 0.0;
+    for j in 0..n {
+        s += z[j] * z[j];
+    }
+    s
+}
+
+/// A counter stepped twice per iteration, indexing a parameter between the steps.
+#[differentiable]
+fn two_steps(x: &[f64]) -> f64 {
+    let n = x.len() / 2;
+    let mut z = vec![0.0; n];
+    let mut idx = 0;
+    for j in 0..n {
+        idx += 1;
+        z[j] = 2.0 * x[j] * x[j];
+        idx += 1;
+    }
+    let mut k = 0;
+    let mut s = 0.0;
+    for j in 0..n {
+        s += z[j] * x[k];
+        k += 1;
+        k += 1;
+    }
+    s + idx as f64
+}
+
+/// A loop run again indexes by its pattern from the range's start, and by a counter from
+/// the counter's value less the count, only where that is all it indexes them by.
+#[test]
+fn containers_cut_to_what_a_loop_run_again_indexes() {
+    for n in [2, 6, 10] {
+        check_at_random("stride_two", n, 2, stride_two, stride_two_grad, |x, t| {
+            stride_two_jvp(x, t)
+        });
+        check_at_random("two_steps", n, 2, two_steps, two_steps_grad, |x, t| {
+            two_steps_jvp(x, t)
+        });
+    }
+}
