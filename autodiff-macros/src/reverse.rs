@@ -64,7 +64,7 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
     }
 }
 
-/// Split mode, for a caller that runs this function in a loop: the body of the hidden
+/// Split mode, for a caller that runs this function in a loop (not in a pullback): the body of the hidden
 /// `record`, which runs the forward sweep on stacks its caller owns and leaves there what
 /// the backward sweep needs, and of the hidden `backward`, which takes that back and runs
 /// the backward sweep. The forward sweep then runs once, where a replay (`vjp_all`) runs it
@@ -364,11 +364,29 @@ fn loop_names(stmts: &[Stmt], out: &mut BTreeSet<String>) {
     }
 }
 
-/// The calls the backward sweep runs again (see [`split_bodies`]), found by generating it.
+/// The calls in loops the backward sweep runs again (see [`split_bodies`]), found by
+/// generating it; none in a pullback, whose backward sweep may run once per seed and would
+/// copy the records of every call for each.
 pub fn replayed_calls(cx: &Cx) -> BTreeSet<ValueId> {
+    if cx.split {
+        return BTreeSet::new();
+    }
+    fn in_loops(stmts: &[Stmt], out: &mut BTreeSet<ValueId>) {
+        for s in stmts {
+            match s {
+                Stmt::Loop(l) => Cx::each_defined(&l.body.stmts, &mut |v| {
+                    out.insert(v);
+                }),
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| in_loops(&a.stmts, out)),
+                _ => {}
+            }
+        }
+    }
+    let mut looped = BTreeSet::new();
+    in_loops(&cx.func.body, &mut looped);
     cx.replays.borrow_mut().clear();
     let _ = sweeps(cx, true);
-    cx.replays.take()
+    cx.replays.take().intersection(&looped).copied().collect()
 }
 
 /// The stacks a call split in a loop keeps its callee's records on (see [`split_bodies`]).
