@@ -138,7 +138,7 @@ impl energy {
                 );
                 q_bar[index_2] += b_2_bar;
                 q_bar[index_1] += a_1_bar;
-                (q_bar, k_bar)
+                (q_bar, ::autodiff::__private::settled(k_bar))
             },
         )
     }
@@ -158,8 +158,6 @@ impl energy {
         q: &'__pb [f64; 2],
         k: f64,
     ) -> (f64, impl ::core::ops::Fn(f64) -> ([f64; 2], f64) + '__pb) {
-        let mut spring_4_floats = ::autodiff::__private::Stack::new();
-        let mut spring_4_indices = ::autodiff::__private::Stack::<usize>::new();
         let index_1 = 0;
         let a_1 = q[index_1];
         let a = ::autodiff::__private::owned(&a_1);
@@ -168,11 +166,7 @@ impl energy {
         let b = ::autodiff::__private::owned(&b_2);
         let (t_3, t_3_d0, t_3_d1) = ::autodiff::__private::rules::sub(&a_1, &b_2);
         let spring_4_arg0 = ::autodiff::__private::owned(&t_3);
-        let spring_4 = spring::record(
-            ::autodiff::__private::owned(&spring_4_arg0),
-            &mut spring_4_floats,
-            &mut spring_4_indices,
-        );
+        let spring_4 = spring(::autodiff::__private::owned(&spring_4_arg0));
         let (t_5, t_5_d0, t_5_d1) = ::autodiff::__private::rules::mul(&k, &spring_4);
         let index_3 = 1;
         let elem_6 = q[index_3];
@@ -182,10 +176,6 @@ impl energy {
         (
             value,
             move |seed| {
-                let mut spring_4_floats = ::core::clone::Clone::clone(&spring_4_floats);
-                let mut spring_4_indices = ::core::clone::Clone::clone(
-                    &spring_4_indices,
-                );
                 let mut q_bar = ::autodiff::__private::zero_like(q);
                 let mut t_8_bar = seed;
                 let mut t_5_bar = ::autodiff::__private::pull(
@@ -203,12 +193,10 @@ impl energy {
                     &t_5_d1,
                     t_5_bar,
                 );
-                let (spring_4_grad0,) = spring::backward(
+                let (_, (spring_4_grad0,)) = spring::vjp_all(
                     ::core::clone::Clone::clone(&spring_4_arg0),
                     spring_4_bar,
                     ::autodiff::__private::Discard,
-                    &mut spring_4_floats,
-                    &mut spring_4_indices,
                 );
                 let mut t_3_bar = ::autodiff::__private::adjoint_like(
                     &spring_4_arg0,
@@ -224,7 +212,7 @@ impl energy {
                 );
                 q_bar[index_2] += b_2_bar;
                 q_bar[index_1] += a_1_bar;
-                (q_bar, k_bar)
+                (q_bar, ::autodiff::__private::settled(k_bar))
             },
         )
     }

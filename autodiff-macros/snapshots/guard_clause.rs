@@ -132,7 +132,10 @@ impl guard {
                     x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
                     x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
                 }
-                (x_bar, y_bar)
+                (
+                    ::autodiff::__private::settled(x_bar),
+                    ::autodiff::__private::settled(y_bar),
+                )
             },
         )
     }
@@ -212,7 +215,10 @@ impl guard {
                     x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
                     x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
                 }
-                (x_bar, y_bar)
+                (
+                    ::autodiff::__private::settled(x_bar),
+                    ::autodiff::__private::settled(y_bar),
+                )
             },
         )
     }

@@ -679,7 +679,6 @@ impl q_sq_norm {
         let s_13 = s_8_carry;
         let s = ::autodiff::__private::owned(&s_13);
         let value = ::autodiff::__private::owned(&s_13);
-        float_stack.push_all([s]);
         index_stack.push_all([idx as usize]);
         float_stack.push_slice(z.as_slice());
         float_stack.give_back(z);
@@ -720,7 +719,6 @@ impl q_sq_norm {
         float_stack.pop_to_slice(z.as_mut_slice());
         let [counter_0] = index_stack.pop_all();
         idx = counter_0 as _;
-        let [s] = float_stack.pop_all();
         let grads = {
             let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
             let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());

@@ -105,7 +105,10 @@ impl rosenbrock {
                         &::autodiff::__private::MinusOne,
                         t_2_bar,
                     );
-                (x_bar, y_bar)
+                (
+                    ::autodiff::__private::settled(x_bar),
+                    ::autodiff::__private::settled(y_bar),
+                )
             },
         )
     }
@@ -163,7 +166,10 @@ impl rosenbrock {
                         &::autodiff::__private::MinusOne,
                         t_2_bar,
                     );
-                (x_bar, y_bar)
+                (
+                    ::autodiff::__private::settled(x_bar),
+                    ::autodiff::__private::settled(y_bar),
+                )
             },
         )
     }
@@ -246,7 +252,10 @@ impl rosenbrock {
                     &::autodiff::__private::MinusOne,
                     t_2_bar,
                 );
-            (x_bar, y_bar)
+            (
+                ::autodiff::__private::settled(x_bar),
+                ::autodiff::__private::settled(y_bar),
+            )
         };
         grads
     }

@@ -97,19 +97,32 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let mut buffers: Vec<Ident> = Vec::new();
     let reused = reused_buffers(cx);
     let (floats, indices) = flat_stacks();
-    // Names the top level binds `mut`, names the inactive code of loops reads or writes,
-    // the buffers so far: inactive code after a loop that names one of these would not
-    // compute again what it computed in the forward sweep.
-    let (mut mutable, mut in_loops, mut buffer_names) =
+    // What inactive code run again must not read: names a loop before may have changed
+    // (bound `mut` at the top and named in the loop, or changed there: assigned, borrowed
+    // `&mut`, a method's receiver), the buffers so far, and the active locals of the top
+    // (the backward sweep does not bind them).
+    let (mut mutable, mut changed, mut buffer_names) =
         (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
-    let mut after_loop = false;
+    let active_params: BTreeSet<String> = cx
+        .sig
+        .params
+        .iter()
+        .filter(|p| p.shape.is_some())
+        .map(|p| p.ident.to_string())
+        .collect();
+    let mut active_names = BTreeSet::new();
+    let reads_changed =
+        |t: &TokenStream, changed: &BTreeSet<String>, buffers: &BTreeSet<String>| {
+            idents(t.clone())
+                .iter()
+                .any(|n| changed.contains(n) || buffers.contains(n))
+        };
     for stmt in &cx.func.body {
         match stmt {
             Stmt::Verbatim(t) => {
-                let changed = idents(t.clone()).into_iter().any(|n| {
-                    buffer_names.contains(&n) || (mutable.contains(&n) && in_loops.contains(&n))
-                });
-                if after_loop && changed {
+                if reads_changed(t, &changed, &buffer_names)
+                    || idents(t.clone()).iter().any(|n| active_names.contains(n))
+                {
                     return None;
                 }
                 if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
@@ -117,7 +130,9 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 }
                 prologue.extend(reused_let(cx, stmt).unwrap_or_else(|| t.clone()));
             }
-            Stmt::Bind { name, value, .. } => kept.push((name.clone(), value_kind(cx, *value))),
+            Stmt::Bind { name, .. } => {
+                active_names.insert(name.to_string());
+            }
             Stmt::Buffer(c) => {
                 let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
                 if mutable.contains(&x.to_string()) {
@@ -153,8 +168,18 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
             }
             Stmt::Store { index, expr, .. } => kept.push((index.clone(), index_kind(expr))),
             Stmt::Loop(l) => {
-                after_loop = true;
-                loop_names(&l.body.stmts, &mut in_loops);
+                let mut code = TokenStream::new();
+                region_code(cx, std::slice::from_ref(stmt), &mut code);
+                changed.extend(
+                    idents(code.clone())
+                        .into_iter()
+                        .filter(|n| mutable.contains(n)),
+                );
+                changed.extend(
+                    changed_names(code)
+                        .into_iter()
+                        .filter(|n| !active_params.contains(n)),
+                );
                 kept.extend(
                     l.carried
                         .iter()
@@ -164,10 +189,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                     Some(r) => {
                         let (lo, hi, start, end) = (&r.lo, &r.hi, &r.start, &r.end);
                         let bounds = quote!(let #lo = #start; let #hi = #end;);
-                        if idents(bounds.clone())
-                            .iter()
-                            .any(|n| mutable.contains(n) && in_loops.contains(n))
-                        {
+                        if reads_changed(&quote!(#start #end), &changed, &buffer_names) {
                             return None;
                         }
                         prologue.extend(bounds);
@@ -352,16 +374,68 @@ fn let_bound(stmts: &TokenStream) -> Option<BTreeSet<String>> {
     Some(out)
 }
 
-/// The names the inactive code of a loop body names, nested loops and branches included.
-fn loop_names(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+/// The inactive code a block runs, nested regions, loop heads and branch heads included.
+fn region_code(cx: &Cx, stmts: &[Stmt], out: &mut TokenStream) {
     for s in stmts {
+        out.extend(inactive_reads(cx, s));
         match s {
-            Stmt::Verbatim(t) => out.extend(idents(t.clone())),
-            Stmt::Loop(l) => loop_names(&l.body.stmts, out),
-            Stmt::Branch(b) => b.arms.iter().for_each(|a| loop_names(&a.stmts, out)),
+            Stmt::Loop(l) => {
+                if let LoopHead::For { pat, iter } = &l.head {
+                    out.extend(quote!(#pat #iter));
+                }
+                region_code(cx, &l.body.stmts, out);
+            }
+            Stmt::Branch(b) => {
+                match &b.head {
+                    Head::If(c) => out.extend(c.clone()),
+                    Head::Match { scrutinee, arms } => {
+                        out.extend(scrutinee.clone());
+                        arms.iter().for_each(|a| out.extend(a.clone()));
+                    }
+                    Head::Block => {}
+                }
+                b.arms.iter().for_each(|a| region_code(cx, &a.stmts, out));
+            }
             _ => {}
         }
     }
+}
+
+/// The names code may change: assigned (`x = ..`, `x += ..`), borrowed `&mut`, or the
+/// receiver of a method or field (which may change it through `&mut self` or a `Cell`).
+fn changed_names(code: TokenStream) -> BTreeSet<String> {
+    use proc_macro2::TokenTree;
+    fn walk(ts: TokenStream, out: &mut BTreeSet<String>) {
+        let tokens: Vec<TokenTree> = ts.into_iter().collect();
+        for (i, t) in tokens.iter().enumerate() {
+            let punct = |k: usize| match tokens.get(k) {
+                Some(TokenTree::Punct(p)) => Some((p.as_char(), p.spacing())),
+                _ => None,
+            };
+            match t {
+                TokenTree::Group(g) => walk(g.stream(), out),
+                TokenTree::Ident(name) => {
+                    let borrowed = matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Ident(m)) if m == "mut")
+                        && matches!(punct(i.wrapping_sub(2)), Some(('&', _)));
+                    let assigned = match (punct(i + 1), punct(i + 2)) {
+                        (Some(('=', proc_macro2::Spacing::Alone)), _) => true,
+                        (Some((op, proc_macro2::Spacing::Joint)), Some(('=', _))) => {
+                            "+-*/%^&|".contains(op)
+                        }
+                        _ => false,
+                    };
+                    let receiver = matches!(punct(i + 1), Some(('.', proc_macro2::Spacing::Alone)));
+                    if borrowed || assigned || receiver {
+                        out.insert(name.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(code, &mut out);
+    out
 }
 
 /// The calls in loops the backward sweep runs again (see [`split_bodies`]), found by
@@ -549,7 +623,11 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
                     quote!(::autodiff::__private::Accumulated)
                 }
             }
-            Some(_) => rev.adjoint_or_zero(param_value(cx.func, i)),
+            // A slot cleared to -0.0 (see `Space::cleared`) may have become this adjoint.
+            Some(_) => {
+                let bar = rev.adjoint_or_zero(param_value(cx.func, i));
+                quote!(::autodiff::__private::settled(#bar))
+            }
         });
     (
         forward,
@@ -2013,10 +2091,37 @@ fn indexed_by(cx: &Cx, r: &Recompute, l: &Loop, name: &str) -> Vec<(ContainerId,
             e.1 |= read;
         }
     }
+    // A name bound again in the body indexes something else there.
+    let mut rebound = BTreeSet::new();
+    nested_lets(&l.body.stmts, true, &mut rebound);
+    let mut code = TokenStream::new();
+    region_code(cx, &l.body.stmts, &mut code);
+    fn patterns(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+        for s in stmts {
+            match s {
+                Stmt::Loop(l) => {
+                    if let LoopHead::For { pat, .. } = &l.head {
+                        out.extend(idents(pat.clone()));
+                    }
+                    patterns(&l.body.stmts, out);
+                }
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| patterns(&a.stmts, out)),
+                _ => {}
+            }
+        }
+    }
+    patterns(&l.body.stmts, &mut rebound);
+    if rebound.contains(name) {
+        return Vec::new();
+    }
+    // Inactive code naming a container (its `len()`, say) would see the cut.
+    let named: BTreeSet<String> = idents(code).into_iter().collect();
     let mut uses = Uses::new();
     visit(cx, r, &l.body.stmts, name, &mut uses);
     uses.into_iter()
-        .filter(|(c, (only, _))| *only && !cx.func.containers[*c].whole)
+        .filter(|(c, (only, _))| {
+            *only && !cx.func.containers[*c].whole && !named.contains(&cx.container(*c).to_string())
+        })
         .map(|(c, (_, read))| (c, read))
         .collect()
 }

@@ -20,3 +20,4 @@ mod recompute;
 mod rules;
 mod smoke;
 mod split;
+mod split_edges;
