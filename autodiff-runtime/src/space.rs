@@ -93,23 +93,35 @@ pub fn zero_like<S: Space>(x: &S) -> S {
 
 /// The owned gradient of a slice parameter: a `Vec` of zeros of its length.
 ///
-/// The memory comes from `malloc` and is then zeroed, never from `calloc`: the optimiser
+/// A short one comes from `malloc` and is then zeroed, never from `calloc`: the optimiser
 /// would merge an allocation and its zeroing into `calloc`, which glibc serves without its
 /// per-thread cache, so that a backward sweep allocating small adjoints per call would pay
-/// the allocator's slow path every time (and overflow the cache with what it frees).
+/// the allocator's slow path every time (and overflow the cache with what it frees). A long
+/// one (from [`LONG`] bytes) comes from `calloc`, whose fresh pages are zero already.
 #[inline]
 pub fn zero_vec_like<S: Space>(x: &[S]) -> Vec<S> {
-    let mut out = Vec::with_capacity(x.len());
-    // The optimiser cannot see that nothing wrote the fresh memory.
-    core::hint::black_box(out.as_mut_ptr());
-    out.extend(x.iter().map(Space::zero_like));
-    out
+    match x.first() {
+        Some(first) if std::mem::size_of_val(x) >= LONG => vec![first.zero_like(); x.len()],
+        _ => {
+            let mut out = Vec::with_capacity(x.len());
+            // The optimiser cannot see that nothing wrote the fresh memory.
+            core::hint::black_box(out.as_mut_ptr());
+            out.extend(x.iter().map(Space::zero_like));
+            out
+        }
+    }
 }
 
-/// `vec![x; n]` on memory from `malloc`, for the same reason as [`zero_vec_like`]: a local
-/// buffer of the backward sweep is allocated once per call.
+/// The size from which a zeroed vector comes from `calloc` (see [`zero_vec_like`]).
+pub const LONG: usize = 1 << 14;
+
+/// `vec![x; n]`, on memory from `malloc` when short, for the same reason as
+/// [`zero_vec_like`]: a local buffer of the backward sweep is allocated once per call.
 #[inline]
 pub fn filled<S: Clone>(x: S, n: usize) -> Vec<S> {
+    if n.saturating_mul(std::mem::size_of::<S>()) >= LONG {
+        return vec![x; n];
+    }
     let mut out = Vec::with_capacity(n);
     core::hint::black_box(out.as_mut_ptr());
     out.resize(n, x);
@@ -213,5 +225,15 @@ mod tests {
         assert_eq!(settled(cleared(&1.0f64)).to_bits(), 0.0f64.to_bits());
         assert_eq!(cleared(&[1.0f32, 2.0]), [0.0, 0.0]);
         assert_eq!(cleared(&vec![3.0f64]), vec![0.0]);
+    }
+
+    #[test]
+    fn short_and_long_vectors_are_filled_alike() {
+        for n in [0, 3, LONG / 8 - 1, LONG / 8, 3 * LONG] {
+            let x = vec![1.5f64; n];
+            assert_eq!(zero_vec_like(&x), vec![0.0; n]);
+            assert_eq!(filled(-2.0f64, n), vec![-2.0; n]);
+            assert_eq!(zero_vec_like(&vec![[1.0f32; 3]; n]), vec![[0.0; 3]; n]);
+        }
     }
 }
