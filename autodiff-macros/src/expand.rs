@@ -1,5 +1,6 @@
 //! Tokens out: the original function, its public derivatives (`_jvp`, `_vjp`, `_grad`) and
-//! the hidden `tangent` / `vjp_all` functions that other differentiable functions call.
+//! the hidden `tangent` / `vjp_all` / `pullback` / `record` / `backward` functions that other
+//! differentiable functions call.
 
 use crate::attr::Options;
 use crate::codegen::{hidden_assoc_name, Cx};
