@@ -146,27 +146,13 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 });
             }
             Stmt::Def(v) => {
-                kept.push((cx.primal(*v).clone(), value_kind(cx, *v)));
-                match &cx.func.values[*v].op {
-                    Op::Rule { rule, args, .. } if !unit_partials(rule) => {
-                        let kind = if cx.float_partials(*v) {
-                            Kind::Float
-                        } else {
-                            Kind::Other
-                        };
-                        kept.extend(
-                            args.iter()
-                                .enumerate()
-                                .filter(|(_, a)| matches!(a, Operand::Value(_)))
-                                .map(|(k, _)| (cx.partial(*v, k), kind)),
-                        );
-                    }
-                    Op::Index { index, expr, .. } => kept.push((index.clone(), index_kind(expr))),
-                    Op::Call { .. } => return None,
-                    _ => {}
+                if let Op::Call { .. } = &cx.func.values[*v].op {
+                    return None;
                 }
+                kept.push((cx.primal(*v).clone(), value_kind(cx, *v)));
+                kept.extend(saved_locals(cx, std::slice::from_ref(stmt)));
             }
-            Stmt::Store { index, expr, .. } => kept.push((index.clone(), index_kind(expr))),
+            Stmt::Store { .. } => kept.extend(saved_locals(cx, std::slice::from_ref(stmt))),
             Stmt::Loop(l) => {
                 let mut code = TokenStream::new();
                 region_code(cx, std::slice::from_ref(stmt), &mut code);

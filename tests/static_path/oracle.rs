@@ -42,6 +42,29 @@ pub fn fd<const N: usize>(f: impl Fn([f64; N]) -> f64, x: [f64; N]) -> [f64; N] 
     })
 }
 
+/// Central finite differences of a function of a slice, one coordinate at a time.
+pub fn fd_slice(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
+    let mut x = x.to_vec();
+    (0..x.len())
+        .map(|i| {
+            let h = 1e-6 * x[i].abs().max(1.0);
+            let x0 = x[i];
+            x[i] = x0 + h;
+            let up = f(&x);
+            x[i] = x0 - h;
+            let down = f(&x);
+            x[i] = x0;
+            (up - down) / (2.0 * h)
+        })
+        .collect()
+}
+
+/// `n` seeded uniform samples in `[lo, hi)`.
+pub fn random_vec(seed: u64, n: usize, lo: f64, hi: f64) -> Vec<f64> {
+    let mut r = rng(seed);
+    (0..n).map(|_| uniform(&mut r, lo, hi)).collect()
+}
+
 /// Central finite difference of a scalar f64 function.
 pub fn fd1(f: impl Fn(f64) -> f64, x: f64) -> f64 {
     fd(|[x]| f(x), [x])[0]

@@ -6,29 +6,11 @@
 // Index loops with counters are the point here.
 #![allow(clippy::needless_range_loop, clippy::explicit_counter_loop)]
 
-use super::oracle::{assert_all_close, assert_close, rng, uniform};
+use super::oracle::{assert_all_close, assert_close, fd_slice, random_vec};
 use autodiff::differentiable;
 
-/// Central differences of `f` at `x`, one coordinate at a time.
-fn fd_slice(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
-    let mut x = x.to_vec();
-    (0..x.len())
-        .map(|i| {
-            let h = 1e-6 * x[i].abs().max(1.0);
-            let x0 = x[i];
-            x[i] = x0 + h;
-            let up = f(&x);
-            x[i] = x0 - h;
-            let down = f(&x);
-            x[i] = x0;
-            (up - down) / (2.0 * h)
-        })
-        .collect()
-}
-
 fn random(seed: u64, n: usize) -> Vec<f64> {
-    let mut r = rng(seed);
-    (0..n).map(|_| uniform(&mut r, -1.5, 1.5)).collect()
+    random_vec(seed, n, -1.5, 1.5)
 }
 
 /// `|L v|²` for a lower-triangular `L` with 2 on its diagonal, stored column by column: a buffer filled in one

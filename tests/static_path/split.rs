@@ -9,29 +9,11 @@
 // Index loops with counters are the point here.
 #![allow(clippy::needless_range_loop, clippy::explicit_counter_loop)]
 
-use super::oracle::{assert_all_close, assert_close, rng, uniform};
+use super::oracle::{assert_all_close, assert_close, fd_slice, random_vec};
 use autodiff::differentiable;
 
 fn random(seed: u64, n: usize) -> Vec<f64> {
-    let mut r = rng(seed);
-    (0..n).map(|_| uniform(&mut r, -1.2, 1.2)).collect()
-}
-
-/// Central differences of `f` at `x`, one coordinate at a time.
-fn fd(f: &impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
-    let mut x = x.to_vec();
-    (0..x.len())
-        .map(|i| {
-            let h = 1e-6 * x[i].abs().max(1.0);
-            let x0 = x[i];
-            x[i] = x0 + h;
-            let up = f(&x);
-            x[i] = x0 - h;
-            let down = f(&x);
-            x[i] = x0;
-            (up - down) / (2.0 * h)
-        })
-        .collect()
+    random_vec(seed, n, -1.2, 1.2)
 }
 
 /// Checks value, gradient (central differences) and JVP (the gradient's dot product) of a
@@ -47,7 +29,7 @@ fn check(
         let x = random(seed, n);
         let (value, g) = grad(&x);
         assert_eq!(value, f(&x), "{what}: value");
-        assert_all_close(what, &g, &fd(&f, &x), 1e-5, 1e-6);
+        assert_all_close(what, &g, &fd_slice(&f, &x), 1e-5, 1e-6);
         let dir = random(seed + 40, n);
         let (_, t) = jvp(&x, &dir);
         let dot: f64 = g.iter().zip(&dir).map(|(a, b)| a * b).sum();
