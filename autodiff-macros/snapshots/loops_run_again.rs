@@ -305,19 +305,11 @@ impl q_sq_norm {
                             );
                             let index_22 = row - stack_23_lo;
                             let index_22_bar = z_bar[index_22];
-                            z_bar[index_22] = ::autodiff::__private::cleared(
-                                &index_22_bar,
-                            );
                             let mut t_6_bar = index_22_bar;
-                            let mut elem_5_bar = ::autodiff::__private::pull(
-                                &::autodiff::__private::One,
-                                &t_6_bar,
-                            );
                             let mut t_4_bar = ::autodiff::__private::pull_owned(
                                 &::autodiff::__private::One,
                                 t_6_bar,
                             );
-                            z_bar[index_21] += elem_5_bar;
                             let mut elem_2_bar = ::autodiff::__private::pull(
                                 &t_4_d0,
                                 &t_4_bar,
@@ -535,19 +527,11 @@ impl q_sq_norm {
                             );
                             let index_22 = row - stack_23_lo;
                             let index_22_bar = z_bar[index_22];
-                            z_bar[index_22] = ::autodiff::__private::cleared(
-                                &index_22_bar,
-                            );
                             let mut t_6_bar = index_22_bar;
-                            let mut elem_5_bar = ::autodiff::__private::pull(
-                                &::autodiff::__private::One,
-                                &t_6_bar,
-                            );
                             let mut t_4_bar = ::autodiff::__private::pull_owned(
                                 &::autodiff::__private::One,
                                 t_6_bar,
                             );
-                            z_bar[index_21] += elem_5_bar;
                             let mut elem_2_bar = ::autodiff::__private::pull(
                                 &t_4_d0,
                                 &t_4_bar,
@@ -795,17 +779,11 @@ impl q_sq_norm {
                         );
                         let index_22 = row - stack_23_lo;
                         let index_22_bar = z_bar[index_22];
-                        z_bar[index_22] = ::autodiff::__private::cleared(&index_22_bar);
                         let mut t_6_bar = index_22_bar;
-                        let mut elem_5_bar = ::autodiff::__private::pull(
-                            &::autodiff::__private::One,
-                            &t_6_bar,
-                        );
                         let mut t_4_bar = ::autodiff::__private::pull_owned(
                             &::autodiff::__private::One,
                             t_6_bar,
                         );
-                        z_bar[index_21] += elem_5_bar;
                         let mut elem_2_bar = ::autodiff::__private::pull(
                             &t_4_d0,
                             &t_4_bar,

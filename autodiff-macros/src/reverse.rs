@@ -2308,6 +2308,9 @@ struct Reverse<'a> {
     /// Element reads whose adjoints the loop being generated adds up in a local (see
     /// [`Recompute::invariant`]).
     hoisted: BTreeSet<ValueId>,
+    /// Element reads a store adds to in place (`v[i] = v[i] + e`): the slot keeps its
+    /// adjoint, which the read would otherwise take and give back.
+    in_place: BTreeSet<ValueId>,
 }
 
 /// How many times each value is read as an operand, an argument or an output.
@@ -2330,7 +2333,54 @@ impl<'a> Reverse<'a> {
             shared: BTreeSet::new(),
             uses: use_counts(cx),
             hoisted: BTreeSet::new(),
+            in_place: BTreeSet::new(),
         }
+    }
+
+    /// If the store at `stmts[at]` adds to the element it read (`v[i] = v[i] + e`, or
+    /// `- e`): that read. The read is of the same container at the same index, written the
+    /// same and pure, with only rules and reads between it and the store, and the read and
+    /// the sum are used once each: the slot's adjoint is then the read's, and stays put.
+    fn added_in_place(&self, stmts: &[Stmt], at: usize) -> Option<ValueId> {
+        let cx = self.cx;
+        let Stmt::Store {
+            container,
+            expr,
+            value: Operand::Value(sum),
+            ..
+        } = &stmts[at]
+        else {
+            return None;
+        };
+        let Op::Rule { rule, args, .. } = &cx.func.values[*sum].op else {
+            return None;
+        };
+        let once = |v: &ValueId| self.uses.get(v) == Some(&1);
+        let same_read = |a: &Operand| match a {
+            Operand::Value(r) => match &cx.func.values[*r].op {
+                Op::Index {
+                    container: c,
+                    expr: e,
+                    ..
+                } if c == container && e.to_string() == expr.to_string() && once(r) => Some(*r),
+                _ => None,
+            },
+            Operand::Inactive(_) => None,
+        };
+        let read = match (*rule, args.as_slice()) {
+            ("add", [a, b]) => same_read(a).or_else(|| same_read(b))?,
+            ("sub", [a, _]) => same_read(a)?,
+            _ => return None,
+        };
+        let pure_index = syn::parse2::<syn::Expr>(expr.clone()).is_ok_and(|e| pure(&e));
+        let from = stmts[..at]
+            .iter()
+            .rposition(|s| matches!(s, Stmt::Def(v) if *v == read))?;
+        let between_rules = stmts[from + 1..at].iter().all(|s| match s {
+            Stmt::Def(v) => matches!(cx.func.values[*v].op, Op::Rule { .. } | Op::Index { .. }),
+            _ => false,
+        });
+        (once(sum) && pure_index && between_rules && !self.hoisted.contains(&read)).then_some(read)
     }
 
     /// The adjoint of `v` if anything contributed to it, or a zero of its type.
@@ -2378,7 +2428,7 @@ impl<'a> Reverse<'a> {
     fn reverse_sweep(&mut self, stmts: &[Stmt]) -> TokenStream {
         let cx = self.cx;
         let mut out = TokenStream::new();
-        for stmt in stmts.iter().rev() {
+        for (at, stmt) in stmts.iter().enumerate().rev() {
             match stmt {
                 Stmt::Def(v) if self.live.contains(v) => {
                     let bar = cx.adjoint(*v);
@@ -2409,6 +2459,9 @@ impl<'a> Reverse<'a> {
                                     continue;
                                 }
                                 if let Operand::Value(a) = a {
+                                    if self.in_place.contains(a) {
+                                        continue;
+                                    }
                                     let d = match (*rule, k) {
                                         _ if unit(k) => quote!(::autodiff::__private::One),
                                         ("sub", _) | ("neg", _) => {
@@ -2575,13 +2628,19 @@ impl<'a> Reverse<'a> {
                     value,
                     ..
                 } => {
-                    // The slot's adjoint moves to the stored value; the old content's starts at zero.
+                    // The slot's adjoint moves to the stored value; the old content's starts at
+                    // zero, unless the value adds to it in place.
                     let xbar = cx.container_adjoint(*container);
                     let slot = format_ident!("{}_bar", index, span = Span::mixed_site());
-                    out.extend(quote!(
-                        let #slot = #xbar[#index];
-                        #xbar[#index] = ::autodiff::__private::cleared(&#slot);
-                    ));
+                    out.extend(quote!(let #slot = #xbar[#index];));
+                    match self.added_in_place(stmts, at) {
+                        Some(read) => {
+                            self.in_place.insert(read);
+                        }
+                        None => out.extend(
+                            quote!(#xbar[#index] = ::autodiff::__private::cleared(&#slot);),
+                        ),
+                    }
                     if let Operand::Value(u) = value {
                         out.extend(self.contribute(*u, quote!(#slot)));
                     }

@@ -697,3 +697,44 @@ fn containers_cut_to_what_a_loop_run_again_indexes() {
         });
     }
 }
+
+/// Stores that add to the element they read, in place: on either side of the sum, through a
+/// difference, beside a second read of the same element, through a counter, and a sum read
+/// again after the store (which must take the slot's adjoint with it).
+#[differentiable]
+fn in_place_updates(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut z = vec![0.0; n];
+    let mut s = 0.0;
+    for i in 0..n {
+        z[i] = z[i] + x[i] * x[i];
+        z[i] = z[i] * 2.0 + z[i];
+        z[i] = z[i] - x[i];
+        let t = z[i] + 0.5 * x[i];
+        z[i] = t;
+        s += t * x[i];
+    }
+    let mut k = 0;
+    for i in 0..n {
+        z[k] = x[i] + z[k];
+        k += 1;
+    }
+    for i in 0..n {
+        s += z[i] * z[i];
+    }
+    s
+}
+
+#[test]
+fn stores_that_add_in_place() {
+    for n in [1, 4, 7] {
+        check_at_random(
+            "in_place_updates",
+            n,
+            3,
+            in_place_updates,
+            in_place_updates_grad,
+            |x, t| in_place_updates_jvp(x, t),
+        );
+    }
+}
