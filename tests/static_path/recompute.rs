@@ -4,7 +4,11 @@
 //! inputs and against forward mode.
 
 // Index loops with counters are the point here.
-#![allow(clippy::needless_range_loop, clippy::explicit_counter_loop)]
+#![allow(
+    clippy::needless_range_loop,
+    clippy::explicit_counter_loop,
+    clippy::assign_op_pattern
+)]
 
 use super::oracle::{assert_all_close, assert_close, fd_slice, random_vec};
 use autodiff::differentiable;
