@@ -738,7 +738,7 @@ fn stores_that_add_in_place() {
             3,
             in_place_updates,
             in_place_updates_grad,
-            |x, t| in_place_updates_jvp(x, t),
+            in_place_updates_jvp,
         );
     }
 }
