@@ -280,7 +280,11 @@ impl q_sq_norm {
                     let stack_23_hi = d;
                     let mut elem_3_bar_sum = ::autodiff::__private::zero();
                     if stack_23_lo < stack_23_hi {
-                        let idx_base = idx - (stack_23_hi - stack_23_lo);
+                        let idx_base = idx
+                            - ::core::iter::Iterator::size_hint(
+                                    &(stack_23_lo..stack_23_hi),
+                                )
+                                .0;
                         let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
                         let l = &l[idx_base..idx];
                         let l_bar = &mut l_bar[idx_base..idx];
@@ -502,7 +506,11 @@ impl q_sq_norm {
                     let stack_23_hi = d;
                     let mut elem_3_bar_sum = ::autodiff::__private::zero();
                     if stack_23_lo < stack_23_hi {
-                        let idx_base = idx - (stack_23_hi - stack_23_lo);
+                        let idx_base = idx
+                            - ::core::iter::Iterator::size_hint(
+                                    &(stack_23_lo..stack_23_hi),
+                                )
+                                .0;
                         let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
                         let l = &l[idx_base..idx];
                         let l_bar = &mut l_bar[idx_base..idx];
@@ -756,7 +764,9 @@ impl q_sq_norm {
                 let stack_23_hi = d;
                 let mut elem_3_bar_sum = ::autodiff::__private::zero();
                 if stack_23_lo < stack_23_hi {
-                    let idx_base = idx - (stack_23_hi - stack_23_lo);
+                    let idx_base = idx
+                        - ::core::iter::Iterator::size_hint(&(stack_23_lo..stack_23_hi))
+                            .0;
                     let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
                     let l = &l[idx_base..idx];
                     let l_bar = &mut l_bar[idx_base..idx];

@@ -82,6 +82,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let mut active = (0..cx.sig.params.len()).filter(|i| cx.sig.params[*i].shape.is_some());
     let first = active.next().map(|i| elem(&i));
     if cx.split
+        || aliasing(cx)
         || !cx.sums.is_empty()
         || !cx.split_calls.is_empty()
         || !tuple_stacks.is_empty()
@@ -385,6 +386,64 @@ fn region_code(cx: &Cx, stmts: &[Stmt], out: &mut TokenStream) {
             _ => {}
         }
     }
+}
+
+/// Whether the inactive code of a body may change a name through another: a `&mut`
+/// borrow, a closure, or a type with interior mutability (`Cell`, `RefCell`, a mutex, an
+/// atomic). Code run again, or run once and read again, cannot be trusted then to compute
+/// what it computed the first time: such a body runs no loop again and is not split.
+pub fn aliasing(cx: &Cx) -> bool {
+    use proc_macro2::TokenTree;
+    struct Closures(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Closures {
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+    }
+    fn walk(ts: TokenStream) -> bool {
+        const INTERIOR: &[&str] = &[
+            "Cell",
+            "RefCell",
+            "UnsafeCell",
+            "OnceCell",
+            "Mutex",
+            "RwLock",
+        ];
+        let tokens: Vec<TokenTree> = ts.into_iter().collect();
+        tokens.iter().enumerate().any(|(i, t)| match t {
+            TokenTree::Group(g) => walk(g.stream()),
+            TokenTree::Ident(name) => {
+                let n = name.to_string();
+                INTERIOR.contains(&n.as_str())
+                    || n.starts_with("Atomic")
+                    || (n == "mut"
+                        && matches!(tokens.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '&'))
+            }
+            _ => false,
+        })
+    }
+    let mut code = TokenStream::new();
+    region_code(cx, &cx.func.body, &mut code);
+    let mut closures = Closures(false);
+    let mut visit = |t: &TokenStream| {
+        if let Ok(s) = syn::parse2::<syn::Stmt>(t.clone()) {
+            syn::visit::Visit::visit_stmt(&mut closures, &s);
+        } else if let Ok(e) = syn::parse2::<syn::Expr>(t.clone()) {
+            syn::visit::Visit::visit_expr(&mut closures, &e);
+        }
+    };
+    fn verbatims(stmts: &[Stmt], f: &mut impl FnMut(&TokenStream)) {
+        for s in stmts {
+            match s {
+                Stmt::Verbatim(t) => f(t),
+                Stmt::Loop(l) => verbatims(&l.body.stmts, f),
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| verbatims(&a.stmts, f)),
+                _ => {}
+            }
+        }
+    }
+    verbatims(&cx.func.body, &mut visit);
+    closures.0 || walk(code)
 }
 
 /// The names code may change: assigned (`x = ..`, `x += ..`), borrowed `&mut`, or the
@@ -808,6 +867,9 @@ struct Around {
 
 /// The loops the backward sweep runs again (see [`Recompute`]), by record stack.
 pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
+    if aliasing(cx) {
+        return BTreeMap::new();
+    }
     // Names that do not hold one value for the whole body: bound inside a region, or bound
     // again at the top (the backward sweep, emitted after the whole forward sweep, would
     // read the last binding).
@@ -2759,7 +2821,11 @@ impl<'a> Reverse<'a> {
                 let base = format_ident!("{}_base", counter, span = Span::mixed_site());
                 let indexed = indexed_by(cx, r, l, &counter.to_string());
                 if !indexed.is_empty() {
-                    bases.extend(quote!(let #base = #counter - (#hi - #lo);));
+                    // The count as a `usize`, whatever the range's type.
+                    bases.extend(quote!(
+                        let #base = #counter
+                            - ::core::iter::Iterator::size_hint(&(#lo..#hi)).0;
+                    ));
                 }
                 cut.extend(
                     indexed

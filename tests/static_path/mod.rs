@@ -21,3 +21,4 @@ mod rules;
 mod smoke;
 mod split;
 mod split_edges;
+mod split_more;
