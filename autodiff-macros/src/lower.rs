@@ -1122,7 +1122,16 @@ impl Lower<'_> {
             return;
         }
         let index_expr = &ix.index;
-        let value = self.lower_expr(rhs);
+        let value = match (self.lower_expr(rhs), rule) {
+            // `v[i] op= e` evaluates `e` before the place: an inactive `e` with side effects
+            // (on `i`, say) runs before the element is read.
+            (Operand::Inactive(t), Some(_)) => {
+                let local = self.fresh_local("rhs");
+                self.verbatim(quote!(let #local = #t;));
+                Operand::Inactive(quote!(#local))
+            }
+            (value, _) => value,
+        };
         let value = match rule {
             None => value,
             Some(rule) => {

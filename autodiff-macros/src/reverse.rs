@@ -1638,6 +1638,15 @@ fn pure(e: &syn::Expr) -> bool {
         fn visit_expr_assign(&mut self, _: &'ast syn::ExprAssign) {
             self.0 = false;
         }
+        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+            // `k += 1` is a binary expression in syn.
+            self.0 &= !binary_assign(&b.op);
+            syn::visit::visit_expr_binary(self, b);
+        }
+        fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
+            self.0 &= r.mutability.is_none();
+            syn::visit::visit_expr_reference(self, r);
+        }
     }
     let mut p = Pure(true);
     syn::visit::Visit::visit_expr(&mut p, e);
@@ -2434,14 +2443,29 @@ impl<'a> Reverse<'a> {
             ("sub", [a, _]) => same_read(a)?,
             _ => return None,
         };
-        let pure_index = syn::parse2::<syn::Expr>(expr.clone()).is_ok_and(|e| pure(&e));
+        let pure_code = |t: &TokenStream| {
+            t.is_empty() || syn::parse2::<syn::Expr>(t.clone()).is_ok_and(|e| pure(&e))
+        };
         let from = stmts[..at]
             .iter()
             .rposition(|s| matches!(s, Stmt::Def(v) if *v == read))?;
+        // Nothing between the two index evaluations may move the index: only rules and reads
+        // whose inactive code is pure.
         let between_rules = stmts[from + 1..at].iter().all(|s| match s {
-            Stmt::Def(v) => matches!(cx.func.values[*v].op, Op::Rule { .. } | Op::Index { .. }),
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Rule { args, extra, .. } => {
+                    extra.iter().all(pure_code)
+                        && args.iter().all(|a| match a {
+                            Operand::Inactive(t) => pure_code(t),
+                            Operand::Value(_) => true,
+                        })
+                }
+                Op::Index { expr, .. } => pure_code(expr),
+                _ => false,
+            },
             _ => false,
         });
+        let pure_index = pure_code(expr);
         (once(sum) && pure_index && between_rules && !self.hoisted.contains(&read)).then_some(read)
     }
 

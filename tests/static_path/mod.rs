@@ -9,6 +9,7 @@ mod control_flow;
 mod functions;
 mod gmm;
 mod gmm_reference;
+mod in_place;
 mod loops;
 mod matrix_rules;
 mod nalgebra_containers;
