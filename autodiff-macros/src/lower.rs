@@ -527,6 +527,14 @@ struct Mentions<'a> {
 }
 
 impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        // `stop_gradient(x)` is inactive whatever `x` is.
+        let stopped = matches!(&*c.func, Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "stop_gradient"));
+        if !stopped {
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         // The length of a container is inactive.
         let length = matches!(

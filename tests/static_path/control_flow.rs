@@ -554,6 +554,33 @@ fn stop_gradient_drops_the_derivative_through_its_argument() {
     }
 }
 
+/// An active value made an integer through `stop_gradient`: an index and a loop bound.
+#[differentiable]
+fn stopped_index(x: &[f64; 4], q: f64) -> f64 {
+    let k = (stop_gradient(q * 2.0) as usize).min(3);
+    let mut s = x[k] * q;
+    for j in 0..stop_gradient(q) as usize {
+        s += x[j] * x[j];
+    }
+    s
+}
+
+#[test]
+fn stop_gradient_makes_an_active_value_an_index() {
+    for (x, q) in [([0.5, -1.0, 2.0, 1.5], 1.3), ([1.0, 2.0, -0.5, 0.25], 2.7)] {
+        let (v, (gx, gq)) = stopped_index_grad(&x, q);
+        assert_eq!(v, stopped_index(&x, q));
+        let (k, n) = (((q * 2.0) as usize).min(3), q as usize);
+        let mut want = [0.0; 4];
+        want[k] += q;
+        for j in 0..n {
+            want[j] += 2.0 * x[j];
+        }
+        assert_all_close("stopped_index x", &gx, &want, 1e-14, 0.0);
+        assert_close("stopped_index q", gq, x[k], 1e-14, 0.0);
+    }
+}
+
 #[differentiable]
 fn pick(x: &[f64; 3], i: usize) -> f64 {
     x[i] * x[(i + 1) % 3] + x[2]
