@@ -4,6 +4,8 @@
 #![allow(clippy::needless_range_loop)]
 
 mod against_tape;
+#[macro_use]
+mod cases;
 mod chains;
 mod control_flow;
 mod functions;
