@@ -18,7 +18,7 @@ use autodiff::differentiable;
 
 use super::cases::{check, check_jvp, random};
 
-// ---- P1: the sum's inactive term moves the index between the read and the store
+// the sum's inactive term moves the index between the read and the store
 
 #[differentiable]
 fn ip_block_moves_index(x: &[f64]) -> f64 {
@@ -41,7 +41,7 @@ case!(
     3
 );
 
-// ---- P2: same through a macro
+// same through a macro
 
 macro_rules! bump {
     ($i:ident) => {{
@@ -68,7 +68,7 @@ case!(
     3
 );
 
-// ---- P3: same through a helper taking &mut
+// same through a helper taking &mut
 
 fn step_on(i: &mut usize) -> f64 {
     *i += 1;
@@ -93,7 +93,7 @@ case!(
     3
 );
 
-// ---- P4: index expression with a side effect, written the same on both sides
+// index expression with a side effect, written the same on both sides
 
 #[differentiable]
 fn ip_index_side_effect(x: &[f64]) -> f64 {
@@ -120,7 +120,7 @@ case!(
     4
 );
 
-// ---- P5: compound += whose inactive right side moves the index (Rust evaluates it first)
+// compound += whose inactive right side moves the index (Rust evaluates it first)
 
 #[differentiable]
 fn compound_moves_index(x: &[f64]) -> f64 {
@@ -143,7 +143,7 @@ case!(
     3
 );
 
-// ---- P6: loops run again with stale reads: the partial needs the old element
+// loops run again with stale reads: the partial needs the old element
 
 #[differentiable]
 fn ip_loop_stale(x: &[f64]) -> f64 {
@@ -179,7 +179,7 @@ case!(
     4
 );
 
-// ---- P7: recorded loop (branch on an active value) with in-place stores in the arms
+// recorded loop (branch on an active value) with in-place stores in the arms
 
 #[differentiable]
 fn ip_recorded(x: &[f64]) -> f64 {
@@ -220,7 +220,7 @@ case!(
     5
 );
 
-// ---- P8: nested loops, e reading other elements (j may equal i)
+// nested loops, e reading other elements (j may equal i)
 
 #[differentiable]
 fn ip_nested(x: &[f64]) -> f64 {
@@ -250,7 +250,7 @@ case!(
     4
 );
 
-// ---- P9: same element twice in a row, e reading it, top level and array buffer
+// same element twice in a row, e reading it, top level and array buffer
 
 #[differentiable]
 fn ip_twice(x: &[f64]) -> f64 {
@@ -269,7 +269,7 @@ fn ip_twice(x: &[f64]) -> f64 {
 }
 case!(case_ip_twice, ip_twice, ip_twice_grad, ip_twice_jvp, 3);
 
-// ---- P10: `let` shadowing the index between read and store inside one block
+// `let` shadowing the index between read and store inside one block
 
 #[differentiable]
 fn ip_shadow(x: &[f64]) -> f64 {
@@ -291,7 +291,7 @@ fn ip_shadow(x: &[f64]) -> f64 {
 }
 case!(case_ip_shadow, ip_shadow, ip_shadow_grad, ip_shadow_jvp, 4);
 
-// ---- P11: a loop over a block whose inactive term moves the index
+// a loop over a block whose inactive term moves the index
 
 #[differentiable]
 fn ip_loop_moves_index(x: &[f64]) -> f64 {
@@ -321,9 +321,7 @@ case!(
     4
 );
 
-// ---- P12: split callee whose top-level inactive code calls a helper with a hidden counter
-
-// ---- P13: the active term's index moves the store's index
+// the active term's index moves the store's index
 
 #[differentiable]
 fn ip_active_index_moves(x: &[f64]) -> f64 {
@@ -348,7 +346,7 @@ case!(
     3
 );
 
-// ---- P14: split callee with a long (calloc) buffer added to in place at the top level
+// split callee with a long (calloc) buffer added to in place at the top level
 // and in a loop, beside a branch at the top level
 
 #[differentiable]
@@ -407,7 +405,7 @@ case!(
     3
 );
 
-// ---- P15: neighbours: each store adds the element before and after
+// neighbours: each store adds the element before and after
 
 #[differentiable]
 fn ip_neighbours(x: &[f64]) -> f64 {
@@ -444,7 +442,7 @@ case!(
     5
 );
 
-// ---- P16: pullback of a function with in-place stores, several seeds
+// pullback of a function with in-place stores, several seeds
 
 #[differentiable]
 fn ip_pb(x: &[f64]) -> f64 {

@@ -13,31 +13,13 @@
     unused
 )]
 
-use super::oracle::{assert_all_close, assert_close, fd_slice, random_vec};
+use super::oracle::{assert_all_close, assert_close, fd_slice};
 use autodiff::differentiable;
 
-fn random(seed: u64, n: usize) -> Vec<f64> {
-    random_vec(seed, n, -1.2, 1.2)
-}
+use super::cases::{check, random};
 
-fn check(
-    what: &str,
-    n: usize,
-    f: impl Fn(&[f64]) -> f64,
-    grad: impl Fn(&[f64]) -> (f64, Vec<f64>),
-) {
-    for seed in 0..4 {
-        let x = random(seed, n);
-        let (value, g) = grad(&x);
-        assert!(
-            (value - f(&x)).abs() <= 1e-12 * value.abs().max(1.0),
-            "{what}: value"
-        );
-        assert_all_close(what, &g, &fd_slice(&f, &x), 1e-5, 1e-6);
-    }
-}
-
-macro_rules! probe {
+/// A test of `$f` (with `$g` its gradient) at random points of length `$n`.
+macro_rules! gradient_case {
     ($test:ident, $f:ident, $g:ident, $n:expr) => {
         #[test]
         fn $test() {
@@ -54,7 +36,7 @@ macro_rules! probe {
     };
 }
 
-// ---- indexed_by_pattern ----
+// Containers cut to a loop's range.
 
 #[differentiable]
 fn len_in_loop(x: &[f64]) -> f64 {
@@ -66,7 +48,7 @@ fn len_in_loop(x: &[f64]) -> f64 {
     }
     s
 }
-probe!(slice_len_in_loop, len_in_loop, len_in_loop_grad, 4);
+gradient_case!(slice_len_in_loop, len_in_loop, len_in_loop_grad, 4);
 
 #[differentiable]
 fn shadow_pat(x: &[f64]) -> f64 {
@@ -77,7 +59,7 @@ fn shadow_pat(x: &[f64]) -> f64 {
     }
     s
 }
-probe!(slice_shadow_pat, shadow_pat, shadow_pat_grad, 4);
+gradient_case!(slice_shadow_pat, shadow_pat, shadow_pat_grad, 4);
 
 #[differentiable]
 fn nested_shadow(x: &[f64]) -> f64 {
@@ -93,9 +75,9 @@ fn nested_shadow(x: &[f64]) -> f64 {
     }
     s
 }
-probe!(slice_nested_shadow, nested_shadow, nested_shadow_grad, 4);
+gradient_case!(slice_nested_shadow, nested_shadow, nested_shadow_grad, 4);
 
-// ---- split: loop head mutates a name read after the loop ----
+// split: loop head mutates a name read after the loop
 
 #[differentiable]
 fn iter_head(x: &[f64]) -> f64 {
@@ -120,10 +102,10 @@ fn calls_iter_head(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_iter_head_direct, iter_head, iter_head_grad, 5);
-probe!(split_iter_head, calls_iter_head, calls_iter_head_grad, 5);
+gradient_case!(split_iter_head_direct, iter_head, iter_head_grad, 5);
+gradient_case!(split_iter_head, calls_iter_head, calls_iter_head_grad, 5);
 
-// ---- split: index expression mutates a name read after the loop ----
+// split: index expression mutates a name read after the loop
 
 fn bump(k: &mut usize) -> usize {
     *k += 1;
@@ -153,20 +135,20 @@ fn calls_index_side_effect(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(
+gradient_case!(
     split_index_side_effect_direct,
     index_side_effect,
     index_side_effect_grad,
     5
 );
-probe!(
+gradient_case!(
     split_index_side_effect,
     calls_index_side_effect,
     calls_index_side_effect_grad,
     5
 );
 
-// ---- split: interior mutability changed by a loop ----
+// split: interior mutability changed by a loop
 
 #[differentiable]
 fn cell_bound(x: &[f64]) -> f64 {
@@ -192,10 +174,10 @@ fn calls_cell_bound(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_cell_bound_direct, cell_bound, cell_bound_grad, 5);
-probe!(split_cell_bound, calls_cell_bound, calls_cell_bound_grad, 5);
+gradient_case!(split_cell_bound_direct, cell_bound, cell_bound_grad, 5);
+gradient_case!(split_cell_bound, calls_cell_bound, calls_cell_bound_grad, 5);
 
-// ---- indexed_by_pattern: inner bound reads the length of a container sliced by the outer loop
+// indexed_by_pattern: inner bound reads the length of a container sliced by the outer loop
 
 #[differentiable]
 fn outer_len(x: &[f64]) -> f64 {
@@ -212,9 +194,9 @@ fn outer_len(x: &[f64]) -> f64 {
     }
     s
 }
-probe!(slice_outer_len, outer_len, outer_len_grad, 4);
+gradient_case!(slice_outer_len, outer_len, outer_len_grad, 4);
 
-// ---- split: branch inside a loop of the callee
+// split: branch inside a loop of the callee
 
 #[differentiable]
 fn br_in_loop(x: &[f64]) -> f64 {
@@ -238,9 +220,9 @@ fn calls_br_in_loop(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_br_in_loop, calls_br_in_loop, calls_br_in_loop_grad, 5);
+gradient_case!(split_br_in_loop, calls_br_in_loop, calls_br_in_loop_grad, 5);
 
-// ---- split: array buffer, buffer declared after a loop, i64 counter going negative
+// split: array buffer, buffer declared after a loop, i64 counter going negative
 
 #[differentiable]
 fn arr_buf(x: &[f64]) -> f64 {
@@ -270,10 +252,10 @@ fn calls_arr_buf(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_arr_buf_direct, arr_buf, arr_buf_grad, 4);
-probe!(split_arr_buf, calls_arr_buf, calls_arr_buf_grad, 4);
+gradient_case!(split_arr_buf_direct, arr_buf, arr_buf_grad, 4);
+gradient_case!(split_arr_buf, calls_arr_buf, calls_arr_buf_grad, 4);
 
-// ---- split: two buffers of the same name
+// split: two buffers of the same name
 
 #[differentiable]
 fn two_z(x: &[f64]) -> f64 {
@@ -306,10 +288,10 @@ fn calls_two_z(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_two_z_direct, two_z, two_z_grad, 4);
-probe!(split_two_z, calls_two_z, calls_two_z_grad, 4);
+gradient_case!(split_two_z_direct, two_z, two_z_grad, 4);
+gradient_case!(split_two_z, calls_two_z, calls_two_z_grad, 4);
 
-// ---- split: counter of inferred type, the counter read as a float
+// split: counter of inferred type, the counter read as a float
 
 #[differentiable]
 fn counter_float(l: &[f64], x: &[f64]) -> f64 {
@@ -335,14 +317,14 @@ fn calls_counter_float(v: &[f64]) -> f64 {
     }
     t
 }
-probe!(
+gradient_case!(
     split_counter_float,
     calls_counter_float,
     calls_counter_float_grad,
     6
 );
 
-// ---- split: same name bound twice at the top level, each a loop bound
+// split: same name bound twice at the top level, each a loop bound
 
 #[differentiable]
 fn twice_n(x: &[f64]) -> f64 {
@@ -368,9 +350,9 @@ fn calls_twice_n(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_twice_n, calls_twice_n, calls_twice_n_grad, 4);
+gradient_case!(split_twice_n, calls_twice_n, calls_twice_n_grad, 4);
 
-// ---- split: chain A -> B -> C in loops, and B with C at its top level
+// split: chain A -> B -> C in loops, and B with C at its top level
 
 #[differentiable]
 fn chain_c(x: &[f64]) -> f64 {
@@ -412,9 +394,9 @@ fn chain_a(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_chain, chain_a, chain_a_grad, 3);
+gradient_case!(split_chain, chain_a, chain_a_grad, 3);
 
-// ---- split: generic callee at f32
+// split: generic callee at f32
 
 #[differentiable]
 fn gen_c<T: num_traits::Float>(x: &[T]) -> T {
@@ -457,7 +439,7 @@ fn split_generic_f32() {
     assert_all_close("gen_caller", &got, &want, 1e-4, 1e-5);
 }
 
-// ---- split: methods, with and without self
+// split: methods, with and without self
 
 struct Model {
     scale: f64,
@@ -503,7 +485,7 @@ fn split_methods() {
     check("Model::total", 4, |x| m.total(x), |x| m.total_grad(x));
 }
 
-// ---- -0.0 in a returned gradient
+// -0.0 in a returned gradient
 
 #[differentiable]
 fn overwritten(x: f64) -> f64 {
@@ -538,7 +520,7 @@ fn neg_zero_sign() {
     );
 }
 
-// ---- split: nalgebra parameters
+// split: nalgebra parameters
 
 #[differentiable]
 fn nq(a: &nalgebra::DMatrix<f64>, v: &nalgebra::DVector<f64>) -> f64 {
@@ -578,7 +560,7 @@ fn split_nalgebra() {
     });
 }
 
-// ---- split: pullback of a caller run twice, callee with counter
+// split: pullback of a caller run twice, callee with counter
 
 #[test]
 fn split_pullback_twice() {
@@ -592,7 +574,7 @@ fn split_pullback_twice() {
     }
 }
 
-// ---- split: top-level comparison of an active value whose name shadows a parameter
+// split: top-level comparison of an active value whose name shadows a parameter
 
 #[differentiable]
 fn shadow_cmp(x: &[f64], y: f64) -> f64 {
@@ -615,7 +597,7 @@ fn calls_shadow_cmp(x: &[f64]) -> f64 {
     }
     t
 }
-probe!(split_shadow_cmp, calls_shadow_cmp, calls_shadow_cmp_grad, 3);
+gradient_case!(split_shadow_cmp, calls_shadow_cmp, calls_shadow_cmp_grad, 3);
 
 // Functions that only have to compile (they did before split calls).
 

@@ -20,7 +20,7 @@ use nalgebra::DVector;
 
 use super::cases::{check, check_jvp, random};
 
-// ---- (1)/(2) counter cut, loop pattern of inferred type used in arithmetic
+// counter cut, loop pattern of inferred type used in arithmetic
 
 #[differentiable]
 fn pat_type2(l: &[f64], x: &[f64]) -> f64 {
@@ -46,7 +46,7 @@ case!(
     5
 );
 
-// ---- (4) names a loop changes through a reference bound before it
+// names a loop changes through a reference bound before it
 
 #[differentiable]
 fn mutref(x: &[f64]) -> f64 {
@@ -196,7 +196,7 @@ case!(
     5
 );
 
-// ---- (1) empty ranges, lo > hi, counters on two containers, counter + arithmetic
+// empty ranges, lo > hi, counters on two containers, counter + arithmetic
 
 #[differentiable]
 fn empty_ranges(x: &[f64]) -> f64 {
@@ -344,7 +344,7 @@ case!(
     4
 );
 
-// ---- (3) container kinds cut by the pattern and by a counter
+// container kinds cut by the pattern and by a counter
 
 #[differentiable]
 fn arr_ref(x: &[f64; 4]) -> f64 {
@@ -581,7 +581,7 @@ fn case_dvector() {
     });
 }
 
-// ---- (5) callee shapes
+// callee shapes
 
 #[differentiable]
 fn while_callee(x: &[f64]) -> f64 {
@@ -687,7 +687,7 @@ case!(
     4
 );
 
-// ---- (6) signs of zero gradients
+// signs of zero gradients
 
 #[differentiable]
 fn zero_arr(x: [f64; 2], y: &[f64; 2], v: Vec<f64>, d: &DVector<f64>) -> f64 {
@@ -751,7 +751,7 @@ fn case_neg_zero() {
     );
 }
 
-// ---- batch 2
+// more counters, loops run again inside recorded ones, maths-library loops
 
 /// Library calls in loops with counters, stores, stale reads, nested loops.
 #[differentiable]
@@ -910,7 +910,7 @@ fn case_sum_neg_sign() {
     );
 }
 
-// ---- batch 3
+// aliasing, long buffers, mixed parameters, zero gradients of every kind
 
 /// A `Cell` read by a loop run again and set after it (no `mut`, no assignment).
 #[differentiable]
