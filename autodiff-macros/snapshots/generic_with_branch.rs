@@ -150,7 +150,7 @@ impl softclip {
                 }
                 let mut x_bar = ::autodiff::__private::pull_owned(&y_1_d0, y_1_bar);
                 (
-                    ::autodiff::__private::settled(x_bar),
+                    x_bar,
                     ::autodiff::__private::NoAdjoint,
                     ::autodiff::__private::NoAdjoint,
                 )
@@ -243,7 +243,7 @@ impl softclip {
                 }
                 let mut x_bar = ::autodiff::__private::pull_owned(&y_1_d0, y_1_bar);
                 (
-                    ::autodiff::__private::settled(x_bar),
+                    x_bar,
                     ::autodiff::__private::NoAdjoint,
                     ::autodiff::__private::NoAdjoint,
                 )

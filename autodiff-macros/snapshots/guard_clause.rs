@@ -132,10 +132,7 @@ impl guard {
                     x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
                     x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
                 }
-                (
-                    ::autodiff::__private::settled(x_bar),
-                    ::autodiff::__private::settled(y_bar),
-                )
+                (x_bar, y_bar)
             },
         )
     }
@@ -215,10 +212,7 @@ impl guard {
                     x_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
                     x_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
                 }
-                (
-                    ::autodiff::__private::settled(x_bar),
-                    ::autodiff::__private::settled(y_bar),
-                )
+                (x_bar, y_bar)
             },
         )
     }

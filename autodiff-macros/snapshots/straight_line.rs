@@ -105,10 +105,7 @@ impl rosenbrock {
                         &::autodiff::__private::MinusOne,
                         t_2_bar,
                     );
-                (
-                    ::autodiff::__private::settled(x_bar),
-                    ::autodiff::__private::settled(y_bar),
-                )
+                (x_bar, y_bar)
             },
         )
     }
@@ -166,10 +163,7 @@ impl rosenbrock {
                         &::autodiff::__private::MinusOne,
                         t_2_bar,
                     );
-                (
-                    ::autodiff::__private::settled(x_bar),
-                    ::autodiff::__private::settled(y_bar),
-                )
+                (x_bar, y_bar)
             },
         )
     }
@@ -252,10 +246,7 @@ impl rosenbrock {
                     &::autodiff::__private::MinusOne,
                     t_2_bar,
                 );
-            (
-                ::autodiff::__private::settled(x_bar),
-                ::autodiff::__private::settled(y_bar),
-            )
+            (x_bar, y_bar)
         };
         grads
     }

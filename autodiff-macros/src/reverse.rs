@@ -669,10 +669,11 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
                 }
             }
             // A slot cleared to -0.0 (see `Space::cleared`) may have become this adjoint.
-            Some(_) => {
+            Some(_) if stores(&cx.func.body) => {
                 let bar = rev.adjoint_or_zero(param_value(cx.func, i));
                 quote!(::autodiff::__private::settled(#bar))
             }
+            Some(_) => rev.adjoint_or_zero(param_value(cx.func, i)),
         });
     (
         forward,
@@ -685,6 +686,16 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             (#(#grads,)*)
         },
     )
+}
+
+/// Whether a block stores into a buffer anywhere, nested regions included.
+fn stores(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Store { .. } => true,
+        Stmt::Loop(l) => stores(&l.body.stmts),
+        Stmt::Branch(b) => b.arms.iter().any(|a| stores(&a.stmts)),
+        _ => false,
+    })
 }
 
 /// The value of scalar parameter `i`.
