@@ -581,6 +581,40 @@ fn stop_gradient_makes_an_active_value_an_index() {
     }
 }
 
+/// A branch on a stopped active value, and a stopped value passed to a plain function.
+#[differentiable]
+fn stopped_branch(x: f64, y: f64) -> f64 {
+    let shift = plain_shift(stop_gradient(y));
+    if stop_gradient(x) > 0.0 {
+        x * y + shift
+    } else {
+        x + y * shift
+    }
+}
+
+fn plain_shift(v: f64) -> f64 {
+    v * v + 1.0
+}
+
+#[test]
+fn stop_gradient_in_a_condition_and_a_plain_call() {
+    for (x, y) in [(0.7, -1.3), (-0.4, 2.1)] {
+        let (v, (gx, gy)) = stopped_branch_grad(x, y);
+        assert_eq!(v, stopped_branch(x, y));
+        let shift = y * y + 1.0;
+        let want = if x > 0.0 { (y, x) } else { (1.0, shift) };
+        assert_all_close("stopped_branch", &[gx, gy], &[want.0, want.1], 1e-14, 0.0);
+        let (_, t) = stopped_branch_jvp(x, y, 0.3, -0.7);
+        assert_close(
+            "stopped_branch jvp",
+            t,
+            0.3 * want.0 - 0.7 * want.1,
+            1e-14,
+            1e-15,
+        );
+    }
+}
+
 #[differentiable]
 fn pick(x: &[f64; 3], i: usize) -> f64 {
     x[i] * x[(i + 1) % 3] + x[2]
