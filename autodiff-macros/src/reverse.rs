@@ -129,7 +129,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                     pattern_names(&local.pat, true, &mut mutable);
                 }
-                prologue.extend(reused_let(cx, stmt).unwrap_or_else(|| t.clone()));
+                prologue.extend(reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()));
             }
             Stmt::Bind { name, .. } => {
                 active_names.insert(name.to_string());
@@ -140,7 +140,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                     buffers.push(x.clone());
                 }
                 buffer_names.insert(x.to_string());
-                prologue.extend(if reused.contains(c) {
+                prologue.extend(if reused.contains_key(c) {
                     quote!(let mut #xbar = #floats.zero_buffer_like(&#x);)
                 } else {
                     forward_sweep(cx, std::slice::from_ref(stmt))
@@ -247,7 +247,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     }
     // The buffers go back to the call site's stack.
     let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());
-    for c in &reused {
+    for c in reused.keys() {
         let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
         gone.extend(quote!(#floats.give_back(#x);));
         gone_back.extend(quote!(#floats.give_back(#x); #floats.give_back(#xbar);));
@@ -261,29 +261,28 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
 }
 
 /// The buffers a split function takes from its call site's float stack and gives back
-/// (see [`split_bodies`], `Stack::buffer`): `vec![x; n]` of floats, named by no other
-/// statement of the top level than their `let` (which could move them).
-fn reused_buffers(cx: &Cx) -> BTreeSet<ContainerId> {
+/// (see [`split_bodies`], `Stack::buffer`), each with its `let` on such a buffer:
+/// `vec![x; n]` of floats, named by no other statement of the top level than their `let`
+/// (which could move them).
+fn reused_buffers(cx: &Cx) -> BTreeMap<ContainerId, TokenStream> {
     let body = &cx.func.body;
-    (0..cx.func.containers.len())
-        .filter(|c| {
+    body.iter()
+        .filter_map(|s| filled_let(cx, s))
+        .filter(|(c, _)| {
             let k = &cx.func.containers[*c];
             let name = cx.container(*c).to_string();
             let naming = body
                 .iter()
                 .filter(|s| matches!(s, Stmt::Verbatim(t) if idents(t.clone()).contains(&name)))
                 .count();
-            k.vec
-                && !k.whole
-                && k.param.is_none()
-                && naming == 1
-                && body.iter().any(|s| reused_let_of(cx, s) == Some(*c))
+            k.vec && !k.whole && naming == 1
         })
         .collect()
 }
 
-/// The buffer a top-level `let v = filled(x, n);` declares, if `s` is one.
-fn reused_let_of(cx: &Cx, s: &Stmt) -> Option<ContainerId> {
+/// The buffer a top-level `let v = filled(x, n);` declares, if `s` is one, and that `let`
+/// on a buffer lent by the call site.
+fn filled_let(cx: &Cx, s: &Stmt) -> Option<(ContainerId, TokenStream)> {
     let Stmt::Verbatim(t) = s else { return None };
     let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
         return None;
@@ -306,26 +305,21 @@ fn reused_let_of(cx: &Cx, s: &Stmt) -> Option<ContainerId> {
     if path != ["autodiff", "__private", "filled"] || call.args.len() != 2 {
         return None;
     }
-    (0..cx.func.containers.len())
-        .find(|c| cx.func.containers[*c].param.is_none() && *cx.container(*c) == p.ident)
-}
-
-/// A reused buffer's `let` (see [`reused_buffers`]) on a buffer from the call site.
-fn reused_let(cx: &Cx, s: &Stmt) -> Option<TokenStream> {
-    let c = reused_let_of(cx, s)?;
-    if !reused_buffers(cx).contains(&c) {
-        return None;
-    }
-    let Stmt::Verbatim(t) = s else { return None };
-    let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
-        return None;
-    };
-    let syn::Expr::Call(call) = &*local.init.as_ref()?.expr else {
-        return None;
-    };
+    let c = (0..cx.func.containers.len())
+        .find(|c| cx.func.containers[*c].param.is_none() && *cx.container(*c) == p.ident)?;
     let (pat, args, attrs) = (&local.pat, &call.args, &local.attrs);
     let (floats, _) = flat_stacks();
-    Some(quote!(#(#attrs)* let #pat = #floats.buffer(#args);))
+    Some((c, quote!(#(#attrs)* let #pat = #floats.buffer(#args);)))
+}
+
+/// A reused buffer's `let` (see [`reused_buffers`]), if `s` is one.
+fn reused_let(
+    cx: &Cx,
+    reused: &BTreeMap<ContainerId, TokenStream>,
+    s: &Stmt,
+) -> Option<TokenStream> {
+    let (c, _) = filled_let(cx, s)?;
+    reused.get(&c).cloned()
 }
 
 /// The names a pattern binds (only those bound `mut` if `only_mut`).
@@ -554,13 +548,18 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
     } else {
         TokenStream::new()
     };
+    let reused = if own_stacks {
+        BTreeMap::new()
+    } else {
+        reused_buffers(cx)
+    };
     for (i, stmt) in cx.func.body.iter().enumerate() {
         // A split forward sweep leaves the adjoints of buffers to its backward sweep, and
         // takes its buffers from the call site.
         if !own_stacks && matches!(stmt, Stmt::Buffer(_)) {
             continue;
         }
-        if let (false, Some(t)) = (own_stacks, reused_let(cx, stmt)) {
+        if let Some(t) = reused_let(cx, &reused, stmt) {
             forward.extend(t);
             continue;
         }
