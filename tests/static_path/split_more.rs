@@ -1102,58 +1102,32 @@ fn counter_beside_u32(l: &[f64], x: &[f64], m: u32) -> f64 {
 
 #[test]
 fn loop_variables_keep_their_types_beside_a_counter() {
-    let both = |x: &[f64]| (x[..4].to_vec(), x[4..].to_vec());
-    let join = |gl: Vec<f64>, gx: Vec<f64>| gl.into_iter().chain(gx).collect::<Vec<_>>();
-    check(
-        "counter_beside_fn_arg",
-        5,
-        |x| {
-            let (l, x) = both(x);
-            counter_beside_fn_arg(&l, &x)
-        },
-        |x| {
-            let (l, x) = both(x);
-            let (v, (gl, gx)) = counter_beside_fn_arg_grad(&l, &x);
-            (v, join(gl, gx))
-        },
+    // `l` is the first four inputs, `x` the rest.
+    fn split_check(
+        what: &str,
+        f: impl Fn(&[f64], &[f64]) -> f64,
+        grad: impl Fn(&[f64], &[f64]) -> (f64, (Vec<f64>, Vec<f64>)),
+    ) {
+        check(
+            what,
+            5,
+            |x| f(&x[..4], &x[4..]),
+            |x| {
+                let (v, (gl, gx)) = grad(&x[..4], &x[4..]);
+                (v, gl.into_iter().chain(gx).collect())
+            },
+        );
+    }
+    split_check("fn_arg", counter_beside_fn_arg, counter_beside_fn_arg_grad);
+    split_check("i32", counter_beside_i32, counter_beside_i32_grad);
+    split_check(
+        "negative",
+        counter_beside_negative,
+        counter_beside_negative_grad,
     );
-    check(
-        "counter_beside_i32",
-        5,
-        |x| {
-            let (l, x) = both(x);
-            counter_beside_i32(&l, &x)
-        },
-        |x| {
-            let (l, x) = both(x);
-            let (v, (gl, gx)) = counter_beside_i32_grad(&l, &x);
-            (v, join(gl, gx))
-        },
-    );
-    check(
-        "counter_beside_negative",
-        5,
-        |x| {
-            let (l, x) = both(x);
-            counter_beside_negative(&l, &x)
-        },
-        |x| {
-            let (l, x) = both(x);
-            let (v, (gl, gx)) = counter_beside_negative_grad(&l, &x);
-            (v, join(gl, gx))
-        },
-    );
-    check(
-        "counter_beside_u32",
-        5,
-        |x| {
-            let (l, x) = both(x);
-            counter_beside_u32(&l, &x, 4)
-        },
-        |x| {
-            let (l, x) = both(x);
-            let (v, (gl, gx)) = counter_beside_u32_grad(&l, &x, 4);
-            (v, join(gl, gx))
-        },
+    split_check(
+        "u32",
+        |l, x| counter_beside_u32(l, x, 4),
+        |l, x| counter_beside_u32_grad(l, x, 4),
     );
 }
