@@ -32,7 +32,7 @@ pub struct Cx<'a> {
     pub split: bool,
     /// Loops that only sum, by record stack, with the parameter containers they read: their
     /// backward steps run in the forward sweep (see [`crate::reverse::summing_loops`]).
-    pub sums: BTreeMap<String, Vec<ContainerId>>,
+    pub sums: BTreeMap<String, crate::reverse::Sums>,
     /// Element reads in a loop body that reads the same container elsewhere too: their
     /// adjoints are added one element at a time.
     pub neighbours: BTreeSet<ValueId>,

@@ -12,6 +12,7 @@ use crate::sig::Shape;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use std::collections::{BTreeMap, BTreeSet};
+use syn::parse::Parser;
 
 /// The seed parameter of a reverse function.
 pub fn seed() -> Ident {
@@ -280,9 +281,9 @@ fn reused_buffers(cx: &Cx) -> BTreeMap<ContainerId, TokenStream> {
         .collect()
 }
 
-/// The buffer a top-level `let v = filled(x, n);` declares, if `s` is one, and that `let`
-/// on a buffer lent by the call site.
-fn filled_let(cx: &Cx, s: &Stmt) -> Option<(ContainerId, TokenStream)> {
+/// The buffer a top-level `let v = filled(x, n);` declares, if `s` is one, with the `let`
+/// and the call.
+fn filled(cx: &Cx, s: &Stmt) -> Option<(ContainerId, syn::Local, syn::ExprCall)> {
     let Stmt::Verbatim(t) = s else { return None };
     let syn::Stmt::Local(local) = syn::parse2::<syn::Stmt>(t.clone()).ok()? else {
         return None;
@@ -307,6 +308,14 @@ fn filled_let(cx: &Cx, s: &Stmt) -> Option<(ContainerId, TokenStream)> {
     }
     let c = (0..cx.func.containers.len())
         .find(|c| cx.func.containers[*c].param.is_none() && *cx.container(*c) == p.ident)?;
+    let call = call.clone();
+    Some((c, local, call))
+}
+
+/// The buffer a top-level `let v = filled(x, n);` declares, if `s` is one, and that `let`
+/// on a buffer lent by the call site.
+fn filled_let(cx: &Cx, s: &Stmt) -> Option<(ContainerId, TokenStream)> {
+    let (c, local, call) = filled(cx, s)?;
     let (pat, args, attrs) = (&local.pat, &call.args, &local.attrs);
     let (floats, _) = flat_stacks();
     Some((c, quote!(#(#attrs)* let #pat = #floats.buffer(#args);)))
@@ -535,7 +544,10 @@ fn consumed_records(cx: &Cx) -> Vec<Ident> {
 
 /// The parameter containers whose adjoints summing loops gather in the forward sweep.
 fn summed(cx: &Cx) -> BTreeSet<ContainerId> {
-    cx.sums.values().flatten().copied().collect()
+    cx.sums
+        .values()
+        .flat_map(|s| s.only.iter().copied())
+        .collect()
 }
 
 /// The forward sweep, the result's expression, and the backward sweep reading `seed` and
@@ -591,11 +603,8 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             ));
             continue;
         }
-        inits.extend(match cx.sig.params[i].shape {
-            Some(Shape::Slice) => quote!(let mut #bar = ::autodiff::__private::zero_vec_like(#x);),
-            Some(s) if s.by_ref() => quote!(let mut #bar = ::autodiff::__private::zero_like(#x);),
-            _ => quote!(let mut #bar = ::autodiff::__private::zero_like(&#x);),
-        });
+        let init = param_adjoint(cx, i, x);
+        inits.extend(quote!(let mut #bar = #init;));
     }
     let forward = quote!(#early_inits #forward);
     // The output's adjoint is the seed.
@@ -685,6 +694,15 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             (#(#grads,)*)
         },
     )
+}
+
+/// A zero adjoint of parameter `i`, named `x` in the body, owned.
+fn param_adjoint(cx: &Cx, i: ParamId, x: &Ident) -> TokenStream {
+    match cx.sig.params[i].shape {
+        Some(Shape::Slice) => quote!(::autodiff::__private::zero_vec_like(#x)),
+        Some(s) if s.by_ref() => quote!(::autodiff::__private::zero_like(#x)),
+        _ => quote!(::autodiff::__private::zero_like(&#x)),
+    }
 }
 
 /// Whether a block stores into a buffer anywhere, nested regions included.
@@ -1502,34 +1520,91 @@ impl Facts<'_> {
     }
 }
 
-/// The loops of a body that only sum, by their record stack's name, each with the parameter
-/// containers it reads. Such a loop is pure (see [`recompute`]), not nested in another loop,
-/// carries one float that each iteration adds to once and reads no other active value from
-/// outside, and the containers it reads are read nowhere else. The carried value's adjoint
-/// is then the same in every iteration and no other contribution reaches those containers'
-/// adjoints after the loop: each iteration's backward step runs right after it, in the
-/// forward sweep, with a unit seed, and the backward sweep scales what it gathered by the
-/// real adjoint. One pass over the data instead of two.
-pub fn summing_loops(cx: &Cx) -> BTreeMap<String, Vec<ContainerId>> {
+/// A loop that only sums (see [`summing_loops`]), with the containers whose adjoints its
+/// backward steps reach.
+pub struct Sums {
+    /// Parameter containers no other code reads: the steps add into their adjoints, which
+    /// the backward sweep scales by the real adjoint of the sum.
+    pub only: Vec<ContainerId>,
+    /// The other containers it reads: the steps add into a unit adjoint of their own
+    /// (see `unit_adjoint`), which the backward sweep adds, scaled, into the container's.
+    pub apart: Vec<ContainerId>,
+}
+
+/// The loops of a body that only sum, by their record stack's name. Such a loop is not
+/// nested in another loop, carries one float that each iteration adds to once, and reads no
+/// other active value from outside. The carried value's adjoint is then the same in every
+/// iteration: each iteration's backward step runs right after it, in the forward sweep,
+/// with a unit seed, and the backward sweep scales what it gathered by the real adjoint.
+/// One pass over the data instead of two, and an iteration's records are read back while
+/// they are still in cache.
+///
+/// A loop of the top level may also store into local buffers declared before it, if every
+/// iteration writes all of such a buffer before reading it and no code after the loop reads
+/// it: then no adjoint crosses from one iteration to another through the buffer.
+pub fn summing_loops(cx: &Cx) -> BTreeMap<String, Sums> {
     let mut refs = BTreeMap::new();
     container_refs(cx, &cx.func.body, &mut refs);
     let mut out = BTreeMap::new();
-    let mut visit = |l: &Loop| {
-        if let Some(cs) = sums(cx, l, &refs) {
-            out.insert(l.stack.to_string(), cs);
-        }
-    };
-    fn outer_loops(stmts: &[Stmt], f: &mut impl FnMut(&Loop)) {
+    fn in_arms(cx: &Cx, stmts: &[Stmt], refs: &Refs, out: &mut BTreeMap<String, Sums>) {
         for s in stmts {
             match s {
-                Stmt::Loop(l) => f(l),
-                Stmt::Branch(b) => b.arms.iter().for_each(|a| outer_loops(&a.stmts, f)),
+                Stmt::Loop(l) => {
+                    if let Some(sums) = sums(cx, l, refs, None) {
+                        out.insert(l.stack.to_string(), sums);
+                    }
+                }
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| in_arms(cx, &a.stmts, refs, out)),
                 _ => {}
             }
         }
     }
-    outer_loops(&cx.func.body, &mut visit);
+    let body = &cx.func.body;
+    for (i, s) in body.iter().enumerate() {
+        match s {
+            Stmt::Loop(l) => {
+                if let Some(sums) = sums(cx, l, &refs, Some((&body[..i], &body[i + 1..]))) {
+                    out.insert(l.stack.to_string(), sums);
+                }
+            }
+            Stmt::Branch(b) => b
+                .arms
+                .iter()
+                .for_each(|a| in_arms(cx, &a.stmts, &refs, &mut out)),
+            _ => {}
+        }
+    }
     out
+}
+
+type Refs = BTreeMap<ContainerId, usize>;
+
+/// The name of the unit adjoint summing loop `l` gathers container `c`'s share in.
+fn unit_adjoint(cx: &Cx, l: &Loop, c: ContainerId) -> Ident {
+    let xbar = cx.container_adjoint(c);
+    format_ident!("{}_{}_unit", xbar, l.stack, span = Span::mixed_site())
+}
+
+/// Whether some statement of a block, nested ones included, satisfies `f`.
+fn any_nested(stmts: &[Stmt], f: &impl Fn(&Stmt) -> bool) -> bool {
+    stmts.iter().any(|s| {
+        f(s) || match s {
+            Stmt::Loop(l) => any_nested(&l.body.stmts, f),
+            Stmt::Branch(b) => b.arms.iter().any(|a| any_nested(&a.stmts, f)),
+            _ => false,
+        }
+    })
+}
+
+/// Whether a value reads container `c`: an element, the whole, or an argument.
+fn reads(cx: &Cx, v: ValueId, c: ContainerId) -> bool {
+    match &cx.func.values[v].op {
+        Op::Index { container, .. } | Op::Whole(container) => *container == c,
+        Op::Call { args, .. } => args
+            .iter()
+            .any(|a| matches!(a, CallArg::Container { container, .. } if *container == c)),
+        _ => false,
+    }
 }
 
 /// How many statements of a block, nested ones included, name each container.
@@ -1559,17 +1634,32 @@ fn container_refs(cx: &Cx, stmts: &[Stmt], refs: &mut BTreeMap<ContainerId, usiz
     }
 }
 
-/// The containers a summing loop reads, if `l` is one (see [`summing_loops`]).
-fn sums(cx: &Cx, l: &Loop, refs: &BTreeMap<ContainerId, usize>) -> Option<Vec<ContainerId>> {
-    let r = recompute(cx, l)?;
-    // Its backward step runs in the forward sweep: only reads of parameters, kept nothing.
-    let flat_body = l
-        .body
-        .stmts
-        .iter()
-        .all(|s| matches!(s, Stmt::Def(_) | Stmt::Bind { .. } | Stmt::Verbatim(_)));
-    if r.needs_phis || !r.pushed.is_empty() || !flat_body {
+/// The containers a summing loop reads, if `l` is one (see [`summing_loops`]); `around` is
+/// the code before and after it, for a loop of the top level.
+fn sums(cx: &Cx, l: &Loop, refs: &Refs, around: Option<(&[Stmt], &[Stmt])>) -> Option<Sums> {
+    if l.broke.is_some() {
         return None;
+    }
+    let recomputed = recompute(cx, l);
+    match recomputed {
+        // Its backward step runs in the forward sweep: only reads of parameters, kept nothing.
+        Some(r) => {
+            let flat_body = l
+                .body
+                .stmts
+                .iter()
+                .all(|s| matches!(s, Stmt::Def(_) | Stmt::Bind { .. } | Stmt::Verbatim(_)));
+            if r.needs_phis || !r.pushed.is_empty() || !flat_body {
+                return None;
+            }
+        }
+        // A loop run again inside would undo its counters' changes in the step.
+        None => {
+            let counted = |s: &Stmt| matches!(s, Stmt::Loop(n) if recompute(cx, n).is_some_and(|r| !r.counters.is_empty()));
+            if around.is_none() || any_nested(&l.body.stmts, &counted) {
+                return None;
+            }
+        }
     }
     let ([c], [next]) = (l.carried.as_slice(), l.body.yields.as_slice()) else {
         return None;
@@ -1579,8 +1669,15 @@ fn sums(cx: &Cx, l: &Loop, refs: &BTreeMap<ContainerId, usize>) -> Option<Vec<Co
         defined.insert(v);
     });
     let mut uses = BTreeMap::new();
-    cx.each_used(&l.body.stmts, &mut |u| *uses.entry(u).or_insert(0) += 1);
+    let mut outside = false;
+    cx.each_used(&l.body.stmts, &mut |u| {
+        *uses.entry(u).or_insert(0) += 1;
+        outside |= u != c.phi && !defined.contains(&u);
+    });
     *uses.entry(*next).or_insert(0) += 1;
+    if outside {
+        return None;
+    }
     // From the carried value to the next one through sums only, each step read once.
     let mut at = c.phi;
     while at != *next {
@@ -1605,22 +1702,188 @@ fn sums(cx: &Cx, l: &Loop, refs: &BTreeMap<ContainerId, usize>) -> Option<Vec<Co
     }
     let mut here = BTreeMap::new();
     container_refs(cx, &l.body.stmts, &mut here);
-    for s in &l.body.stmts {
-        if let Stmt::Def(v) = s {
-            if let Op::Rule { args, .. } = &cx.func.values[*v].op {
-                let outside = args
-                    .iter()
-                    .any(|a| matches!(a, Operand::Value(u) if *u != c.phi && !defined.contains(u)));
-                if outside {
-                    return None;
-                }
-            }
+    let mut sums = Sums {
+        only: Vec::new(),
+        apart: Vec::new(),
+    };
+    for (&k, n) in &here {
+        let declared = |s: &Stmt| matches!(s, Stmt::Buffer(b) if *b == k);
+        let stored = |s: &Stmt| matches!(s, Stmt::Store { container, .. } if *container == k);
+        let container = &cx.func.containers[k];
+        if any_nested(&l.body.stmts, &declared) {
+            // A buffer of the body, new in every iteration.
+        } else if any_nested(&l.body.stmts, &stored) {
+            private(cx, l, k, around?).then_some(())?;
+        } else if container.param.is_some() && refs.get(&k) == Some(n) {
+            sums.only.push(k);
+        } else {
+            // Run again, the loop costs less than a unit adjoint and a pass to add it.
+            let slices = recomputed.is_none()
+                && (container.vec
+                    || container.param.is_some_and(|i| {
+                        matches!(
+                            cx.sig.params[i].shape,
+                            Some(Shape::Slice | Shape::Vec { .. } | Shape::Array { .. })
+                        )
+                    }));
+            slices.then_some(())?;
+            sums.apart.push(k);
         }
     }
-    let only_here = here
+    Some(sums)
+}
+
+/// Whether local buffer `c`, stored into by loop `l` of the top level, holds nothing one
+/// iteration of `l` leaves for another or for the code after it (`around`): declared before
+/// the loop, read by no code after it, and in every iteration written whole before it is
+/// read, by a loop over its length.
+fn private(cx: &Cx, l: &Loop, c: ContainerId, (before, after): (&[Stmt], &[Stmt])) -> bool {
+    let name = cx.container(c).to_string();
+    let Some(len) = before.iter().find_map(|s| match filled(cx, s) {
+        Some((b, _, call)) if b == c => call.args.get(1).cloned(),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let mut later = BTreeMap::new();
+    container_refs(cx, after, &mut later);
+    // Inactive code in the loop could change it (`fill`, `swap`).
+    let named = |s: &Stmt| matches!(s, Stmt::Verbatim(t) if idents(t.clone()).contains(&name));
+    // The length names the same value wherever it is read: bound once, not `mut`.
+    let fixed = idents(len.to_token_stream()).iter().all(|n| {
+        let params: usize = cx
+            .sig
+            .params
+            .iter()
+            .filter(|p| p.ident == n)
+            .map(|p| match &p.pat {
+                syn::Pat::Ident(i) if i.mutability.is_none() => 1,
+                _ => 2,
+            })
+            .sum();
+        params + bindings(&cx.func.body, n) <= 1
+    });
+    let len = len.to_token_stream().to_string();
+    let by_len = |e: &syn::Expr| {
+        let e = e.to_token_stream().to_string();
+        (fixed && e == len) || e == format!("{name} . len ()")
+    };
+    before
         .iter()
-        .all(|(k, n)| refs.get(k) == Some(n) && cx.func.containers[*k].param.is_some());
-    only_here.then(|| here.into_keys().collect())
+        .any(|s| matches!(s, Stmt::Buffer(b) if *b == c))
+        && !matches!(cx.func.result, Output::Container(r) if r == c)
+        && !later.contains_key(&c)
+        && !any_nested(&l.body.stmts, &named)
+        && written_first(cx, c, &by_len, &l.body.stmts, false)
+}
+
+/// How many times a block, nested ones included, binds a name: by `let` (twice for a
+/// `let mut`, whose value may change), as a loop's pattern, or in a branch's patterns.
+fn bindings(stmts: &[Stmt], name: &str) -> usize {
+    let count = |t: &TokenStream| idents(t.clone()).iter().filter(|i| *i == name).count();
+    stmts
+        .iter()
+        .map(|s| match s {
+            Stmt::Verbatim(t) => match syn::parse2::<syn::Stmt>(t.clone()) {
+                Ok(syn::Stmt::Local(local)) => {
+                    let p = &local.pat;
+                    let mut muts = BTreeSet::new();
+                    pattern_names(p, true, &mut muts);
+                    count(&quote!(#p)) + usize::from(muts.contains(name))
+                }
+                _ => 0,
+            },
+            Stmt::Bind { name: n, .. } => usize::from(n == name),
+            Stmt::Loop(l) => {
+                let pat = match &l.head {
+                    LoopHead::For { pat, .. } => count(pat),
+                    LoopHead::Loop => 0,
+                };
+                pat + bindings(&l.body.stmts, name)
+            }
+            Stmt::Branch(b) => {
+                let head = match &b.head {
+                    Head::If(c) if idents(c.clone()).iter().any(|i| i == "let") => count(c),
+                    Head::Match { arms, .. } => arms.iter().map(count).sum(),
+                    _ => 0,
+                };
+                head + b
+                    .arms
+                    .iter()
+                    .map(|a| bindings(&a.stmts, name))
+                    .sum::<usize>()
+            }
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Whether every run of a block writes all of buffer `c` before reading any of it (or it was
+/// written whole already, `written`). A loop writes it whole if it runs over `0..n` for an
+/// `n` that `by_len` takes for the buffer's length, without `break`, stores `c[i]` at its
+/// top for its pattern `i` (not bound again inside), and reads nothing of `c`.
+fn written_first(
+    cx: &Cx,
+    c: ContainerId,
+    by_len: &impl Fn(&syn::Expr) -> bool,
+    stmts: &[Stmt],
+    mut written: bool,
+) -> bool {
+    let reading = |s: &Stmt| matches!(s, Stmt::Def(v) if reads(cx, *v, c));
+    for s in stmts {
+        match s {
+            Stmt::Def(v) if reads(cx, *v, c) && !written => return false,
+            Stmt::Loop(l) if !written => {
+                let whole = || {
+                    let LoopHead::For { pat, iter } = &l.head else {
+                        return false;
+                    };
+                    let Ok(syn::Pat::Ident(p)) = syn::Pat::parse_single.parse2(pat.clone()) else {
+                        return false;
+                    };
+                    let Ok(syn::Expr::Range(r)) = syn::parse2::<syn::Expr>(iter.clone()) else {
+                        return false;
+                    };
+                    let from_zero = r
+                        .start
+                        .as_deref()
+                        .is_some_and(|s| s.to_token_stream().to_string() == "0");
+                    let mut rebound = BTreeSet::new();
+                    nested_lets(&l.body.stmts, true, &mut rebound);
+                    let i = p.ident.to_string();
+                    let stores_at_i = l.body.stmts.iter().any(|s| {
+                        matches!(s, Stmt::Store { container, expr, .. }
+                            if *container == c && expr.to_string() == i)
+                    });
+                    l.broke.is_none()
+                        && p.by_ref.is_none()
+                        && p.mutability.is_none()
+                        && p.subpat.is_none()
+                        && matches!(r.limits, syn::RangeLimits::HalfOpen(_))
+                        && from_zero
+                        && r.end.as_deref().is_some_and(by_len)
+                        && !rebound.contains(&i)
+                        && stores_at_i
+                        && !any_nested(&l.body.stmts, &reading)
+                };
+                if whole() {
+                    written = true;
+                } else if !written_first(cx, c, by_len, &l.body.stmts, false) {
+                    return false;
+                }
+            }
+            Stmt::Branch(b)
+                if !b
+                    .arms
+                    .iter()
+                    .all(|a| written_first(cx, c, by_len, &a.stmts, written)) =>
+            {
+                return false
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Whether running an inactive expression again gives the same value: no macros, and only
@@ -1999,6 +2262,8 @@ fn stacks(cx: &Cx, stmts: &[Stmt], out: &mut Vec<Ident>, uses: &mut (bool, bool)
                 if let Some(r) = recompute(cx, l) {
                     uses.0 |= r.needs_phis && !l.carried.is_empty();
                     uses.1 |= !r.pushed.is_empty();
+                } else if cx.sums.contains_key(&l.stack.to_string()) {
+                    // Its steps read its records back at once, from the locals.
                 } else if flat(cx, l) {
                     for (_, k) in loop_items(cx, l) {
                         uses.0 |= k == Kind::Float;
@@ -2225,6 +2490,48 @@ fn unit_counters(r: &Recompute, l: &Loop) -> Vec<Ident> {
         .collect()
 }
 
+/// The unit adjoints a summing loop gathers apart (see [`Sums::apart`]), declared before it,
+/// with the scratch space its steps read copied arguments back into.
+fn unit_adjoints(cx: &Cx, l: &Loop, sums: &Sums) -> TokenStream {
+    let mut out = scratches(cx);
+    for k in &sums.apart {
+        let unit = unit_adjoint(cx, l, *k);
+        let x = cx.container(*k);
+        let init = match cx.func.containers[*k].param {
+            Some(i) => param_adjoint(cx, i, x),
+            None => quote!(::autodiff::__private::zero_like(&#x)),
+        };
+        out.extend(quote!(let mut #unit = #init;));
+    }
+    out
+}
+
+/// A summing loop's backward step for the iteration that just ran, for a unit adjoint of
+/// the sum (see [`summing_loops`]). The containers it reads apart lend it their unit
+/// adjoints under their adjoints' names.
+fn unit_step(cx: &Cx, l: &Loop, sums: &Sums) -> TokenStream {
+    let (c, next) = (&l.carried[0], l.body.yields[0]);
+    let (bar, phi) = (carry(cx, c.phi, "carry_bar"), cx.primal(c.phi));
+    let (mut lend, mut give_back) = (TokenStream::new(), TokenStream::new());
+    for k in &sums.apart {
+        let (xbar, unit) = (cx.container_adjoint(*k), unit_adjoint(cx, l, *k));
+        if lent(cx, *k) {
+            lend.extend(quote!(let mut #xbar = &mut #unit[..];));
+        } else {
+            lend.extend(quote!(let mut #xbar = #unit;));
+            give_back.extend(quote!(#unit = #xbar;));
+        }
+    }
+    let mut rev = Reverse::new(cx);
+    let mut step = quote!(let #bar = ::autodiff::__private::one_like(&#phi););
+    step.extend(rev.contribute(next, quote!(#bar)));
+    step.extend(rev.reverse_sweep(&l.body.stmts));
+    if lend.is_empty() {
+        return quote!({ #step });
+    }
+    quote!({ #lend { #step } #give_back })
+}
+
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
     format_ident!("{}_{}", cx.primal(v), suffix, span = Span::mixed_site())
 }
@@ -2301,15 +2608,9 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                         let pushed = &r.pushed;
                         push.extend(quote!(#indices.push_all([#(#pushed),*]);));
                     }
-                    if cx.sums.contains_key(&stack.to_string()) {
-                        // The iteration's backward step, for a unit adjoint of the sum.
-                        let (c, next) = (&l.carried[0], l.body.yields[0]);
-                        let (bar, phi) = (carry(cx, c.phi, "carry_bar"), cx.primal(c.phi));
-                        let mut rev = Reverse::new(cx);
-                        let mut step = quote!(let #bar = ::autodiff::__private::one_like(&#phi););
-                        step.extend(rev.contribute(next, quote!(#bar)));
-                        step.extend(rev.reverse_sweep(&l.body.stmts));
-                        push = quote!({ #step });
+                    if let Some(sums) = cx.sums.get(&stack.to_string()) {
+                        out.extend(unit_adjoints(cx, l, sums));
+                        push = unit_step(cx, l, sums);
                     }
                     let (pat, lo, hi, start, end) = (&r.pat, &r.lo, &r.hi, &r.start, &r.end);
                     before = quote!(let #lo = #start; let #hi = #end;);
@@ -2320,6 +2621,14 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                     out.extend(
                         quote!(#before for #pat in #lo..#hi { #enter #body #leave #push } #after),
                     );
+                    continue;
+                }
+                if let Some(sums) = cx.sums.get(&stack.to_string()) {
+                    // Each iteration's records are read back at once, by its backward step.
+                    let units = unit_adjoints(cx, l, sums);
+                    let step = unit_step(cx, l, sums);
+                    let looped = loop_head(l, quote!(#enter #body #leave #step), &[]);
+                    out.extend(quote!(#units #before #looped #after));
                     continue;
                 }
                 let looped = if flat(cx, l) {
@@ -2777,15 +3086,21 @@ impl<'a> Reverse<'a> {
     /// Runs a loop's iterations backwards from its stack of records.
     fn reverse_loop(&mut self, l: &Loop) -> TokenStream {
         let cx = self.cx;
-        if let Some(containers) = cx.sums.get(&l.stack.to_string()) {
+        if let Some(sums) = cx.sums.get(&l.stack.to_string()) {
             // The forward sweep gathered each iteration's share for a unit adjoint.
             let c = &l.carried[0];
             let bar = carry(cx, c.phi, "carry_bar");
             let exit_bar = self.adjoint_or_zero(c.exit);
             let mut out = quote!(let #bar = #exit_bar;);
-            for k in containers {
+            for k in &sums.only {
                 let xbar = cx.container_adjoint(*k);
                 out.extend(quote!(::autodiff::__private::scale_adjoint(&mut #xbar, #bar);));
+            }
+            for k in &sums.apart {
+                let (xbar, unit) = (cx.container_adjoint(*k), unit_adjoint(cx, l, *k));
+                out.extend(
+                    quote!(::autodiff::__private::add_scaled(&mut #xbar[..], &#unit[..], #bar);),
+                );
             }
             out.extend(self.contribute(c.init, quote!(#bar)));
             return out;

@@ -191,6 +191,15 @@ where
     }
 }
 
+/// `acc += s * unit`, element-wise: the adjoint of a container gathered apart for a unit
+/// seed, scaled by the real one and added into the container's.
+#[inline]
+pub fn add_scaled<R: crate::real::Real>(acc: &mut [R], unit: &[R], s: R) {
+    for (a, u) in acc.iter_mut().zip(unit) {
+        *a += *u * s;
+    }
+}
+
 /// `acc *= s`, element-wise: the adjoint of a container gathered for a unit seed, scaled by
 /// the real one.
 #[inline]
