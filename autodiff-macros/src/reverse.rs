@@ -1736,7 +1736,8 @@ fn sums(cx: &Cx, l: &Loop, refs: &Refs, around: Option<(&[Stmt], &[Stmt])>) -> O
 /// Whether local buffer `c`, stored into by loop `l` of the top level, holds nothing one
 /// iteration of `l` leaves for another or for the code after it (`around`): declared before
 /// the loop, read by no code after it, and in every iteration written whole before it is
-/// read, by a loop over its length.
+/// read, by a loop over its length. (Inactive code cannot change an active buffer: the
+/// lowering rejects methods that would, whole assignments and `&mut` borrows.)
 fn private(cx: &Cx, l: &Loop, c: ContainerId, (before, after): (&[Stmt], &[Stmt])) -> bool {
     let name = cx.container(c).to_string();
     let Some(len) = before.iter().find_map(|s| match filled(cx, s) {
@@ -1747,8 +1748,6 @@ fn private(cx: &Cx, l: &Loop, c: ContainerId, (before, after): (&[Stmt], &[Stmt]
     };
     let mut later = BTreeMap::new();
     container_refs(cx, after, &mut later);
-    // Inactive code in the loop could change it (`fill`, `swap`).
-    let named = |s: &Stmt| matches!(s, Stmt::Verbatim(t) if idents(t.clone()).contains(&name));
     // The length names the same value wherever it is read: bound once, not `mut`.
     let fixed = idents(len.to_token_stream()).iter().all(|n| {
         let params: usize = cx
@@ -1773,7 +1772,6 @@ fn private(cx: &Cx, l: &Loop, c: ContainerId, (before, after): (&[Stmt], &[Stmt]
         .any(|s| matches!(s, Stmt::Buffer(b) if *b == c))
         && !matches!(cx.func.result, Output::Container(r) if r == c)
         && !later.contains_key(&c)
-        && !any_nested(&l.body.stmts, &named)
         && written_first(cx, c, &by_len, &l.body.stmts, false)
 }
 

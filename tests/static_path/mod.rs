@@ -25,3 +25,4 @@ mod smoke;
 mod split;
 mod split_edges;
 mod split_more;
+mod summing;
