@@ -6,6 +6,7 @@
 #![allow(
     clippy::needless_range_loop,
     clippy::assign_op_pattern,
+    clippy::manual_memcpy,
     clippy::ptr_arg,
     unused
 )]
