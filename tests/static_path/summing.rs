@@ -7,6 +7,7 @@
     clippy::needless_range_loop,
     clippy::assign_op_pattern,
     clippy::manual_memcpy,
+    clippy::useless_vec,
     clippy::ptr_arg,
     unused
 )]
