@@ -1748,20 +1748,41 @@ fn private(cx: &Cx, l: &Loop, c: ContainerId, (before, after): (&[Stmt], &[Stmt]
     };
     let mut later = BTreeMap::new();
     container_refs(cx, after, &mut later);
-    // The length names the same value wherever it is read: bound once, not `mut`.
-    let fixed = idents(len.to_token_stream()).iter().all(|n| {
-        let params: usize = cx
-            .sig
-            .params
-            .iter()
-            .filter(|p| p.ident == n)
-            .map(|p| match &p.pat {
-                syn::Pat::Ident(i) if i.mutability.is_none() => 1,
-                _ => 2,
-            })
-            .sum();
-        params + bindings(&cx.func.body, n) <= 1
-    });
+    // The length names the same value wherever it is read: arithmetic on literals and
+    // names bound once, not `mut` (a name of a reference or a `Cell` would be read through
+    // `*` or a method).
+    fn arithmetic(e: &syn::Expr) -> bool {
+        match e {
+            syn::Expr::Lit(_) => true,
+            syn::Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
+            syn::Expr::Paren(p) => arithmetic(&p.expr),
+            syn::Expr::Binary(b) => {
+                matches!(
+                    b.op,
+                    syn::BinOp::Add(_)
+                        | syn::BinOp::Sub(_)
+                        | syn::BinOp::Mul(_)
+                        | syn::BinOp::Div(_)
+                ) && arithmetic(&b.left)
+                    && arithmetic(&b.right)
+            }
+            _ => false,
+        }
+    }
+    let fixed = arithmetic(&len)
+        && idents(len.to_token_stream()).iter().all(|n| {
+            let params: usize = cx
+                .sig
+                .params
+                .iter()
+                .filter(|p| p.ident == n)
+                .map(|p| match &p.pat {
+                    syn::Pat::Ident(i) if i.mutability.is_none() => 1,
+                    _ => 2,
+                })
+                .sum();
+            params + bindings(&cx.func.body, n) <= 1
+        });
     let len = len.to_token_stream().to_string();
     let by_len = |e: &syn::Expr| {
         let e = e.to_token_stream().to_string();

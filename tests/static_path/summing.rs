@@ -416,3 +416,58 @@ case!(
     outer_scale_jvp,
     5
 );
+
+// A length read through a reference or a `Cell`: the same tokens, another value once it
+// shrinks, so the writing loop leaves the end of the buffer from the iteration before.
+#[differentiable]
+fn length_by_reference(x: &[f64]) -> f64 {
+    let mut m = x.len();
+    let n = &mut m;
+    let mut b = vec![0.0; *n];
+    let mut s = 0.0;
+    for k in 0..x.len() {
+        for j in 0..*n {
+            b[j] = (x[j] * x[k]).sin();
+        }
+        let mut t = 0.0;
+        for j in 0..b.len() {
+            t += b[j] * b[j];
+        }
+        s += t;
+        *n -= 1;
+    }
+    s
+}
+case!(
+    case_length_by_reference,
+    length_by_reference,
+    length_by_reference_grad,
+    length_by_reference_jvp,
+    4
+);
+
+#[differentiable]
+fn length_in_cell(x: &[f64]) -> f64 {
+    let n = std::cell::Cell::new(x.len());
+    let mut b = vec![0.0; n.get()];
+    let mut s = 0.0;
+    for k in 0..x.len() {
+        for j in 0..n.get() {
+            b[j] = (x[j] * x[k]).sin();
+        }
+        let mut t = 0.0;
+        for j in 0..b.len() {
+            t += b[j] * b[j];
+        }
+        s += t;
+        n.set(n.get() - 1);
+    }
+    s
+}
+case!(
+    case_length_in_cell,
+    length_in_cell,
+    length_in_cell_grad,
+    length_in_cell_jvp,
+    4
+);
