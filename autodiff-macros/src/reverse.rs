@@ -113,6 +113,12 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         .map(|p| p.ident.to_string())
         .collect();
     let mut active_names = BTreeSet::new();
+    let (mut unpack, mut repack, mut rebound, mut packed) = (
+        TokenStream::new(),
+        TokenStream::new(),
+        TokenStream::new(),
+        BTreeSet::new(),
+    );
     let reads_changed =
         |t: &TokenStream, changed: &BTreeSet<String>, buffers: &BTreeSet<String>| {
             idents(t.clone())
@@ -155,7 +161,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 kept.extend(saved_locals(cx, std::slice::from_ref(stmt)));
             }
             Stmt::Store { .. } => kept.extend(saved_locals(cx, std::slice::from_ref(stmt))),
-            Stmt::Loop(l) => {
+            Stmt::Loop(_) | Stmt::Branch(_) => {
                 let mut code = TokenStream::new();
                 region_code(cx, std::slice::from_ref(stmt), &mut code);
                 changed.extend(
@@ -168,6 +174,53 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                         .into_iter()
                         .filter(|n| !active_params.contains(n)),
                 );
+            }
+        }
+        match stmt {
+            Stmt::Branch(b) => {
+                // A block (one arm, always run, with no inactive value): its record is
+                // taken apart into floats and indices, and put together again.
+                if !matches!(b.head, Head::Block) || b.inactive_result.is_some() {
+                    return None;
+                }
+                kept.extend(
+                    b.phis
+                        .iter()
+                        .map(|p| (cx.primal(*p).clone(), value_kind(cx, *p))),
+                );
+                let mut items = saved_locals(cx, &b.arms[0].stmts);
+                let names: Vec<Ident> = items.iter().map(|(x, _)| x.clone()).collect();
+                // The bounds of loops run again inside, integers of any type, are computed
+                // again, as those of the top level are.
+                let bounds: BTreeMap<String, &TokenStream> = cx
+                    .recomputed
+                    .values()
+                    .flat_map(|r| [(r.lo.to_string(), &r.start), (r.hi.to_string(), &r.end)])
+                    .collect();
+                let mut again = true;
+                items.retain(|(x, kind)| match bounds.get(&x.to_string()) {
+                    Some(e) if *kind == Kind::Other => {
+                        again &= !reads_changed(e, &changed, &buffer_names);
+                        rebound.extend(quote!(let #x = #e;));
+                        false
+                    }
+                    _ => true,
+                });
+                if !again {
+                    return None;
+                }
+                let record = &b.record;
+                unpack.extend(quote!(
+                    let (::core::option::Option::Some((#(#names,)*)),) = #record else {
+                        ::core::unreachable!()
+                    };
+                ));
+                repack
+                    .extend(quote!(let #record = (::core::option::Option::Some((#(#names,)*)),);));
+                packed.extend(items.iter().map(|(x, _)| x.to_string()));
+                kept.extend(items);
+            }
+            Stmt::Loop(l) => {
                 kept.extend(
                     l.carried
                         .iter()
@@ -185,7 +238,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                     None => kept.push((trips(l), Kind::Index)),
                 }
             }
-            Stmt::Branch(_) => return None,
+            _ => {}
         }
     }
     kept.retain(|(x, _)| mentioned.contains(&x.to_string()));
@@ -195,6 +248,11 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     kept.retain(|(x, _)| seen.insert(x.to_string()));
     kept.reverse();
     buffers.retain(|x| mentioned.contains(&x.to_string()));
+    // A block's record is put together again from all its parts.
+    let kept_names: BTreeSet<String> = kept.iter().map(|(x, _)| x.to_string()).collect();
+    if !packed.is_subset(&kept_names) {
+        return None;
+    }
     let counters: Vec<Ident> = cx
         .recomputed
         .values()
@@ -209,6 +267,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     // Every local of the forward sweep the backward sweep reads is bound again.
     let mut bound = let_bound(&prologue)?;
     bound.extend(kept.iter().map(|(x, _)| x.to_string()));
+    bound.extend(let_bound(&quote!(#rebound #repack))?);
     if let_bound(&forward)?
         .iter()
         .any(|n| mentioned.contains(n) && !bound.contains(n))
@@ -220,7 +279,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let saved: Vec<Ident> = (0..counters.len())
         .map(|k| format_ident!("counter_{}", k, span = Span::mixed_site()))
         .collect();
-    let mut record = quote!(#forward let #value = #result;);
+    let mut record = quote!(#forward let #value = #result; #unpack);
     let mut restore = TokenStream::new();
     if !f.is_empty() {
         record.extend(quote!(#floats.push_all([#(#f),*]);));
@@ -257,7 +316,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let grads = format_ident!("grads", span = Span::mixed_site());
     Some((
         record,
-        quote!(#prologue #restore let #grads = { #backward }; #gone_back #grads),
+        quote!(#prologue #restore #rebound #repack let #grads = { #backward }; #gone_back #grads),
     ))
 }
 

@@ -1131,3 +1131,78 @@ fn loop_variables_keep_their_types_beside_a_counter() {
         |l, x| counter_beside_u32_grad(l, x, 4),
     );
 }
+
+// blocks at the top of a split callee: a fold, bounds computed again or not, other types
+
+#[differentiable]
+fn smooth_max(x: &[f64]) -> f64 {
+    let top = x.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    let mut s = 0.0;
+    for &v in x.iter() {
+        s += (v - top).exp();
+    }
+    s.ln() + top
+}
+caller!(calls_smooth_max, smooth_max);
+case!(
+    case_smooth_max,
+    smooth_max,
+    smooth_max_grad,
+    smooth_max_jvp,
+    5
+);
+case!(
+    case_smooth_max_split,
+    calls_smooth_max,
+    calls_smooth_max_grad,
+    calls_smooth_max_jvp,
+    5
+);
+
+// The block's loop runs to a bound of its own.
+#[differentiable]
+fn block_own_bound(x: &[f64]) -> f64 {
+    let n = x.len() - 1;
+    let m = {
+        let k = n - 1;
+        let mut a = 0.0;
+        for i in 0..k {
+            a += x[i] * x[i + 1];
+        }
+        a
+    };
+    m * x[n]
+}
+caller!(calls_block_own_bound, block_own_bound);
+case!(
+    case_block_own_bound_split,
+    calls_block_own_bound,
+    calls_block_own_bound_grad,
+    calls_block_own_bound_jvp,
+    5
+);
+
+// A loop over `i32` in the block, and one that keeps its partials.
+#[differentiable]
+fn block_i32(x: &[f64]) -> f64 {
+    let t = {
+        let mut a = 0.0;
+        for i in -2..2i32 {
+            a += x[(i + 2) as usize] * i as f64;
+        }
+        let mut b = 1.0;
+        for j in 0..x.len() {
+            b += (x[j] * a).sin();
+        }
+        a * b
+    };
+    t * x[4]
+}
+caller!(calls_block_i32, block_i32);
+case!(
+    case_block_i32_split,
+    calls_block_i32,
+    calls_block_i32_grad,
+    calls_block_i32_jvp,
+    5
+);
