@@ -2221,10 +2221,9 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
 }
 
 /// The sinks a call's replay lends its callee, one per argument: the adjoint of a container
-/// argument (its range), added into in place; [`Discard`] for the rest. A container passed
-/// twice lends a zeroed copy for each, added in after the call; returns that code too.
-///
-/// [`Discard`]: autodiff_runtime::__private::Discard
+/// argument (its range), added into in place; the runtime's `Discard` for the rest. A
+/// container passed twice lends a zeroed copy for each, added in after the call; returns
+/// that code too.
 fn call_sinks(
     cx: &Cx,
     v: ValueId,
