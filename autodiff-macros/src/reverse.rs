@@ -113,12 +113,8 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         .map(|p| p.ident.to_string())
         .collect();
     let mut active_names = BTreeSet::new();
-    let (mut unpack, mut repack, mut rebound, mut packed) = (
-        TokenStream::new(),
-        TokenStream::new(),
-        TokenStream::new(),
-        BTreeSet::new(),
-    );
+    let (mut unpack, mut repack, mut packed) =
+        (TokenStream::new(), TokenStream::new(), BTreeSet::new());
     let reads_changed =
         |t: &TokenStream, changed: &BTreeSet<String>, buffers: &BTreeSet<String>| {
             idents(t.clone())
@@ -191,7 +187,14 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 let mut items = saved_locals(cx, &b.arms[0].stmts);
                 let names: Vec<Ident> = items.iter().map(|(x, _)| x.clone()).collect();
                 // The bounds of loops run again inside, integers of any type, are computed
-                // again, as those of the top level are.
+                // again where the block stood, as those of the top level are; not if the
+                // block declares items (`const`, `fn`, `use`, macros) they might name.
+                let items_inside = b.arms[0].stmts.iter().any(|s| {
+                    matches!(s, Stmt::Verbatim(t) if !matches!(
+                        syn::parse2::<syn::Stmt>(t.clone()),
+                        Ok(syn::Stmt::Local(_) | syn::Stmt::Expr(..))
+                    ))
+                });
                 let bounds: BTreeMap<String, &TokenStream> = cx
                     .recomputed
                     .values()
@@ -200,8 +203,8 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 let mut again = true;
                 items.retain(|(x, kind)| match bounds.get(&x.to_string()) {
                     Some(e) if *kind == Kind::Other => {
-                        again &= !reads_changed(e, &changed, &buffer_names);
-                        rebound.extend(quote!(let #x = #e;));
+                        again &= !items_inside && !reads_changed(e, &changed, &buffer_names);
+                        prologue.extend(quote!(let #x = #e;));
                         false
                     }
                     _ => true,
@@ -267,7 +270,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     // Every local of the forward sweep the backward sweep reads is bound again.
     let mut bound = let_bound(&prologue)?;
     bound.extend(kept.iter().map(|(x, _)| x.to_string()));
-    bound.extend(let_bound(&quote!(#rebound #repack))?);
+    bound.extend(let_bound(&repack)?);
     if let_bound(&forward)?
         .iter()
         .any(|n| mentioned.contains(n) && !bound.contains(n))
@@ -316,7 +319,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let grads = format_ident!("grads", span = Span::mixed_site());
     Some((
         record,
-        quote!(#prologue #restore #rebound #repack let #grads = { #backward }; #gone_back #grads),
+        quote!(#prologue #restore #repack let #grads = { #backward }; #gone_back #grads),
     ))
 }
 

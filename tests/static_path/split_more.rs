@@ -1206,3 +1206,96 @@ case!(
     calls_block_i32_jvp,
     5
 );
+
+// A block's loop bounds are computed again where the block stood, in its scope: not after
+// later code that moves or changes what they read, and not where an item of the block is
+// out of scope.
+
+#[differentiable]
+fn block_bound_moved_later(x: &[f64]) -> f64 {
+    let idx = vec![0usize, 1, 2, 3];
+    let m = {
+        let mut a = 0.0;
+        for i in 0..Vec::len(&idx) {
+            a = a * 0.5 + x[i] * x[i + 1];
+        }
+        a
+    };
+    let total: usize = idx.into_iter().sum();
+    m * x[total % 5]
+}
+caller!(calls_block_bound_moved_later, block_bound_moved_later);
+case!(
+    case_block_bound_moved_later_split,
+    calls_block_bound_moved_later,
+    calls_block_bound_moved_later_grad,
+    calls_block_bound_moved_later_jvp,
+    5
+);
+
+#[differentiable]
+fn block_bound_borrowed(x: &[f64]) -> f64 {
+    let mut k = 4;
+    let r = &k;
+    let m = {
+        let mut a = 0.0;
+        for i in 0..*r {
+            a = a * 0.5 + x[i] * x[i + 1];
+        }
+        a
+    };
+    k = 2;
+    m * x[k]
+}
+caller!(calls_block_bound_borrowed, block_bound_borrowed);
+case!(
+    case_block_bound_borrowed_split,
+    calls_block_bound_borrowed,
+    calls_block_bound_borrowed_grad,
+    calls_block_bound_borrowed_jvp,
+    5
+);
+
+#[differentiable]
+fn block_const_hides(x: &[f64]) -> f64 {
+    const K: usize = 2;
+    let m = {
+        const K: usize = 4;
+        let mut a = 0.0;
+        for i in 0..K {
+            a += x[i] * x[i + 1];
+        }
+        a
+    };
+    m * x[K]
+}
+caller!(calls_block_const_hides, block_const_hides);
+case!(
+    case_block_const_hides_split,
+    calls_block_const_hides,
+    calls_block_const_hides_grad,
+    calls_block_const_hides_jvp,
+    5
+);
+
+#[differentiable]
+fn block_uses_a_function(x: &[f64]) -> f64 {
+    let n = x.len();
+    let m = {
+        use std::cmp::min;
+        let mut a = 0.0;
+        for i in 0..min(n, 4) {
+            a += x[i] * x[i + 1];
+        }
+        a
+    };
+    m * x[4]
+}
+caller!(calls_block_uses_a_function, block_uses_a_function);
+case!(
+    case_block_uses_a_function_split,
+    calls_block_uses_a_function,
+    calls_block_uses_a_function_grad,
+    calls_block_uses_a_function_jvp,
+    5
+);
