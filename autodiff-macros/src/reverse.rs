@@ -115,6 +115,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let mut active_names = BTreeSet::new();
     let (mut unpack, mut repack, mut packed) =
         (TokenStream::new(), TokenStream::new(), BTreeSet::new());
+    let mut binds = Vec::new();
     let reads_changed =
         |t: &TokenStream, changed: &BTreeSet<String>, buffers: &BTreeSet<String>| {
             idents(t.clone())
@@ -134,8 +135,9 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 }
                 prologue.extend(reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()));
             }
-            Stmt::Bind { name, .. } => {
+            Stmt::Bind { name, value, .. } => {
                 active_names.insert(name.to_string());
+                binds.push((name.to_string(), *value, stmt));
             }
             Stmt::Buffer(c) => {
                 let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
@@ -244,7 +246,33 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
             _ => {}
         }
     }
-    kept.retain(|(x, _)| mentioned.contains(&x.to_string()));
+    // The user's names of the top level's active values, each bound once, are bound again
+    // to the values kept (the backward sweep may name them where a block bound its own).
+    let top_lets = |n: &str| {
+        let params = cx.sig.params.iter().filter(|p| p.ident == n).count();
+        let lets = cx.func.body.iter().filter(|s| match s {
+            Stmt::Verbatim(t) => match syn::parse2::<syn::Stmt>(t.clone()) {
+                Ok(syn::Stmt::Local(local)) => {
+                    let mut names = BTreeSet::new();
+                    pattern_names(&local.pat, false, &mut names);
+                    names.contains(n)
+                }
+                _ => false,
+            },
+            Stmt::Bind { name, .. } => name == n,
+            _ => false,
+        });
+        params + lets.count()
+    };
+    let mut forced = BTreeSet::new();
+    for (name, value, stmt) in &binds {
+        if mentioned.contains(name) && top_lets(name) == 1 && !cx.tainted.contains(value) {
+            kept.push((cx.primal(*value).clone(), Kind::Float));
+            forced.insert(cx.primal(*value).to_string());
+            repack.extend(cx.primal_stmt(stmt));
+        }
+    }
+    kept.retain(|(x, _)| mentioned.contains(&x.to_string()) || forced.contains(&x.to_string()));
     // A name bound again is kept at its last binding, the one the backward sweep sees.
     let mut seen = BTreeSet::new();
     kept.reverse();

@@ -1299,3 +1299,26 @@ case!(
     calls_block_uses_a_function_jvp,
     5
 );
+
+// The block's own accumulator has the name of the value it gives: split, the user's name
+// bound again to the value kept.
+#[differentiable]
+fn block_same_name(x: &[f64]) -> f64 {
+    let a = {
+        let mut a = 0.0;
+        for i in 0..4 {
+            a += x[i] * x[i + 1];
+        }
+        a
+    };
+    let top = x.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    a * x[4] + top
+}
+caller!(calls_block_same_name, block_same_name);
+case!(
+    case_block_same_name_split,
+    calls_block_same_name,
+    calls_block_same_name_grad,
+    calls_block_same_name_jvp,
+    5
+);
