@@ -248,21 +248,10 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     }
     // The user's names of the top level's active values, each bound once, are bound again
     // to the values kept (the backward sweep may name them where a block bound its own).
+    let lets = top_lets(cx);
     let top_lets = |n: &str| {
         let params = cx.sig.params.iter().filter(|p| p.ident == n).count();
-        let lets = cx.func.body.iter().filter(|s| match s {
-            Stmt::Verbatim(t) => match syn::parse2::<syn::Stmt>(t.clone()) {
-                Ok(syn::Stmt::Local(local)) => {
-                    let mut names = BTreeSet::new();
-                    pattern_names(&local.pat, false, &mut names);
-                    names.contains(n)
-                }
-                _ => false,
-            },
-            Stmt::Bind { name, .. } => name == n,
-            _ => false,
-        });
-        params + lets.count()
+        params + lets.get(n).map_or(0, Vec::len)
     };
     let mut forced = BTreeSet::new();
     for (name, value, stmt) in &binds {
@@ -983,6 +972,26 @@ struct Around {
     lets: BTreeSet<String>,
 }
 
+/// Where the `let`s of the top level, of inactive values and of active ones, bind each name.
+fn top_lets(cx: &Cx) -> BTreeMap<String, Vec<usize>> {
+    let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, s) in cx.func.body.iter().enumerate() {
+        match s {
+            Stmt::Verbatim(t) => {
+                if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
+                    let p = &local.pat;
+                    for name in idents(quote!(#p)) {
+                        out.entry(name).or_default().push(i);
+                    }
+                }
+            }
+            Stmt::Bind { name, .. } => out.entry(name.to_string()).or_default().push(i),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The loops the backward sweep runs again (see [`Recompute`]), by record stack.
 pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
     if aliasing(cx) {
@@ -993,25 +1002,15 @@ pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
     // read the last binding).
     let mut unbound = BTreeSet::new();
     nested_lets(&cx.func.body, false, &mut unbound);
-    // `let`s of the top level, of inactive values and of active ones, and the names an
-    // integer `let` binds (`let mut k = 0;`, `let mut k: usize = ..`): only those count.
-    let mut top_lets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // The names an integer `let` of the top level binds (`let mut k = 0;`,
+    // `let mut k: usize = ..`): only those count.
+    let top_lets = top_lets(cx);
     let mut integers = BTreeSet::new();
-    for (i, s) in cx.func.body.iter().enumerate() {
-        match s {
-            Stmt::Verbatim(t) => {
-                if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
-                    let p = &local.pat;
-                    for name in idents(quote!(#p)) {
-                        top_lets.entry(name).or_default().push(i);
-                    }
-                    if let Some(name) = integer_let(&local) {
-                        integers.insert(name);
-                    }
-                }
+    for s in &cx.func.body {
+        if let Stmt::Verbatim(t) = s {
+            if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
+                integers.extend(integer_let(&local));
             }
-            Stmt::Bind { name, .. } => top_lets.entry(name.to_string()).or_default().push(i),
-            _ => {}
         }
     }
     for (name, at) in &top_lets {
