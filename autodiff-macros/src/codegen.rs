@@ -110,6 +110,14 @@ impl<'a> Cx<'a> {
         cx
     }
 
+    /// The same view, with only the summing loops that run again: the others are reversed
+    /// whole, as other loops are (see [`crate::reverse::summing_loops`]).
+    pub fn without_local_sums(mut self) -> Self {
+        let recomputed = &self.recomputed;
+        self.sums.retain(|l, _| recomputed.contains_key(l));
+        self
+    }
+
     /// The same view, with the calls its backward sweep runs again split (see
     /// [`crate::reverse::split_bodies`]).
     pub fn splitting_calls(mut self) -> Self {

@@ -399,11 +399,18 @@ fn generate(
     let (tangent_body, vjp_body, pullback_body, split) = match func {
         Some(func) => {
             let cx = Cx::new(sig, func).splitting_calls();
+            // A summing loop that steps back at once keeps unit adjoints a split
+            // function's two halves would have to hand over: they reverse it whole.
+            let split = if cx.sums.keys().all(|l| cx.recomputed.contains_key(l)) {
+                reverse::split_bodies(&cx)
+            } else {
+                reverse::split_bodies(&Cx::new(sig, func).without_local_sums().splitting_calls())
+            };
             (
                 forward::tangent_body(&cx),
                 reverse::vjp_body(&cx),
                 reverse::pullback_body(&Cx::split(sig, func).splitting_calls()),
-                reverse::split_bodies(&cx),
+                split,
             )
         }
         None => (

@@ -471,3 +471,42 @@ case!(
     length_in_cell_jvp,
     4
 );
+
+// A callee whose loop steps back at once in its own gradient: called in a loop, its split
+// halves reverse the loop whole instead (the unit adjoints are not handed over).
+#[differentiable]
+fn private_sum(x: &[f64]) -> f64 {
+    let mut b = vec![0.0; 2];
+    let mut s = 0.0;
+    for i in 0..3 {
+        for j in 0..2 {
+            b[j] = (x[i + j] * x[4]).sin();
+        }
+        s += b[0] * b[1];
+    }
+    s
+}
+case!(
+    case_private_sum,
+    private_sum,
+    private_sum_grad,
+    private_sum_jvp,
+    5
+);
+
+#[differentiable]
+fn calls_private_sum(x: &[f64]) -> f64 {
+    let mut t = 0.0;
+    for c in 0..3 {
+        let q = private_sum(x);
+        t = t * 0.5 + q * q * x[c];
+    }
+    t
+}
+case!(
+    case_calls_private_sum,
+    calls_private_sum,
+    calls_private_sum_grad,
+    calls_private_sum_jvp,
+    5
+);
