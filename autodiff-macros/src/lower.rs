@@ -294,7 +294,15 @@ fn changing_names(body: &syn::Block, sig: &FnSig) -> BTreeSet<String> {
         }
     }
     impl Changing {
+        /// The place an assignment changes: of `v[i] = ..` or `s.f = ..`, `v` or `s`, not
+        /// the index (whose own side effects the visit finds).
         fn assigned(&mut self, e: &Expr) {
+            match e {
+                Expr::Index(i) => return self.assigned(&i.expr),
+                Expr::Field(f) => return self.assigned(&f.base),
+                Expr::Paren(p) => return self.assigned(&p.expr),
+                _ => {}
+            }
             let mut names = Vec::new();
             Mentions { names: &mut names }.visit_expr(e);
             self.0.extend(names.into_iter().map(|(n, _)| n));
