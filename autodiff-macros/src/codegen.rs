@@ -39,6 +39,9 @@ pub struct Cx<'a> {
     /// Loops the backward sweep runs again instead of reading records, by record stack
     /// (see [`crate::reverse::Recompute`]).
     pub recomputed: BTreeMap<String, crate::reverse::Recompute>,
+    /// Recorded loops that keep their pattern in their records, for the loops in them that
+    /// run again and read it, by record stack.
+    pub kept_patterns: BTreeSet<String>,
     /// Calls the backward sweep runs again whose callee's forward sweep is recorded instead,
     /// on stacks of the call's own (see [`crate::reverse::split_bodies`]).
     pub split_calls: BTreeSet<ValueId>,
@@ -69,6 +72,7 @@ impl<'a> Cx<'a> {
             sums: Default::default(),
             neighbours: BTreeSet::new(),
             recomputed: BTreeMap::new(),
+            kept_patterns: BTreeSet::new(),
             split_calls: BTreeSet::new(),
             replays: Default::default(),
         };
@@ -104,7 +108,7 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        cx.recomputed = crate::reverse::recomputable(&cx);
+        (cx.recomputed, cx.kept_patterns) = crate::reverse::recomputable(&cx);
         cx.sums = crate::reverse::summing_loops(&cx);
         cx.neighbours = neighbour_reads(&cx, &func.body, false);
         cx

@@ -993,9 +993,9 @@ fn top_lets(cx: &Cx) -> BTreeMap<String, Vec<usize>> {
 }
 
 /// The loops the backward sweep runs again (see [`Recompute`]), by record stack.
-pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
+pub fn recomputable(cx: &Cx) -> (BTreeMap<String, Recompute>, BTreeSet<String>) {
     if aliasing(cx) {
-        return BTreeMap::new();
+        return Default::default();
     }
     // Names that do not hold one value for the whole body: bound inside a region, or bound
     // again at the top (the backward sweep, emitted after the whole forward sweep, would
@@ -1021,7 +1021,7 @@ pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
     }
     let mut mentions = BTreeMap::new();
     count_mentions(&cx.func.body, &mut mentions);
-    let mut out = BTreeMap::new();
+    let (mut out, mut kept) = (BTreeMap::new(), BTreeSet::new());
     let body = &cx.func.body;
     for i in 0..body.len() {
         // What this statement or a later one writes.
@@ -1036,9 +1036,28 @@ pub fn recomputable(cx: &Cx) -> BTreeMap<String, Recompute> {
             mentions: &mentions,
             at: i,
         };
-        facts.assign(std::slice::from_ref(&body[i]), &mut out);
+        facts.assign(
+            std::slice::from_ref(&body[i]),
+            &Around::default(),
+            &mut out,
+            &mut kept,
+        );
     }
-    out
+    (out, kept)
+}
+
+/// The pattern of a `for` loop over a range, if it is one name: an integer, which its
+/// records may keep (see `Facts::assign`).
+fn range_pattern(l: &Loop) -> Option<String> {
+    let LoopHead::For { pat, iter } = &l.head else {
+        return None;
+    };
+    let p = syn::parse2::<syn::Ident>(pat.clone()).ok()?;
+    matches!(
+        syn::parse2::<syn::Expr>(iter.clone()),
+        Ok(syn::Expr::Range(_))
+    )
+    .then(|| p.to_string())
 }
 
 /// Names bound inside a loop or a branch, by a `let` or by the branch's patterns (`if let`,
@@ -1275,19 +1294,38 @@ struct Facts<'a> {
 
 impl Facts<'_> {
     /// Decides every loop of a block, outermost first: a loop that cannot be run again is
-    /// recorded, and the loops in it are decided with nothing around them bound again.
-    fn assign(&self, stmts: &[Stmt], out: &mut BTreeMap<String, Recompute>) {
+    /// recorded, and the loops in it are decided with only the patterns of recorded loops
+    /// around them bound again (`around`). A recorded loop over an integer range keeps its
+    /// pattern in its records (`kept`, by record stack) if a loop in it runs again.
+    fn assign(
+        &self,
+        stmts: &[Stmt],
+        around: &Around,
+        out: &mut BTreeMap<String, Recompute>,
+        kept: &mut BTreeSet<String>,
+    ) {
         for s in stmts {
             match s {
                 Stmt::Loop(l) => {
                     let mut found = BTreeMap::new();
-                    if self.analyse(l, &Around::default(), &mut found).is_some() {
+                    if self.analyse(l, around, &mut found).is_some() {
                         out.extend(found);
-                    } else {
-                        self.assign(&l.body.stmts, out);
+                        continue;
+                    }
+                    let mut inner = around.clone();
+                    if let Some(p) = range_pattern(l) {
+                        inner.pats.insert(p);
+                    }
+                    let before = out.len();
+                    self.assign(&l.body.stmts, &inner, out, kept);
+                    if out.len() > before && range_pattern(l).is_some() {
+                        kept.insert(l.stack.to_string());
                     }
                 }
-                Stmt::Branch(b) => b.arms.iter().for_each(|a| self.assign(&a.stmts, out)),
+                Stmt::Branch(b) => b
+                    .arms
+                    .iter()
+                    .for_each(|a| self.assign(&a.stmts, around, out, kept)),
                 _ => {}
             }
         }
@@ -2639,6 +2677,16 @@ fn unit_step(cx: &Cx, l: &Loop, sums: &Sums) -> TokenStream {
     quote!({ #lend { #step } #give_back })
 }
 
+/// `, pattern` if loop `l` keeps its pattern in its records (see [`Cx::kept_patterns`]).
+fn kept_pattern(cx: &Cx, l: &Loop) -> TokenStream {
+    match &l.head {
+        LoopHead::For { pat, .. } if cx.kept_patterns.contains(&l.stack.to_string()) => {
+            quote!(, #pat)
+        }
+        _ => TokenStream::new(),
+    }
+}
+
 fn carry(cx: &Cx, v: ValueId, suffix: &str) -> Ident {
     format_ident!("{}_{}", cx.primal(v), suffix, span = Span::mixed_site())
 }
@@ -2767,9 +2815,10 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                         .filter(|c| cx.primal_needed.contains(&c.phi))
                         .map(|c| cx.primal(c.phi))
                         .collect();
+                    let pat = kept_pattern(cx, l);
                     loop_head(
                         l,
-                        quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*))); #count += 1;),
+                        quote!(#enter #body #leave #stack.push(((#(#phis,)*), (#(#saved,)*) #pat)); #count += 1;),
                         &[(stack.clone(), 1)],
                     )
                 };
@@ -3370,8 +3419,9 @@ impl<'a> Reverse<'a> {
                 .iter()
                 .filter(|p| cx.primal_needed.contains(p))
                 .map(|p| cx.primal(*p));
+            let pat = kept_pattern(cx, l);
             quote! {
-                let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*))) = #stack.pop() else {
+                let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*) #pat)) = #stack.pop() else {
                     ::core::unreachable!()
                 };
             }

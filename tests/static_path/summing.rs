@@ -510,3 +510,50 @@ case!(
     calls_private_sum_jvp,
     5
 );
+
+// A loop that computes, inside loops that keep records: it runs again backwards, reading
+// the patterns the records keep.
+#[differentiable]
+fn pattern_kept(x: &[f64]) -> f64 {
+    let n = 3;
+    let mut b = vec![0.0; 2];
+    let mut t = 0.0;
+    for c in 0..n {
+        for j in 0..2 {
+            b[j] = x[c + j] * (c as f64 + 1.0) - x[4];
+        }
+        t = t * 0.5 + (b[0] * b[1]).sin();
+    }
+    t
+}
+case!(
+    case_pattern_kept,
+    pattern_kept,
+    pattern_kept_grad,
+    pattern_kept_jvp,
+    5
+);
+
+#[differentiable]
+fn pattern_kept_in_sum(x: &[f64]) -> f64 {
+    let mut b = vec![0.0; 2];
+    let mut s = 0.0;
+    for i in 0..2 {
+        let mut t = 0.0;
+        for c in 0..2 {
+            for j in 0..2 {
+                b[j] = x[i + c + j] - x[4] * (c as f64);
+            }
+            t = t * 0.5 + weighted_sq(&b, &x[..2]);
+        }
+        s += t;
+    }
+    s
+}
+case!(
+    case_pattern_kept_in_sum,
+    pattern_kept_in_sum,
+    pattern_kept_in_sum_grad,
+    pattern_kept_in_sum_jvp,
+    5
+);
