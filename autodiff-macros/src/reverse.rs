@@ -918,9 +918,11 @@ fn index_kind(expr: &TokenStream) -> Kind {
 /// Whether a loop keeps its records on the flat float and index stacks: when all it saves
 /// per iteration are floats and indices.
 fn flat(cx: &Cx, l: &Loop) -> bool {
-    saved_locals(cx, &l.body.stmts)
-        .iter()
-        .all(|(_, k)| matches!(k, Kind::Float | Kind::Index))
+    // A kept pattern is an integer of any type: kept as it is.
+    !cx.kept_patterns.contains(&l.stack.to_string())
+        && saved_locals(cx, &l.body.stmts)
+            .iter()
+            .all(|(_, k)| matches!(k, Kind::Float | Kind::Index))
 }
 
 /// A loop the backward sweep can run again instead of reading records: a `for` over a
@@ -1046,18 +1048,23 @@ pub fn recomputable(cx: &Cx) -> (BTreeMap<String, Recompute>, BTreeSet<String>) 
     (out, kept)
 }
 
-/// The pattern of a `for` loop over a range, if it is one name: an integer, which its
-/// records may keep (see `Facts::assign`).
+/// The pattern of a `for` loop over a range, if it is one name the body's top level does not
+/// bind again: an integer, which its records may keep at the end of an iteration (see
+/// `Facts::assign`).
 fn range_pattern(l: &Loop) -> Option<String> {
     let LoopHead::For { pat, iter } = &l.head else {
         return None;
     };
-    let p = syn::parse2::<syn::Ident>(pat.clone()).ok()?;
-    matches!(
+    let p = syn::parse2::<syn::Ident>(pat.clone()).ok()?.to_string();
+    let range = matches!(
         syn::parse2::<syn::Expr>(iter.clone()),
         Ok(syn::Expr::Range(_))
-    )
-    .then(|| p.to_string())
+    );
+    let rebound = l.body.stmts.iter().any(|s| match s {
+        Stmt::Verbatim(_) | Stmt::Bind { .. } => bindings(std::slice::from_ref(s), &p) > 0,
+        _ => false,
+    });
+    (range && !rebound).then_some(p)
 }
 
 /// Names bound inside a loop or a branch, by a `let` or by the branch's patterns (`if let`,

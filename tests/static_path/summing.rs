@@ -557,3 +557,51 @@ case!(
     pattern_kept_in_sum_jvp,
     5
 );
+
+// The pattern bound again after the loop in it: the records keep no pattern then.
+#[differentiable]
+fn pattern_shadowed_after(x: &[f64]) -> f64 {
+    let mut b = vec![0.0; 2];
+    let mut t = 0.0;
+    for c in 0..3 {
+        for j in 0..2 {
+            b[j] = x[c + j] * (c as f64 + 1.0) - x[4];
+        }
+        let c = c as f64 * 0.5 + 1.0;
+        t = t * 0.5 + (b[0] * b[1]).sin() * c;
+    }
+    t
+}
+case!(
+    case_pattern_shadowed_after,
+    pattern_shadowed_after,
+    pattern_shadowed_after_grad,
+    pattern_shadowed_after_jvp,
+    5
+);
+
+// Three levels, the outer two recorded with records that would be flat, and a top-level
+// name like the outermost pattern; the innermost loop binds the middle name again.
+#[differentiable]
+fn patterns_three_levels(x: &[f64]) -> f64 {
+    let i = 1;
+    let mut b = vec![0.0; 2];
+    let mut t = 0.0;
+    for i in 0..2 {
+        for c in 0..2 {
+            for j in 0..2 {
+                let c = c + j;
+                b[j] = x[i + c] * ((i * 2 + c) as f64 + 1.0) - x[4];
+            }
+            t = t * 0.5 + (b[0] * b[1]).sin();
+        }
+    }
+    t * x[i]
+}
+case!(
+    case_patterns_three_levels,
+    patterns_three_levels,
+    patterns_three_levels_grad,
+    patterns_three_levels_jvp,
+    5
+);
