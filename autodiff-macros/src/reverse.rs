@@ -1319,13 +1319,12 @@ impl Facts<'_> {
                         out.extend(found);
                         continue;
                     }
+                    let pattern = range_pattern(l);
                     let mut inner = around.clone();
-                    if let Some(p) = range_pattern(l) {
-                        inner.pats.insert(p);
-                    }
+                    inner.pats.extend(pattern.clone());
                     let before = out.len();
                     self.assign(&l.body.stmts, &inner, out, kept);
-                    if out.len() > before && range_pattern(l).is_some() {
+                    if out.len() > before && pattern.is_some() {
                         kept.insert(l.stack.to_string());
                     }
                 }
