@@ -672,8 +672,7 @@ impl q_sq_norm {
         let s = ::autodiff::__private::owned(&s_13);
         let value = ::autodiff::__private::owned(&s_13);
         index_stack.push_all([idx as usize]);
-        float_stack.push_slice(z.as_slice());
-        float_stack.give_back(z);
+        float_stack.keep(z);
         value
     }
     #[doc(hidden)]
@@ -698,7 +697,7 @@ impl q_sq_norm {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated) {
         let d = v.len();
-        let mut z = float_stack.buffer(0.0, d);
+        let mut z = float_stack.take_kept();
         let mut z_bar = float_stack.zero_buffer_like(&z);
         let stack_5_lo = 0;
         let stack_5_hi = d;
@@ -708,7 +707,6 @@ impl q_sq_norm {
         let mut s = 0.0;
         let stack_31_lo = 0;
         let stack_31_hi = d;
-        float_stack.pop_to_slice(z.as_mut_slice());
         let [counter_0] = index_stack.pop_all();
         idx = counter_0 as _;
         let grads = {

@@ -97,6 +97,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let mut prologue = TokenStream::new();
     let mut kept: Vec<(Ident, Kind)> = Vec::new();
     let mut buffers: Vec<Ident> = Vec::new();
+    let mut whole: Vec<ContainerId> = Vec::new();
     let reused = reused_buffers(cx);
     let (floats, indices) = flat_stacks();
     // What inactive code run again must not read: names a loop before may have changed
@@ -133,7 +134,22 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                     pattern_names(&local.pat, true, &mut mutable);
                 }
-                prologue.extend(reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()));
+                // A lent buffer the backward sweep reads, written after its `let`: the
+                // record keeps it whole, and the backward sweep takes it back here.
+                let kept_let = filled(cx, stmt).filter(|(c, ..)| {
+                    let x = cx.container(*c).to_string();
+                    reused.contains_key(c) && mutable.contains(&x) && mentioned.contains(&x)
+                });
+                match kept_let {
+                    Some((c, local, _)) => {
+                        let (attrs, pat) = (&local.attrs, &local.pat);
+                        prologue.extend(quote!(#(#attrs)* let #pat = #floats.take_kept();));
+                        whole.push(c);
+                    }
+                    None => {
+                        prologue.extend(reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()))
+                    }
+                }
             }
             Stmt::Bind { name, value, .. } => {
                 active_names.insert(name.to_string());
@@ -141,7 +157,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
             }
             Stmt::Buffer(c) => {
                 let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
-                if mutable.contains(&x.to_string()) {
+                if mutable.contains(&x.to_string()) && !whole.contains(c) {
                     buffers.push(x.clone());
                 }
                 buffer_names.insert(x.to_string());
@@ -325,11 +341,18 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         record.extend(quote!(#floats.push_slice(#x.as_slice());));
         restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
     }
+    // Kept last first, so that the prologue takes them back in the order of their `let`s.
+    for c in whole.iter().rev() {
+        let x = cx.container(*c);
+        record.extend(quote!(#floats.keep(#x);));
+    }
     // The buffers go back to the call site's stack.
     let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());
     for c in reused.keys() {
         let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
-        gone.extend(quote!(#floats.give_back(#x);));
+        if !whole.contains(c) {
+            gone.extend(quote!(#floats.give_back(#x);));
+        }
         gone_back.extend(quote!(#floats.give_back(#x); #floats.give_back(#xbar);));
     }
     record.extend(quote!(#gone #value));

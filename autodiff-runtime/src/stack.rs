@@ -68,6 +68,17 @@ pub struct Stack<T: Pooled> {
     items: Vec<T>,
     /// Buffers given back, for the next to be lent.
     spare: Vec<Vec<T>>,
+    /// Buffers records kept for their backward sweeps, last kept on top.
+    kept: Vec<Kept<T>>,
+}
+
+/// A buffer kept for a backward sweep (see [`Stack::keep`]).
+#[derive(Clone)]
+enum Kept<T> {
+    /// The buffer itself.
+    Whole(Vec<T>),
+    /// Its length; its contents are on the stack.
+    Copied(usize),
 }
 
 impl<T: Pooled> Stack<T> {
@@ -77,6 +88,7 @@ impl<T: Pooled> Stack<T> {
         Stack {
             items: T::take_vec(),
             spare: Vec::new(),
+            kept: Vec::new(),
         }
     }
 
@@ -186,6 +198,62 @@ impl<T: Pooled> Stack<T> {
         }
     }
 
+    /// Keeps a lent buffer for the backward sweep, which takes it back with
+    /// [`Stack::take_kept`]. A split function's record hands the last state of its buffer
+    /// over whole, without copying it, while a spare buffer is left for the next record to
+    /// borrow (calls whose backward sweeps run soon after them, as in a loop that only
+    /// sums); otherwise it copies the contents onto the stack and lends the buffer again, so
+    /// that a long loop of calls does not allocate a buffer for each.
+    #[inline]
+    pub fn keep(&mut self, v: Vec<T>)
+    where
+        T: Copy,
+    {
+        if !self.spare.is_empty() {
+            self.kept.push(Kept::Whole(v));
+        } else {
+            self.keep_copy(v);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn keep_copy(&mut self, mut v: Vec<T>)
+    where
+        T: Copy,
+    {
+        self.items.extend_from_slice(&v);
+        self.kept.push(Kept::Copied(v.len()));
+        v.clear();
+        self.spare.push(v);
+    }
+
+    /// The buffer kept last, as it was kept (see [`Stack::keep`]).
+    #[inline]
+    pub fn take_kept(&mut self) -> Vec<T>
+    where
+        T: Copy,
+    {
+        match self.kept.pop() {
+            Some(Kept::Whole(v)) => v,
+            Some(Kept::Copied(n)) => self.take_copied(n),
+            None => unreachable!("the reverse sweep takes only the buffers the forward sweep kept"),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn take_copied(&mut self, n: usize) -> Vec<T>
+    where
+        T: Copy,
+    {
+        let mut v = self.spare.pop().unwrap_or_default();
+        let start = self.items.len() - n;
+        v.extend_from_slice(&self.items[start..]);
+        self.items.truncate(start);
+        v
+    }
+
     /// An empty buffer of `S`: a spare one if `S` is `T`.
     fn spare_of<S: 'static>(&mut self) -> Vec<S> {
         if std::any::TypeId::of::<S>() != std::any::TypeId::of::<T>() {
@@ -213,6 +281,7 @@ impl<T: Pooled + Copy> Clone for Stack<T> {
         Stack {
             items,
             spare: Vec::new(),
+            kept: self.kept.clone(),
         }
     }
 }
@@ -261,5 +330,45 @@ mod tests {
         s.pop_to_slice(&mut out);
         assert_eq!(out, [2.0, 3.0]);
         assert_eq!(s.pop(), 1.0);
+    }
+
+    #[test]
+    fn kept_buffers_come_back_last_first_and_copies_have_their_own() {
+        let mut s = Stack::<f64>::new();
+        s.keep(vec![1.0, 2.0]);
+        s.push(9.0);
+        s.keep(vec![3.0]);
+        let mut copy = s.clone();
+        assert_eq!(s.take_kept(), [3.0]);
+        assert_eq!(s.pop(), 9.0);
+        assert_eq!(s.take_kept(), [1.0, 2.0]);
+        assert_eq!(copy.take_kept(), [3.0]);
+        assert_eq!(copy.pop(), 9.0);
+        assert_eq!(copy.take_kept(), [1.0, 2.0]);
+    }
+
+    #[test]
+    fn kept_buffers_whole_or_copied_come_back_as_kept() {
+        let mut s = Stack::<f64>::new();
+        let kept = |k: usize| -> Vec<f64> { (0..k % 5).map(|j| (k * 10 + j) as f64).collect() };
+        for k in 0..40 {
+            // Sometimes no spare buffer is left: the next is copied.
+            match k % 4 {
+                0 => s.spare.clear(),
+                2 => s.give_back(Vec::<f64>::with_capacity(4)),
+                _ => {}
+            }
+            s.keep(kept(k));
+            s.push(k as f64);
+        }
+        assert!(s.kept.iter().any(|b| matches!(b, Kept::Whole(_))));
+        assert!(s.kept.iter().any(|b| matches!(b, Kept::Copied(_))));
+        let copy = s.clone();
+        for mut s in [s, copy] {
+            for k in (0..40).rev() {
+                assert_eq!(s.pop(), k as f64);
+                assert_eq!(s.take_kept(), kept(k));
+            }
+        }
     }
 }
