@@ -672,7 +672,7 @@ impl q_sq_norm {
         let s = ::autodiff::__private::owned(&s_13);
         let value = ::autodiff::__private::owned(&s_13);
         index_stack.push_all([idx as usize]);
-        float_stack.keep(z);
+        float_stack.keep([z]);
         value
     }
     #[doc(hidden)]

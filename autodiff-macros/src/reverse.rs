@@ -342,9 +342,9 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
     }
     // Kept last first, so that the prologue takes them back in the order of their `let`s.
-    for c in whole.iter().rev() {
-        let x = cx.container(*c);
-        record.extend(quote!(#floats.keep(#x);));
+    if !whole.is_empty() {
+        let xs = whole.iter().rev().map(|c| cx.container(*c));
+        record.extend(quote!(#floats.keep([#(#xs),*]);));
     }
     // The buffers go back to the call site's stack.
     let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());

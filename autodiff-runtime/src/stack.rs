@@ -198,34 +198,37 @@ impl<T: Pooled> Stack<T> {
         }
     }
 
-    /// Keeps a lent buffer for the backward sweep, which takes it back with
-    /// [`Stack::take_kept`]. A split function's record hands the last state of its buffer
-    /// over whole, without copying it, while a spare buffer is left for the next record to
-    /// borrow (calls whose backward sweeps run soon after them, as in a loop that only
-    /// sums); otherwise it copies the contents onto the stack and lends the buffer again, so
-    /// that a long loop of calls does not allocate a buffer for each.
+    /// Keeps a record's lent buffers for the backward sweep, which takes them back with
+    /// [`Stack::take_kept`], the first of `vs` last. A split function's record hands the last
+    /// state of its buffers over whole, without copying them, if a spare buffer is left for
+    /// the next record to borrow (calls whose backward sweeps run soon after them, as in a
+    /// loop that only sums); otherwise it copies their contents onto the stack and lends the
+    /// buffers again, so that a long loop of calls does not allocate buffers for each call.
+    /// The choice is made once for all of a record's buffers.
     #[inline]
-    pub fn keep(&mut self, v: Vec<T>)
+    pub fn keep<const N: usize>(&mut self, vs: [Vec<T>; N])
     where
         T: Copy,
     {
         if !self.spare.is_empty() {
-            self.kept.push(Kept::Whole(v));
+            self.kept.extend(vs.map(Kept::Whole));
         } else {
-            self.keep_copy(v);
+            self.keep_copies(vs);
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn keep_copy(&mut self, mut v: Vec<T>)
+    fn keep_copies<const N: usize>(&mut self, vs: [Vec<T>; N])
     where
         T: Copy,
     {
-        self.items.extend_from_slice(&v);
-        self.kept.push(Kept::Copied(v.len()));
-        v.clear();
-        self.spare.push(v);
+        for mut v in vs {
+            self.items.extend_from_slice(&v);
+            self.kept.push(Kept::Copied(v.len()));
+            v.clear();
+            self.spare.push(v);
+        }
     }
 
     /// The buffer kept last, as it was kept (see [`Stack::keep`]).
@@ -335,9 +338,9 @@ mod tests {
     #[test]
     fn kept_buffers_come_back_last_first_and_copies_have_their_own() {
         let mut s = Stack::<f64>::new();
-        s.keep(vec![1.0, 2.0]);
+        s.keep([vec![1.0, 2.0]]);
         s.push(9.0);
-        s.keep(vec![3.0]);
+        s.keep([vec![3.0]]);
         let mut copy = s.clone();
         assert_eq!(s.take_kept(), [3.0]);
         assert_eq!(s.pop(), 9.0);
@@ -352,13 +355,13 @@ mod tests {
         let mut s = Stack::<f64>::new();
         let kept = |k: usize| -> Vec<f64> { (0..k % 5).map(|j| (k * 10 + j) as f64).collect() };
         for k in 0..40 {
-            // Sometimes no spare buffer is left: the next is copied.
+            // Sometimes no spare buffer is left: the next record's buffers are copied.
             match k % 4 {
                 0 => s.spare.clear(),
                 2 => s.give_back(Vec::<f64>::with_capacity(4)),
                 _ => {}
             }
-            s.keep(kept(k));
+            s.keep([kept(3 * k), kept(3 * k + 1), kept(3 * k + 2)]);
             s.push(k as f64);
         }
         assert!(s.kept.iter().any(|b| matches!(b, Kept::Whole(_))));
@@ -367,8 +370,23 @@ mod tests {
         for mut s in [s, copy] {
             for k in (0..40).rev() {
                 assert_eq!(s.pop(), k as f64);
-                assert_eq!(s.take_kept(), kept(k));
+                for j in (0..3).rev() {
+                    assert_eq!(s.take_kept(), kept(3 * k + j));
+                }
             }
         }
+    }
+
+    #[test]
+    fn records_without_a_spare_buffer_give_theirs_back() {
+        // A loop of records, none taken back before the next: after the first, each finds
+        // the buffers the last one gave back, and nothing is kept whole.
+        let mut s = Stack::<f64>::new();
+        for k in 0..10 {
+            let (a, b) = (s.buffer(k as f64, 2), s.buffer(0.5, 3));
+            s.keep([a, b]);
+            assert_eq!(s.spare.len(), 2);
+        }
+        assert!(s.kept.iter().all(|b| matches!(b, Kept::Copied(_))));
     }
 }

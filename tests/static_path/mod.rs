@@ -12,6 +12,7 @@ mod functions;
 mod gmm;
 mod gmm_reference;
 mod in_place;
+mod kept_buffers;
 mod loops;
 mod matrix_rules;
 mod nalgebra_containers;
