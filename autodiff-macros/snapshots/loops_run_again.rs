@@ -672,7 +672,8 @@ impl q_sq_norm {
         let s = ::autodiff::__private::owned(&s_13);
         let value = ::autodiff::__private::owned(&s_13);
         index_stack.push_all([idx as usize]);
-        float_stack.keep([z]);
+        let kept_whole = float_stack.keeps_whole();
+        float_stack.keep(z, kept_whole);
         value
     }
     #[doc(hidden)]

@@ -344,7 +344,11 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     // Kept last first, so that the prologue takes them back in the order of their `let`s.
     if !whole.is_empty() {
         let xs = whole.iter().rev().map(|c| cx.container(*c));
-        record.extend(quote!(#floats.keep([#(#xs),*]);));
+        let kept_whole = format_ident!("kept_whole", span = Span::mixed_site());
+        record.extend(quote!(
+            let #kept_whole = #floats.keeps_whole();
+            #(#floats.keep(#xs, #kept_whole);)*
+        ));
     }
     // The buffers go back to the call site's stack.
     let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());

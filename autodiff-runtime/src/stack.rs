@@ -198,37 +198,42 @@ impl<T: Pooled> Stack<T> {
         }
     }
 
-    /// Keeps a record's lent buffers for the backward sweep, which takes them back with
-    /// [`Stack::take_kept`], the first of `vs` last. A split function's record hands the last
-    /// state of its buffers over whole, without copying them, if a spare buffer is left for
-    /// the next record to borrow (calls whose backward sweeps run soon after them, as in a
-    /// loop that only sums); otherwise it copies their contents onto the stack and lends the
-    /// buffers again, so that a long loop of calls does not allocate buffers for each call.
-    /// The choice is made once for all of a record's buffers.
+    /// Whether a record's buffers are kept whole (see [`Stack::keep`]): if a spare buffer
+    /// is left for the next record to borrow, as when each call's backward sweep runs soon
+    /// after it (in a loop that only sums). Asked once per record, before its first `keep`,
+    /// so that the buffers it gives back do not count.
     #[inline]
-    pub fn keep<const N: usize>(&mut self, vs: [Vec<T>; N])
+    pub fn keeps_whole(&self) -> bool {
+        !self.spare.is_empty()
+    }
+
+    /// Keeps a lent buffer for the backward sweep, which takes it back with
+    /// [`Stack::take_kept`]: whole, without copying it, if `whole` (from
+    /// [`Stack::keeps_whole`]); otherwise its contents are copied onto the stack and the
+    /// buffer is lent again, so that a long loop of calls whose records all come before
+    /// their backward sweeps does not allocate buffers for each call.
+    #[inline]
+    pub fn keep(&mut self, v: Vec<T>, whole: bool)
     where
         T: Copy,
     {
-        if !self.spare.is_empty() {
-            self.kept.extend(vs.map(Kept::Whole));
+        if whole {
+            self.kept.push(Kept::Whole(v));
         } else {
-            self.keep_copies(vs);
+            self.keep_copy(v);
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn keep_copies<const N: usize>(&mut self, vs: [Vec<T>; N])
+    fn keep_copy(&mut self, mut v: Vec<T>)
     where
         T: Copy,
     {
-        for mut v in vs {
-            self.items.extend_from_slice(&v);
-            self.kept.push(Kept::Copied(v.len()));
-            v.clear();
-            self.spare.push(v);
-        }
+        self.items.extend_from_slice(&v);
+        self.kept.push(Kept::Copied(v.len()));
+        v.clear();
+        self.spare.push(v);
     }
 
     /// The buffer kept last, as it was kept (see [`Stack::keep`]).
@@ -338,9 +343,9 @@ mod tests {
     #[test]
     fn kept_buffers_come_back_last_first_and_copies_have_their_own() {
         let mut s = Stack::<f64>::new();
-        s.keep([vec![1.0, 2.0]]);
+        s.keep(vec![1.0, 2.0], false);
         s.push(9.0);
-        s.keep([vec![3.0]]);
+        s.keep(vec![3.0], true);
         let mut copy = s.clone();
         assert_eq!(s.take_kept(), [3.0]);
         assert_eq!(s.pop(), 9.0);
@@ -361,7 +366,10 @@ mod tests {
                 2 => s.give_back(Vec::<f64>::with_capacity(4)),
                 _ => {}
             }
-            s.keep([kept(3 * k), kept(3 * k + 1), kept(3 * k + 2)]);
+            let whole = s.keeps_whole();
+            for j in 0..3 {
+                s.keep(kept(3 * k + j), whole);
+            }
             s.push(k as f64);
         }
         assert!(s.kept.iter().any(|b| matches!(b, Kept::Whole(_))));
@@ -384,7 +392,9 @@ mod tests {
         let mut s = Stack::<f64>::new();
         for k in 0..10 {
             let (a, b) = (s.buffer(k as f64, 2), s.buffer(0.5, 3));
-            s.keep([a, b]);
+            let whole = s.keeps_whole();
+            s.keep(a, whole);
+            s.keep(b, whole);
             assert_eq!(s.spare.len(), 2);
         }
         assert!(s.kept.iter().all(|b| matches!(b, Kept::Copied(_))));
