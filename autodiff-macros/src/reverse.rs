@@ -1094,6 +1094,52 @@ fn range_pattern(l: &Loop) -> Option<String> {
     (range && !rebound).then_some(p)
 }
 
+/// The locals of a recorded loop's iterations that its backward sweep computes again from
+/// the kept pattern instead of reading them from the records (see [`Cx::kept_patterns`]):
+/// indices that are the pattern itself or integer literals, and bounds of loops run again
+/// that are integer literals; each with its expression.
+fn pattern_locals(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
+    let Some(p) = range_pattern(l).filter(|_| cx.kept_patterns.contains(&l.stack.to_string()))
+    else {
+        return Vec::new();
+    };
+    let literal = |e: &TokenStream| {
+        matches!(
+            syn::parse2::<syn::Expr>(e.clone()),
+            Ok(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(_),
+                ..
+            }))
+        )
+    };
+    let mut out = Vec::new();
+    for s in &l.body.stmts {
+        match s {
+            Stmt::Def(v) => {
+                if let Op::Index { index, expr, .. } = &cx.func.values[*v].op {
+                    if expr.to_string() == p || literal(expr) {
+                        out.push((index.clone(), expr.clone()));
+                    }
+                }
+            }
+            Stmt::Store { index, expr, .. } if expr.to_string() == p || literal(expr) => {
+                out.push((index.clone(), expr.clone()))
+            }
+            Stmt::Loop(inner) => {
+                if let Some(r) = recompute(cx, inner) {
+                    for (x, e) in [(&r.lo, &r.start), (&r.hi, &r.end)] {
+                        if literal(e) {
+                            out.push((x.clone(), e.clone()));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Names bound inside a loop or a branch, by a `let` or by the branch's patterns (`if let`,
 /// `match`): a loop run again may read one only where it binds it again itself.
 fn nested_lets(stmts: &[Stmt], inside: bool, out: &mut BTreeSet<String>) {
@@ -2840,7 +2886,12 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                         &reserve,
                     )
                 } else {
-                    let saved = saved(cx, &l.body.stmts);
+                    let again: Vec<String> = pattern_locals(cx, l)
+                        .iter()
+                        .map(|(x, _)| x.to_string())
+                        .collect();
+                    let mut saved = saved(cx, &l.body.stmts);
+                    saved.retain(|x| !again.contains(&x.to_string()));
                     // A phi is saved only where a nested region needs a zero of its type.
                     let phis: Vec<_> = l
                         .carried
@@ -3447,7 +3498,10 @@ impl<'a> Reverse<'a> {
             }
             pops
         } else {
-            let saved = saved_patterns(cx, &l.body.stmts);
+            let again = pattern_locals(cx, l);
+            let mut saved = saved_patterns(cx, &l.body.stmts);
+            saved.retain(|x| !again.iter().any(|(a, _)| *a == x.to_string()));
+            let (again_locals, again_exprs): (Vec<_>, Vec<_>) = again.into_iter().unzip();
             let phi_names = phis
                 .iter()
                 .filter(|p| cx.primal_needed.contains(p))
@@ -3457,6 +3511,7 @@ impl<'a> Reverse<'a> {
                 let ::core::option::Option::Some(((#(#phi_names,)*), (#(#saved,)*) #pat)) = #stack.pop() else {
                     ::core::unreachable!()
                 };
+                #(let #again_locals = #again_exprs;)*
             }
         };
         out.extend(quote! {

@@ -534,6 +534,33 @@ case!(
     5
 );
 
+// Locals of a loop that keeps its pattern which its backward sweep computes again instead of
+// reading them from the records: indices that are the pattern (a read, a store, a read in
+// a buffer's index) and bounds of loops run again that are literals, with a suffix and not
+// starting at zero.
+#[differentiable]
+fn pattern_locals(x: &[f64]) -> f64 {
+    let n = 4;
+    let mut b = vec![0.0; 3];
+    let mut out = vec![0.0; n];
+    let mut t = 0.0;
+    for c in 0..n {
+        for j in 1usize..3 {
+            b[j] = x[c + j - 1] * (c as f64 + 0.5) - x[5];
+        }
+        out[c] = x[c] * b[1] + b[2];
+        t = t * 0.5 + (out[c] * b[1]).sin();
+    }
+    t + out[1] * out[2]
+}
+case!(
+    case_pattern_locals,
+    pattern_locals,
+    pattern_locals_grad,
+    pattern_locals_jvp,
+    6
+);
+
 #[differentiable]
 fn pattern_kept_in_sum(x: &[f64]) -> f64 {
     let mut b = vec![0.0; 2];
