@@ -1,6 +1,8 @@
 //! The stacks reverse mode keeps loop records on: floats and indices in flat vectors whose
 //! memory is taken from, and given back to, a per-thread pool, so that a function that runs
-//! a loop allocates nothing for its records once the pool is warm.
+//! a loop allocates nothing for its records once the pool is warm. A stack also lends the
+//! buffers of functions split at a call site, and keeps those buffers for their backward
+//! sweeps.
 
 use std::cell::RefCell;
 
@@ -224,6 +226,7 @@ impl<T: Pooled> Stack<T> {
         }
     }
 
+    /// [`Stack::keep`] when not whole, out of the path a record kept whole takes.
     #[cold]
     #[inline(never)]
     fn keep_copy(&mut self, mut v: Vec<T>)
@@ -249,6 +252,7 @@ impl<T: Pooled> Stack<T> {
         }
     }
 
+    /// [`Stack::take_kept`] of a buffer kept as a copy.
     #[cold]
     #[inline(never)]
     fn take_copied(&mut self, n: usize) -> Vec<T>
