@@ -752,7 +752,7 @@ where
     map_owned(m.clone(), f)
 }
 
-/// [`map`] of a matrix not needed afterwards: the derivative takes its memory.
+/// [`map`](fn@map) of a matrix not needed afterwards: the derivative takes its memory.
 #[inline]
 pub fn map_owned<T, R, C, F>(
     mut m: OMatrix<T, R, C>,
