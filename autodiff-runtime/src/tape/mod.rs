@@ -33,7 +33,7 @@
 //! * Gradients: [`OneShot::gradient`] (scalar output, any set of variables, see [`Wrt`]),
 //!   [`OneShot::vjp`] (vector output with a seed), [`OneShot::jacobian`]; the same on
 //!   [`Persistent`] by reference.
-//! * Second order: [`hvp`] and [`hessian`] run forward-over-reverse, recording the function on
+//! * Second order: [`hvp`] and [`hessian`](fn@hessian) run forward-over-reverse, recording the function on
 //!   a tape of [`Dual`] numbers.
 //!
 //! # Design

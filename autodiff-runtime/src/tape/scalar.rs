@@ -163,7 +163,7 @@ impl<F: Float> Scalar for F {
 ///
 /// A tape over `Dual<T>` computes, in one backward sweep, the gradient (real parts) and its
 /// directional derivative along the input tangents (dual parts): a Hessian-vector product.
-/// [`hvp`](super::hvp) and [`hessian`](super::hessian) drive this for you.
+/// [`hvp`](super::hvp) and [`hessian`](fn@super::hessian) drive this for you.
 ///
 /// ```
 /// use autodiff_runtime::tape::{Dual, Scalar};
