@@ -1087,8 +1087,12 @@ fn range_pattern(l: &Loop) -> Option<String> {
         syn::parse2::<syn::Expr>(iter.clone()),
         Ok(syn::Expr::Range(_))
     );
+    // A statement macro naming the pattern may bind it again too.
     let rebound = l.body.stmts.iter().any(|s| match s {
-        Stmt::Verbatim(_) | Stmt::Bind { .. } => bindings(std::slice::from_ref(s), &p) > 0,
+        Stmt::Verbatim(_) | Stmt::Bind { .. } => {
+            bindings(std::slice::from_ref(s), &p) > 0
+                || names_in_statement_macros(std::slice::from_ref(s), &p)
+        }
         _ => false,
     });
     (range && !rebound).then_some(p)
@@ -1096,39 +1100,48 @@ fn range_pattern(l: &Loop) -> Option<String> {
 
 /// The locals of a recorded loop's iterations that its backward sweep computes again from
 /// the kept pattern instead of reading them from the records (see [`Cx::kept_patterns`]):
-/// indices that are the pattern itself or integer literals, and bounds of loops run again
-/// that are integer literals; each with its expression.
+/// indices that are the pattern itself, and indices and bounds of loops run again that are
+/// integer literals with a type suffix (without one, their type may come from code the
+/// backward sweep does not run); each with its expression. The pattern is used only if no
+/// other binding in the function has its name and no statement macro names it: the
+/// index's tokens then cannot mean another binding where the backward sweep writes them,
+/// nor the pattern a value bound again before the record.
 fn pattern_locals(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
     let Some(p) = range_pattern(l).filter(|_| cx.kept_patterns.contains(&l.stack.to_string()))
     else {
         return Vec::new();
     };
-    let literal = |e: &TokenStream| {
+    let typed_literal = |e: &TokenStream| {
         matches!(
             syn::parse2::<syn::Expr>(e.clone()),
             Ok(syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Int(_),
+                lit: syn::Lit::Int(i),
                 ..
-            }))
+            })) if !i.suffix().is_empty()
         )
     };
+    let alone = bindings(&cx.func.body, &p) == loop_patterns(&cx.func.body, &p, None)
+        && loop_patterns(&cx.func.body, &p, Some(&l.stack.to_string())) == 1
+        && cx.sig.params.iter().all(|q| q.ident != p.as_str())
+        && !names_in_statement_macros(&cx.func.body, &p);
+    let again = |e: &TokenStream| (alone && e.to_string() == p) || typed_literal(e);
     let mut out = Vec::new();
     for s in &l.body.stmts {
         match s {
             Stmt::Def(v) => {
                 if let Op::Index { index, expr, .. } = &cx.func.values[*v].op {
-                    if expr.to_string() == p || literal(expr) {
+                    if again(expr) {
                         out.push((index.clone(), expr.clone()));
                     }
                 }
             }
-            Stmt::Store { index, expr, .. } if expr.to_string() == p || literal(expr) => {
+            Stmt::Store { index, expr, .. } if again(expr) => {
                 out.push((index.clone(), expr.clone()))
             }
             Stmt::Loop(inner) => {
                 if let Some(r) = recompute(cx, inner) {
                     for (x, e) in [(&r.lo, &r.start), (&r.hi, &r.end)] {
-                        if literal(e) {
+                        if typed_literal(e) {
                             out.push((x.clone(), e.clone()));
                         }
                     }
@@ -1138,6 +1151,61 @@ fn pattern_locals(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
         }
     }
     out
+}
+
+/// How many `for` loops among `stmts`, at any depth, have the pattern `name`; with `on`,
+/// only those around or inside the loop whose stack is `on`, and that loop.
+fn loop_patterns(stmts: &[Stmt], name: &str, on: Option<&str>) -> usize {
+    let named = |l: &Loop| {
+        usize::from(matches!(&l.head, LoopHead::For { pat, .. } if pat.to_string() == name))
+    };
+    let contains = |l: &Loop, stack: &str| {
+        fn find(stmts: &[Stmt], stack: &str) -> bool {
+            stmts.iter().any(|s| match s {
+                Stmt::Loop(l) => l.stack == stack || find(&l.body.stmts, stack),
+                Stmt::Branch(b) => b.arms.iter().any(|a| find(&a.stmts, stack)),
+                _ => false,
+            })
+        }
+        l.stack == stack || find(&l.body.stmts, stack)
+    };
+    stmts
+        .iter()
+        .map(|s| match s {
+            Stmt::Loop(l) => match on {
+                None => named(l) + loop_patterns(&l.body.stmts, name, None),
+                Some(stack) if l.stack == stack => {
+                    named(l) + loop_patterns(&l.body.stmts, name, None)
+                }
+                Some(stack) if contains(l, stack) => {
+                    named(l) + loop_patterns(&l.body.stmts, name, on)
+                }
+                Some(_) => 0,
+            },
+            Stmt::Branch(b) => b
+                .arms
+                .iter()
+                .map(|a| loop_patterns(&a.stmts, name, on))
+                .sum(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Whether a statement macro among `stmts`, at any depth, names `name` (and so may bind it).
+fn names_in_statement_macros(stmts: &[Stmt], name: &str) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Verbatim(t) => {
+            matches!(syn::parse2::<syn::Stmt>(t.clone()), Ok(syn::Stmt::Macro(_)))
+                && idents(t.clone()).iter().any(|i| i == name)
+        }
+        Stmt::Loop(l) => names_in_statement_macros(&l.body.stmts, name),
+        Stmt::Branch(b) => b
+            .arms
+            .iter()
+            .any(|a| names_in_statement_macros(&a.stmts, name)),
+        _ => false,
+    })
 }
 
 /// Names bound inside a loop or a branch, by a `let` or by the branch's patterns (`if let`,

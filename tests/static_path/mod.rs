@@ -13,6 +13,7 @@ mod gmm;
 mod gmm_reference;
 mod in_place;
 mod kept_buffers;
+mod kept_patterns;
 mod loops;
 mod matrix_rules;
 mod nalgebra_containers;
