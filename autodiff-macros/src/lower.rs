@@ -16,6 +16,7 @@ use syn::visit::Visit;
 use syn::{BinOp, Expr, Ident, Pat, Stmt as SynStmt, UnOp};
 
 mod chains;
+mod views;
 
 /// Float methods with one float operand (the receiver).
 const UNARY: &[&str] = &[
@@ -688,8 +689,15 @@ impl Lower<'_> {
 
     fn lower_block_stmts(&mut self, stmts: &[SynStmt], valued: bool) -> Operand {
         let mut result = Operand::Inactive(quote!(()));
-        for (i, stmt) in stmts.iter().enumerate() {
+        // Statements after a named range of an active container are rewritten (see `views`).
+        let mut stmts = std::borrow::Cow::Borrowed(stmts);
+        for i in 0..stmts.len() {
             let last = valued && i + 1 == stmts.len();
+            if let Some(mut view) = self.bind_view(&stmts[i]) {
+                view.rewrite_stmts(&mut stmts.to_mut()[i + 1..]);
+                continue;
+            }
+            let stmt = &stmts[i];
             match stmt {
                 SynStmt::Local(local) => self.lower_local(local),
                 SynStmt::Item(item) => self.verbatim(item.to_token_stream()),
@@ -1251,6 +1259,12 @@ impl Lower<'_> {
                 }
                 let index = &ix.index;
                 match self.container_of(&ix.expr) {
+                    Some(_) if matches!(&**index, Expr::Range(_)) => {
+                        let name = ix.expr.to_token_stream().to_string();
+                        let message = views::range_as_value(&name, index);
+                        self.errors.push(ix.span(), message);
+                        dummy()
+                    }
                     Some((param, _)) => {
                         Operand::Value(self.index_value(param, quote!(#index), ix.span()))
                     }

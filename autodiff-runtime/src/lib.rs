@@ -9,6 +9,7 @@ pub mod rules;
 mod space;
 mod stack;
 pub mod tape;
+mod view;
 
 pub use real::Real;
 
@@ -28,4 +29,5 @@ pub mod __private {
     pub use crate::rules;
     pub use crate::space::*;
     pub use crate::stack::*;
+    pub use crate::view::*;
 }

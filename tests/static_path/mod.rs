@@ -28,3 +28,4 @@ mod split;
 mod split_edges;
 mod split_more;
 mod summing;
+mod views;
