@@ -806,7 +806,10 @@ impl Lower<'_> {
                 return;
             }
             self.verbatim(zeroed_buffer(local).unwrap_or_else(|| local.to_token_stream()));
-            let whole = names_nalgebra(&init.expr.to_token_stream());
+            // A nalgebra buffer, built by name or mapped from a nalgebra container.
+            let mapped_whole = matches!(&*init.expr, Expr::MethodCall(m) if m.method == "map"
+                && self.container_of(&m.receiver).is_some_and(|(c, _)| self.containers[c].whole));
+            let whole = names_nalgebra(&init.expr.to_token_stream()) || mapped_whole;
             let vec = matches!(&*init.expr, syn::Expr::Macro(m) if m.mac.path.is_ident("vec"))
                 && matches!(&local.pat, Pat::Ident(_));
             self.containers.push(Container {
@@ -2152,23 +2155,32 @@ impl Lower<'_> {
     fn lower_for(&mut self, f: &syn::ExprForLoop) -> Operand {
         let span = f.for_token.span();
         let mut body = f.body.stmts.clone();
-        if let (Some((base, k)), Pat::Ident(w)) = (self.windows_source(&f.expr), &*f.pat) {
-            // `for w in x.windows(k)`: `w[j]` reads `x[index + j]`.
-            let index = format_ident!("index", span = Span::mixed_site());
-            let mut rewrite = WindowReads {
-                window: &w.ident,
-                base: &base,
-                index: &index,
-                k: &k,
-            };
-            for stmt in &mut body {
-                syn::visit_mut::VisitMut::visit_stmt_mut(&mut rewrite, stmt);
+        if let Some(s) = self.slices_source(&f.expr) {
+            if let Some((index, slice)) = s.patterns(&f.pat) {
+                // `for w in x.windows(k)`: `w` is a named range of `x` (see `views`), the
+                // window's size and the count taken once, as the iterator would.
+                let size = self.fresh_local("size");
+                let count = self.fresh_local("count");
+                let (base, k, kind) = (&s.base, &s.size, s.kind);
+                self.verbatim(quote! {
+                    let #size: usize = #k;
+                    let #count = ::autodiff::__private::slices_count(#kind, #base.len(), #size);
+                });
+                let index = index.unwrap_or_else(|| self.fresh_local("index"));
+                let range = match kind {
+                    "windows" => quote!(#index..#index + #size),
+                    "chunks" => {
+                        quote!(#index * #size..::core::cmp::min(#index * #size + #size, #base.len()))
+                    }
+                    _ => quote!(#index * #size..#index * #size + #size),
+                };
+                body.insert(0, syn::parse_quote!(let #slice = &#base[#range];));
+                let head = LoopHead::For {
+                    pat: quote!(#index),
+                    iter: quote!(0..#count),
+                };
+                return self.lower_loop(f.label.as_ref(), head, body, vec![], span);
             }
-            let head = LoopHead::For {
-                pat: quote!(#index),
-                iter: quote!(0..(#base.len() + 1).saturating_sub(#k)),
-            };
-            return self.lower_loop(f.label.as_ref(), head, body, vec![], span);
         }
         // Over active containers the elements are read by index and the pattern binds them;
         // otherwise the pattern binds inactive items.
@@ -2451,42 +2463,63 @@ impl Lower<'_> {
     }
 }
 
-/// Rewrites the reads of a window `w` of `base` in a loop body: `w[j]` is
-/// `base[index + j]` and `w.len()` is `k`.
-struct WindowReads<'a> {
-    window: &'a Ident,
-    base: &'a Expr,
-    index: &'a Ident,
-    k: &'a Expr,
+/// `x.windows(k)`, `x.chunks(k)` or `x.chunks_exact(k)` on an active container, with an
+/// inactive `k`, perhaps enumerated: each item is a range of `x`.
+pub(crate) struct Slices {
+    base: Expr,
+    size: Expr,
+    kind: &'static str,
+    enumerated: bool,
 }
 
-impl syn::visit_mut::VisitMut for WindowReads<'_> {
-    fn visit_expr_mut(&mut self, e: &mut Expr) {
-        let is_window = |x: &Expr| matches!(x, Expr::Path(p) if p.path.is_ident(self.window));
-        match e {
-            Expr::Index(ix) if is_window(&ix.expr) => {
-                syn::visit_mut::visit_expr_mut(self, &mut ix.index);
-                let (base, index, j) = (self.base, self.index, &ix.index);
-                *e = syn::parse_quote!(#base[#index + (#j)]);
+impl Slices {
+    /// The names a loop's pattern gives the position (if enumerated and named) and the
+    /// range; `None` for a pattern that binds anything else.
+    fn patterns(&self, pat: &Pat) -> Option<(Option<Ident>, Ident)> {
+        let name = |p: &Pat| match p {
+            Pat::Ident(i) if i.by_ref.is_none() && i.mutability.is_none() && i.subpat.is_none() => {
+                Some(i.ident.clone())
             }
-            Expr::MethodCall(m) if m.method == "len" && is_window(&m.receiver) => {
-                let k = self.k;
-                *e = syn::parse_quote!((#k));
+            _ => None,
+        };
+        match (self.enumerated, pat) {
+            (false, p) => Some((None, name(p)?)),
+            (true, Pat::Tuple(t)) if t.elems.len() == 2 => {
+                let index = match &t.elems[0] {
+                    Pat::Wild(_) => None,
+                    p => Some(name(p)?),
+                };
+                Some((index, name(&t.elems[1])?))
             }
-            _ => syn::visit_mut::visit_expr_mut(self, e),
+            _ => None,
         }
     }
 }
 
 impl Lower<'_> {
-    /// `x.windows(k)` on an active container, with an inactive `k`.
-    fn windows_source(&self, e: &Expr) -> Option<(Expr, Expr)> {
+    /// See [`Slices`].
+    fn slices_source(&self, e: &Expr) -> Option<Slices> {
         let Expr::MethodCall(m) = e else { return None };
-        if m.method != "windows" || m.args.len() != 1 || self.mentions_active(&m.args[0]) {
+        if m.method == "enumerate" && m.args.is_empty() {
+            let inner = self.slices_source(&m.receiver)?;
+            return (!inner.enumerated).then_some(Slices {
+                enumerated: true,
+                ..inner
+            });
+        }
+        let kind = ["windows", "chunks", "chunks_exact"]
+            .into_iter()
+            .find(|k| m.method == k)?;
+        if m.args.len() != 1 || self.mentions_active(&m.args[0]) {
             return None;
         }
-        self.container_of(&m.receiver)?;
-        Some(((*m.receiver).clone(), m.args[0].clone()))
+        let (_, prefix) = self.container_of(&m.receiver)?;
+        prefix.is_empty().then(|| Slices {
+            base: (*m.receiver).clone(),
+            size: m.args[0].clone(),
+            kind,
+            enumerated: false,
+        })
     }
 }
 
@@ -2589,6 +2622,8 @@ fn iter_sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<Source>)> {
         Expr::Reference(r) if r.mutability.is_none() => {
             source(cx, &r.expr).map(|s| (false, vec![s]))
         }
+        // A slice or `Vec` iterated as itself (`for v in x`, `zip(y)`).
+        Expr::Path(_) => source(cx, e).map(|s| (false, vec![s])),
         Expr::Paren(p) => iter_sources(cx, &p.expr),
         _ => None,
     }

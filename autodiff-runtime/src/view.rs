@@ -49,6 +49,27 @@ pub fn view_start(lo: usize, hi: usize, start: usize, end: usize) -> usize {
     lo + start
 }
 
+/// How many items `x.windows(size)`, `x.chunks(size)` or `x.chunks_exact(size)` yields for a
+/// container of length `len`; panics on a size of zero, as they do.
+#[inline]
+#[track_caller]
+pub fn slices_count(kind: &str, len: usize, size: usize) -> usize {
+    match kind {
+        "windows" => {
+            assert!(size != 0, "window size must be non-zero");
+            (len + 1).saturating_sub(size)
+        }
+        "chunks" => {
+            assert!(size != 0, "chunk size must be non-zero");
+            len.div_ceil(size)
+        }
+        _ => {
+            assert!(size != 0, "chunk size must be non-zero");
+            len / size
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +90,25 @@ mod tests {
         assert_eq!(view_bounds(1..=4, 6), (1, 5));
         assert_eq!(view_at(2, 5, 2), 4);
         assert_eq!(view_start(2, 5, 1, 3), 3);
+    }
+
+    #[test]
+    fn counts_match_the_iterators() {
+        let x = [0.0; 7];
+        for size in 1..9 {
+            assert_eq!(slices_count("windows", 7, size), x.windows(size).count());
+            assert_eq!(slices_count("chunks", 7, size), x.chunks(size).count());
+            assert_eq!(
+                slices_count("chunks_exact", 7, size),
+                x.chunks_exact(size).count()
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "chunk size must be non-zero")]
+    fn chunks_of_nothing_panic() {
+        slices_count("chunks", 7, 0);
     }
 
     #[test]

@@ -10,6 +10,8 @@
     clippy::redundant_slicing,
     clippy::needless_borrow,
     clippy::manual_unwrap_or,
+    clippy::unused_enumerate_index,
+    clippy::explicit_counter_loop,
     unused
 )]
 
@@ -316,4 +318,108 @@ fn views_past(x: &[f64]) -> f64 {
     let k = x.len() + 1;
     let row = &x[1..k];
     row[0]
+}
+
+// 17. `chunks`, `chunks_exact` and `windows` give each item as a named range: read by index,
+// measured, iterated, passed on; enumerated or not; a last chunk shorter than the rest.
+#[differentiable]
+fn chunked(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for p in x.chunks(3) {
+        s += p[0] * p[p.len() - 1] + dot(p, p).sqrt();
+    }
+    for (k, p) in x.chunks_exact(2).enumerate() {
+        s += p[0] * p[1] * (k as f64 + 1.0);
+    }
+    for (_, w) in x.windows(3).enumerate() {
+        s += w.iter().map(|v| v.sin()).sum::<f64>() * w[1];
+    }
+    s
+}
+case!(case_chunked, chunked, chunked_grad, chunked_jvp, 7);
+
+// 18. Chains over chunks and windows; the size is taken once, before the body changes it.
+#[differentiable]
+fn chunk_chains(x: &[f64]) -> f64 {
+    let mut k = 2;
+    let mut s = x.chunks(2).map(|c| c.iter().product::<f64>()).sum::<f64>();
+    for w in x.windows(k) {
+        k += 1;
+        s += (w[1] - w[0]).abs() * w.len() as f64;
+    }
+    s + x.windows(2).map(|w| w[0] * w[1]).fold(0.0, |a, b| a.max(b))
+}
+case!(
+    case_chunk_chains,
+    chunk_chains,
+    chunk_chains_grad,
+    chunk_chains_jvp,
+    5
+);
+
+// 19. Points of a cloud stored flat, `d` floats each: the ADBench layout.
+#[differentiable]
+fn cloud_spread(x: &[f64], d: usize) -> f64 {
+    let n = x.len() / d;
+    let mut mean = vec![0.0; d];
+    for p in x.chunks_exact(d) {
+        for j in 0..d {
+            mean[j] += p[j] / n as f64;
+        }
+    }
+    let mut s = 0.0;
+    for p in x.chunks_exact(d) {
+        let r: f64 = p
+            .iter()
+            .zip(mean.iter())
+            .map(|(a, m)| (a - m) * (a - m))
+            .sum();
+        s += r.sqrt();
+    }
+    s
+}
+
+#[test]
+fn cloud_spread_against_finite_differences_and_jvp() {
+    check(
+        "cloud_spread",
+        8,
+        |x| cloud_spread(x, 2),
+        |x| {
+            let (v, g) = cloud_spread_grad(x, 2);
+            (v, g)
+        },
+    );
+    check_jvp(
+        "cloud_spread",
+        8,
+        |x| cloud_spread_grad(x, 2),
+        |x, t| cloud_spread_jvp(x, 2, t),
+    );
+}
+
+// 20. A slice iterated as itself, and zipped with a slice without `.iter()`.
+#[differentiable]
+fn as_itself(x: &[f64]) -> f64 {
+    let mut t = 0.0;
+    for v in x {
+        t += v * v;
+    }
+    let y = &x[1..];
+    t + x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>()
+}
+case!(case_as_itself, as_itself, as_itself_grad, as_itself_jvp, 4);
+
+#[test]
+#[should_panic(expected = "chunk size must be non-zero")]
+fn chunks_of_size_zero_panic() {
+    chunked_by_grad(&[1.0, 2.0], 0);
+}
+#[differentiable]
+fn chunked_by(x: &[f64], k: usize) -> f64 {
+    let mut s = 0.0;
+    for c in x.chunks(k) {
+        s += c[0];
+    }
+    s
 }

@@ -5,7 +5,7 @@ use nalgebra::DVector;
 // that also reads another active value (`scale`) would lose that value's derivative.
 #[differentiable]
 fn scaled_tanh(x: &DVector<f64>, scale: f64) -> f64 {
-    x.map(|v| (v * scale).tanh()).sum()
+    x.map(|v| (v * scale).tanh()).norm()
 }
 
 fn main() {

@@ -47,11 +47,12 @@ impl Lower<'_> {
             stages.push((p, None));
         }
         let for_pat = stages.first().map_or(fresh.clone(), |(p, _)| (*p).clone());
-        // The source is a loop over active containers, windows of one, or inactive data
+        // The source is a loop over active containers, windows or chunks of one, or inactive data
         // (then the closures make the items active).
-        let windows =
-            self.windows_source(chain.source).is_some() && matches!(for_pat, Pat::Ident(_));
-        if !windows && self.mentions_active(chain.source) {
+        let slices = self
+            .slices_source(chain.source)
+            .is_some_and(|s| s.patterns(&for_pat).is_some());
+        if !slices && self.mentions_active(chain.source) {
             self.elements(&for_pat, chain.source)?;
         }
         let mut stmts = Vec::new();
