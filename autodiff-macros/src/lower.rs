@@ -146,6 +146,7 @@ fn lower_with(
         wanted: BTreeSet::new(),
         idents: HashMap::new(),
         built: 0,
+        views: HashMap::new(),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -528,6 +529,8 @@ struct Lower<'e> {
     idents: HashMap<String, Ident>,
     /// Counter for the buffers `from_fn` builds.
     built: usize,
+    /// The names of the ranges bound to names so far, by the local holding a range's start.
+    views: HashMap<String, String>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -549,7 +552,19 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
         let length = matches!(
             m.method.to_string().as_str(),
             "len" | "is_empty" | "nrows" | "ncols" | "shape"
-        ) && matches!(&*m.receiver, Expr::Path(_));
+        ) && match &*m.receiver {
+            Expr::Path(_) => true,
+            // `x[a..b].len()`: the range's bounds are read.
+            Expr::Index(ix) if matches!(&*ix.expr, Expr::Path(_)) => {
+                if let Expr::Range(r) = &*ix.index {
+                    self.visit_expr_range(r);
+                    true
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        };
         if !length {
             self.visit_expr(&m.receiver);
         }
@@ -695,6 +710,9 @@ impl Lower<'_> {
             let last = valued && i + 1 == stmts.len();
             if let Some(mut view) = self.bind_view(&stmts[i]) {
                 view.rewrite_stmts(&mut stmts.to_mut()[i + 1..]);
+                for (span, message) in view.misuse {
+                    self.errors.push(span, message);
+                }
                 continue;
             }
             let stmt = &stmts[i];
@@ -1264,7 +1282,14 @@ impl Lower<'_> {
                 match self.container_of(&ix.expr) {
                     Some(_) if matches!(&**index, Expr::Range(_)) => {
                         let name = ix.expr.to_token_stream().to_string();
-                        let message = views::range_as_value(&name, index);
+                        let view = match &**index {
+                            Expr::Range(r) => r
+                                .start
+                                .as_ref()
+                                .and_then(|s| self.views.get(&s.to_token_stream().to_string())),
+                            _ => None,
+                        };
+                        let message = views::range_as_value(&name, index, view.map(|v| &**v));
                         self.errors.push(ix.span(), message);
                         dummy()
                     }
@@ -2186,7 +2211,14 @@ impl Lower<'_> {
         // otherwise the pattern binds inactive items.
         let mut pats = vec![];
         let head = match self.elements(&f.pat, &f.expr) {
-            Some((index, len, lets)) => {
+            Some((index, len, lets, places)) => {
+                for (name, base, at) in places {
+                    let mut view = views::View::element(&name, &base, at);
+                    view.rewrite_stmts(&mut body);
+                    for (span, message) in view.misuse {
+                        self.errors.push(span, message);
+                    }
+                }
                 body.splice(0..0, lets);
                 LoopHead::For {
                     pat: quote!(#index),
@@ -2216,14 +2248,15 @@ impl Lower<'_> {
         self.lower_loop(f.label.as_ref(), head, body, pats, span)
     }
 
-    /// For a loop over the elements of active containers, the index local, the length, and
-    /// the `let` statements that read the elements.
-    fn elements(&self, pat: &Pat, iter: &Expr) -> Option<(Ident, TokenStream, Vec<SynStmt>)> {
+    /// For a loop over the elements of active containers, the index local, the length, the
+    /// `let` statements that read the elements, and the names of the elements to write
+    /// (`iter_mut`) with their places.
+    fn elements(&self, pat: &Pat, iter: &Expr) -> Option<Elements> {
         let index = format_ident!("index", span = Span::mixed_site());
         let (enumerated, srcs) = iter_sources(self, iter)?;
-        let srcs: Vec<(TokenStream, TokenStream)> = srcs
+        let srcs: Vec<(TokenStream, TokenStream, bool)> = srcs
             .iter()
-            .map(|s| (s.element(&index), s.len.clone()))
+            .map(|s| (s.element(&index), s.len.clone(), s.mutable))
             .collect();
         fn strip(p: &Pat) -> Option<Pat> {
             match p {
@@ -2256,19 +2289,31 @@ impl Lower<'_> {
             return None;
         }
         let mut lets: Vec<SynStmt> = Vec::new();
+        let mut places = Vec::new();
         if let Some(i) = index_pat {
             lets.push(syn::parse_quote!(let #i: usize = #index;));
         }
-        for (p, (element, _)) in parts.iter().zip(&srcs) {
-            let p = strip(p)?;
-            lets.push(syn::parse_quote!(let #p = #element;));
+        for (p, (element, _, mutable)) in parts.iter().zip(&srcs) {
+            match p {
+                Pat::Ident(i) if *mutable && i.by_ref.is_none() && i.subpat.is_none() => {
+                    let at: Expr = syn::parse2(element.clone()).ok()?;
+                    let Expr::Index(ix) = &at else { return None };
+                    let base = ix.expr.to_token_stream().to_string();
+                    places.push((i.ident.clone(), base, at));
+                }
+                _ if *mutable => return None,
+                _ => {
+                    let p = strip(p)?;
+                    lets.push(syn::parse_quote!(let #p = #element;));
+                }
+            }
         }
-        let lens: Vec<TokenStream> = srcs.iter().map(|(_, len)| len.clone()).collect();
+        let lens: Vec<TokenStream> = srcs.iter().map(|(_, len, _)| len.clone()).collect();
         let len = lens
             .iter()
             .skip(1)
             .fold(lens[0].clone(), |acc, l| quote!(::core::cmp::min(#acc, #l)));
-        Some((index, len, lets))
+        Some((index, len, lets, places))
     }
 
     /// Lowers a loop: finds the variables it carries (those its body rebinds to active
@@ -2523,6 +2568,10 @@ impl Lower<'_> {
     }
 }
 
+/// What [`Lower::elements`] gives a loop: the index local, the length, the reads, and the
+/// places the body writes.
+type Elements = (Ident, TokenStream, Vec<SynStmt>, Vec<(Ident, String, Expr)>);
+
 /// One container read element by element: position `p` of the iterator reads
 /// `base[first + p]`, or `base[first - p]` when reversed, for `len` positions.
 struct Source {
@@ -2530,6 +2579,8 @@ struct Source {
     first: TokenStream,
     reversed: bool,
     len: TokenStream,
+    /// Whether the items are places to write (`iter_mut`).
+    mutable: bool,
 }
 
 impl Source {
@@ -2576,7 +2627,10 @@ fn iter_sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<Source>)> {
             let inactive_arg = m.args.len() == 1 && !cx.mentions_active(&m.args[0]);
             match m.method.to_string().as_str() {
                 "iter" | "into_iter" if m.args.is_empty() => {
-                    source(cx, &m.receiver).map(|s| (false, vec![s]))
+                    source(cx, &m.receiver, false).map(|s| (false, vec![s]))
+                }
+                "iter_mut" if m.args.is_empty() => {
+                    source(cx, &m.receiver, true).map(|s| (false, vec![s]))
                 }
                 "copied" | "cloned" if m.args.is_empty() => iter_sources(cx, &m.receiver),
                 "enumerate" if m.args.is_empty() => {
@@ -2620,38 +2674,46 @@ fn iter_sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<Source>)> {
             }
         }
         Expr::Reference(r) if r.mutability.is_none() => {
-            source(cx, &r.expr).map(|s| (false, vec![s]))
+            source(cx, &r.expr, false).map(|s| (false, vec![s]))
         }
         // A slice or `Vec` iterated as itself (`for v in x`, `zip(y)`).
-        Expr::Path(_) => source(cx, e).map(|s| (false, vec![s])),
+        Expr::Path(_) => source(cx, e, false).map(|s| (false, vec![s])),
         Expr::Paren(p) => iter_sources(cx, &p.expr),
         _ => None,
     }
 }
 
-/// A container, or a range of one (`x[1..]`).
-fn source(cx: &Lower, e: &Expr) -> Option<Source> {
-    if cx.container_of(e).is_some() {
+/// A container, or a range of one (`x[1..]`); to write (`mutable`), any local named alone,
+/// which becomes a buffer if the loop writes active values into it.
+fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
+    let base = |b: &Expr| {
+        if mutable {
+            matches!(b, Expr::Path(p) if p.path.get_ident().is_some())
+        } else {
+            cx.container_of(b).is_some()
+        }
+    };
+    if base(e) {
         return Some(Source {
             base: quote!(#e),
             first: quote!(0),
             reversed: false,
             len: quote!(#e.len()),
+            mutable,
         });
     }
     let Expr::Index(ix) = e else { return None };
     let Expr::Range(r) = &*ix.index else {
         return None;
     };
-    cx.container_of(&ix.expr)?;
-    if cx.mentions_active(&ix.index) {
+    if !base(&ix.expr) || cx.mentions_active(&ix.index) {
         return None;
     }
     let base = &ix.expr;
     let start = r.start.as_ref().map_or(quote!(0), |s| quote!((#s)));
     let end = match (&r.end, &r.limits) {
         (Some(e), syn::RangeLimits::HalfOpen(_)) => quote!((#e)),
-        (Some(e), syn::RangeLimits::Closed(_)) => quote!((#e + 1)),
+        (Some(e), syn::RangeLimits::Closed(_)) => quote!(((#e) + 1)),
         (None, _) => quote!(#base.len()),
     };
     Some(Source {
@@ -2659,6 +2721,7 @@ fn source(cx: &Lower, e: &Expr) -> Option<Source> {
         first: start.clone(),
         reversed: false,
         len: quote!((#end - #start)),
+        mutable,
     })
 }
 

@@ -29,3 +29,4 @@ mod split_edges;
 mod split_more;
 mod summing;
 mod views;
+mod views_edges;

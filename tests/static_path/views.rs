@@ -423,3 +423,66 @@ fn chunked_by(x: &[f64], k: usize) -> f64 {
     }
     s
 }
+
+// 21. `iter_mut` over a buffer: its items are written through `*`, read, and their methods
+// called; zipped with active data, enumerated, over a range, reversed; the buffer written
+// again in every iteration of an outer loop.
+#[differentiable]
+fn written_in_place(x: &[f64]) -> f64 {
+    let mut z = vec![0.0; x.len()];
+    for (zi, xi) in z.iter_mut().zip(x.iter()) {
+        *zi = xi * xi;
+    }
+    for zi in z.iter_mut() {
+        *zi *= 2.0;
+        *zi += zi.sin();
+    }
+    for (k, zi) in z[1..].iter_mut().enumerate() {
+        *zi = *zi * (k as f64 + 1.0) - x[0];
+    }
+    let mut t = 0.0;
+    for step in 0..2 {
+        for (zi, xi) in z.iter_mut().rev().zip(x) {
+            *zi = (*zi * xi).tanh() + step as f64;
+        }
+        t += z.iter().sum::<f64>();
+    }
+    t
+}
+case!(
+    case_written_in_place,
+    written_in_place,
+    written_in_place_grad,
+    written_in_place_jvp,
+    4
+);
+
+// 22. `iter_mut` in a callee split at its call site, and generic.
+#[differentiable]
+fn scaled_norm<T: Float>(x: &[T]) -> T {
+    let mut z = vec![T::zero(); x.len()];
+    for (zi, &xi) in z.iter_mut().zip(x.iter()) {
+        *zi = xi * xi + T::one();
+    }
+    let mut s = T::zero();
+    for zi in z.iter_mut() {
+        *zi = zi.ln();
+        s = s + *zi;
+    }
+    s
+}
+caller!(scaled_norm_caller, scaled_norm);
+case!(
+    case_scaled_norm,
+    scaled_norm,
+    scaled_norm_grad,
+    scaled_norm_jvp,
+    3
+);
+case!(
+    case_scaled_norm_caller,
+    scaled_norm_caller,
+    scaled_norm_caller_grad,
+    scaled_norm_caller_jvp,
+    3
+);
