@@ -600,6 +600,20 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
     }
 }
 
+/// The names a pattern binds.
+fn bound_names(pat: &Pat) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'ast> Visit<'ast> for Names {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0.push(p.ident.to_string());
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut names = Names(Vec::new());
+    names.visit_pat(pat);
+    names.0
+}
+
 fn dummy() -> Operand {
     Operand::Inactive(quote!(::core::unreachable!()))
 }
@@ -779,8 +793,10 @@ impl Lower<'_> {
             let active = self.mentions_active(&c.body);
             let mut names = Vec::new();
             Mentions { names: &mut names }.visit_expr(&c.body);
+            // A parameter hides the variable of its name: the body reads the argument.
+            let params: BTreeSet<String> = c.inputs.iter().flat_map(bound_names).collect();
             let mut captures: Vec<(String, ValueId)> = Vec::new();
-            for (name, _) in names {
+            for (name, _) in names.into_iter().filter(|(n, _)| !params.contains(n)) {
                 if let Some(Binding::Active(v)) = self.lookup(&name) {
                     if !captures.iter().any(|(n, _)| *n == name) {
                         captures.push((name, *v));
@@ -1962,7 +1978,22 @@ impl Lower<'_> {
                     captures,
                     body,
                 } => {
-                    self.lower_stmts(params);
+                    // A parameter given a range of active data is a named range in the body.
+                    let (mut params, mut body) = (params.clone(), (*body).clone());
+                    for i in 0..params.len() {
+                        match self.bind_view(&params[i]) {
+                            Some(mut view) => {
+                                view.rewrite_stmts(&mut params[i + 1..]);
+                                syn::visit_mut::VisitMut::visit_expr_mut(&mut view, &mut body);
+                                for (span, message) in view.misuse {
+                                    self.errors.push(span, message);
+                                }
+                            }
+                            None => {
+                                self.lower_stmts(std::slice::from_ref(&params[i]));
+                            }
+                        }
+                    }
                     for (name, v) in captures {
                         let ident = self.ident_of(name);
                         self.declare(&ident, Binding::Active(*v));
@@ -1972,7 +2003,7 @@ impl Lower<'_> {
                             value: *v,
                         });
                     }
-                    self.lower_expr(body)
+                    self.lower_expr(&body)
                 }
             };
             self.scopes.pop();

@@ -220,6 +220,23 @@ fn closure_reads_what_it_captured() {
     assert!((captured_jvp(x, 1.0).1 - g).abs() < 1e-12);
 }
 
+/// A closure's parameter hides the active variable of its name: the body reads the argument.
+#[differentiable]
+fn parameter_hides(x: f64, y: f64) -> f64 {
+    let f = |x: f64| x * 2.0 + y;
+    f(y * y) + x.sin()
+}
+
+#[test]
+fn closure_parameter_hides_a_variable() {
+    let (x, y) = (0.7, -1.3);
+    let (v, (gx, gy)) = parameter_hides_grad(x, y);
+    assert!((v - (2.0 * y * y + y + x.sin())).abs() < 1e-12);
+    assert!((gx - x.cos()).abs() < 1e-12, "{gx}");
+    assert!((gy - (4.0 * y + 1.0)).abs() < 1e-12, "{gy}");
+    assert!((parameter_hides_jvp(x, y, 0.5, 2.0).1 - (0.5 * gx + 2.0 * gy)).abs() < 1e-12);
+}
+
 #[differentiable]
 fn line(p: &[f64; 2], t: f64) -> f64 {
     p[0] * t + p[1]

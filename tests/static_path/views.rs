@@ -486,3 +486,18 @@ case!(
     scaled_norm_caller_jvp,
     3
 );
+
+// 23. A closure whose parameter is given a range: a named range in its body, at each call.
+#[differentiable]
+fn closure_ranges(x: &[f64]) -> f64 {
+    let w = &x[0..2];
+    let f = |y: &[f64]| y[0] * w[1] + y.iter().map(|v| v * v).sum::<f64>() + dot(y, w);
+    f(&x[2..4]) * f(&x[1..3]).sin()
+}
+case!(
+    case_closure_ranges,
+    closure_ranges,
+    closure_ranges_grad,
+    closure_ranges_jvp,
+    4
+);

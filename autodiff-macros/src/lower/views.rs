@@ -16,7 +16,6 @@ use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Pat, Stmt as SynStmt};
 
@@ -143,28 +142,14 @@ impl View {
         self.hidden = hidden;
     }
 
-    /// Whether a pattern binds a name.
-    fn pattern_binds(pat: &Pat, name: &str) -> bool {
-        struct Finds<'a>(&'a str, bool);
-        impl<'ast> Visit<'ast> for Finds<'_> {
-            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-                self.1 |= p.ident == self.0;
-                syn::visit::visit_pat_ident(self, p);
-            }
-        }
-        let mut f = Finds(name, false);
-        f.visit_pat(pat);
-        f.1
-    }
-
     /// Whether a pattern binds the name.
     fn binds(&self, pat: &Pat) -> bool {
-        Self::pattern_binds(pat, &self.name)
+        super::bound_names(pat).contains(&self.name)
     }
 
     /// Whether a pattern binds the container's name.
     fn binds_base(&self, pat: &Pat) -> bool {
-        Self::pattern_binds(pat, &self.base_name)
+        super::bound_names(pat).contains(&self.base_name)
     }
 
     /// Visits `f` with the container's name bound again if `again`.
