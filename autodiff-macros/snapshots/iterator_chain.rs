@@ -34,22 +34,23 @@ impl rosenbrock {
         };
         let (branch_13, branch_13_dot) = {
             let mut accumulator = ::autodiff::__private::zero();
+            let _ = ::autodiff::__private::view_bounds(1.., x.len());
             let accumulator_0 = accumulator;
             let mut accumulator_1_carry = ::autodiff::__private::owned(&accumulator_0);
             let mut accumulator_1_carry_dot = ::autodiff::__private::zero_like(
                 &accumulator_0,
             );
-            for index in 0..::core::cmp::min(x.len(), (x.len() - (1))) {
+            for index_1 in 0..::core::cmp::min(x.len(), (x.len() - ((1) as usize))) {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator_1_dot = accumulator_1_carry_dot;
                 let accumulator = ::autodiff::__private::owned(&accumulator_1);
-                let index_5 = 0 + index;
-                let a_2 = x[index_5];
-                let a_2_dot = x_dot[index_5];
+                let index_6 = 0usize + index_1;
+                let a_2 = x[index_6];
+                let a_2_dot = x_dot[index_6];
                 let a = ::autodiff::__private::owned(&a_2);
-                let index_6 = (1) + index;
-                let b_3 = x[index_6];
-                let b_3_dot = x_dot[index_6];
+                let index_7 = ((1) as usize) + index_1;
+                let b_3 = x[index_7];
+                let b_3_dot = x_dot[index_7];
                 let b = ::autodiff::__private::owned(&b_3);
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                     &a_2,
@@ -125,20 +126,21 @@ impl rosenbrock {
     ) -> (f64, (::autodiff::__private::Accumulated,)) {
         let _ = rosenbrock;
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
-        let (branch_13, record_8) = {
+        let (branch_13, record_9) = {
             let mut accumulator = ::autodiff::__private::zero();
+            let _ = ::autodiff::__private::view_bounds(1.., x.len());
             let accumulator_0 = accumulator;
-            let stack_7_lo = 0;
-            let stack_7_hi = ::core::cmp::min(x.len(), (x.len() - (1)));
+            let stack_8_lo = 0;
+            let stack_8_hi = ::core::cmp::min(x.len(), (x.len() - ((1) as usize)));
             let mut accumulator_1_carry = ::autodiff::__private::owned(&accumulator_0);
-            for index in stack_7_lo..stack_7_hi {
+            for index_1 in stack_8_lo..stack_8_hi {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator = ::autodiff::__private::owned(&accumulator_1);
-                let index_5 = 0 + index;
-                let a_2 = x[index_5];
+                let index_6 = 0usize + index_1;
+                let a_2 = x[index_6];
                 let a = ::autodiff::__private::owned(&a_2);
-                let index_6 = (1) + index;
-                let b_3 = x[index_6];
+                let index_7 = ((1) as usize) + index_1;
+                let b_3 = x[index_7];
                 let b = ::autodiff::__private::owned(&b_3);
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                     &a_2,
@@ -212,15 +214,15 @@ impl rosenbrock {
                     );
                     a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
                     a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
-                    x_bar[::autodiff::__private::opaque_index(index_6)] += b_3_bar;
-                    x_bar[::autodiff::__private::opaque_index(index_5)] += a_2_bar;
+                    x_bar[::autodiff::__private::opaque_index(index_7)] += b_3_bar;
+                    x_bar[::autodiff::__private::opaque_index(index_6)] += a_2_bar;
                 }
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = ::autodiff::__private::owned(&accumulator_12);
             (
                 ::autodiff::__private::owned(&accumulator_12),
-                (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),
+                (::core::option::Option::Some((accumulator_12, stack_8_lo, stack_8_hi)),),
             )
         };
         let value = ::autodiff::__private::owned(&branch_13);
@@ -229,8 +231,8 @@ impl rosenbrock {
             {
                 let mut branch_13_bar = seed;
                 if let ::core::option::Option::Some(
-                    (accumulator_12, stack_7_lo, stack_7_hi),
-                ) = record_8.0
+                    (accumulator_12, stack_8_lo, stack_8_hi),
+                ) = record_9.0
                 {
                     let mut accumulator_12_bar = branch_13_bar;
                     let accumulator_1_carry_bar = accumulator_12_bar;
@@ -269,20 +271,21 @@ impl rosenbrock {
         x: &'__pb [f64],
     ) -> (f64, impl ::core::ops::Fn(f64) -> (::std::vec::Vec<f64>,) + '__pb) {
         let mut x_bar = ::autodiff::__private::zero_vec_like(x);
-        let (branch_13, record_8) = {
+        let (branch_13, record_9) = {
             let mut accumulator = ::autodiff::__private::zero();
+            let _ = ::autodiff::__private::view_bounds(1.., x.len());
             let accumulator_0 = accumulator;
-            let stack_7_lo = 0;
-            let stack_7_hi = ::core::cmp::min(x.len(), (x.len() - (1)));
+            let stack_8_lo = 0;
+            let stack_8_hi = ::core::cmp::min(x.len(), (x.len() - ((1) as usize)));
             let mut accumulator_1_carry = ::autodiff::__private::owned(&accumulator_0);
-            for index in stack_7_lo..stack_7_hi {
+            for index_1 in stack_8_lo..stack_8_hi {
                 let accumulator_1 = accumulator_1_carry;
                 let accumulator = ::autodiff::__private::owned(&accumulator_1);
-                let index_5 = 0 + index;
-                let a_2 = x[index_5];
+                let index_6 = 0usize + index_1;
+                let a_2 = x[index_6];
                 let a = ::autodiff::__private::owned(&a_2);
-                let index_6 = (1) + index;
-                let b_3 = x[index_6];
+                let index_7 = ((1) as usize) + index_1;
+                let b_3 = x[index_7];
                 let b = ::autodiff::__private::owned(&b_3);
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                     &a_2,
@@ -356,27 +359,27 @@ impl rosenbrock {
                     );
                     a_2_bar += ::autodiff::__private::pull(&t_4_d0, &t_4_bar);
                     a_2_bar += ::autodiff::__private::pull_owned(&t_4_d1, t_4_bar);
-                    x_bar[::autodiff::__private::opaque_index(index_6)] += b_3_bar;
-                    x_bar[::autodiff::__private::opaque_index(index_5)] += a_2_bar;
+                    x_bar[::autodiff::__private::opaque_index(index_7)] += b_3_bar;
+                    x_bar[::autodiff::__private::opaque_index(index_6)] += a_2_bar;
                 }
             }
             let accumulator_12 = accumulator_1_carry;
             let accumulator = ::autodiff::__private::owned(&accumulator_12);
             (
                 ::autodiff::__private::owned(&accumulator_12),
-                (::core::option::Option::Some((accumulator_12, stack_7_lo, stack_7_hi)),),
+                (::core::option::Option::Some((accumulator_12, stack_8_lo, stack_8_hi)),),
             )
         };
         let value = ::autodiff::__private::owned(&branch_13);
         (
             value,
             move |seed| {
-                let mut record_8 = ::core::clone::Clone::clone(&record_8);
+                let mut record_9 = ::core::clone::Clone::clone(&record_9);
                 let mut x_bar = ::core::clone::Clone::clone(&x_bar);
                 let mut branch_13_bar = seed;
                 if let ::core::option::Option::Some(
-                    (accumulator_12, stack_7_lo, stack_7_hi),
-                ) = record_8.0
+                    (accumulator_12, stack_8_lo, stack_8_hi),
+                ) = record_9.0
                 {
                     let mut accumulator_12_bar = branch_13_bar;
                     let accumulator_1_carry_bar = accumulator_12_bar;

@@ -63,42 +63,42 @@ impl q_sq_norm {
         let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_dot = ::autodiff::__private::zero_like(&z);
         for j in 0..d {
-            let index_3 = j;
-            let elem_0 = v[index_3];
-            let elem_0_dot = v_dot[index_3];
+            let index_4 = j;
+            let elem_0 = v[index_4];
+            let elem_0_dot = v_dot[index_4];
             let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
             let t_1_dot = ::autodiff::__private::push(&t_1_d1, &elem_0_dot);
-            let index_4 = j;
-            z[index_4] = t_1;
-            z_dot[index_4] = ::autodiff::__private::owned(&t_1_dot);
+            let index_5 = j;
+            z[index_5] = t_1;
+            z_dot[index_5] = ::autodiff::__private::owned(&t_1_dot);
         }
         let mut idx = 0;
         for col in 0..d {
             for row in col + 1..d {
-                let index_19 = idx;
-                let elem_2 = l[index_19];
-                let elem_2_dot = l_dot[index_19];
-                let index_20 = col;
-                let elem_3 = v[index_20];
-                let elem_3_dot = v_dot[index_20];
+                let index_23 = idx;
+                let elem_2 = l[index_23];
+                let elem_2_dot = l_dot[index_23];
+                let index_24 = col;
+                let elem_3 = v[index_24];
+                let elem_3_dot = v_dot[index_24];
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                     &elem_2,
                     &elem_3,
                 );
                 let t_4_dot = ::autodiff::__private::push(&t_4_d0, &elem_2_dot)
                     + ::autodiff::__private::push(&t_4_d1, &elem_3_dot);
-                let index_21 = row;
-                let elem_5 = z[index_21];
-                let elem_5_dot = z_dot[index_21];
+                let index_25 = row;
+                let elem_5 = z[index_25];
+                let elem_5_dot = z_dot[index_25];
                 let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
                     &elem_5,
                     &t_4,
                 );
                 let t_6_dot = ::autodiff::__private::push(&t_6_d0, &elem_5_dot)
                     + ::autodiff::__private::push(&t_6_d1, &t_4_dot);
-                let index_22 = row;
-                z[index_22] = t_6;
-                z_dot[index_22] = ::autodiff::__private::owned(&t_6_dot);
+                let index_26 = row;
+                z[index_26] = t_6;
+                z_dot[index_26] = ::autodiff::__private::owned(&t_6_dot);
                 idx += 1;
             }
         }
@@ -110,12 +110,12 @@ impl q_sq_norm {
             let s_8 = s_8_carry;
             let s_8_dot = s_8_carry_dot;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_29 = j;
-            let elem_9 = z[index_29];
-            let elem_9_dot = z_dot[index_29];
-            let index_30 = j;
-            let elem_10 = z[index_30];
-            let elem_10_dot = z_dot[index_30];
+            let index_34 = j;
+            let elem_9 = z[index_34];
+            let elem_9_dot = z_dot[index_34];
+            let index_35 = j;
+            let elem_10 = z[index_35];
+            let elem_10_dot = z_dot[index_35];
             let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
                 &elem_10,
@@ -162,53 +162,53 @@ impl q_sq_norm {
         let d = v.len();
         let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_bar = ::autodiff::__private::zero_like(&z);
-        let stack_5_lo = 0;
-        let stack_5_hi = d;
-        for j in stack_5_lo..stack_5_hi {
-            let index_3 = j;
-            let elem_0 = v[index_3];
-            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+        let stack_6_lo = 0;
+        let stack_6_hi = d;
+        for j in stack_6_lo..stack_6_hi {
             let index_4 = j;
-            z[index_4] = t_1;
+            let elem_0 = v[index_4];
+            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+            let index_5 = j;
+            z[index_5] = t_1;
         }
         let mut idx = 0;
-        let stack_24_lo = 0;
-        let stack_24_hi = d;
-        for col in stack_24_lo..stack_24_hi {
-            let stack_23_lo = col + 1;
-            let stack_23_hi = d;
-            for row in stack_23_lo..stack_23_hi {
-                let index_19 = idx;
-                let elem_2 = l[index_19];
-                let index_20 = col;
-                let elem_3 = v[index_20];
+        let stack_28_lo = 0;
+        let stack_28_hi = d;
+        for col in stack_28_lo..stack_28_hi {
+            let stack_27_lo = col + 1;
+            let stack_27_hi = d;
+            for row in stack_27_lo..stack_27_hi {
+                let index_23 = idx;
+                let elem_2 = l[index_23];
+                let index_24 = col;
+                let elem_3 = v[index_24];
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                     &elem_2,
                     &elem_3,
                 );
-                let index_21 = row;
-                let elem_5 = z[index_21];
+                let index_25 = row;
+                let elem_5 = z[index_25];
                 let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
                     &elem_5,
                     &t_4,
                 );
-                let index_22 = row;
-                z[index_22] = t_6;
+                let index_26 = row;
+                z[index_26] = t_6;
                 idx += 1;
             }
         }
         let mut s = 0.0;
         let s_7 = s;
-        let stack_31_lo = 0;
-        let stack_31_hi = d;
+        let stack_36_lo = 0;
+        let stack_36_hi = d;
         let mut s_8_carry = ::autodiff::__private::owned(&s_7);
-        for j in stack_31_lo..stack_31_hi {
+        for j in stack_36_lo..stack_36_hi {
             let s_8 = s_8_carry;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_29 = j;
-            let elem_9 = z[index_29];
-            let index_30 = j;
-            let elem_10 = z[index_30];
+            let index_34 = j;
+            let elem_9 = z[index_34];
+            let index_35 = j;
+            let elem_10 = z[index_35];
             let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
                 &elem_10,
@@ -230,17 +230,17 @@ impl q_sq_norm {
                 let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
                 let mut s_13_bar = seed;
                 let mut s_8_carry_bar = s_13_bar;
-                if stack_31_lo < stack_31_hi {
-                    let z = &z[stack_31_lo..stack_31_hi];
-                    let z_bar = &mut z_bar[stack_31_lo..stack_31_hi];
-                    for stack_31_lo_k in (0..stack_31_hi - stack_31_lo).rev() {
-                        let j = stack_31_lo + stack_31_lo_k;
+                if stack_36_lo < stack_36_hi {
+                    let z = &z[stack_36_lo..stack_36_hi];
+                    let z_bar = &mut z_bar[stack_36_lo..stack_36_hi];
+                    for stack_36_lo_k in (0..stack_36_hi - stack_36_lo).rev() {
+                        let j = stack_36_lo + stack_36_lo_k;
                         let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                         let s = ::autodiff::__private::owned(&s_8);
-                        let index_29 = j - stack_31_lo;
-                        let elem_9 = z[index_29];
-                        let index_30 = j - stack_31_lo;
-                        let elem_10 = z[index_30];
+                        let index_34 = j - stack_36_lo;
+                        let elem_9 = z[index_34];
+                        let index_35 = j - stack_36_lo;
+                        let elem_10 = z[index_35];
                         let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                             &elem_9,
                             &elem_10,
@@ -267,49 +267,49 @@ impl q_sq_norm {
                             &t_11_d1,
                             t_11_bar,
                         );
-                        z_bar[::autodiff::__private::opaque_index(index_30)]
+                        z_bar[::autodiff::__private::opaque_index(index_35)]
                             += elem_10_bar;
-                        z_bar[::autodiff::__private::opaque_index(index_29)]
+                        z_bar[::autodiff::__private::opaque_index(index_34)]
                             += elem_9_bar;
                         s_8_carry_bar = s_8_bar;
                     }
                 }
                 let mut s_7_bar = s_8_carry_bar;
-                for col in (stack_24_lo..stack_24_hi).rev() {
-                    let stack_23_lo = col + 1;
-                    let stack_23_hi = d;
+                for col in (stack_28_lo..stack_28_hi).rev() {
+                    let stack_27_lo = col + 1;
+                    let stack_27_hi = d;
                     let mut elem_3_bar_sum = ::autodiff::__private::zero();
-                    if stack_23_lo < stack_23_hi {
+                    if stack_27_lo < stack_27_hi {
                         let idx_base = idx
                             - ::core::iter::Iterator::size_hint(
-                                    &(stack_23_lo..stack_23_hi),
+                                    &(stack_27_lo..stack_27_hi),
                                 )
                                 .0;
-                        let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                        let z_bar = &mut z_bar[stack_27_lo..stack_27_hi];
                         let l = &l[idx_base..idx];
                         let l_bar = &mut l_bar[idx_base..idx];
-                        for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
-                            let row = stack_23_lo + stack_23_lo_k;
+                        for stack_27_lo_k in (0..stack_27_hi - stack_27_lo).rev() {
+                            let row = stack_27_lo + stack_27_lo_k;
                             idx -= 1;
-                            let index_19 = idx - idx_base;
-                            let elem_2 = l[index_19];
-                            let index_20 = col;
-                            let elem_3 = v[index_20];
+                            let index_23 = idx - idx_base;
+                            let elem_2 = l[index_23];
+                            let index_24 = col;
+                            let elem_3 = v[index_24];
                             let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                                 &elem_2,
                                 &elem_3,
                             );
-                            let index_21 = row - stack_23_lo;
+                            let index_25 = row - stack_27_lo;
                             let elem_5 = ::autodiff::__private::zero_like(
-                                &z_bar[index_21],
+                                &z_bar[index_25],
                             );
                             let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
                                 &elem_5,
                                 &t_4,
                             );
-                            let index_22 = row - stack_23_lo;
-                            let index_22_bar = z_bar[index_22];
-                            let mut t_6_bar = index_22_bar;
+                            let index_26 = row - stack_27_lo;
+                            let index_26_bar = z_bar[index_26];
+                            let mut t_6_bar = index_26_bar;
                             let mut t_4_bar = ::autodiff::__private::pull_owned(
                                 &::autodiff::__private::One,
                                 t_6_bar,
@@ -326,38 +326,38 @@ impl q_sq_norm {
                                 &mut elem_3_bar_sum,
                                 elem_3_bar,
                             );
-                            l_bar[index_19] += elem_2_bar;
+                            l_bar[index_23] += elem_2_bar;
                         }
                     }
-                    if stack_23_lo < stack_23_hi {
-                        let index_20 = col;
+                    if stack_27_lo < stack_27_hi {
+                        let index_24 = col;
                         ::autodiff::__private::add_to(
-                            &mut v_bar[index_20],
+                            &mut v_bar[index_24],
                             elem_3_bar_sum,
                         );
                     }
                 }
-                if stack_5_lo < stack_5_hi {
-                    let v = &v[stack_5_lo..stack_5_hi];
-                    let v_bar = &mut v_bar[stack_5_lo..stack_5_hi];
-                    let z_bar = &mut z_bar[stack_5_lo..stack_5_hi];
-                    for stack_5_lo_k in (0..stack_5_hi - stack_5_lo).rev() {
-                        let j = stack_5_lo + stack_5_lo_k;
-                        let index_3 = j - stack_5_lo;
-                        let elem_0 = v[index_3];
+                if stack_6_lo < stack_6_hi {
+                    let v = &v[stack_6_lo..stack_6_hi];
+                    let v_bar = &mut v_bar[stack_6_lo..stack_6_hi];
+                    let z_bar = &mut z_bar[stack_6_lo..stack_6_hi];
+                    for stack_6_lo_k in (0..stack_6_hi - stack_6_lo).rev() {
+                        let j = stack_6_lo + stack_6_lo_k;
+                        let index_4 = j - stack_6_lo;
+                        let elem_0 = v[index_4];
                         let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
                             &(2.0),
                             &elem_0,
                         );
-                        let index_4 = j - stack_5_lo;
-                        let index_4_bar = z_bar[index_4];
-                        z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
-                        let mut t_1_bar = index_4_bar;
+                        let index_5 = j - stack_6_lo;
+                        let index_5_bar = z_bar[index_5];
+                        z_bar[index_5] = ::autodiff::__private::cleared(&index_5_bar);
+                        let mut t_1_bar = index_5_bar;
                         let mut elem_0_bar = ::autodiff::__private::pull_owned(
                             &t_1_d1,
                             t_1_bar,
                         );
-                        v_bar[index_3] += elem_0_bar;
+                        v_bar[index_4] += elem_0_bar;
                     }
                 }
                 (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)
@@ -386,53 +386,53 @@ impl q_sq_norm {
         let d = v.len();
         let mut z = ::autodiff::__private::filled(0.0, d);
         let mut z_bar = ::autodiff::__private::zero_like(&z);
-        let stack_5_lo = 0;
-        let stack_5_hi = d;
-        for j in stack_5_lo..stack_5_hi {
-            let index_3 = j;
-            let elem_0 = v[index_3];
-            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+        let stack_6_lo = 0;
+        let stack_6_hi = d;
+        for j in stack_6_lo..stack_6_hi {
             let index_4 = j;
-            z[index_4] = t_1;
+            let elem_0 = v[index_4];
+            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+            let index_5 = j;
+            z[index_5] = t_1;
         }
         let mut idx = 0;
-        let stack_24_lo = 0;
-        let stack_24_hi = d;
-        for col in stack_24_lo..stack_24_hi {
-            let stack_23_lo = col + 1;
-            let stack_23_hi = d;
-            for row in stack_23_lo..stack_23_hi {
-                let index_19 = idx;
-                let elem_2 = l[index_19];
-                let index_20 = col;
-                let elem_3 = v[index_20];
+        let stack_28_lo = 0;
+        let stack_28_hi = d;
+        for col in stack_28_lo..stack_28_hi {
+            let stack_27_lo = col + 1;
+            let stack_27_hi = d;
+            for row in stack_27_lo..stack_27_hi {
+                let index_23 = idx;
+                let elem_2 = l[index_23];
+                let index_24 = col;
+                let elem_3 = v[index_24];
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                     &elem_2,
                     &elem_3,
                 );
-                let index_21 = row;
-                let elem_5 = z[index_21];
+                let index_25 = row;
+                let elem_5 = z[index_25];
                 let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
                     &elem_5,
                     &t_4,
                 );
-                let index_22 = row;
-                z[index_22] = t_6;
+                let index_26 = row;
+                z[index_26] = t_6;
                 idx += 1;
             }
         }
         let mut s = 0.0;
         let s_7 = s;
-        let stack_31_lo = 0;
-        let stack_31_hi = d;
+        let stack_36_lo = 0;
+        let stack_36_hi = d;
         let mut s_8_carry = ::autodiff::__private::owned(&s_7);
-        for j in stack_31_lo..stack_31_hi {
+        for j in stack_36_lo..stack_36_hi {
             let s_8 = s_8_carry;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_29 = j;
-            let elem_9 = z[index_29];
-            let index_30 = j;
-            let elem_10 = z[index_30];
+            let index_34 = j;
+            let elem_9 = z[index_34];
+            let index_35 = j;
+            let elem_10 = z[index_35];
             let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
                 &elem_10,
@@ -456,17 +456,17 @@ impl q_sq_norm {
                 let mut v_bar = ::autodiff::__private::zero_vec_like(v);
                 let mut s_13_bar = seed;
                 let mut s_8_carry_bar = s_13_bar;
-                if stack_31_lo < stack_31_hi {
-                    let z = &z[stack_31_lo..stack_31_hi];
-                    let z_bar = &mut z_bar[stack_31_lo..stack_31_hi];
-                    for stack_31_lo_k in (0..stack_31_hi - stack_31_lo).rev() {
-                        let j = stack_31_lo + stack_31_lo_k;
+                if stack_36_lo < stack_36_hi {
+                    let z = &z[stack_36_lo..stack_36_hi];
+                    let z_bar = &mut z_bar[stack_36_lo..stack_36_hi];
+                    for stack_36_lo_k in (0..stack_36_hi - stack_36_lo).rev() {
+                        let j = stack_36_lo + stack_36_lo_k;
                         let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                         let s = ::autodiff::__private::owned(&s_8);
-                        let index_29 = j - stack_31_lo;
-                        let elem_9 = z[index_29];
-                        let index_30 = j - stack_31_lo;
-                        let elem_10 = z[index_30];
+                        let index_34 = j - stack_36_lo;
+                        let elem_9 = z[index_34];
+                        let index_35 = j - stack_36_lo;
+                        let elem_10 = z[index_35];
                         let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                             &elem_9,
                             &elem_10,
@@ -493,49 +493,49 @@ impl q_sq_norm {
                             &t_11_d1,
                             t_11_bar,
                         );
-                        z_bar[::autodiff::__private::opaque_index(index_30)]
+                        z_bar[::autodiff::__private::opaque_index(index_35)]
                             += elem_10_bar;
-                        z_bar[::autodiff::__private::opaque_index(index_29)]
+                        z_bar[::autodiff::__private::opaque_index(index_34)]
                             += elem_9_bar;
                         s_8_carry_bar = s_8_bar;
                     }
                 }
                 let mut s_7_bar = s_8_carry_bar;
-                for col in (stack_24_lo..stack_24_hi).rev() {
-                    let stack_23_lo = col + 1;
-                    let stack_23_hi = d;
+                for col in (stack_28_lo..stack_28_hi).rev() {
+                    let stack_27_lo = col + 1;
+                    let stack_27_hi = d;
                     let mut elem_3_bar_sum = ::autodiff::__private::zero();
-                    if stack_23_lo < stack_23_hi {
+                    if stack_27_lo < stack_27_hi {
                         let idx_base = idx
                             - ::core::iter::Iterator::size_hint(
-                                    &(stack_23_lo..stack_23_hi),
+                                    &(stack_27_lo..stack_27_hi),
                                 )
                                 .0;
-                        let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                        let z_bar = &mut z_bar[stack_27_lo..stack_27_hi];
                         let l = &l[idx_base..idx];
                         let l_bar = &mut l_bar[idx_base..idx];
-                        for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
-                            let row = stack_23_lo + stack_23_lo_k;
+                        for stack_27_lo_k in (0..stack_27_hi - stack_27_lo).rev() {
+                            let row = stack_27_lo + stack_27_lo_k;
                             idx -= 1;
-                            let index_19 = idx - idx_base;
-                            let elem_2 = l[index_19];
-                            let index_20 = col;
-                            let elem_3 = v[index_20];
+                            let index_23 = idx - idx_base;
+                            let elem_2 = l[index_23];
+                            let index_24 = col;
+                            let elem_3 = v[index_24];
                             let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                                 &elem_2,
                                 &elem_3,
                             );
-                            let index_21 = row - stack_23_lo;
+                            let index_25 = row - stack_27_lo;
                             let elem_5 = ::autodiff::__private::zero_like(
-                                &z_bar[index_21],
+                                &z_bar[index_25],
                             );
                             let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
                                 &elem_5,
                                 &t_4,
                             );
-                            let index_22 = row - stack_23_lo;
-                            let index_22_bar = z_bar[index_22];
-                            let mut t_6_bar = index_22_bar;
+                            let index_26 = row - stack_27_lo;
+                            let index_26_bar = z_bar[index_26];
+                            let mut t_6_bar = index_26_bar;
                             let mut t_4_bar = ::autodiff::__private::pull_owned(
                                 &::autodiff::__private::One,
                                 t_6_bar,
@@ -552,38 +552,38 @@ impl q_sq_norm {
                                 &mut elem_3_bar_sum,
                                 elem_3_bar,
                             );
-                            l_bar[index_19] += elem_2_bar;
+                            l_bar[index_23] += elem_2_bar;
                         }
                     }
-                    if stack_23_lo < stack_23_hi {
-                        let index_20 = col;
+                    if stack_27_lo < stack_27_hi {
+                        let index_24 = col;
                         ::autodiff::__private::add_to(
-                            &mut v_bar[index_20],
+                            &mut v_bar[index_24],
                             elem_3_bar_sum,
                         );
                     }
                 }
-                if stack_5_lo < stack_5_hi {
-                    let v = &v[stack_5_lo..stack_5_hi];
-                    let v_bar = &mut v_bar[stack_5_lo..stack_5_hi];
-                    let z_bar = &mut z_bar[stack_5_lo..stack_5_hi];
-                    for stack_5_lo_k in (0..stack_5_hi - stack_5_lo).rev() {
-                        let j = stack_5_lo + stack_5_lo_k;
-                        let index_3 = j - stack_5_lo;
-                        let elem_0 = v[index_3];
+                if stack_6_lo < stack_6_hi {
+                    let v = &v[stack_6_lo..stack_6_hi];
+                    let v_bar = &mut v_bar[stack_6_lo..stack_6_hi];
+                    let z_bar = &mut z_bar[stack_6_lo..stack_6_hi];
+                    for stack_6_lo_k in (0..stack_6_hi - stack_6_lo).rev() {
+                        let j = stack_6_lo + stack_6_lo_k;
+                        let index_4 = j - stack_6_lo;
+                        let elem_0 = v[index_4];
                         let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
                             &(2.0),
                             &elem_0,
                         );
-                        let index_4 = j - stack_5_lo;
-                        let index_4_bar = z_bar[index_4];
-                        z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
-                        let mut t_1_bar = index_4_bar;
+                        let index_5 = j - stack_6_lo;
+                        let index_5_bar = z_bar[index_5];
+                        z_bar[index_5] = ::autodiff::__private::cleared(&index_5_bar);
+                        let mut t_1_bar = index_5_bar;
                         let mut elem_0_bar = ::autodiff::__private::pull_owned(
                             &t_1_d1,
                             t_1_bar,
                         );
-                        v_bar[index_3] += elem_0_bar;
+                        v_bar[index_4] += elem_0_bar;
                     }
                 }
                 (l_bar, v_bar)
@@ -610,53 +610,53 @@ impl q_sq_norm {
     ) -> f64 {
         let d = v.len();
         let mut z = float_stack.buffer(0.0, d);
-        let stack_5_lo = 0;
-        let stack_5_hi = d;
-        for j in stack_5_lo..stack_5_hi {
-            let index_3 = j;
-            let elem_0 = v[index_3];
-            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+        let stack_6_lo = 0;
+        let stack_6_hi = d;
+        for j in stack_6_lo..stack_6_hi {
             let index_4 = j;
-            z[index_4] = t_1;
+            let elem_0 = v[index_4];
+            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+            let index_5 = j;
+            z[index_5] = t_1;
         }
         let mut idx = 0;
-        let stack_24_lo = 0;
-        let stack_24_hi = d;
-        for col in stack_24_lo..stack_24_hi {
-            let stack_23_lo = col + 1;
-            let stack_23_hi = d;
-            for row in stack_23_lo..stack_23_hi {
-                let index_19 = idx;
-                let elem_2 = l[index_19];
-                let index_20 = col;
-                let elem_3 = v[index_20];
+        let stack_28_lo = 0;
+        let stack_28_hi = d;
+        for col in stack_28_lo..stack_28_hi {
+            let stack_27_lo = col + 1;
+            let stack_27_hi = d;
+            for row in stack_27_lo..stack_27_hi {
+                let index_23 = idx;
+                let elem_2 = l[index_23];
+                let index_24 = col;
+                let elem_3 = v[index_24];
                 let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                     &elem_2,
                     &elem_3,
                 );
-                let index_21 = row;
-                let elem_5 = z[index_21];
+                let index_25 = row;
+                let elem_5 = z[index_25];
                 let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
                     &elem_5,
                     &t_4,
                 );
-                let index_22 = row;
-                z[index_22] = t_6;
+                let index_26 = row;
+                z[index_26] = t_6;
                 idx += 1;
             }
         }
         let mut s = 0.0;
         let s_7 = s;
-        let stack_31_lo = 0;
-        let stack_31_hi = d;
+        let stack_36_lo = 0;
+        let stack_36_hi = d;
         let mut s_8_carry = ::autodiff::__private::owned(&s_7);
-        for j in stack_31_lo..stack_31_hi {
+        for j in stack_36_lo..stack_36_hi {
             let s_8 = s_8_carry;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_29 = j;
-            let elem_9 = z[index_29];
-            let index_30 = j;
-            let elem_10 = z[index_30];
+            let index_34 = j;
+            let elem_9 = z[index_34];
+            let index_35 = j;
+            let elem_10 = z[index_35];
             let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
                 &elem_10,
@@ -700,14 +700,14 @@ impl q_sq_norm {
         let d = v.len();
         let mut z = float_stack.take_kept();
         let mut z_bar = float_stack.zero_buffer_like(&z);
-        let stack_5_lo = 0;
-        let stack_5_hi = d;
+        let stack_6_lo = 0;
+        let stack_6_hi = d;
         let mut idx = 0;
-        let stack_24_lo = 0;
-        let stack_24_hi = d;
+        let stack_28_lo = 0;
+        let stack_28_hi = d;
         let mut s = 0.0;
-        let stack_31_lo = 0;
-        let stack_31_hi = d;
+        let stack_36_lo = 0;
+        let stack_36_hi = d;
         let [counter_0] = index_stack.pop_all();
         idx = counter_0 as _;
         let grads = {
@@ -715,17 +715,17 @@ impl q_sq_norm {
             let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
             let mut s_13_bar = seed;
             let mut s_8_carry_bar = s_13_bar;
-            if stack_31_lo < stack_31_hi {
-                let z = &z[stack_31_lo..stack_31_hi];
-                let z_bar = &mut z_bar[stack_31_lo..stack_31_hi];
-                for stack_31_lo_k in (0..stack_31_hi - stack_31_lo).rev() {
-                    let j = stack_31_lo + stack_31_lo_k;
+            if stack_36_lo < stack_36_hi {
+                let z = &z[stack_36_lo..stack_36_hi];
+                let z_bar = &mut z_bar[stack_36_lo..stack_36_hi];
+                for stack_36_lo_k in (0..stack_36_hi - stack_36_lo).rev() {
+                    let j = stack_36_lo + stack_36_lo_k;
                     let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                     let s = ::autodiff::__private::owned(&s_8);
-                    let index_29 = j - stack_31_lo;
-                    let elem_9 = z[index_29];
-                    let index_30 = j - stack_31_lo;
-                    let elem_10 = z[index_30];
+                    let index_34 = j - stack_36_lo;
+                    let elem_9 = z[index_34];
+                    let index_35 = j - stack_36_lo;
+                    let elem_10 = z[index_35];
                     let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
                         &elem_9,
                         &elem_10,
@@ -752,43 +752,43 @@ impl q_sq_norm {
                         &t_11_d1,
                         t_11_bar,
                     );
-                    z_bar[::autodiff::__private::opaque_index(index_30)] += elem_10_bar;
-                    z_bar[::autodiff::__private::opaque_index(index_29)] += elem_9_bar;
+                    z_bar[::autodiff::__private::opaque_index(index_35)] += elem_10_bar;
+                    z_bar[::autodiff::__private::opaque_index(index_34)] += elem_9_bar;
                     s_8_carry_bar = s_8_bar;
                 }
             }
             let mut s_7_bar = s_8_carry_bar;
-            for col in (stack_24_lo..stack_24_hi).rev() {
-                let stack_23_lo = col + 1;
-                let stack_23_hi = d;
+            for col in (stack_28_lo..stack_28_hi).rev() {
+                let stack_27_lo = col + 1;
+                let stack_27_hi = d;
                 let mut elem_3_bar_sum = ::autodiff::__private::zero();
-                if stack_23_lo < stack_23_hi {
+                if stack_27_lo < stack_27_hi {
                     let idx_base = idx
-                        - ::core::iter::Iterator::size_hint(&(stack_23_lo..stack_23_hi))
+                        - ::core::iter::Iterator::size_hint(&(stack_27_lo..stack_27_hi))
                             .0;
-                    let z_bar = &mut z_bar[stack_23_lo..stack_23_hi];
+                    let z_bar = &mut z_bar[stack_27_lo..stack_27_hi];
                     let l = &l[idx_base..idx];
                     let l_bar = &mut l_bar[idx_base..idx];
-                    for stack_23_lo_k in (0..stack_23_hi - stack_23_lo).rev() {
-                        let row = stack_23_lo + stack_23_lo_k;
+                    for stack_27_lo_k in (0..stack_27_hi - stack_27_lo).rev() {
+                        let row = stack_27_lo + stack_27_lo_k;
                         idx -= 1;
-                        let index_19 = idx - idx_base;
-                        let elem_2 = l[index_19];
-                        let index_20 = col;
-                        let elem_3 = v[index_20];
+                        let index_23 = idx - idx_base;
+                        let elem_2 = l[index_23];
+                        let index_24 = col;
+                        let elem_3 = v[index_24];
                         let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
                             &elem_2,
                             &elem_3,
                         );
-                        let index_21 = row - stack_23_lo;
-                        let elem_5 = ::autodiff::__private::zero_like(&z_bar[index_21]);
+                        let index_25 = row - stack_27_lo;
+                        let elem_5 = ::autodiff::__private::zero_like(&z_bar[index_25]);
                         let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
                             &elem_5,
                             &t_4,
                         );
-                        let index_22 = row - stack_23_lo;
-                        let index_22_bar = z_bar[index_22];
-                        let mut t_6_bar = index_22_bar;
+                        let index_26 = row - stack_27_lo;
+                        let index_26_bar = z_bar[index_26];
+                        let mut t_6_bar = index_26_bar;
                         let mut t_4_bar = ::autodiff::__private::pull_owned(
                             &::autodiff::__private::One,
                             t_6_bar,
@@ -802,35 +802,35 @@ impl q_sq_norm {
                             t_4_bar,
                         );
                         ::autodiff::__private::add_to(&mut elem_3_bar_sum, elem_3_bar);
-                        l_bar[index_19] += elem_2_bar;
+                        l_bar[index_23] += elem_2_bar;
                     }
                 }
-                if stack_23_lo < stack_23_hi {
-                    let index_20 = col;
-                    ::autodiff::__private::add_to(&mut v_bar[index_20], elem_3_bar_sum);
+                if stack_27_lo < stack_27_hi {
+                    let index_24 = col;
+                    ::autodiff::__private::add_to(&mut v_bar[index_24], elem_3_bar_sum);
                 }
             }
-            if stack_5_lo < stack_5_hi {
-                let v = &v[stack_5_lo..stack_5_hi];
-                let v_bar = &mut v_bar[stack_5_lo..stack_5_hi];
-                let z_bar = &mut z_bar[stack_5_lo..stack_5_hi];
-                for stack_5_lo_k in (0..stack_5_hi - stack_5_lo).rev() {
-                    let j = stack_5_lo + stack_5_lo_k;
-                    let index_3 = j - stack_5_lo;
-                    let elem_0 = v[index_3];
+            if stack_6_lo < stack_6_hi {
+                let v = &v[stack_6_lo..stack_6_hi];
+                let v_bar = &mut v_bar[stack_6_lo..stack_6_hi];
+                let z_bar = &mut z_bar[stack_6_lo..stack_6_hi];
+                for stack_6_lo_k in (0..stack_6_hi - stack_6_lo).rev() {
+                    let j = stack_6_lo + stack_6_lo_k;
+                    let index_4 = j - stack_6_lo;
+                    let elem_0 = v[index_4];
                     let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
                         &(2.0),
                         &elem_0,
                     );
-                    let index_4 = j - stack_5_lo;
-                    let index_4_bar = z_bar[index_4];
-                    z_bar[index_4] = ::autodiff::__private::cleared(&index_4_bar);
-                    let mut t_1_bar = index_4_bar;
+                    let index_5 = j - stack_6_lo;
+                    let index_5_bar = z_bar[index_5];
+                    z_bar[index_5] = ::autodiff::__private::cleared(&index_5_bar);
+                    let mut t_1_bar = index_5_bar;
                     let mut elem_0_bar = ::autodiff::__private::pull_owned(
                         &t_1_d1,
                         t_1_bar,
                     );
-                    v_bar[index_3] += elem_0_bar;
+                    v_bar[index_4] += elem_0_bar;
                 }
             }
             (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)

@@ -2217,18 +2217,20 @@ impl Lower<'_> {
                 // window's size and the count taken once, as the iterator would.
                 let size = self.fresh_local("size");
                 let count = self.fresh_local("count");
+                let (lo, hi) = (self.fresh_local("lo"), self.fresh_local("hi"));
                 let (base, k, kind) = (&s.base, &s.size, s.kind);
+                let cut = s.range.as_ref().map_or(quote!(..), |r| quote!(#r));
                 self.verbatim(quote! {
+                    let (#lo, #hi) = ::autodiff::__private::view_bounds(#cut, #base.len());
                     let #size: usize = #k;
-                    let #count = ::autodiff::__private::slices_count(#kind, #base.len(), #size);
+                    let #count = ::autodiff::__private::slices_count(#kind, #hi - #lo, #size);
                 });
                 let index = index.unwrap_or_else(|| self.fresh_local("index"));
+                let start = quote!(#lo + #index * #size);
                 let range = match kind {
-                    "windows" => quote!(#index..#index + #size),
-                    "chunks" => {
-                        quote!(#index * #size..::core::cmp::min(#index * #size + #size, #base.len()))
-                    }
-                    _ => quote!(#index * #size..#index * #size + #size),
+                    "windows" => quote!(#lo + #index..#lo + #index + #size),
+                    "chunks" => quote!(#start..::core::cmp::min(#start + #size, #hi)),
+                    _ => quote!(#start..#start + #size),
                 };
                 body.insert(0, syn::parse_quote!(let #slice = &#base[#range];));
                 let head = LoopHead::For {
@@ -2241,16 +2243,24 @@ impl Lower<'_> {
         // Over active containers the elements are read by index and the pattern binds them;
         // otherwise the pattern binds inactive items.
         let mut pats = vec![];
-        let head = match self.elements(&f.pat, &f.expr) {
-            Some((index, len, lets, places)) => {
-                for (name, base, at) in places {
+        let index = self.fresh_local("index");
+        let head = match self.elements(&f.pat, &f.expr, &index) {
+            Some(e) => {
+                for t in e.prelude {
+                    self.verbatim(t);
+                }
+                for (name, base, at) in e.places {
                     let mut view = views::View::element(&name, &base, at);
                     view.rewrite_stmts(&mut body);
                     for (span, message) in view.misuse {
                         self.errors.push(span, message);
                     }
                 }
-                body.splice(0..0, lets);
+                for name in e.copied {
+                    views::View::copied(&name).rewrite_stmts(&mut body);
+                }
+                body.splice(0..0, e.lets);
+                let len = e.len;
                 LoopHead::For {
                     pat: quote!(#index),
                     iter: quote!(0..#len),
@@ -2279,16 +2289,33 @@ impl Lower<'_> {
         self.lower_loop(f.label.as_ref(), head, body, pats, span)
     }
 
-    /// For a loop over the elements of active containers, the index local, the length, the
-    /// `let` statements that read the elements, and the names of the elements to write
-    /// (`iter_mut`) with their places.
-    fn elements(&self, pat: &Pat, iter: &Expr) -> Option<Elements> {
-        let index = format_ident!("index", span = Span::mixed_site());
-        let (enumerated, srcs) = iter_sources(self, iter)?;
-        let srcs: Vec<(TokenStream, TokenStream, bool)> = srcs
-            .iter()
-            .map(|s| (s.element(&index), s.len.clone(), s.mutable))
-            .collect();
+    /// For a loop over the elements of active containers: see [`Elements`]; `index` is the
+    /// loop's position.
+    fn elements(&self, pat: &Pat, iter: &Expr, index: &Ident) -> Option<Elements> {
+        let (enumerated, mut srcs) = iter_sources(self, iter)?;
+        let mut prelude = Vec::new();
+        for (k, s) in srcs.iter_mut().enumerate() {
+            if let Some(r) = &s.range {
+                let base = &s.base;
+                prelude.push(quote!(let _ = ::autodiff::__private::view_bounds(#r, #base.len());));
+            }
+            // A start that names variables is taken once: the body may change or hide them.
+            let names = |t: &TokenStream| {
+                fn walk(t: TokenStream) -> bool {
+                    t.into_iter().any(|t| match t {
+                        TokenTree::Ident(i) => i != "as" && i != "usize",
+                        TokenTree::Group(g) => walk(g.stream()),
+                        _ => false,
+                    })
+                }
+                walk(t.clone())
+            };
+            if names(&s.first) {
+                let (first, taken) = (&s.first, format_ident!("{}_first_{}", index, k));
+                prelude.push(quote!(let #taken: usize = #first;));
+                s.first = quote!(#taken);
+            }
+        }
         fn strip(p: &Pat) -> Option<Pat> {
             match p {
                 Pat::Reference(r) => strip(&r.pat),
@@ -2316,35 +2343,58 @@ impl Lower<'_> {
         } else {
             None
         };
+        // Zips of zips give nested tuples: `((a, b), c)`, `(a, (b, c))`.
+        fn flat(p: Pat, out: &mut Vec<Pat>) {
+            match p {
+                Pat::Tuple(t) => t.elems.into_iter().for_each(|p| flat(p, out)),
+                Pat::Paren(p) => flat(*p.pat, out),
+                p => out.push(p),
+            }
+        }
+        if parts.len() != srcs.len() && srcs.len() > 2 {
+            let mut flattened = Vec::new();
+            parts.into_iter().for_each(|p| flat(p, &mut flattened));
+            parts = flattened;
+        }
         if parts.len() != srcs.len() {
             return None;
         }
         let mut lets: Vec<SynStmt> = Vec::new();
-        let mut places = Vec::new();
+        let (mut places, mut copied) = (Vec::new(), Vec::new());
         if let Some(i) = index_pat {
             lets.push(syn::parse_quote!(let #i: usize = #index;));
         }
-        for (p, (element, _, mutable)) in parts.iter().zip(&srcs) {
+        for (p, s) in parts.iter().zip(&srcs) {
+            let element = s.element(index);
             match p {
-                Pat::Ident(i) if *mutable && i.by_ref.is_none() && i.subpat.is_none() => {
-                    let at: Expr = syn::parse2(element.clone()).ok()?;
+                Pat::Ident(i) if s.mutable && i.by_ref.is_none() && i.subpat.is_none() => {
+                    let at: Expr = syn::parse2(element).ok()?;
                     let Expr::Index(ix) = &at else { return None };
                     let base = ix.expr.to_token_stream().to_string();
                     places.push((i.ident.clone(), base, at));
                 }
-                _ if *mutable => return None,
+                _ if s.mutable => return None,
                 _ => {
+                    if let Pat::Ident(i) = p {
+                        copied.push(i.ident.clone());
+                    }
                     let p = strip(p)?;
                     lets.push(syn::parse_quote!(let #p = #element;));
                 }
             }
         }
-        let lens: Vec<TokenStream> = srcs.iter().map(|(_, len, _)| len.clone()).collect();
+        let lens: Vec<&TokenStream> = srcs.iter().map(|s| &s.len).collect();
         let len = lens
             .iter()
             .skip(1)
             .fold(lens[0].clone(), |acc, l| quote!(::core::cmp::min(#acc, #l)));
-        Some((index, len, lets, places))
+        Some(Elements {
+            len,
+            prelude,
+            lets,
+            places,
+            copied,
+        })
     }
 
     /// Lowers a loop: finds the variables it carries (those its body rebinds to active
@@ -2543,6 +2593,8 @@ impl Lower<'_> {
 /// inactive `k`, perhaps enumerated: each item is a range of `x`.
 pub(crate) struct Slices {
     base: Expr,
+    /// The range of `base` cut into items, if not all of it.
+    range: Option<Expr>,
     size: Expr,
     kind: &'static str,
     enumerated: bool,
@@ -2589,9 +2641,20 @@ impl Lower<'_> {
         if m.args.len() != 1 || self.mentions_active(&m.args[0]) {
             return None;
         }
-        let (_, prefix) = self.container_of(&m.receiver)?;
+        // The container, or a range of one (`x[1..]`, a named range, a chunk of a chunk).
+        let (base, range) = match &*m.receiver {
+            Expr::Index(ix) if matches!(&*ix.index, Expr::Range(_)) => {
+                (&*ix.expr, Some((*ix.index).clone()))
+            }
+            other => (other, None),
+        };
+        if range.as_ref().is_some_and(|r| self.mentions_active(r)) {
+            return None;
+        }
+        let (_, prefix) = self.container_of(base)?;
         prefix.is_empty().then(|| Slices {
-            base: (*m.receiver).clone(),
+            base: base.clone(),
+            range,
             size: m.args[0].clone(),
             kind,
             enumerated: false,
@@ -2599,9 +2662,20 @@ impl Lower<'_> {
     }
 }
 
-/// What [`Lower::elements`] gives a loop: the index local, the length, the reads, and the
-/// places the body writes.
-type Elements = (Ident, TokenStream, Vec<SynStmt>, Vec<(Ident, String, Expr)>);
+/// What [`Lower::elements`] gives a loop over the elements of containers.
+struct Elements {
+    /// Its trip count.
+    len: TokenStream,
+    /// Statements to run before it: each source's start, taken once, and the bounds check
+    /// of a range.
+    prelude: Vec<TokenStream>,
+    /// The reads of the elements the pattern binds, at the start of the body.
+    lets: Vec<SynStmt>,
+    /// The names of elements to write (`iter_mut`), their container's name and their place.
+    places: Vec<(Ident, String, Expr)>,
+    /// The names bound to elements read by value, which the body may write `*v`.
+    copied: Vec<Ident>,
+}
 
 /// One container read element by element: position `p` of the iterator reads
 /// `base[first + p]`, or `base[first - p]` when reversed, for `len` positions.
@@ -2612,6 +2686,9 @@ struct Source {
     len: TokenStream,
     /// Whether the items are places to write (`iter_mut`).
     mutable: bool,
+    /// For a range of a container, the range, checked against the container's length before
+    /// the loop as slicing would.
+    range: Option<TokenStream>,
 }
 
 impl Source {
@@ -2626,10 +2703,11 @@ impl Source {
 
     fn skip(&mut self, k: &Expr) {
         let (first, len) = (&self.first, &self.len);
+        // Taken before the loop, also when the iterator turns out empty.
         self.first = if self.reversed {
-            quote!((#first - (#k)))
+            quote!(#first.wrapping_sub(#k))
         } else {
-            quote!((#first + (#k)))
+            quote!(#first.wrapping_add(#k))
         };
         self.len = quote!(#len.saturating_sub(#k));
     }
@@ -2642,9 +2720,9 @@ impl Source {
     fn rev(&mut self) {
         let (first, len) = (&self.first, &self.len);
         self.first = if self.reversed {
-            quote!((#first + 1 - #len))
+            quote!((#first + 1).wrapping_sub(#len))
         } else {
-            quote!((#first + #len - 1))
+            quote!((#first + #len).wrapping_sub(1))
         };
         self.reversed = !self.reversed;
     }
@@ -2727,10 +2805,11 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
     if base(e) {
         return Some(Source {
             base: quote!(#e),
-            first: quote!(0),
+            first: quote!(0usize),
             reversed: false,
             len: quote!(#e.len()),
             mutable,
+            range: None,
         });
     }
     let Expr::Index(ix) = e else { return None };
@@ -2741,10 +2820,14 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
         return None;
     }
     let base = &ix.expr;
-    let start = r.start.as_ref().map_or(quote!(0), |s| quote!((#s)));
+    // Typed: a literal bound alone would leave the arithmetic below ambiguous.
+    let start = r
+        .start
+        .as_ref()
+        .map_or(quote!(0usize), |s| quote!(((#s) as usize)));
     let end = match (&r.end, &r.limits) {
-        (Some(e), syn::RangeLimits::HalfOpen(_)) => quote!((#e)),
-        (Some(e), syn::RangeLimits::Closed(_)) => quote!(((#e) + 1)),
+        (Some(e), syn::RangeLimits::HalfOpen(_)) => quote!(((#e) as usize)),
+        (Some(e), syn::RangeLimits::Closed(_)) => quote!(((#e) as usize + 1)),
         (None, _) => quote!(#base.len()),
     };
     Some(Source {
@@ -2753,6 +2836,7 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
         reversed: false,
         len: quote!((#end - #start)),
         mutable,
+        range: Some(quote!(#r)),
     })
 }
 

@@ -23,6 +23,7 @@ mod oracle;
 mod pullbacks;
 mod recompute;
 mod rules;
+mod slices_edges;
 mod smoke;
 mod split;
 mod split_edges;

@@ -54,8 +54,8 @@ impl Lower<'_> {
             .is_some_and(|s| s.patterns(&for_pat).is_some());
         if !slices && self.mentions_active(chain.source) {
             // Items to write (`iter_mut`) have no place in a chain.
-            self.elements(&for_pat, chain.source)
-                .filter(|e| e.3.is_empty())?;
+            self.elements(&for_pat, chain.source, &element)
+                .filter(|e| e.places.is_empty())?;
         }
         let mut stmts = Vec::new();
         let mut item: Expr = match stages.first() {
@@ -207,7 +207,8 @@ impl Lower<'_> {
         }
         let chain = split(&m.receiver);
         let (for_pat, source, stmts, item) = self.chain_loop(&chain, None)?;
-        let (_, len, _, _) = self.elements(&for_pat, &source)?;
+        let index = format_ident!("index", span = proc_macro2::Span::mixed_site());
+        let len = self.elements(&for_pat, &source, &index)?.len;
         let slot = format_ident!("slot", span = proc_macro2::Span::mixed_site());
         Some(vec![
             syn::parse_quote!(let mut #name = ::std::vec![::autodiff::__private::zero(); #len];),

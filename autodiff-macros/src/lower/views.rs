@@ -37,6 +37,8 @@ enum Place {
     Range { base: Expr, lo: Ident, hi: Ident },
     /// One element: `*v` is this place (`z[index]`).
     Element(Expr),
+    /// An element read by value where the iterator gave a reference: `*v` is `v`.
+    Copied,
 }
 
 impl View {
@@ -46,6 +48,19 @@ impl View {
             name: name.to_string(),
             base_name: base.to_owned(),
             place: Place::Element(place),
+            hidden: false,
+            misuse: Vec::new(),
+        }
+    }
+}
+
+impl View {
+    /// An element of `x.iter()` bound by value: `*name` is `name`.
+    pub(super) fn copied(name: &Ident) -> View {
+        View {
+            name: name.to_string(),
+            base_name: String::new(),
+            place: Place::Copied,
             hidden: false,
             misuse: Vec::new(),
         }
@@ -178,6 +193,10 @@ impl View {
                 quote_spanned!(span=> #base[#lo..#hi])
             }
             Place::Element(at) => located_at(at.to_token_stream(), span),
+            Place::Copied => {
+                let name = Ident::new(&self.name, span);
+                quote!(#name)
+            }
         };
         syn::parse2(tokens).expect("a place parses")
     }
@@ -261,10 +280,19 @@ impl View {
 
     /// Rewrites an expression that names an element; `false` if it does not.
     fn rewrite_element(&mut self, e: &mut Expr) -> bool {
+        let span = e.span();
+        if let Place::Copied = self.place {
+            if let Expr::Unary(u) = e {
+                if matches!(u.op, syn::UnOp::Deref(_)) && self.is_name(&u.expr) {
+                    *e = (*u.expr).clone();
+                    return true;
+                }
+            }
+            return false;
+        }
         if !matches!(self.place, Place::Element(_)) {
             return false;
         }
-        let span = e.span();
         match e {
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) && self.is_name(&u.expr) => {
                 *e = self.value(span);
@@ -307,13 +335,21 @@ impl View {
             args.iter()
                 .any(|a| matches!(a, Expr::Assign(a) if self.is_name(&a.left)))
         });
-        if strings && !named {
+        // A copied element is a local of its name: a format string reads it.
+        let local = matches!(self.place, Place::Copied);
+        if strings && !named && !local {
             self.misuse.push((
                 mac.span(),
-                format!(
-                    "a format string names `{name}` inline, which stands for a part of an active \
-                     container here; pass it as an argument (`\"{{:?}}\", {name}`)"
-                ),
+                match self.place {
+                    Place::Element(_) => format!(
+                        "a format string names `{name}` inline, which stands for an element of \
+                         an active container here; pass it as an argument (`\"{{}}\", *{name}`)"
+                    ),
+                    _ => format!(
+                        "a format string names `{name}` inline, which stands for a part of an \
+                         active container here; pass it as an argument (`\"{{:?}}\", {name}`)"
+                    ),
+                },
             ));
             return;
         }
