@@ -9,7 +9,7 @@ use crate::ir::Function;
 use crate::sig::{FnSig, Shape};
 use crate::{forward, lower, reverse, sig};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{GenericParam, Generics, Ident, ImplItem, ItemFn, ItemImpl, Lifetime, LifetimeParam};
 
 /// Expands `#[differentiable(attr)] item`.
@@ -396,6 +396,22 @@ fn generate(
         }
     });
     let hidden_seed = reverse::seed();
+    // Without `wrt(..)`, a parameter taken as a constant must not hold floats (see the
+    // runtime's `constants`): an alias such as `x: Real` would otherwise get no gradient.
+    let constants: TokenStream = sig
+        .params
+        .iter()
+        .filter(|p| options.wrt.is_none() && p.shape.is_none())
+        .filter(|p| matches!(&p.pat, syn::Pat::Ident(_)))
+        .map(|p| {
+            let (x, span) = (&p.ident, syn::spanned::Spanned::span(&p.ty));
+            quote_spanned!(span=> {
+                #[allow(unused_imports)]
+                use ::autodiff::__private::ConstantFallback as _;
+                ::autodiff::__private::constant_parameter(::autodiff::__private::Probe(&#x).kind());
+            })
+        })
+        .collect();
     let (tangent_body, vjp_body, pullback_body, split) = match func {
         Some(func) => {
             let cx = Cx::new(sig, func).splitting_calls();
@@ -640,6 +656,7 @@ fn generate(
             #where_clause
         {
             let _ = #original_fn;
+            #constants
             #vjp_body
         }
 

@@ -1,6 +1,7 @@
 //! Runtime support for `autodiff`: the scalar trait and derivative rules that generated code
 //! calls, and the eager tape.
 
+mod constants;
 mod linear;
 mod matrix;
 mod protocol;
@@ -23,6 +24,7 @@ pub fn stop_gradient<T>(x: T) -> T {
 /// Items the code written by `#[differentiable]` names. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::constants::*;
     pub use crate::linear::*;
     pub use crate::protocol::*;
     pub use crate::real::Real;
