@@ -187,7 +187,7 @@ impl<'a> Cx<'a> {
         match &self.func.values[v].op {
             Op::Rule { rule, args, .. } => {
                 !MATRIX_RULES.contains(rule)
-                    && !matches!(*rule, "construct" | "fill")
+                    && !matches!(*rule, "construct" | "fill" | "cast")
                     && !args.iter().any(|a| self.operand_tainted(a))
             }
             _ => true,
@@ -202,7 +202,8 @@ impl<'a> Cx<'a> {
                         Op::Whole(_) => true,
                         Op::Const(tokens) => self.looks_matrix(tokens),
                         Op::Rule { rule, args, .. } => match *rule {
-                            "construct" | "fill" => true,
+                            // A cast's value may be another float type than the stacks'.
+                            "construct" | "fill" | "cast" => true,
                             "dot" | "norm" | "norm_squared" | "sum" | "trace" | "determinant"
                             | "index" => false,
                             r if MATRIX_RULES.contains(&r) => true,

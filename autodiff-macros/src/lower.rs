@@ -1935,7 +1935,15 @@ impl Lower<'_> {
     fn lower_cast(&mut self, c: &syn::ExprCast) -> Operand {
         let is_float = matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f32") || p.path.is_ident("f64"));
         if is_float {
-            return self.lower_expr(&c.expr);
+            // Rounded as `as` rounds, between float types (the identity within one).
+            let x = self.lower_expr(&c.expr);
+            let ty = &c.ty;
+            return self.rule(
+                "cast",
+                vec![x],
+                vec![quote!(::core::marker::PhantomData::<#ty>)],
+                c.span(),
+            );
         }
         if let syn::Type::Ptr(_) = &*c.ty {
             self.errors.push(

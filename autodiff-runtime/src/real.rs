@@ -64,6 +64,8 @@ pub trait Real:
 {
     /// Converts an `f64` constant (rounding to the nearest value of `Self`).
     fn real_from_f64(x: f64) -> Self;
+    /// Widens to `f64` (exactly).
+    fn real_to_f64(self) -> f64;
     #[doc(hidden)]
     fn real_powi(self, n: i32) -> Self;
     #[doc(hidden)]
@@ -85,6 +87,10 @@ macro_rules! impl_real {
             #[inline(always)]
             fn real_from_f64(x: f64) -> Self {
                 x as $t
+            }
+            #[inline(always)]
+            fn real_to_f64(self) -> f64 {
+                self as f64
             }
             #[inline(always)]
             fn real_powi(self, n: i32) -> Self {

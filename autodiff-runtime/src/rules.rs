@@ -8,7 +8,7 @@
 //! At kinks a rule picks one one-sided derivative (documented per rule), and outside a
 //! function's domain the partials are NaN like the value.
 
-use crate::linear::{Linear, MinusOne, One};
+use crate::linear::{Linear, MinusOne, One, Pull, Push};
 use crate::real::Real;
 
 pub use crate::matrix::*;
@@ -366,6 +366,46 @@ pub fn clamp<R: Real>(x: R, lo: R, hi: R) -> (R, R, R, R) {
 #[inline(always)]
 pub fn mul_add<R: Real>(a: R, b: R, c_: R) -> (R, R, R, R) {
     (a.real_mul_add(b, c_), b, a, c(1.0))
+}
+
+/// `x as To` between float types: the value rounded as `as` rounds, with partial 1 (each
+/// tangent and adjoint converted too).
+#[inline(always)]
+pub fn cast<From: Real, To: Real>(
+    x: From,
+    _: core::marker::PhantomData<To>,
+) -> (To, Cast<From, To>) {
+    (
+        To::real_from_f64(x.real_to_f64()),
+        Cast(core::marker::PhantomData),
+    )
+}
+
+/// The partial of [`cast`]: the identity from one float type to another.
+pub struct Cast<From, To>(core::marker::PhantomData<(From, To)>);
+
+impl<From, To> Clone for Cast<From, To> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<From, To> Copy for Cast<From, To> {}
+
+impl<From: Real, To: Real> Push<From> for Cast<From, To> {
+    type Out = To;
+    #[inline(always)]
+    fn push(&self, dx: &From) -> To {
+        To::real_from_f64(dx.real_to_f64())
+    }
+}
+
+impl<From: Real, To: Real> Pull<To> for Cast<From, To> {
+    type Out = From;
+    #[inline(always)]
+    fn pull(&self, ybar: &To) -> From {
+        From::real_from_f64(ybar.real_to_f64())
+    }
 }
 
 /// A value whose derivative is deliberately dropped: the identity, with partial 0.

@@ -768,3 +768,55 @@ mod regressions {
         }
     }
 }
+
+/// Casts between float types: the value rounds as `as` rounds, the partial is 1.
+#[differentiable]
+fn quantized(x: f64) -> f64 {
+    ((x as f32) as f64 - x) * 1e8 + x
+}
+
+#[differentiable]
+fn through_f32(x: f64) -> f64 {
+    let y = x as f32;
+    let z = y * y.sin();
+    z as f64 + x
+}
+
+#[differentiable]
+fn widened(x: &[f32], scale: f64) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += (x[i] as f64).powi(2) * scale;
+    }
+    s
+}
+
+#[test]
+fn float_casts_round_as_the_plain_function_does() {
+    for x in [1.0 / 3.0, -2.7, 0.1] {
+        let (v, g) = quantized_grad(x);
+        assert_eq!(v, quantized(x), "value at {x}");
+        assert_eq!(g, 1.0);
+        assert_eq!(quantized_jvp(x, 1.0), (v, 1.0));
+        let (v, g) = through_f32_grad(x);
+        assert_eq!(v, through_f32(x));
+        let y = x as f32;
+        let want = (y.sin() + y * y.cos()) as f64 + 1.0;
+        assert_close("through_f32", g, want, 1e-6, 1e-7);
+        assert_close(
+            "through_f32 jvp",
+            through_f32_jvp(x, 1.0).1,
+            g,
+            1e-12,
+            1e-12,
+        );
+    }
+    let x = [0.5f32, -1.25, 2.0];
+    let (v, (gx, gs)) = widened_grad(&x, 0.75);
+    assert_eq!(v, widened(&x, 0.75));
+    for (g, xi) in gx.iter().zip(&x) {
+        assert_close("widened", *g as f64, 1.5 * *xi as f64, 1e-6, 1e-7);
+    }
+    let sq: f64 = x.iter().map(|&v| (v as f64).powi(2)).sum();
+    assert_close("widened scale", gs, sq, 1e-12, 1e-12);
+}
