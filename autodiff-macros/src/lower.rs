@@ -49,6 +49,17 @@ const READERS: &[&str] = &[
     "gt",
     "ge",
 ];
+/// Methods that grow a standard collection.
+const GROWING: &[&str] = &[
+    "push",
+    "push_back",
+    "push_front",
+    "insert",
+    "extend",
+    "extend_from_slice",
+    "append",
+    "resize",
+];
 /// Methods whose derivative is zero almost everywhere.
 const PIECEWISE_CONSTANT: &[&str] = &["floor", "ceil", "round", "trunc", "round_ties_even"];
 /// Macros that only read their arguments.
@@ -1506,6 +1517,19 @@ impl Lower<'_> {
                     "cannot differentiate through the method `{method}`: it is not in the rule \
                      table and not a `#[differentiable]` function; use the float math set \
                      (`sin`, `exp`, `powi`, `hypot`, ...), {USE_THE_TAPE}"
+                ),
+            );
+            return dummy();
+        }
+        // Growing a collection with active values hides them from the macro.
+        if GROWING.contains(&method.as_str()) {
+            self.errors.push(
+                m.method.span(),
+                format!(
+                    "`{method}` of active values onto a collection cannot be differentiated: \
+                     the macro follows buffers written by index; allocate one with \
+                     `vec![0.0; n]` and write its elements (`v[i] = ..`), or collect an iterator \
+                     chain (`let v: Vec<f64> = x.iter().map(..).collect();`)"
                 ),
             );
             return dummy();

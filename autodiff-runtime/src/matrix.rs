@@ -667,7 +667,30 @@ where
 
 /// `m[index]` for a linear index or `(row, column)`.
 #[inline]
-pub fn index<T, R, C, I>(m: &OMatrix<T, R, C>, index: I) -> (T, Element<I, R, C>)
+pub fn index<M: IndexRule<I>, I>(m: &M, index: I) -> (M::Elem, M::Partial) {
+    m.index_rule(index)
+}
+
+/// Values computed from active data whose elements [`index`] reads: nalgebra matrices and
+/// vectors.
+#[diagnostic::on_unimplemented(
+    message = "an element of `{Self}`, a value computed from active data, cannot be read by \
+               index",
+    label = "read here",
+    note = "a `Vec` or array that a `#[differentiable]` function returns is one value to the \
+            caller: return the scalar the caller needs, return a nalgebra vector, or fill a \
+            buffer of the caller's (`let mut v = vec![0.0; n];`) element by element"
+)]
+pub trait IndexRule<I> {
+    /// The element type.
+    type Elem;
+    /// The partial of the element in the whole.
+    type Partial;
+    /// The element and its partial.
+    fn index_rule(&self, index: I) -> (Self::Elem, Self::Partial);
+}
+
+impl<T, R, C, I> IndexRule<I> for OMatrix<T, R, C>
 where
     T: Real + RealField,
     R: Dim,
@@ -675,8 +698,16 @@ where
     I: MatrixIndex,
     DefaultAllocator: Allocator<R, C>,
 {
-    let (rows, cols) = m.shape_generic();
-    (m[index.position(m.nrows())], Element { index, rows, cols })
+    type Elem = T;
+    type Partial = Element<I, R, C>;
+    #[inline]
+    fn index_rule(&self, index: I) -> (T, Element<I, R, C>) {
+        let (rows, cols) = self.shape_generic();
+        (
+            self[index.position(self.nrows())],
+            Element { index, rows, cols },
+        )
+    }
 }
 
 /// `m.column(k)`, owned.
