@@ -1290,10 +1290,14 @@ impl Lower<'_> {
                 self.lower_assign(&a.left, None, &a.right, e.to_token_stream());
                 Operand::Inactive(quote!(()))
             }
-            Expr::MethodCall(m) => match self.reduction(m).or_else(|| self.extremum(m)) {
-                Some(looped) => self.lower_expr(&looped),
-                None => self.lower_method_call(m),
-            },
+            Expr::MethodCall(m) => {
+                let closures = chains::with_closures(m);
+                let m = closures.as_ref().unwrap_or(m);
+                match self.reduction(m).or_else(|| self.extremum(m)) {
+                    Some(looped) => self.lower_expr(&looped),
+                    None => self.lower_method_call(m),
+                }
+            }
             Expr::Call(c) => self.lower_call(c),
             Expr::Index(ix) => {
                 if let Some((name, span)) = self.active_mention(&ix.index) {

@@ -338,3 +338,45 @@ fn summing_loop_against_finite_differences_and_forward_mode() {
         super::oracle::assert_close("tangent", t * seed, want, 1e-10, 1e-10);
     }
 }
+
+/// Chains whose `map` and `fold` take functions by path, and a `fold` whose item is a
+/// zipped pair.
+#[differentiable]
+fn by_path(x: &[f64]) -> f64 {
+    let mx = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mn = x.iter().copied().fold(f64::INFINITY, f64::min);
+    let e: f64 = x.iter().copied().map(f64::exp).sum();
+    let pairs = x
+        .iter()
+        .zip(x[1..].iter())
+        .fold(0.0, |acc, (p, q)| acc + p * q);
+    mx * mn + e.ln() + pairs
+}
+case!(case_by_path, by_path, by_path_grad, by_path_jvp, 4);
+
+#[differentiable]
+fn by_path_generic<T: Float>(x: &[T]) -> T {
+    x.iter().copied().map(T::sin).fold(T::zero(), T::max)
+}
+case!(
+    case_by_path_generic,
+    by_path_generic,
+    by_path_generic_grad,
+    by_path_generic_jvp,
+    3
+);
+
+/// A `fold` whose accumulator has the name of the item of the `map` before it.
+#[differentiable]
+fn fold_reuses_a_name(x: &[f64]) -> f64 {
+    x.iter()
+        .map(|v| v.sin())
+        .fold(10.0, |v, w| v * 0.5 + w * 2.0)
+}
+case!(
+    case_fold_reuses_a_name,
+    fold_reuses_a_name,
+    fold_reuses_a_name_grad,
+    fold_reuses_a_name_jvp,
+    4
+);

@@ -60,14 +60,16 @@ impl Lower<'_> {
         let mut stmts = Vec::new();
         let mut item: Expr = match stages.first() {
             Some((_, Some(body))) => (*body).clone(),
-            Some((p, None)) => pat_expr(p)?,
+            // A pattern that is no single name (`(p, q)`) binds what `fold`'s body reads;
+            // its value as one item is not needed.
+            Some((p, None)) => pat_expr(p).unwrap_or(syn::parse_quote!(())),
             None => syn::parse_quote!(#element),
         };
         for (p, body) in stages.iter().skip(1) {
             stmts.push(syn::parse_quote!(let #p = #item;));
             item = match body {
                 Some(b) => (*b).clone(),
-                None => pat_expr(p)?,
+                None => pat_expr(p).unwrap_or(syn::parse_quote!(())),
             };
         }
         Some((for_pat, chain.source.clone(), stmts, item))
@@ -110,7 +112,8 @@ impl Lower<'_> {
             ("product", _) => syn::parse_quote!(#acc * (#item)),
             (_, Some(body)) => {
                 let p = acc_pat?;
-                stmts.insert(0, syn::parse_quote!(let #p = #acc;));
+                // Last: the maps before may bind the accumulator's name too.
+                stmts.push(syn::parse_quote!(let #p = #acc;));
                 body.clone()
             }
             _ => return None,
@@ -220,6 +223,39 @@ impl Lower<'_> {
             }),
         ])
     }
+}
+
+/// A chain whose `map` and `fold` take functions by path (`.map(f64::exp)`,
+/// `.fold(f64::NEG_INFINITY, f64::max)`) written with closures that call them; `None` if it
+/// has none.
+pub(super) fn with_closures(m: &syn::ExprMethodCall) -> Option<syn::ExprMethodCall> {
+    let mut out = m.clone();
+    let mut changed = false;
+    let mut at = &mut out;
+    for k in 0usize.. {
+        // Names of their own at each stage: a `fold`'s accumulator is bound where the item
+        // of the `map` before it is still read.
+        let [a, b] = ["item", "accumulator"]
+            .map(|n| format_ident!("{}_{}", n, k, span = proc_macro2::Span::mixed_site()));
+        let method = at.method.to_string();
+        let last = at.args.len().checked_sub(1);
+        match (method.as_str(), at.args.len(), last.map(|i| &at.args[i])) {
+            ("map", 1, Some(Expr::Path(f))) => {
+                at.args[0] = syn::parse_quote!(|#a| #f(#a));
+                changed = true;
+            }
+            ("fold", 2, Some(Expr::Path(f))) => {
+                at.args[1] = syn::parse_quote!(|#b, #a| #f(#b, #a));
+                changed = true;
+            }
+            _ => {}
+        }
+        match &mut *at.receiver {
+            Expr::MethodCall(inner) => at = inner,
+            _ => break,
+        }
+    }
+    changed.then_some(out)
 }
 
 /// Whether `e` is `x.map(|_| zero())`, the zero fill `array_map` starts from.
