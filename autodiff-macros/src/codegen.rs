@@ -229,6 +229,17 @@ impl<'a> Cx<'a> {
                     if yes {
                         t.insert(*v);
                     }
+                    // What is read by index is a vector, matrix or array (a call's result).
+                    if let Op::Rule {
+                        rule: "index",
+                        args,
+                        ..
+                    } = &self.func.values[*v].op
+                    {
+                        if let Some(Operand::Value(u)) = args.first() {
+                            t.insert(*u);
+                        }
+                    }
                 }
                 Stmt::Branch(b) => {
                     for arm in &b.arms {

@@ -956,8 +956,31 @@ impl Lower<'_> {
         }
     }
 
-    /// `let [a, b] = *x;` on an active array parameter.
+    /// `let [a, b] = *x;` on an active array parameter, or on an array computed from active
+    /// values (a call's result).
     fn lower_destructure(&mut self, ps: &syn::PatSlice, init: &Expr) {
+        if self.container_of(init).is_none() && matches!(init, Expr::Call(_) | Expr::MethodCall(_))
+        {
+            let array = self.lower_expr(init);
+            for (i, p) in ps.elems.iter().enumerate() {
+                match p {
+                    Pat::Ident(pi) if pi.subpat.is_none() => {
+                        let at = quote!(#i);
+                        let element = self.rule("index", vec![array.clone()], vec![at], p.span());
+                        self.bind_operand(&pi.ident, None, element, TokenStream::new());
+                    }
+                    Pat::Wild(_) => {}
+                    other => {
+                        self.errors.push(
+                            other.span(),
+                            "only names and `_` can destructure an active array",
+                        );
+                        return;
+                    }
+                }
+            }
+            return;
+        }
         let Some((param, _)) = self.container_of(init) else {
             self.errors.push(
                 init.span(),

@@ -3133,6 +3133,9 @@ impl<'a> Reverse<'a> {
         let bar = self.cx.adjoint(v);
         if self.live.insert(v) {
             quote!(let mut #bar = #amount;)
+        } else if self.cx.tainted.contains(&v) {
+            // Perhaps a vector, matrix or array, which `+=` may not add.
+            quote!(::autodiff::__private::accumulate(&mut #bar, #amount);)
         } else {
             quote!(#bar += #amount;)
         }

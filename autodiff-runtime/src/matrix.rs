@@ -672,14 +672,14 @@ pub fn index<M: IndexRule<I>, I>(m: &M, index: I) -> (M::Elem, M::Partial) {
 }
 
 /// Values computed from active data whose elements [`index`] reads: nalgebra matrices and
-/// vectors.
+/// vectors, and arrays.
 #[diagnostic::on_unimplemented(
     message = "an element of `{Self}`, a value computed from active data, cannot be read by \
                index",
     label = "read here",
-    note = "a `Vec` or array that a `#[differentiable]` function returns is one value to the \
-            caller: return the scalar the caller needs, return a nalgebra vector, or fill a \
-            buffer of the caller's (`let mut v = vec![0.0; n];`) element by element"
+    note = "a `Vec` that a `#[differentiable]` function returns is one value to the caller: \
+            return the scalar the caller needs, an array or a nalgebra vector, or fill a buffer \
+            of the caller's (`let mut v = vec![0.0; n];`) element by element"
 )]
 pub trait IndexRule<I> {
     /// The element type.
@@ -707,6 +707,40 @@ where
             self[index.position(self.nrows())],
             Element { index, rows, cols },
         )
+    }
+}
+
+/// An element of an array computed from active data (a `#[differentiable]` function's
+/// array result): `dx -> dx[index]`, pulled back into an array of zeros.
+#[derive(Clone, Copy, Debug)]
+pub struct ArrayElement<const N: usize> {
+    index: usize,
+}
+
+impl<T: Real, const N: usize> IndexRule<usize> for [T; N] {
+    type Elem = T;
+    type Partial = ArrayElement<N>;
+    #[inline]
+    fn index_rule(&self, index: usize) -> (T, ArrayElement<N>) {
+        (self[index], ArrayElement { index })
+    }
+}
+
+impl<T: Real, const N: usize> Push<[T; N]> for ArrayElement<N> {
+    type Out = T;
+    #[inline]
+    fn push(&self, dx: &[T; N]) -> T {
+        dx[self.index]
+    }
+}
+
+impl<T: Real, const N: usize> Pull<T> for ArrayElement<N> {
+    type Out = [T; N];
+    #[inline]
+    fn pull(&self, ybar: &T) -> [T; N] {
+        let mut g = [ybar.zero_like(); N];
+        g[self.index] = *ybar;
+        g
     }
 }
 

@@ -501,3 +501,41 @@ case!(
     closure_ranges_jvp,
     4
 );
+
+// 24. An array returned by a differentiable function, read by index and destructured: RK4
+// steps of an oscillator with its right-hand side as a helper.
+#[differentiable]
+fn oscillator(y: [f64; 2], k: f64) -> [f64; 2] {
+    [y[1], -k * y[0]]
+}
+
+#[differentiable]
+fn rk4_energy(x: &[f64]) -> f64 {
+    let (h, k) = (0.1, x[2]);
+    let mut y = [0.0; 2];
+    y[0] = x[0];
+    y[1] = x[1];
+    let mut s = [0.0; 2];
+    for _ in 0..8 {
+        let a = oscillator(y, k);
+        s[0] = y[0] + 0.5 * h * a[0];
+        s[1] = y[1] + 0.5 * h * a[1];
+        let b = oscillator(s, k);
+        s[0] = y[0] + 0.5 * h * b[0];
+        s[1] = y[1] + 0.5 * h * b[1];
+        let [c0, c1] = oscillator(s, k);
+        s[0] = y[0] + h * c0;
+        s[1] = y[1] + h * c1;
+        let d = oscillator(s, k);
+        y[0] += h / 6.0 * (a[0] + 2.0 * b[0] + 2.0 * c0 + d[0]);
+        y[1] += h / 6.0 * (a[1] + 2.0 * b[1] + 2.0 * c1 + d[1]);
+    }
+    y[0] * y[0] * k + y[1] * y[1]
+}
+case!(
+    case_rk4_energy,
+    rk4_energy,
+    rk4_energy_grad,
+    rk4_energy_jvp,
+    3
+);
