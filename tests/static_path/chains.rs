@@ -380,3 +380,16 @@ case!(
     fold_reuses_a_name_jvp,
     4
 );
+
+/// A product typed by its turbofish, used in a larger expression.
+#[differentiable]
+fn typed_products(x: &[f64]) -> f64 {
+    x.iter().product::<f64>() * x[0] + x[1] * x.iter().map(|v| v.sin()).product::<f64>()
+}
+case!(
+    case_typed_products,
+    typed_products,
+    typed_products_grad,
+    typed_products_jvp,
+    3
+);

@@ -80,16 +80,18 @@ impl Lower<'_> {
     pub(super) fn reduction(&self, m: &syn::ExprMethodCall) -> Option<Expr> {
         let acc = format_ident!("accumulator", span = proc_macro2::Span::mixed_site());
         let chain = split(&m.receiver);
+        // `sum::<f64>()` gives the accumulator its type, which a product needs to pick its rule.
+        let ty = &m.turbofish;
         let (init, acc_pat, last, combine): (Expr, Option<&Pat>, Option<&Pat>, Option<&Expr>) =
             match (m.method.to_string().as_str(), m.args.len()) {
                 ("sum", 0) => (
-                    syn::parse_quote!(::autodiff::__private::zero()),
+                    syn::parse_quote!(::autodiff::__private::zero #ty ()),
                     None,
                     None,
                     None,
                 ),
                 ("product", 0) => (
-                    syn::parse_quote!(::autodiff::__private::one()),
+                    syn::parse_quote!(::autodiff::__private::one #ty ()),
                     None,
                     None,
                     None,
