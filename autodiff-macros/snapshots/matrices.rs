@@ -84,8 +84,11 @@ impl mlp_loss {
         let (t_3, t_3_d0) = ::autodiff::__private::rules::mul_a_ref(b1_2, &(ones));
         let t_3_dot = ::autodiff::__private::push(&t_3_d0, &b1_2_dot);
         let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::add_owned(t_1, &t_3);
-        let t_4_dot = ::autodiff::__private::push(&t_4_d0, &t_1_dot)
-            + ::autodiff::__private::push(&t_4_d1, &t_3_dot);
+        let mut t_4_dot = ::autodiff::__private::push(&t_4_d0, &t_1_dot);
+        ::autodiff::__private::accumulate(
+            &mut t_4_dot,
+            ::autodiff::__private::push(&t_4_d1, &t_3_dot),
+        );
         let (hidden_5, hidden_5_d0) = ::autodiff::__private::rules::map_owned(
             t_4,
             |v| {
@@ -106,8 +109,11 @@ impl mlp_loss {
             w2_6,
             &hidden_5,
         );
-        let t_7_dot = ::autodiff::__private::push(&t_7_d0, &w2_6_dot)
-            + ::autodiff::__private::push(&t_7_d1, &hidden_5_dot);
+        let mut t_7_dot = ::autodiff::__private::push(&t_7_d0, &w2_6_dot);
+        ::autodiff::__private::accumulate(
+            &mut t_7_dot,
+            ::autodiff::__private::push(&t_7_d1, &hidden_5_dot),
+        );
         let (t_8, t_8_d0, t_8_d1) = ::autodiff::__private::rules::sub_owned(t_7, y);
         let t_8_dot = ::autodiff::__private::push(&t_8_d0, &t_7_dot);
         let (t_9, t_9_d0) = ::autodiff::__private::rules::norm_squared(&t_8);

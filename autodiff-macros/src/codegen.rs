@@ -187,7 +187,7 @@ impl<'a> Cx<'a> {
         match &self.func.values[v].op {
             Op::Rule { rule, args, .. } => {
                 !MATRIX_RULES.contains(rule)
-                    && !matches!(*rule, "construct" | "fill" | "cast")
+                    && !matches!(*rule, "construct" | "fill" | "cast" | "array")
                     && !args.iter().any(|a| self.operand_tainted(a))
             }
             _ => true,
@@ -203,7 +203,7 @@ impl<'a> Cx<'a> {
                         Op::Const(tokens) => self.looks_matrix(tokens),
                         Op::Rule { rule, args, .. } => match *rule {
                             // A cast's value may be another float type than the stacks'.
-                            "construct" | "fill" | "cast" => true,
+                            "construct" | "fill" | "cast" | "array" => true,
                             "dot" | "norm" | "norm_squared" | "sum" | "trace" | "determinant"
                             | "index" => false,
                             r if MATRIX_RULES.contains(&r) => true,
@@ -527,11 +527,15 @@ impl Cx<'_> {
         let span = self.func.values[v].span;
         let y = self.primal(v);
         let partials: Vec<Ident> = (0..args.len()).map(|k| self.partial(v, k)).collect();
-        if matches!(*rule, "construct" | "fill") {
+        if matches!(*rule, "construct" | "fill" | "array") {
             let kind = *rule;
-            let (ctor, leading) = (&extra[0], &extra[1..]);
             let values = args.iter().map(|a| self.operand(a));
-            let mut out = quote_spanned!(span=> let #y = #ctor(#(#leading,)* #(#values),*););
+            let mut out = match extra.split_first() {
+                Some((ctor, leading)) => {
+                    quote_spanned!(span=> let #y = #ctor(#(#leading,)* #(#values),*);)
+                }
+                None => quote_spanned!(span=> let #y = [#(#values),*];),
+            };
             let n = args.len();
             for (k, a) in args.iter().enumerate() {
                 if let Operand::Value(_) = a {

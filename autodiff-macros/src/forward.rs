@@ -152,8 +152,13 @@ impl Forward<'_> {
                                     _ => None,
                                 })
                                 .collect();
-                            if !terms.is_empty() {
-                                out.extend(quote!(let #dot = #(#terms)+*;));
+                            if let Some((first, rest)) = terms.split_first() {
+                                out.extend(if cx.tainted.contains(v) && !rest.is_empty() {
+                                    // Perhaps arrays, which `+` does not add.
+                                    quote!(let mut #dot = #first; #(::autodiff::__private::accumulate(&mut #dot, #rest);)*)
+                                } else {
+                                    quote!(let #dot = #(#terms)+*;)
+                                });
                                 self.live.insert(*v);
                             }
                         }

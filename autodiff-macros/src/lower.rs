@@ -1444,12 +1444,17 @@ impl Lower<'_> {
                 );
                 dummy()
             }
-            Expr::Tuple(_) | Expr::Array(_) => {
+            // An array written out is one value (a call's argument, a local).
+            Expr::Array(a) => {
+                let elements = a.elems.iter().map(|e| self.lower_expr(e)).collect();
+                self.rule("array", elements, vec![], a.span())
+            }
+            Expr::Tuple(_) => {
                 self.errors.push(
                     e.span(),
-                    "a tuple or array of active values can be the function's result (at the end \
-                     of the body) or be destructured at once (`let (a, b) = (x, y);`); use \
-                     separate variables here",
+                    "a tuple of active values can be the function's result (at the end of the \
+                     body) or be destructured at once (`let (a, b) = (x, y);`); use separate \
+                     variables here",
                 );
                 dummy()
             }

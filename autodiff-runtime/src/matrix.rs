@@ -711,7 +711,8 @@ where
 }
 
 /// An element of an array computed from active data (a `#[differentiable]` function's
-/// array result): `dx -> dx[index]`, pulled back into an array of zeros.
+/// array result): `dx -> dx[index]`, pulled back into an array of zeros. As the partial of
+/// an array written out (`[a, b]`) in one element, its transpose.
 #[derive(Clone, Copy, Debug)]
 pub struct ArrayElement<const N: usize> {
     index: usize,
@@ -723,6 +724,24 @@ impl<T: Real, const N: usize> IndexRule<usize> for [T; N] {
     #[inline]
     fn index_rule(&self, index: usize) -> (T, ArrayElement<N>) {
         (self[index], ArrayElement { index })
+    }
+}
+
+impl<T: Real, const N: usize> Push<T> for ArrayElement<N> {
+    type Out = [T; N];
+    #[inline]
+    fn push(&self, dx: &T) -> [T; N] {
+        let mut g = [dx.zero_like(); N];
+        g[self.index] = *dx;
+        g
+    }
+}
+
+impl<T: Real, const N: usize> Pull<[T; N]> for ArrayElement<N> {
+    type Out = T;
+    #[inline]
+    fn pull(&self, ybar: &[T; N]) -> T {
+        ybar[self.index]
     }
 }
 
@@ -771,23 +790,48 @@ where
 }
 
 /// The partial of a matrix built from scalars (`Vector3::new(a, b, c)`,
-/// `Matrix2::new(a, b, c, d)`) in its `k`-th argument of `n`, arguments being row by row.
+/// `Matrix2::new(a, b, c, d)`, arguments being row by row) or of an array written out
+/// (`[a, b]`) in its `k`-th element of `n`.
 #[inline]
-pub fn place<T, R, C>(m: &OMatrix<T, R, C>, k: usize, n: usize) -> Place<R, C>
+pub fn place<M: PlaceRule>(m: &M, k: usize, n: usize) -> M::Partial {
+    m.place_rule(k, n)
+}
+
+/// Values built from scalars, whose partial in each [`place`] gives.
+pub trait PlaceRule {
+    /// The partial in one scalar.
+    type Partial;
+    /// The partial in the `k`-th of `n` scalars.
+    fn place_rule(&self, k: usize, n: usize) -> Self::Partial;
+}
+
+impl<T, R, C> PlaceRule for OMatrix<T, R, C>
 where
     T: Real + RealField,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
 {
-    let (rows, cols) = m.shape_generic();
-    debug_assert_eq!(m.len(), n);
-    let per_row = m.ncols();
-    Place {
-        row: k / per_row,
-        col: k % per_row,
-        rows,
-        cols,
+    type Partial = Place<R, C>;
+    #[inline]
+    fn place_rule(&self, k: usize, n: usize) -> Place<R, C> {
+        let (rows, cols) = self.shape_generic();
+        debug_assert_eq!(self.len(), n);
+        let per_row = self.ncols();
+        Place {
+            row: k / per_row,
+            col: k % per_row,
+            rows,
+            cols,
+        }
+    }
+}
+
+impl<T: Real, const N: usize> PlaceRule for [T; N] {
+    type Partial = ArrayElement<N>;
+    #[inline]
+    fn place_rule(&self, k: usize, _: usize) -> ArrayElement<N> {
+        ArrayElement { index: k }
     }
 }
 

@@ -539,3 +539,39 @@ case!(
     rk4_energy_jvp,
     3
 );
+
+// 25. Arrays written out of active values: call arguments, a state assigned whole.
+#[differentiable]
+fn rk4_written_out(x: &[f64]) -> f64 {
+    let (h, k) = (0.1, x[2]);
+    let mut y = [x[0], x[1]];
+    for _ in 0..8 {
+        let a = oscillator(y, k);
+        let b = oscillator([y[0] + 0.5 * h * a[0], y[1] + 0.5 * h * a[1]], k);
+        let [c0, c1] = oscillator([y[0] + 0.5 * h * b[0], y[1] + 0.5 * h * b[1]], k);
+        let d = oscillator([y[0] + h * c0, y[1] + h * c1], k);
+        y = [
+            y[0] + h / 6.0 * (a[0] + 2.0 * b[0] + 2.0 * c0 + d[0]),
+            y[1] + h / 6.0 * (a[1] + 2.0 * b[1] + 2.0 * c1 + d[1]),
+        ];
+    }
+    y[0] * y[0] * k + y[1] * y[1]
+}
+case!(
+    case_rk4_written_out,
+    rk4_written_out,
+    rk4_written_out_grad,
+    rk4_written_out_jvp,
+    3
+);
+
+#[test]
+fn rk4_forms_agree() {
+    for seed in 0..4 {
+        let x = random(seed, 3);
+        let (v1, g1) = rk4_energy_grad(&x);
+        let (v2, g2) = rk4_written_out_grad(&x);
+        assert!((v1 - v2).abs() < 1e-12);
+        assert_all_close("rk4 forms", &g1, &g2, 1e-10, 1e-12);
+    }
+}
