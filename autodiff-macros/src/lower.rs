@@ -959,41 +959,35 @@ impl Lower<'_> {
     /// `let [a, b] = *x;` on an active array parameter, or on an array computed from active
     /// values (a call's result).
     fn lower_destructure(&mut self, ps: &syn::PatSlice, init: &Expr) {
-        if self.container_of(init).is_none() && matches!(init, Expr::Call(_) | Expr::MethodCall(_))
-        {
-            let array = self.lower_expr(init);
-            for (i, p) in ps.elems.iter().enumerate() {
-                match p {
-                    Pat::Ident(pi) if pi.subpat.is_none() => {
-                        let at = quote!(#i);
-                        let element = self.rule("index", vec![array.clone()], vec![at], p.span());
-                        self.bind_operand(&pi.ident, None, element, TokenStream::new());
-                    }
-                    Pat::Wild(_) => {}
-                    other => {
-                        self.errors.push(
-                            other.span(),
-                            "only names and `_` can destructure an active array",
-                        );
-                        return;
-                    }
-                }
-            }
-            return;
-        }
-        let Some((param, _)) = self.container_of(init) else {
+        let param = self.container_of(init).map(|(c, _)| c);
+        let computed = param.is_none() && matches!(init, Expr::Call(_) | Expr::MethodCall(_));
+        if param.is_none() && !computed {
             self.errors.push(
                 init.span(),
-                "only an active array parameter can be destructured here (`let [a, b] = *x;`)",
+                "only an active array parameter or an array a `#[differentiable]` function \
+                 returns can be destructured here (`let [a, b] = *x;`)",
             );
             return;
+        }
+        let array = if computed {
+            self.lower_expr(init)
+        } else {
+            dummy()
         };
         for (i, p) in ps.elems.iter().enumerate() {
             match p {
                 Pat::Ident(pi) if pi.subpat.is_none() => {
-                    let idx = syn::Index::from(i);
-                    let v = self.index_value(param, quote!(#idx), pi.ident.span());
-                    self.bind_operand(&pi.ident, None, Operand::Value(v), TokenStream::new());
+                    let element = match param {
+                        Some(c) => {
+                            let idx = syn::Index::from(i);
+                            Operand::Value(self.index_value(c, quote!(#idx), pi.ident.span()))
+                        }
+                        None => {
+                            let at = quote!(#i);
+                            self.rule("index", vec![array.clone()], vec![at], p.span())
+                        }
+                    };
+                    self.bind_operand(&pi.ident, None, element, TokenStream::new());
                 }
                 Pat::Wild(_) => {}
                 other => {

@@ -24,18 +24,10 @@
 
 use super::cases::{check, check_jvp, random};
 use super::oracle::{assert_all_close, fd_slice};
+use super::views::dot;
 use autodiff::differentiable;
 use nalgebra::{DMatrix, DVector};
 use num_traits::Float;
-
-#[differentiable]
-fn dot(row: &[f64], v: &[f64]) -> f64 {
-    let mut s = 0.0;
-    for j in 0..row.len() {
-        s += row[j] * v[j];
-    }
-    s
-}
 
 // A1: iter_mut with an inner loop over another container's elements.
 #[differentiable]

@@ -20,9 +20,9 @@ use super::oracle::{assert_all_close, fd_slice};
 use autodiff::differentiable;
 use num_traits::Float;
 
-/// `sum_j row[j] * v[j]`, for the callers below.
+/// `sum_j row[j] * v[j]`, for the callers below and in `views_edges` and `slices_edges`.
 #[differentiable]
-fn dot(row: &[f64], v: &[f64]) -> f64 {
+pub(super) fn dot(row: &[f64], v: &[f64]) -> f64 {
     let mut s = 0.0;
     for j in 0..row.len() {
         s += row[j] * v[j];

@@ -6,17 +6,9 @@
 #![allow(clippy::all, unused)]
 use super::cases::{check, check_jvp, random};
 use super::oracle::{assert_all_close, fd_slice};
+use super::views::dot;
 use autodiff::differentiable;
 use num_traits::Float;
-
-#[differentiable]
-fn dot(row: &[f64], v: &[f64]) -> f64 {
-    let mut s = 0.0;
-    for j in 0..row.len() {
-        s += row[j] * v[j];
-    }
-    s
-}
 
 // R2: while loop, range variable changed after the view.
 #[differentiable]
