@@ -42,28 +42,24 @@ enum Place {
 }
 
 impl View {
-    /// The items of `z.iter_mut()`: `*name` is `place`, an element of `base`.
-    pub(super) fn element(name: &Ident, base: &str, place: Expr) -> View {
+    fn new(name: &Ident, base_name: &str, place: Place) -> View {
         View {
             name: name.to_string(),
-            base_name: base.to_owned(),
-            place: Place::Element(place),
+            base_name: base_name.to_owned(),
+            place,
             hidden: false,
             misuse: Vec::new(),
         }
     }
-}
 
-impl View {
+    /// The items of `z.iter_mut()`: `*name` is `place`, an element of `base`.
+    pub(super) fn element(name: &Ident, base: &str, place: Expr) -> View {
+        View::new(name, base, Place::Element(place))
+    }
+
     /// An element of `x.iter()` bound by value: `*name` is `name`.
     pub(super) fn copied(name: &Ident) -> View {
-        View {
-            name: name.to_string(),
-            base_name: String::new(),
-            place: Place::Copied,
-            hidden: false,
-            misuse: Vec::new(),
-        }
+        View::new(name, "", Place::Copied)
     }
 }
 
@@ -117,17 +113,8 @@ impl Lower<'_> {
         if *name != base_name {
             self.declare(name, Binding::Inactive);
         }
-        Some(View {
-            name: name.to_string(),
-            base_name,
-            place: Place::Range {
-                base: base.clone(),
-                lo,
-                hi,
-            },
-            hidden: false,
-            misuse: Vec::new(),
-        })
+        let base = base.clone();
+        Some(View::new(name, &base_name, Place::Range { base, lo, hi }))
     }
 }
 
