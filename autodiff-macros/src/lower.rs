@@ -158,6 +158,7 @@ fn lower_with(
         idents: HashMap::new(),
         built: 0,
         views: HashMap::new(),
+        params: sig.params.iter().map(|p| p.ident.to_string()).collect(),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -542,6 +543,8 @@ struct Lower<'e> {
     built: usize,
     /// The names of the ranges bound to names so far, by the local holding a range's start.
     views: HashMap<String, String>,
+    /// The function's parameters' names.
+    params: BTreeSet<String>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -960,12 +963,14 @@ impl Lower<'_> {
     /// values (a call's result).
     fn lower_destructure(&mut self, ps: &syn::PatSlice, init: &Expr) {
         let param = self.container_of(init).map(|(c, _)| c);
-        let computed = param.is_none() && matches!(init, Expr::Call(_) | Expr::MethodCall(_));
+        let computed =
+            param.is_none() && matches!(init, Expr::Call(_) | Expr::MethodCall(_) | Expr::Array(_));
         if param.is_none() && !computed {
             self.errors.push(
                 init.span(),
-                "only an active array parameter or an array a `#[differentiable]` function \
-                 returns can be destructured here (`let [a, b] = *x;`)",
+                "only an active array parameter, an array written out or an array a \
+                 `#[differentiable]` function returns can be destructured here \
+                 (`let [a, b] = *x;`)",
             );
             return;
         }
@@ -1439,6 +1444,27 @@ impl Lower<'_> {
                 dummy()
             }
             // An array written out is one value (a call's argument, a local).
+            Expr::Array(a)
+                if a.elems
+                    .iter()
+                    .any(|e| matches!(e, Expr::Array(_) | Expr::Repeat(_))) =>
+            {
+                self.errors.push(
+                    a.span(),
+                    "an array of arrays of active values cannot be differentiated: write the \
+                     rows as separate arrays, or use a buffer (`vec![0.0; rows * cols]`) written \
+                     by index",
+                );
+                dummy()
+            }
+            Expr::Repeat(r) => {
+                self.errors.push(
+                    r.span(),
+                    "an array repeating an active value (`[x; n]`) cannot be differentiated: \
+                     write the elements out (`[x, x]`), or fill a buffer of zeros by index",
+                );
+                dummy()
+            }
             Expr::Array(a) => {
                 let elements = a.elems.iter().map(|e| self.lower_expr(e)).collect();
                 self.rule("array", elements, vec![], a.span())
@@ -1547,8 +1573,16 @@ impl Lower<'_> {
             );
             return dummy();
         }
-        // Growing a collection with active values hides them from the macro.
-        if GROWING.contains(&method.as_str()) {
+        // Growing a local collection with active values hides them from the macro (a method
+        // of `self` or of a parameter may be a differentiable one of that name).
+        let local = match &*m.receiver {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| i != "self" && !self.params.contains(&i.to_string())),
+            _ => false,
+        };
+        if local && GROWING.contains(&method.as_str()) {
             self.errors.push(
                 m.method.span(),
                 format!(

@@ -393,3 +393,55 @@ case!(
     typed_products_jvp,
     3
 );
+
+/// A chain by path collected into a buffer; an array written out, destructured.
+#[differentiable]
+fn collected_by_path(x: &[f64]) -> f64 {
+    let v: Vec<f64> = x.iter().copied().map(f64::sqrt).collect();
+    let [a, b] = [x[0] * 2.0, x[1]];
+    v[0] * v[1] + a * b
+}
+#[test]
+fn collected_by_path_against_finite_differences() {
+    // Square roots: at points away from zero.
+    for seed in 0..4 {
+        let x: Vec<f64> = super::cases::random(seed, 2)
+            .iter()
+            .map(|v| v.abs() + 0.5)
+            .collect();
+        let (v, g) = collected_by_path_grad(&x);
+        assert_eq!(v, collected_by_path(&x));
+        let fd = super::oracle::fd_slice(collected_by_path, &x);
+        super::oracle::assert_all_close("collected_by_path", &g, &fd, 1e-6, 1e-7);
+        let (_, t) = collected_by_path_jvp(&x, &[0.3, -0.7]);
+        super::oracle::assert_close("jvp", t, 0.3 * g[0] - 0.7 * g[1], 1e-12, 1e-12);
+    }
+}
+
+/// A differentiable method named like a collection's (`insert`) on `self`.
+pub struct Bag {
+    k: f64,
+}
+
+#[differentiable]
+impl Bag {
+    #[differentiable]
+    fn insert(&self, v: f64) -> f64 {
+        v * self.k
+    }
+
+    #[differentiable]
+    fn total(&self, x: f64) -> f64 {
+        self.insert(x) * x
+    }
+}
+
+#[test]
+fn a_method_named_insert_is_a_method() {
+    let bag = Bag { k: 2.0 };
+    for x in [3.0, -0.5] {
+        let (v, g) = bag.total_grad(x);
+        assert_eq!(v, 2.0 * x * x);
+        assert_eq!(g, 4.0 * x);
+    }
+}

@@ -10,4 +10,12 @@ fn squares(x: &[f64]) -> f64 {
     out.iter().sum()
 }
 
+// Arrays of arrays, and repeated active values.
+#[differentiable]
+fn nested(x: &[f64]) -> f64 {
+    let m = [[x[0], x[1]], [x[1], x[0]]];
+    let r = [x[0]; 2];
+    m[0][0] + r[1]
+}
+
 fn main() {}

@@ -204,6 +204,8 @@ impl Lower<'_> {
         let Expr::MethodCall(m) = init else {
             return None;
         };
+        let closures = with_closures(m);
+        let m = closures.as_ref().unwrap_or(m);
         if m.method == "map" {
             return self.array_map(name, m);
         }
