@@ -202,7 +202,8 @@ impl<'a> Cx<'a> {
                         Op::Whole(_) => true,
                         Op::Const(tokens) => self.looks_matrix(tokens),
                         Op::Rule { rule, args, .. } => match *rule {
-                            // A cast's value may be another float type than the stacks'.
+                            // Built vectors, matrices and arrays; a cast, perhaps to another
+                            // float type than the stacks'.
                             "construct" | "fill" | "cast" | "array" => true,
                             "dot" | "norm" | "norm_squared" | "sum" | "trace" | "determinant"
                             | "index" => false,
