@@ -112,6 +112,14 @@ macro_rules! holds_floats {
             /// [`HoldsFloats`].
             pub fn kind(&self) -> HoldsFloats { HoldsFloats }
         }
+        impl Probe<'_, &Vec<Vec<$float>>> {
+            /// [`HoldsFloats`].
+            pub fn kind(&self) -> HoldsFloats { HoldsFloats }
+        }
+        impl Probe<'_, &[&[$float]]> {
+            /// [`HoldsFloats`].
+            pub fn kind(&self) -> HoldsFloats { HoldsFloats }
+        }
         impl<R: Dim, C: Dim, S> Probe<'_, Matrix<$float, R, C, S>> {
             /// [`HoldsFloats`].
             pub fn kind(&self) -> HoldsFloats { HoldsFloats }
@@ -150,6 +158,8 @@ mod tests {
         assert_eq!(is(Probe(&&[1.0f32][..]).kind()), floats);
         assert_eq!(is(Probe(&vec![[1.0f64; 2]]).kind()), floats);
         assert_eq!(is(Probe(&(1.0f64, 2.0f64)).kind()), floats);
+        assert_eq!(is(Probe(&&vec![vec![1.0f64]]).kind()), floats);
+        assert_eq!(is(Probe(&&[&[1.0f32][..]][..]).kind()), floats);
         assert_eq!(
             is(Probe(&nalgebra::Vector3::new(1.0f64, 2.0, 3.0)).kind()),
             floats
