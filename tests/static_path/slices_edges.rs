@@ -25,6 +25,7 @@
 use super::cases::{check, check_jvp, random};
 use super::oracle::{assert_all_close, fd_slice};
 use super::views::dot;
+use super::views_edges::gdot;
 use autodiff::differentiable;
 use nalgebra::{DMatrix, DVector};
 use num_traits::Float;
@@ -641,14 +642,6 @@ fn w_vec(x: &Vec<f64>) -> f64 {
     s
 }
 // V5: generic callee on chunk items, f32.
-#[differentiable]
-fn gdot<T: Float>(a: &[T], b: &[T]) -> T {
-    let mut s = T::zero();
-    for j in 0..a.len() {
-        s = s + a[j] * b[j];
-    }
-    s
-}
 #[differentiable]
 fn g_chunk_callee<T: Float>(x: &[T]) -> T {
     let mut s = T::zero();

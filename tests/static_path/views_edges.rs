@@ -499,7 +499,7 @@ case!(b6_self_view, self_view, self_view_grad, self_view_jvp, 5);
 
 // B8: generic callee taking &[T], given views.
 #[differentiable]
-fn gdot<T: Float>(a: &[T], b: &[T]) -> T {
+pub(super) fn gdot<T: Float>(a: &[T], b: &[T]) -> T {
     let mut s = T::zero();
     for j in 0..a.len() {
         s = s + a[j] * b[j];
