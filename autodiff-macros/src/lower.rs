@@ -615,11 +615,11 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
 }
 
 /// The names a pattern binds.
-fn bound_names(pat: &Pat) -> Vec<String> {
-    struct Names(Vec<String>);
+fn bound_names(pat: &Pat) -> Vec<Ident> {
+    struct Names(Vec<Ident>);
     impl<'ast> Visit<'ast> for Names {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.0.push(p.ident.to_string());
+            self.0.push(p.ident.clone());
             syn::visit::visit_pat_ident(self, p);
         }
     }
@@ -705,16 +705,7 @@ impl Lower<'_> {
 
     /// Declares the names a verbatim `let` pattern binds as inactive.
     fn declare_pattern_inactive(&mut self, pat: &Pat) {
-        struct Idents<'a>(&'a mut Vec<Ident>);
-        impl<'ast> Visit<'ast> for Idents<'_> {
-            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-                self.0.push(p.ident.clone());
-                syn::visit::visit_pat_ident(self, p);
-            }
-        }
-        let mut idents = Vec::new();
-        Idents(&mut idents).visit_pat(pat);
-        for i in idents {
+        for i in bound_names(pat) {
             self.declare(&i, Binding::Inactive);
         }
     }
@@ -808,7 +799,12 @@ impl Lower<'_> {
             let mut names = Vec::new();
             Mentions { names: &mut names }.visit_expr(&c.body);
             // A parameter hides the variable of its name: the body reads the argument.
-            let params: BTreeSet<String> = c.inputs.iter().flat_map(bound_names).collect();
+            let params: BTreeSet<String> = c
+                .inputs
+                .iter()
+                .flat_map(bound_names)
+                .map(|i| i.to_string())
+                .collect();
             let mut captures: Vec<(String, ValueId)> = Vec::new();
             for (name, _) in names.into_iter().filter(|(n, _)| !params.contains(n)) {
                 if let Some(Binding::Active(v)) = self.lookup(&name) {

@@ -146,12 +146,12 @@ impl View {
 
     /// Whether a pattern binds the name.
     fn binds(&self, pat: &Pat) -> bool {
-        super::bound_names(pat).contains(&self.name)
+        super::bound_names(pat).iter().any(|i| *i == self.name)
     }
 
     /// Whether a pattern binds the container's name.
     fn binds_base(&self, pat: &Pat) -> bool {
-        super::bound_names(pat).contains(&self.base_name)
+        super::bound_names(pat).iter().any(|i| *i == self.base_name)
     }
 
     /// Visits `f` with the container's name bound again if `again`.
