@@ -125,7 +125,7 @@ impl rosenbrock {
         sink_0: impl ::autodiff::__private::SliceSink<f64>,
     ) -> (f64, (::autodiff::__private::Accumulated,)) {
         let _ = rosenbrock;
-        let mut x_bar = ::autodiff::__private::zero_vec_like(x);
+        let mut x_bar = ::autodiff::__private::Gathering::open(sink_0, x.len());
         let (branch_13, record_9) = {
             let mut accumulator = ::autodiff::__private::zero();
             let _ = ::autodiff::__private::view_bounds(1.., x.len());
@@ -244,11 +244,7 @@ impl rosenbrock {
                 }
                 (
                     {
-                        let mut lent = ::autodiff::__private::SliceSink::open(
-                            sink_0,
-                            x.len(),
-                        );
-                        ::autodiff::__private::gather(&mut *lent, x_bar);
+                        ::autodiff::__private::Gathering::close(x_bar);
                         ::autodiff::__private::Accumulated
                     },
                 )
@@ -445,7 +441,11 @@ fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
     let mut sink_0 = ::autodiff::__private::zero_vec_like(x);
-    let (value, (grad_0,)) = rosenbrock::vjp_all(x, seed, &mut sink_0[..]);
+    let (value, (grad_0,)) = rosenbrock::vjp_all(
+        x,
+        seed,
+        ::autodiff::__private::Zeroed(&mut sink_0[..]),
+    );
     let grad_0 = sink_0;
     (value, grad_0)
 }

@@ -860,8 +860,8 @@ fn q_sq_norm_vjp(
         l,
         v,
         seed,
-        &mut sink_0[..],
-        &mut sink_1[..],
+        ::autodiff::__private::Zeroed(&mut sink_0[..]),
+        ::autodiff::__private::Zeroed(&mut sink_1[..]),
     );
     let grad_0 = sink_0;
     let grad_1 = sink_1;

@@ -390,7 +390,7 @@ fn generate(
         .collect();
     let sink_args = sig.params.iter().zip(&sinks).map(|(p, s)| {
         if slice(p) {
-            quote!(&mut #s[..])
+            quote!(::autodiff::__private::Zeroed(&mut #s[..]))
         } else {
             quote!(::autodiff::__private::Discard)
         }

@@ -701,12 +701,16 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
         } else {
             &mut adjoint_inits
         };
-        if lent(cx, c) && !summed.contains(&c) {
-            // Added in place into the caller's adjoint.
+        if lent(cx, c) {
+            // Added in place into the caller's adjoint; a summing loop's share goes apart
+            // unless that adjoint is still zero.
             let sink = sink(i);
-            inits.extend(quote!(
-                let mut #bar = ::autodiff::__private::SliceSink::open(#sink, #x.len());
-            ));
+            let open = if summed.contains(&c) {
+                quote!(::autodiff::__private::Gathering::open)
+            } else {
+                quote!(::autodiff::__private::SliceSink::open)
+            };
+            inits.extend(quote!(let mut #bar = #open(#sink, #x.len());));
             continue;
         }
         let init = param_adjoint(cx, i, x);
@@ -771,11 +775,8 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
                 if !lent(cx, c) {
                     quote!(#bar)
                 } else if summed.contains(&c) {
-                    // Gathered apart while the forward sweep ran: added into the caller's now.
-                    let (sink, x) = (sink(i), cx.container(c));
                     quote!({
-                        let mut lent = ::autodiff::__private::SliceSink::open(#sink, #x.len());
-                        ::autodiff::__private::gather(&mut *lent, #bar);
+                        ::autodiff::__private::Gathering::close(#bar);
                         ::autodiff::__private::Accumulated
                     })
                 } else {
