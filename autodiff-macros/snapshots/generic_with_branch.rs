@@ -36,22 +36,23 @@ impl softclip {
         let x_dot: T = ::autodiff::__private::tangent_or_zero(x_dot, &x);
         let _ = limit_dot;
         let _ = n_dot;
+        let y_1_c1 = T::from(n).unwrap();
         let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a_ref(
             &x,
-            &(T::from(n).unwrap()),
+            ::autodiff::__private::like(&x, &(y_1_c1)),
         );
         let y_1_dot = ::autodiff::__private::push(&y_1_d0, &x_dot);
         let y = ::autodiff::__private::owned(&y_1);
         let (y_5, y_5_dot, branch_1) = if y > limit {
             let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(
                 &y_1,
-                &(limit),
+                ::autodiff::__private::like(&y_1, &(limit)),
             );
             let t_2_dot = ::autodiff::__private::push(&t_2_d0, &y_1_dot);
             let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
             let t_3_dot = ::autodiff::__private::push(&t_3_d0, &t_2_dot);
             let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add(
-                &(limit),
+                ::autodiff::__private::like(&t_3, &(limit)),
                 &t_3,
             );
             let y_4_dot = ::autodiff::__private::push(&y_4_d1, &t_3_dot);
@@ -95,19 +96,20 @@ impl softclip {
         T: ::autodiff::__private::Real,
     {
         let _ = softclip::<T>;
+        let y_1_c1 = T::from(n).unwrap();
         let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a_ref(
             &x,
-            &(T::from(n).unwrap()),
+            ::autodiff::__private::like(&x, &(y_1_c1)),
         );
         let y = ::autodiff::__private::owned(&y_1);
         let (y_5, branch_1, record_2) = if y > limit {
             let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(
                 &y_1,
-                &(limit),
+                ::autodiff::__private::like(&y_1, &(limit)),
             );
             let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
             let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add(
-                &(limit),
+                ::autodiff::__private::like(&t_3, &(limit)),
                 &t_3,
             );
             let y = ::autodiff::__private::owned(&y_4);
@@ -189,17 +191,17 @@ impl softclip {
     {
         let (y_1, y_1_d0) = ::autodiff::__private::rules::mul_a(
             &x,
-            &(T::from(n).unwrap()),
+            ::autodiff::__private::like(&x, &(T::from(n).unwrap())),
         );
         let y = ::autodiff::__private::owned(&y_1);
         let (y_5, branch_1, record_2) = if y > limit {
             let (t_2, t_2_d0, t_2_d1) = ::autodiff::__private::rules::sub(
                 &y_1,
-                &(limit),
+                ::autodiff::__private::like(&y_1, &(limit)),
             );
             let (t_3, t_3_d0) = ::autodiff::__private::rules::ln_1p(t_2);
             let (y_4, y_4_d0, y_4_d1) = ::autodiff::__private::rules::add(
-                &(limit),
+                ::autodiff::__private::like(&t_3, &(limit)),
                 &t_3,
             );
             let y = ::autodiff::__private::owned(&y_4);

@@ -579,16 +579,61 @@ impl Cx<'_> {
             _ => (*rule, partials),
         };
         let name = Ident::new(rule, span);
-        let args = args.iter().map(|a| {
-            if by_ref {
-                self.operand_ref(a)
-            } else {
-                self.operand(a)
-            }
-        });
+        let pin = self.pinned_constant(v);
+        // A partial that borrows a constant computed in place (`w * data.clone()`) needs
+        // the constant in a local.
+        let mut held = TokenStream::new();
+        let args: Vec<TokenStream> = args
+            .iter()
+            .enumerate()
+            .map(|(k, a)| {
+                let a = match a {
+                    Operand::Inactive(t) if rule.ends_with("_ref") && !is_place(t) => {
+                        let local = format_ident!("{}_c{}", y, k);
+                        held.extend(quote!(let #local = #t;));
+                        &Operand::Inactive(quote!(#local))
+                    }
+                    a => a,
+                };
+                match (a, &pin) {
+                    (Operand::Inactive(t), Some(active)) => {
+                        quote!(::autodiff::__private::like(#active, &(#t)))
+                    }
+                    _ if by_ref => self.operand_ref(a),
+                    _ => self.operand(a),
+                }
+            })
+            .collect();
         quote_spanned! {span=>
+            #held
             let (#y, #(#partials),*) = ::autodiff::__private::rules::#name(#(#args,)* #(#extra),*);
         }
+    }
+
+    /// For a scalar operator (`+`, `-`, `*`, `/`) with one active and one constant
+    /// operand, a reference to the active one: the constant is then passed through
+    /// `like`, which takes it as `x` or `&x` alike, as Rust's operators do.
+    fn pinned_constant(&self, v: ValueId) -> Option<TokenStream> {
+        let Op::Rule { rule, args, .. } = &self.func.values[v].op else {
+            return None;
+        };
+        if !matches!(*rule, "add" | "sub" | "mul" | "div") {
+            return None;
+        }
+        let [a, b] = args.as_slice() else {
+            return None;
+        };
+        let (active, constant) = match (a, b) {
+            (Operand::Value(u), Operand::Inactive(t))
+            | (Operand::Inactive(t), Operand::Value(u)) => (*u, t),
+            _ => return None,
+        };
+        let literal = matches!(
+            syn::parse2::<syn::Expr>(constant.clone()),
+            Ok(syn::Expr::Lit(_)) | Err(_)
+        );
+        (!literal && !self.tainted.contains(&active) && !self.looks_matrix(constant))
+            .then(|| self.primal_ref(active))
     }
 
     /// Whether a container is a parameter passed by reference.
@@ -930,4 +975,20 @@ pub fn branch_head(head: &Head, arms: Vec<TokenStream>) -> TokenStream {
             quote!({ #a })
         }
     }
+}
+
+/// Whether constant tokens name a place or a literal, which outlives the statement reading it,
+/// rather than compute a temporary.
+fn is_place(t: &TokenStream) -> bool {
+    fn place(e: &syn::Expr) -> bool {
+        match e {
+            syn::Expr::Path(_) | syn::Expr::Lit(_) => true,
+            syn::Expr::Paren(p) => place(&p.expr),
+            syn::Expr::Reference(r) => place(&r.expr),
+            syn::Expr::Field(f) => place(&f.base),
+            syn::Expr::Index(i) => place(&i.expr),
+            _ => false,
+        }
+    }
+    syn::parse2::<syn::Expr>(t.clone()).is_ok_and(|e| place(&e))
 }

@@ -2381,6 +2381,10 @@ impl Lower<'_> {
     /// loop's position.
     fn elements(&self, pat: &Pat, iter: &Expr, index: &Ident) -> Option<Elements> {
         let (enumerated, mut srcs) = iter_sources(self, iter)?;
+        // Constant containers alone leave the loop as written.
+        if !srcs.iter().any(|s| s.active) {
+            return None;
+        }
         let mut prelude = Vec::new();
         for (k, s) in srcs.iter_mut().enumerate() {
             if let Some(r) = &s.range {
@@ -2777,6 +2781,9 @@ struct Source {
     /// For a range of a container, the range, checked against the container's length before
     /// the loop as slicing would.
     range: Option<TokenStream>,
+    /// Whether the container is active; a constant one is read alongside (`w.iter().zip(y)`
+    /// with `y` data).
+    active: bool,
 }
 
 impl Source {
@@ -2883,13 +2890,15 @@ fn iter_sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<Source>)> {
 /// A container, or a range of one (`x[1..]`); to write (`mutable`), any local named alone,
 /// which becomes a buffer if the loop writes active values into it.
 fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
+    let named = |b: &Expr| matches!(b, Expr::Path(p) if p.path.get_ident().is_some());
     let base = |b: &Expr| {
         if mutable {
-            matches!(b, Expr::Path(p) if p.path.get_ident().is_some())
+            named(b)
         } else {
-            cx.container_of(b).is_some()
+            cx.container_of(b).is_some() || (named(b) && !cx.mentions_active(b))
         }
     };
+    let active = |b: &Expr| mutable || cx.container_of(b).is_some();
     if base(e) {
         return Some(Source {
             base: quote!(#e),
@@ -2898,6 +2907,7 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
             len: quote!(#e.len()),
             mutable,
             range: None,
+            active: active(e),
         });
     }
     let Expr::Index(ix) = e else { return None };
@@ -2925,6 +2935,7 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
         len: quote!((#end - #start)),
         mutable,
         range: Some(quote!(#r)),
+        active: active(base),
     })
 }
 

@@ -56,6 +56,55 @@ pub struct One;
 #[derive(Clone, Copy, Debug)]
 pub struct MinusOne;
 
+/// A constant operand of a rule whose active operand is a scalar of type `A`, given as
+/// Rust's operators take it: `x` or `&x` (an item of a constant slice, `for y in ys`), or a
+/// vector or matrix to scale.
+pub trait ConstantOperand<A> {
+    /// The operand's type, references removed.
+    type Operand: ?Sized;
+    /// The operand itself.
+    fn operand(&self) -> &Self::Operand;
+}
+
+impl<A> ConstantOperand<A> for A {
+    type Operand = A;
+    #[inline(always)]
+    fn operand(&self) -> &A {
+        self
+    }
+}
+
+impl<A> ConstantOperand<A> for &A {
+    type Operand = A;
+    #[inline(always)]
+    fn operand(&self) -> &A {
+        self
+    }
+}
+
+impl<T, R, C, S> ConstantOperand<T> for nalgebra::Matrix<T, R, C, S> {
+    type Operand = Self;
+    #[inline(always)]
+    fn operand(&self) -> &Self {
+        self
+    }
+}
+
+impl<T, R, C, S> ConstantOperand<T> for &nalgebra::Matrix<T, R, C, S> {
+    type Operand = nalgebra::Matrix<T, R, C, S>;
+    #[inline(always)]
+    fn operand(&self) -> &Self::Operand {
+        self
+    }
+}
+
+/// The constant operand `c` of a rule whose active operand is `_active`, references removed;
+/// the active operand fixes the type of an untyped float literal's variable.
+#[inline(always)]
+pub fn like<'c, A, C: ConstantOperand<A>>(_active: &A, c: &'c C) -> &'c C::Operand {
+    c.operand()
+}
+
 /// A copy of `x`, whatever its type (a float, or a matrix behind a reference).
 #[inline(always)]
 pub fn owned<X: Clone>(x: &X) -> X {

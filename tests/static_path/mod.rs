@@ -7,6 +7,7 @@ mod against_tape;
 #[macro_use]
 mod cases;
 mod chains;
+mod constant_data;
 mod control_flow;
 mod functions;
 mod gmm;

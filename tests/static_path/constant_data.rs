@@ -1,0 +1,200 @@
+//! Active values against constant data, as model fitting writes it: items of a constant slice
+//! (`&f64`) in arithmetic with active values, and constant slices zipped with active ones, in
+//! loops and chains. Checked against closed forms, central differences and the JVP.
+
+use super::oracle::{fd_slice, random_vec};
+use autodiff::differentiable;
+use nalgebra::DVector;
+use num_traits::Float;
+
+/// Least squares of a line through `(xs, ys)`, the data read through references.
+#[differentiable(wrt(w, b))]
+fn line_loss_chain(w: f64, b: f64, xs: &[f64], ys: &[f64]) -> f64 {
+    xs.iter()
+        .zip(ys)
+        .map(|(x, y)| (w * x + b - y).powi(2))
+        .sum()
+}
+
+#[differentiable(wrt(w, b))]
+fn line_loss_loop(w: f64, b: f64, xs: &[f64], ys: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (x, y) in xs.iter().zip(ys.iter()) {
+        let r = w * x + b - y;
+        s += r * r;
+    }
+    s / xs.len() as f64
+}
+
+/// The constant first in each operator, in a loop over filtered data.
+#[differentiable(wrt(w))]
+fn constants_first(w: f64, xs: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for x in xs.iter().filter(|x| **x > 0.0) {
+        s += x / w - x * w + (x - w) * (w + x);
+    }
+    s
+}
+
+#[test]
+fn data_read_by_reference_meets_active_scalars() {
+    let xs = random_vec(1, 9, -2.0, 2.0);
+    let ys = random_vec(2, 9, -1.0, 1.0);
+    for (w, b) in [(0.5, 0.1), (-1.25, 2.0), (3.0, -0.5)] {
+        let (v, (gw, gb)) = line_loss_chain_grad(w, b, &xs, &ys);
+        let r: Vec<f64> = xs.iter().zip(&ys).map(|(x, y)| w * x + b - y).collect();
+        let value: f64 = r.iter().map(|r| r * r).sum();
+        let dw: f64 = r.iter().zip(&xs).map(|(r, x)| 2.0 * r * x).sum();
+        let db: f64 = r.iter().map(|r| 2.0 * r).sum();
+        assert!((v - value).abs() < 1e-12);
+        assert!((gw - dw).abs() < 1e-10 && (gb - db).abs() < 1e-10);
+        let (lv, (lw, lb)) = line_loss_loop_grad(w, b, &xs, &ys);
+        let n = xs.len() as f64;
+        assert!((lv - value / n).abs() < 1e-12);
+        assert!((lw - dw / n).abs() < 1e-10 && (lb - db / n).abs() < 1e-10);
+        let (_, t) = line_loss_loop_jvp(w, b, &xs, &ys, 1.0, -2.0);
+        assert!((t - (lw - 2.0 * lb)).abs() < 1e-10);
+    }
+}
+
+#[test]
+fn constant_operands_on_the_left_of_operators() {
+    let xs = random_vec(3, 7, -1.0, 2.0);
+    for w in [0.7, -1.3, 2.5] {
+        let (_, g) = constants_first_grad(w, &xs);
+        let expect = fd_slice(|p| constants_first(p[0], &xs), &[w])[0];
+        assert!(
+            (g - expect).abs() < 1e-6 * expect.abs().max(1.0),
+            "{g} vs {expect}"
+        );
+    }
+}
+
+/// An active slice zipped with a constant one, each side first.
+#[differentiable(wrt(x))]
+fn weighted_squares(w: &[f64], x: &[f64]) -> f64 {
+    w.iter()
+        .zip(x.iter())
+        .map(|(&wi, &xi)| wi * xi * xi)
+        .sum::<f64>()
+        + x.iter().zip(w).map(|(a, b)| a / b).sum::<f64>()
+}
+
+/// Enumerated, over a range of the constant, and folded.
+#[differentiable(wrt(x))]
+fn shifted_terms(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (i, (a, b)) in x.iter().zip(&w[1..]).enumerate() {
+        s += a * b * (i as f64 + 1.0) + a.sin() / b;
+    }
+    s + w
+        .iter()
+        .zip(x)
+        .fold(0.0, |acc, (wi, xi)| acc + wi * xi.exp())
+}
+
+/// Reversed and skipped constants; `*b` of a constant item.
+#[differentiable(wrt(x))]
+fn reversed_weights(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (b, a) in w.iter().rev().zip(x) {
+        s += b * a * a;
+        s -= a / b;
+    }
+    for (a, b) in x.iter().zip(w.iter().skip(1)) {
+        s += a * *b;
+    }
+    s
+}
+
+/// Generic, constants by value.
+#[differentiable(wrt(x))]
+fn generic_weights<T: Float + std::iter::Sum>(w: &[T], x: &[T]) -> T {
+    w.iter().zip(x.iter()).map(|(&a, &b)| a * b - b / a).sum()
+}
+
+#[test]
+fn active_slices_zipped_with_constant_ones() {
+    let w = random_vec(4, 6, 0.5, 2.0);
+    let x = random_vec(5, 6, -1.5, 1.5);
+    type F = fn(&[f64], &[f64]) -> f64;
+    type G = fn(&[f64], &[f64]) -> (f64, Vec<f64>);
+    type J = fn(&[f64], &[f64], &[f64]) -> (f64, f64);
+    let cases: [(&str, F, G, J); 4] = [
+        (
+            "weighted_squares",
+            weighted_squares,
+            weighted_squares_grad,
+            weighted_squares_jvp,
+        ),
+        (
+            "shifted_terms",
+            shifted_terms,
+            shifted_terms_grad,
+            shifted_terms_jvp,
+        ),
+        (
+            "reversed_weights",
+            reversed_weights,
+            reversed_weights_grad,
+            reversed_weights_jvp,
+        ),
+        (
+            "generic_weights",
+            generic_weights::<f64>,
+            generic_weights_grad::<f64>,
+            generic_weights_jvp::<f64>,
+        ),
+    ];
+    let dir = random_vec(6, 6, -1.0, 1.0);
+    for (name, f, grad, jvp) in cases {
+        let (v, g) = grad(&w, &x);
+        assert!((v - f(&w, &x)).abs() < 1e-12, "{name}: value");
+        let expect = fd_slice(|p| f(&w, p), &x);
+        for (a, b) in g.iter().zip(&expect) {
+            assert!(
+                (a - b).abs() < 1e-6 * b.abs().max(1.0),
+                "{name}: {a} vs {b}"
+            );
+        }
+        let (_, t) = jvp(&w, &x, &dir);
+        let dot: f64 = g.iter().zip(&dir).map(|(a, b)| a * b).sum();
+        assert!((t - dot).abs() < 1e-10 * dot.abs().max(1.0), "{name}: jvp");
+    }
+}
+
+/// `f32`, with an untyped float local: the active operand types it, as in plain Rust.
+#[differentiable(wrt(w))]
+fn untyped_scale(w: f32, xs: &[f32]) -> f32 {
+    let scale = 2.0;
+    let mut s = 0.0;
+    for x in xs {
+        s += w * x * scale - scale / w + x / w;
+    }
+    s
+}
+
+#[test]
+fn an_untyped_float_local_takes_the_active_operands_type() {
+    let xs = [1.0_f32, 2.0, -0.5];
+    let (v, g) = untyped_scale_grad(1.5, &xs);
+    let (sum, n) = (2.5_f32, 3.0_f32);
+    assert!((v - (2.0 * 1.5 * sum - n * 2.0 / 1.5 + sum / 1.5)).abs() < 1e-5);
+    assert!((g - (2.0 * sum + n * 2.0 / 2.25 - sum / 2.25)).abs() < 1e-5);
+}
+
+/// A constant vector held in a local, scaled by an active scalar.
+#[differentiable(wrt(w))]
+fn scaled_data(w: f64, data: &DVector<f64>) -> f64 {
+    let m = data * 2.0;
+    (m * w).norm() + (w * data.clone()).norm()
+}
+
+#[test]
+fn constant_vectors_scaled_by_an_active_scalar() {
+    let data = DVector::from_vec(vec![1.0, 2.0, -2.0]);
+    let (v, g) = scaled_data_grad(0.5, &data);
+    assert!((v - 4.5).abs() < 1e-12 && (g - 9.0).abs() < 1e-12);
+    let (_, g) = scaled_data_grad(-0.5, &data);
+    assert!((g + 9.0).abs() < 1e-12);
+}
