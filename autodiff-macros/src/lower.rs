@@ -892,7 +892,7 @@ impl Lower<'_> {
             Pat::Wild(_) => {
                 self.lower_expr(&init.expr);
             }
-            Pat::Slice(ps) => self.lower_destructure(ps, &init.expr),
+            Pat::Slice(ps) => self.lower_destructure(&ps.elems, &init.expr, false),
             Pat::Tuple(pt) => match &*init.expr {
                 Expr::Tuple(t) if t.elems.len() == pt.elems.len() => {
                     let operands: Vec<Operand> =
@@ -910,10 +910,13 @@ impl Lower<'_> {
                         }
                     }
                 }
+                Expr::Call(_) | Expr::MethodCall(_) => {
+                    self.lower_destructure(&pt.elems, &init.expr, true)
+                }
                 other => self.errors.push(
                     other.span(),
-                    "an active tuple must be written out (`let (a, b) = (x, y);`) to be \
-                     destructured",
+                    "an active tuple must be written out (`let (a, b) = (x, y);`) or be a \
+                     call's result to be destructured",
                 ),
             },
             other => self.errors.push(
@@ -956,9 +959,14 @@ impl Lower<'_> {
     }
 
     /// `let [a, b] = *x;` on an active array parameter, or on an array computed from active
-    /// values (a call's result).
-    fn lower_destructure(&mut self, ps: &syn::PatSlice, init: &Expr) {
-        let param = self.container_of(init).map(|(c, _)| c);
+    /// values (a call's result); `let (a, b) = f(x);` on a tuple of floats a call returns.
+    fn lower_destructure(
+        &mut self,
+        elems: &syn::punctuated::Punctuated<Pat, syn::Token![,]>,
+        init: &Expr,
+        tuple: bool,
+    ) {
+        let param = self.container_of(init).map(|(c, _)| c).filter(|_| !tuple);
         let computed =
             param.is_none() && matches!(init, Expr::Call(_) | Expr::MethodCall(_) | Expr::Array(_));
         if param.is_none() && !computed {
@@ -975,7 +983,7 @@ impl Lower<'_> {
         } else {
             dummy()
         };
-        for (i, p) in ps.elems.iter().enumerate() {
+        for (i, p) in elems.iter().enumerate() {
             match p {
                 Pat::Ident(pi) if pi.subpat.is_none() => {
                     let element = match param {
@@ -994,7 +1002,11 @@ impl Lower<'_> {
                 other => {
                     self.errors.push(
                         other.span(),
-                        "only names and `_` can destructure an active array",
+                        if tuple {
+                            "only names and `_` can destructure an active tuple"
+                        } else {
+                            "only names and `_` can destructure an active array"
+                        },
                     );
                     return;
                 }
@@ -1464,6 +1476,15 @@ impl Lower<'_> {
             Expr::Array(a) => {
                 let elements = a.elems.iter().map(|e| self.lower_expr(e)).collect();
                 self.rule("array", elements, vec![], a.span())
+            }
+            // A field of a tuple a call returned (`let p = polar(x, y); p.0`).
+            Expr::Field(f) if matches!(f.member, syn::Member::Unnamed(_)) => {
+                let tuple = self.lower_expr(&f.base);
+                let syn::Member::Unnamed(k) = &f.member else {
+                    unreachable!()
+                };
+                let at = k.index as usize;
+                self.rule("index", vec![tuple], vec![quote!(#at)], f.member.span())
             }
             Expr::Tuple(_) => {
                 self.errors.push(

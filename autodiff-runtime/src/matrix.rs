@@ -763,6 +763,70 @@ impl<T: Real, const N: usize> Pull<T> for ArrayElement<N> {
     }
 }
 
+/// A field of a tuple of floats computed from active data (a `#[differentiable]` function's
+/// tuple result, `let (m, v) = mean_var(x);`): `dx -> dx.k`, pulled back into a tuple of
+/// zeros.
+#[derive(Clone, Copy, Debug)]
+pub struct TupleField<const N: usize> {
+    index: usize,
+}
+
+macro_rules! float_tuple {
+    ($n:literal; $($k:tt $t:ident),*) => {
+        impl<T: Real> IndexRule<usize> for ($($t,)*) {
+            type Elem = T;
+            type Partial = TupleField<$n>;
+            #[inline]
+            fn index_rule(&self, index: usize) -> (T, TupleField<$n>) {
+                let field = match index {
+                    $($k => self.$k,)*
+                    _ => panic!("no field {index} in a tuple of {}", $n),
+                };
+                (field, TupleField { index })
+            }
+        }
+
+        impl<T: Real> Pull<T> for TupleField<$n> {
+            type Out = ($($t,)*);
+            #[inline]
+            fn pull(&self, ybar: &T) -> Self::Out {
+                ($(if self.index == $k { *ybar } else { ybar.zero_like() },)*)
+            }
+        }
+
+        impl<T: Real> Push<T> for TupleField<$n> {
+            type Out = ($($t,)*);
+            #[inline]
+            fn push(&self, dx: &T) -> Self::Out {
+                self.pull(dx)
+            }
+        }
+
+        impl<T: Real> Pull<($($t,)*)> for TupleField<$n> {
+            type Out = T;
+            #[inline]
+            fn pull(&self, ybar: &($($t,)*)) -> T {
+                match self.index {
+                    $($k => ybar.$k,)*
+                    _ => unreachable!(),
+                }
+            }
+        }
+
+        impl<T: Real> Push<($($t,)*)> for TupleField<$n> {
+            type Out = T;
+            #[inline]
+            fn push(&self, dx: &($($t,)*)) -> T {
+                self.pull(dx)
+            }
+        }
+    };
+}
+
+float_tuple!(2; 0 T, 1 T);
+float_tuple!(3; 0 T, 1 T, 2 T);
+float_tuple!(4; 0 T, 1 T, 2 T, 3 T);
+
 /// `m.column(k)`, owned.
 #[inline]
 pub fn column<T, R, C>(m: &OMatrix<T, R, C>, k: usize) -> (OMatrix<T, R, U1>, Column<R, C>)

@@ -50,6 +50,25 @@ impl<S: Space, const N: usize> Space for [S; N] {
     }
 }
 
+macro_rules! tuple_space {
+    ($($k:tt $t:ident),*) => {
+        impl<$($t: Space),*> Space for ($($t,)*) {
+            #[inline]
+            fn zero_like(&self) -> Self {
+                ($(self.$k.zero_like(),)*)
+            }
+            #[inline]
+            fn accumulate(&mut self, other: Self) {
+                $(self.$k.accumulate(other.$k);)*
+            }
+        }
+    };
+}
+
+tuple_space!(0 A, 1 B);
+tuple_space!(0 A, 1 B, 2 C);
+tuple_space!(0 A, 1 B, 2 C, 3 D);
+
 impl<S: Space> Space for Vec<S> {
     #[inline]
     fn zero_like(&self) -> Self {

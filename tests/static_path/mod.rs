@@ -30,5 +30,6 @@ mod split;
 mod split_edges;
 mod split_more;
 mod summing;
+mod tuple_results;
 mod views;
 mod views_edges;
