@@ -105,6 +105,8 @@ enum Binding {
     Container(ContainerId),
     /// Anything inactive: read verbatim.
     Inactive,
+    /// A name declared without a value (`let z;`), inactive.
+    Deferred,
     /// A closure bound by `let`; calls to it are inlined. `active` when its body reads an
     /// active variable.
     Closure {
@@ -778,7 +780,9 @@ impl Lower<'_> {
 
     fn lower_local(&mut self, local: &syn::Local) {
         let Some(init) = &local.init else {
-            self.declare_pattern_inactive(&local.pat);
+            for i in bound_names(&local.pat) {
+                self.declare(&i, Binding::Deferred);
+            }
             self.verbatim(local.to_token_stream());
             return;
         };
@@ -1139,6 +1143,17 @@ impl Lower<'_> {
         let was_active = matches!(current, Some(Binding::Active(_)));
         if !was_active && !self.mentions_active(rhs) {
             self.verbatim(tokens);
+            return;
+        }
+        if matches!(current, Some(Binding::Deferred)) {
+            self.errors.push(
+                lhs.span(),
+                format!(
+                    "`{name}` is declared without a value (`let {name};`), so it cannot take an \
+                     active value later; declare it with its value (`let {name} = if c {{ a }} \
+                     else {{ b }};`)"
+                ),
+            );
             return;
         }
         let rhs = self.lower_expr(rhs);
@@ -1932,6 +1947,13 @@ impl Lower<'_> {
             // parameters and the captured names to what they held where it was made.
             if closure.inputs.len() != c.args.len() {
                 return Operand::Inactive(c.to_token_stream());
+            }
+            // The closure as written stays for calls on constants; a parameter without a
+            // type takes it from this call, as if the closure were called here.
+            if closure.inputs.iter().any(|p| !matches!(p, Pat::Type(_))) {
+                let f = &fp.path;
+                let args = c.args.iter();
+                self.verbatim(quote!(let _ = || #f(#(#args),*);));
             }
             let params = closure.inputs.iter();
             let args = c.args.iter();

@@ -445,3 +445,32 @@ fn a_method_named_insert_is_a_method() {
         assert_eq!(g, 4.0 * x);
     }
 }
+
+/// Closures without parameter types, called on active values only, on constants too, and
+/// from another closure.
+#[differentiable]
+fn untyped_closures<T: Float>(x: &[T], y: T) -> T {
+    let sq = |v| v * v;
+    let f = |a, b| a * b + y;
+    let g = |t| f(t, t);
+    let mut s = T::zero();
+    for &a in x {
+        s = s + sq(a) + sq(T::one());
+    }
+    s * g(y) + f(y, s)
+}
+
+#[test]
+fn closures_without_parameter_types() {
+    let x = [0.5, -1.5, 2.0];
+    for y in [0.3, -1.2] {
+        let (v, (gx, gy)) = untyped_closures_grad(&x, y);
+        let s: f64 = x.iter().map(|a| a * a + 1.0).sum();
+        let g = y * y + y;
+        assert!((v - (s * g + y * s + y)).abs() < 1e-12);
+        for (gi, a) in gx.iter().zip(x) {
+            assert!((gi - 2.0 * a * (g + y)).abs() < 1e-12);
+        }
+        assert!((gy - (s * (2.0 * y + 1.0) + s + 1.0)).abs() < 1e-12);
+    }
+}
