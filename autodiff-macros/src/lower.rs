@@ -2423,34 +2423,46 @@ impl Lower<'_> {
     /// For a loop over the elements of active containers: see [`Elements`]; `index` is the
     /// loop's position.
     fn elements(&self, pat: &Pat, iter: &Expr, index: &Ident) -> Option<Elements> {
-        let (enumerated, mut srcs) = iter_sources(self, iter)?;
+        let (count, mut srcs) = iter_sources(self, iter)?;
         // Constant containers alone leave the loop as written.
         if !srcs.iter().any(|s| s.active) {
             return None;
         }
         let mut prelude = Vec::new();
+        // A start, step or count that names variables is taken once: the body may change or
+        // hide them.
+        fn take_once(prelude: &mut Vec<TokenStream>, t: &mut TokenStream, name: Ident) {
+            fn names(t: TokenStream) -> bool {
+                t.into_iter().any(|t| match t {
+                    TokenTree::Ident(i) => i != "as" && i != "usize",
+                    TokenTree::Group(g) => names(g.stream()),
+                    _ => false,
+                })
+            }
+            if names(t.clone()) {
+                prelude.push(quote!(let #name: usize = #t;));
+                *t = quote!(#name);
+            }
+        }
         for (k, s) in srcs.iter_mut().enumerate() {
             if let Some(r) = &s.range {
                 let base = &s.base;
                 prelude.push(quote!(let _ = ::autodiff::__private::view_bounds(#r, #base.len());));
             }
-            // A start that names variables is taken once: the body may change or hide them.
-            let names = |t: &TokenStream| {
-                fn walk(t: TokenStream) -> bool {
-                    t.into_iter().any(|t| match t {
-                        TokenTree::Ident(i) => i != "as" && i != "usize",
-                        TokenTree::Group(g) => walk(g.stream()),
-                        _ => false,
-                    })
-                }
-                walk(t.clone())
-            };
-            if names(&s.first) {
-                let (first, taken) = (&s.first, format_ident!("{}_first_{}", index, k));
-                prelude.push(quote!(let #taken: usize = #first;));
-                s.first = quote!(#taken);
+            take_once(
+                &mut prelude,
+                &mut s.first,
+                format_ident!("{}_first_{}", index, k),
+            );
+            if let Some(step) = &mut s.step {
+                take_once(&mut prelude, step, format_ident!("{}_step_{}", index, k));
             }
         }
+        let count = count.map(|mut c| {
+            take_once(&mut prelude, &mut c, format_ident!("{}_count", index));
+            c
+        });
+        let enumerated = count.is_some();
         fn strip(p: &Pat) -> Option<Pat> {
             match p {
                 Pat::Reference(r) => strip(&r.pat),
@@ -2496,8 +2508,8 @@ impl Lower<'_> {
         }
         let mut lets: Vec<SynStmt> = Vec::new();
         let (mut places, mut copied) = (Vec::new(), Vec::new());
-        if let Some(i) = index_pat {
-            lets.push(syn::parse_quote!(let #i: usize = #index;));
+        if let (Some(i), Some(c)) = (index_pat, &count) {
+            lets.push(syn::parse_quote!(let #i: usize = #c + #index;));
         }
         for (p, s) in parts.iter().zip(&srcs) {
             let element = s.element(index);
@@ -2827,25 +2839,37 @@ struct Source {
     /// Whether the container is active; a constant one is read alongside (`w.iter().zip(y)`
     /// with `y` data).
     active: bool,
+    /// The distance between positions read (`step_by`), if not 1.
+    step: Option<TokenStream>,
 }
 
 impl Source {
+    /// `k` positions' distance in the container.
+    fn stride(&self, k: TokenStream) -> TokenStream {
+        match &self.step {
+            Some(s) => quote!(#k * #s),
+            None => k,
+        }
+    }
+
     fn element(&self, p: &Ident) -> TokenStream {
         let (base, first) = (&self.base, &self.first);
+        let offset = self.stride(quote!(#p));
         if self.reversed {
-            quote!(#base[#first - #p])
+            quote!(#base[#first - #offset])
         } else {
-            quote!(#base[#first + #p])
+            quote!(#base[#first + #offset])
         }
     }
 
     fn skip(&mut self, k: &Expr) {
-        let (first, len) = (&self.first, &self.len);
+        let len = &self.len;
+        let (first, delta) = (&self.first, self.stride(quote!((#k))));
         // Taken before the loop, also when the iterator turns out empty.
         self.first = if self.reversed {
-            quote!(#first.wrapping_sub(#k))
+            quote!(#first.wrapping_sub(#delta))
         } else {
-            quote!(#first.wrapping_add(#k))
+            quote!(#first.wrapping_add(#delta))
         };
         self.len = quote!(#len.saturating_sub(#k));
     }
@@ -2856,75 +2880,92 @@ impl Source {
     }
 
     fn rev(&mut self) {
-        let (first, len) = (&self.first, &self.len);
+        let (first, span) = (&self.first, self.stride(self.len.clone()));
+        let one = self.stride(quote!(1usize));
         self.first = if self.reversed {
-            quote!((#first + 1).wrapping_sub(#len))
+            quote!((#first + #one).wrapping_sub(#span))
         } else {
-            quote!((#first + #len).wrapping_sub(1))
+            quote!((#first + #span).wrapping_sub(#one))
         };
         self.reversed = !self.reversed;
+    }
+
+    /// `step_by(k)`: every `k`-th position.
+    fn step_by(&mut self, k: &Expr) {
+        let len = &self.len;
+        self.len = quote!((#len + (#k) - 1) / (#k));
+        self.step = Some(self.stride(quote!((#k))));
     }
 }
 
 /// The containers an iterator reads element-wise (`x.iter()`, `&x[a..]`, with `copied`,
-/// `skip`, `take`, `rev`, `zip`, and an outermost `enumerate`), and whether it enumerates.
-fn iter_sources(cx: &Lower, e: &Expr) -> Option<(bool, Vec<Source>)> {
+/// `skip`, `take`, `step_by`, `rev`, `zip`, and an outermost `enumerate`, perhaps skipped
+/// or taken from), and if it enumerates, the count of its first item.
+fn iter_sources(cx: &Lower, e: &Expr) -> Option<(Option<TokenStream>, Vec<Source>)> {
     match e {
         Expr::MethodCall(m) => {
             let inactive_arg = m.args.len() == 1 && !cx.mentions_active(&m.args[0]);
             match m.method.to_string().as_str() {
                 "iter" | "into_iter" if m.args.is_empty() => {
-                    source(cx, &m.receiver, false).map(|s| (false, vec![s]))
+                    source(cx, &m.receiver, false).map(|s| (None, vec![s]))
                 }
                 "iter_mut" if m.args.is_empty() => {
-                    source(cx, &m.receiver, true).map(|s| (false, vec![s]))
+                    source(cx, &m.receiver, true).map(|s| (None, vec![s]))
                 }
                 "copied" | "cloned" if m.args.is_empty() => iter_sources(cx, &m.receiver),
                 "enumerate" if m.args.is_empty() => {
-                    let (enumerated, src) = iter_sources(cx, &m.receiver)?;
-                    (!enumerated).then_some((true, src))
-                }
-                "skip" | "take" if inactive_arg => {
-                    let (false, mut src) = iter_sources(cx, &m.receiver)? else {
+                    let (None, src) = iter_sources(cx, &m.receiver)? else {
                         return None;
                     };
+                    Some((Some(quote!(0usize)), src))
+                }
+                "skip" | "take" | "step_by" if inactive_arg => {
+                    let (count, mut src) = iter_sources(cx, &m.receiver)?;
+                    let k = &m.args[0];
                     for s in &mut src {
-                        if m.method == "skip" {
-                            s.skip(&m.args[0]);
-                        } else {
-                            s.take(&m.args[0]);
+                        match m.method.to_string().as_str() {
+                            "skip" => s.skip(k),
+                            "take" => s.take(k),
+                            _ => s.step_by(k),
                         }
                     }
-                    Some((false, src))
+                    // An enumeration skipped from counts on from where it was; one stepped
+                    // through would count in steps.
+                    let count = match (count, m.method.to_string().as_str()) {
+                        (Some(c), "skip") => Some(quote!(#c + (#k))),
+                        (Some(_), "step_by") => return None,
+                        (c, _) => c,
+                    };
+                    Some((count, src))
                 }
                 "rev" if m.args.is_empty() => {
-                    let (false, mut src) = iter_sources(cx, &m.receiver)? else {
+                    let (None, mut src) = iter_sources(cx, &m.receiver)? else {
                         return None;
                     };
                     if src.len() != 1 {
                         return None;
                     }
                     src[0].rev();
-                    Some((false, src))
+                    Some((None, src))
                 }
                 "zip" if m.args.len() == 1 => {
-                    let (false, mut a) = iter_sources(cx, &m.receiver)? else {
+                    let (None, mut a) = iter_sources(cx, &m.receiver)? else {
                         return None;
                     };
-                    let (false, b) = iter_sources(cx, &m.args[0])? else {
+                    let (None, b) = iter_sources(cx, &m.args[0])? else {
                         return None;
                     };
                     a.extend(b);
-                    Some((false, a))
+                    Some((None, a))
                 }
                 _ => None,
             }
         }
         Expr::Reference(r) if r.mutability.is_none() => {
-            source(cx, &r.expr, false).map(|s| (false, vec![s]))
+            source(cx, &r.expr, false).map(|s| (None, vec![s]))
         }
         // A slice or `Vec` iterated as itself (`for v in x`, `zip(y)`).
-        Expr::Path(_) => source(cx, e, false).map(|s| (false, vec![s])),
+        Expr::Path(_) => source(cx, e, false).map(|s| (None, vec![s])),
         Expr::Paren(p) => iter_sources(cx, &p.expr),
         _ => None,
     }
@@ -2951,6 +2992,7 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
             mutable,
             range: None,
             active: active(e),
+            step: None,
         });
     }
     let Expr::Index(ix) = e else { return None };
@@ -2979,6 +3021,7 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
         mutable,
         range: Some(quote!(#r)),
         active: active(base),
+        step: None,
     })
 }
 

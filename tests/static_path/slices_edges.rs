@@ -1347,3 +1347,56 @@ case!(
     skip_of_literal_range_jvp,
     4
 );
+
+// Enumerations skipped from and taken from, `step_by` alone, after `skip`, on a reversed
+// zip partner and before `rev`, with the step changed in the body.
+#[differentiable]
+fn enumerate_skipped(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (i, &v) in x.iter().enumerate().skip(1) {
+        s += v * v * i as f64;
+    }
+    s + x
+        .iter()
+        .enumerate()
+        .skip(2)
+        .take(3)
+        .map(|(i, v)| v * i as f64)
+        .sum::<f64>()
+}
+
+#[differentiable]
+fn stepped(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for v in x.iter().step_by(2) {
+        s += v.sin();
+    }
+    let mut k = 3;
+    for (a, b) in x.iter().skip(1).step_by(k).zip(x.iter().rev().step_by(2)) {
+        s += a * b;
+        k += 1;
+    }
+    for v in x[1..].iter().step_by(2).rev() {
+        s = s * 0.5 + v;
+    }
+    s + x.iter().step_by(3).map(|v| v * v).sum::<f64>()
+}
+
+case!(
+    enumerate_skipped_1,
+    enumerate_skipped,
+    enumerate_skipped_grad,
+    enumerate_skipped_jvp,
+    1
+);
+case!(
+    enumerate_skipped_6,
+    enumerate_skipped,
+    enumerate_skipped_grad,
+    enumerate_skipped_jvp,
+    6
+);
+case!(stepped_1, stepped, stepped_grad, stepped_jvp, 1);
+case!(stepped_2, stepped, stepped_grad, stepped_jvp, 2);
+case!(stepped_9, stepped, stepped_grad, stepped_jvp, 9);
+case!(stepped_10, stepped, stepped_grad, stepped_jvp, 10);
