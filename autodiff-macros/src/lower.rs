@@ -161,6 +161,12 @@ fn lower_with(
         built: 0,
         views: HashMap::new(),
         params: sig.params.iter().map(|p| p.ident.to_string()).collect(),
+        vec_params: sig
+            .params
+            .iter()
+            .filter(|p| matches!(p.shape, Some(Shape::Vec { .. })))
+            .map(|p| p.ident.to_string())
+            .collect(),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -547,6 +553,8 @@ struct Lower<'e> {
     views: HashMap<String, String>,
     /// The function's parameters' names.
     params: BTreeSet<String>,
+    /// The parameters that are `Vec`s (or references to them).
+    vec_params: BTreeSet<String>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -556,9 +564,9 @@ struct Mentions<'a> {
 
 impl<'ast> Visit<'ast> for Mentions<'_> {
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        // `stop_gradient(x)` is inactive whatever `x` is.
+        // `stop_gradient(x)` is inactive whatever `x` is, and so are zeros of `x`'s shape.
         let stopped = matches!(&*c.func, Expr::Path(p)
-            if p.path.segments.last().is_some_and(|s| s.ident == "stop_gradient"));
+            if p.path.segments.last().is_some_and(|s| s.ident == "stop_gradient" || s.ident == "zero_vec_like"));
         if !stopped {
             syn::visit::visit_expr_call(self, c);
         }
@@ -858,8 +866,13 @@ impl Lower<'_> {
             let mapped_whole = matches!(&*init.expr, Expr::MethodCall(m) if m.method == "map"
                 && self.container_of(&m.receiver).is_some_and(|(c, _)| self.containers[c].whole));
             let whole = names_nalgebra(&init.expr.to_token_stream()) || mapped_whole;
-            let vec = matches!(&*init.expr, syn::Expr::Macro(m) if m.mac.path.is_ident("vec"))
-                && matches!(&local.pat, Pat::Ident(_));
+            let vec = match &*init.expr {
+                syn::Expr::Macro(m) => m.mac.path.is_ident("vec"),
+                syn::Expr::Call(c) => {
+                    matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "zero_vec_like"))
+                }
+                _ => false,
+            } && matches!(&local.pat, Pat::Ident(_));
             self.containers.push(Container {
                 name: name.clone(),
                 param: None,

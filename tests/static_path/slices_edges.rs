@@ -1400,3 +1400,61 @@ case!(stepped_1, stepped, stepped_grad, stepped_jvp, 1);
 case!(stepped_2, stepped, stepped_grad, stepped_jvp, 2);
 case!(stepped_9, stepped, stepped_grad, stepped_jvp, 9);
 case!(stepped_10, stepped, stepped_grad, stepped_jvp, 10);
+
+// Copies of active data: `to_vec` of a slice and of a range, `clone` of a buffer in a loop
+// and of a `Vec` parameter, each written afterwards while the original is read.
+#[differentiable]
+fn prefix_sums(x: &[f64]) -> f64 {
+    let mut y = x.to_vec();
+    for i in 1..y.len() {
+        y[i] += y[i - 1];
+    }
+    let tail = x[1..].to_vec();
+    y.iter().map(|v| v * v).sum::<f64>() + tail.iter().zip(x).map(|(a, b)| a * b).sum::<f64>()
+}
+
+#[differentiable]
+fn smoothed(x: Vec<f64>) -> f64 {
+    let mut y = x.clone();
+    for _ in 0..2 {
+        let prev = y.clone();
+        for i in 1..y.len() - 1 {
+            y[i] = 0.25 * prev[i - 1] + 0.5 * prev[i] + 0.25 * prev[i + 1];
+        }
+    }
+    y[0] = y[0] * x[0];
+    y.iter().zip(&x).map(|(a, b)| a * b).sum()
+}
+
+case!(
+    prefix_sums_1,
+    prefix_sums,
+    prefix_sums_grad,
+    prefix_sums_jvp,
+    1
+);
+case!(
+    prefix_sums_7,
+    prefix_sums,
+    prefix_sums_grad,
+    prefix_sums_jvp,
+    7
+);
+
+#[test]
+fn copies_of_a_vec_parameter() {
+    for n in [2, 3, 8] {
+        check(
+            "smoothed",
+            n,
+            |x| smoothed(x.to_vec()),
+            |x| smoothed_grad(x.to_vec()),
+        );
+        check_jvp(
+            "smoothed",
+            n,
+            |x| smoothed_grad(x.to_vec()),
+            |x, d| smoothed_jvp(x.to_vec(), d.to_vec()),
+        );
+    }
+}

@@ -209,6 +209,29 @@ impl Lower<'_> {
         if m.method == "map" {
             return self.array_map(name, m);
         }
+        // A copy of active data (`x.to_vec()`, `v.clone()` of a `Vec`) is a new buffer
+        // holding the same values.
+        let copy = match m.method.to_string().as_str() {
+            "to_vec" => true,
+            "clone" => self.container_of(&m.receiver).is_some_and(|(c, _)| {
+                let c = &self.containers[c];
+                c.vec || (c.param.is_some() && self.vec_params.contains(&c.name.to_string()))
+            }),
+            _ => false,
+        };
+        if copy && m.args.is_empty() {
+            // Zeros of the source's type and length (which reads no active value), then the
+            // values copied in.
+            let receiver = &m.receiver;
+            let [slot, item] = ["slot", "item"]
+                .map(|n| format_ident!("{}", n, span = proc_macro2::Span::mixed_site()));
+            return Some(vec![
+                syn::parse_quote!(let mut #name = ::autodiff::__private::zero_vec_like(&#receiver[..]);),
+                syn::parse_quote!(for (#slot, &#item) in #receiver.iter().enumerate() {
+                    #name[#slot] = #item;
+                }),
+            ]);
+        }
         if m.method != "collect" || !m.args.is_empty() {
             return None;
         }
