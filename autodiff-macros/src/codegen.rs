@@ -596,8 +596,11 @@ impl Cx<'_> {
                     a => a,
                 };
                 match (a, &pin) {
-                    (Operand::Inactive(t), Some(active)) => {
+                    (Operand::Inactive(t), Some(active)) if by_ref && self.pinnable(t) => {
                         quote!(::autodiff::__private::like(#active, &(#t)))
+                    }
+                    (Operand::Inactive(t), Some(active)) if self.pinnable(t) => {
+                        quote!(*::autodiff::__private::like(#active, &(#t)))
                     }
                     _ if by_ref => self.operand_ref(a),
                     _ => self.operand(a),
@@ -610,30 +613,42 @@ impl Cx<'_> {
         }
     }
 
-    /// For a scalar operator (`+`, `-`, `*`, `/`) with one active and one constant
-    /// operand, a reference to the active one: the constant is then passed through
-    /// `like`, which takes it as `x` or `&x` alike, as Rust's operators do.
+    /// For a scalar operator (`+`, `-`, `*`, `/`) or float method of several operands
+    /// (`powf`, `max`, `mul_add`, ...) with constant operands beside an active one, a
+    /// reference to the active one: the constants are then passed through `like`, which
+    /// takes them as `x` or `&x` alike, as Rust's operators and method receivers do.
     fn pinned_constant(&self, v: ValueId) -> Option<TokenStream> {
         let Op::Rule { rule, args, .. } = &self.func.values[v].op else {
             return None;
         };
-        if !matches!(*rule, "add" | "sub" | "mul" | "div") {
+        let operator = matches!(*rule, "add" | "sub" | "mul" | "div") && args.len() == 2;
+        let method = crate::lower::BINARY.contains(rule) || crate::lower::TERNARY.contains(rule);
+        if !operator && !method {
             return None;
         }
-        let [a, b] = args.as_slice() else {
-            return None;
-        };
-        let (active, constant) = match (a, b) {
-            (Operand::Value(u), Operand::Inactive(t))
-            | (Operand::Inactive(t), Operand::Value(u)) => (*u, t),
-            _ => return None,
-        };
+        let active = args.iter().find_map(|a| match a {
+            Operand::Value(u) => Some(*u),
+            Operand::Inactive(_) => None,
+        })?;
+        let constants: Vec<&TokenStream> = args
+            .iter()
+            .filter_map(|a| match a {
+                Operand::Inactive(t) => Some(t),
+                Operand::Value(_) => None,
+            })
+            .collect();
+        (constants.iter().any(|t| self.pinnable(t)) && !self.tainted.contains(&active))
+            .then(|| self.primal_ref(active))
+    }
+
+    /// Whether a constant operand goes through `like`: not a literal, whose type the other
+    /// operands fix anyway, nor a vector or matrix.
+    fn pinnable(&self, t: &TokenStream) -> bool {
         let literal = matches!(
-            syn::parse2::<syn::Expr>(constant.clone()),
+            syn::parse2::<syn::Expr>(t.clone()),
             Ok(syn::Expr::Lit(_)) | Err(_)
         );
-        (!literal && !self.tainted.contains(&active) && !self.looks_matrix(constant))
-            .then(|| self.primal_ref(active))
+        !literal && !self.looks_matrix(t)
     }
 
     /// Whether a container is a parameter passed by reference.

@@ -25,9 +25,9 @@ const UNARY: &[&str] = &[
     "recip",
 ];
 /// Float methods with two float operands.
-const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max"];
+pub const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max"];
 /// Float methods with three float operands.
-const TERNARY: &[&str] = &["clamp", "mul_add"];
+pub const TERNARY: &[&str] = &["clamp", "mul_add"];
 /// Methods that read an active float and return something inactive.
 const READERS: &[&str] = &[
     "is_nan",
@@ -165,6 +165,12 @@ fn lower_with(
             .params
             .iter()
             .filter(|p| matches!(p.shape, Some(Shape::Vec { .. })))
+            .map(|p| p.ident.to_string())
+            .collect(),
+        matrix_params: sig
+            .params
+            .iter()
+            .filter(|p| names_nalgebra(&p.ty.to_token_stream()))
             .map(|p| p.ident.to_string())
             .collect(),
     };
@@ -555,6 +561,8 @@ struct Lower<'e> {
     params: BTreeSet<String>,
     /// The parameters that are `Vec`s (or references to them).
     vec_params: BTreeSet<String>,
+    /// The parameters whose types name nalgebra types.
+    matrix_params: BTreeSet<String>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -1640,8 +1648,27 @@ impl Lower<'_> {
             return dummy();
         }
         // An inactive receiver with active arguments: float math on a constant
-        // (`2.0.powf(x)`), or a differentiable method.
+        // (`2.0.powf(x)`), a product of a constant vector or matrix (`w.dot(x)`), or a
+        // differentiable method.
         let on_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
+        let receiver_tokens = m.receiver.to_token_stream();
+        let constant_matrix = names_nalgebra(&receiver_tokens)
+            || matches!(&*m.receiver, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.matrix_params.contains(&i.to_string())))
+            || m.args.iter().any(|a| {
+                self.container_of(a)
+                    .is_some_and(|(c, _)| self.containers[c].whole)
+            });
+        if !on_self
+            && constant_matrix
+            && matches!(
+                method.as_str(),
+                "dot" | "component_mul" | "component_div" | "cross"
+            )
+        {
+            if let Some(rule) = self.matrix_method(m) {
+                return rule;
+            }
+        }
         if !on_self {
             if let Some(rule) = math_rule(&method, m.args.len() + 1) {
                 let mut operands = vec![&*m.receiver];

@@ -198,3 +198,61 @@ fn constant_vectors_scaled_by_an_active_scalar() {
     let (_, g) = scaled_data_grad(-0.5, &data);
     assert!((g + 9.0).abs() < 1e-12);
 }
+
+/// Float methods called on constant items (`&f64` receivers) with active arguments, literal
+/// arguments beside them, in loops over constant data alone and in chains.
+#[differentiable(wrt(w))]
+fn methods_on_constant_items<T: Float + std::iter::Sum>(w: T, xs: &[T], ys: &[T]) -> T {
+    let mut s = T::zero();
+    for x in xs {
+        s = s + x.powf(w) + x.mul_add(w, T::one()) + x.atan2(w);
+    }
+    for (x, y) in xs.iter().zip(ys) {
+        s = s + y.min(w * *x) + x.hypot(w);
+    }
+    s + xs.iter().map(|x| x.max(w)).sum()
+}
+
+#[test]
+fn float_methods_on_constant_items() {
+    let xs = random_vec(7, 5, 0.2, 2.0);
+    let ys = random_vec(8, 5, -1.0, 1.0);
+    for w in [0.3, 0.9, 1.7] {
+        let (v, g) = methods_on_constant_items_grad(w, &xs, &ys);
+        assert!((v - methods_on_constant_items(w, &xs, &ys)).abs() < 1e-12);
+        let expect = fd_slice(|p| methods_on_constant_items(p[0], &xs, &ys), &[w])[0];
+        assert!((g - expect).abs() < 1e-6 * expect.abs().max(1.0), "{g} vs {expect}");
+        let (_, t) = methods_on_constant_items_jvp(w, &xs, &ys, 1.0);
+        assert!((t - g).abs() < 1e-12);
+    }
+}
+
+/// Products with a constant vector on the left: `w.dot(x)`, `w.component_mul(x)`, `c.cross(..)`.
+#[differentiable(wrt(x))]
+fn constant_vector_first(x: &DVector<f64>, w: &DVector<f64>) -> f64 {
+    let p = w.component_mul(x);
+    w.dot(x) * p.norm() + w.dot(&p)
+}
+
+#[differentiable(wrt(v))]
+fn constant_cross(v: &nalgebra::Vector3<f64>, c: &nalgebra::Vector3<f64>) -> f64 {
+    c.cross(v).norm_squared()
+}
+
+#[test]
+fn constant_vectors_on_the_left_of_products() {
+    let w = DVector::from_vec(random_vec(9, 4, -1.0, 1.0));
+    let x = random_vec(10, 4, -1.0, 1.0);
+    let (v, g) = constant_vector_first_grad(&DVector::from_vec(x.clone()), &w);
+    let f = |p: &[f64]| constant_vector_first(&DVector::from_vec(p.to_vec()), &w);
+    assert!((v - f(&x)).abs() < 1e-12);
+    for (a, b) in g.iter().zip(fd_slice(f, &x)) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let c = nalgebra::Vector3::new(0.5, -1.0, 2.0);
+    let v = nalgebra::Vector3::new(1.5, 0.25, -0.75);
+    let (_, g) = constant_cross_grad(&v, &c);
+    // |c x v|^2 = |c|^2 |v|^2 - (c . v)^2, so the gradient is 2 |c|^2 v - 2 (c . v) c.
+    let expect = 2.0 * c.norm_squared() * v - 2.0 * c.dot(&v) * c;
+    assert!((g - expect).norm() < 1e-12);
+}
