@@ -604,6 +604,19 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
             self.visit_expr(a);
         }
     }
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        // A closure's parameters hide the variables of their names in its body.
+        let params: BTreeSet<String> = c
+            .inputs
+            .iter()
+            .flat_map(bound_names)
+            .map(|i| i.to_string())
+            .collect();
+        let mut inner = Vec::new();
+        Mentions { names: &mut inner }.visit_expr(&c.body);
+        self.names
+            .extend(inner.into_iter().filter(|(n, _)| !params.contains(n)));
+    }
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         if p.qself.is_none() && p.path.segments.len() == 1 {
             let ident = &p.path.segments[0].ident;

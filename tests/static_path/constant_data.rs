@@ -221,7 +221,10 @@ fn float_methods_on_constant_items() {
         let (v, g) = methods_on_constant_items_grad(w, &xs, &ys);
         assert!((v - methods_on_constant_items(w, &xs, &ys)).abs() < 1e-12);
         let expect = fd_slice(|p| methods_on_constant_items(p[0], &xs, &ys), &[w])[0];
-        assert!((g - expect).abs() < 1e-6 * expect.abs().max(1.0), "{g} vs {expect}");
+        assert!(
+            (g - expect).abs() < 1e-6 * expect.abs().max(1.0),
+            "{g} vs {expect}"
+        );
         let (_, t) = methods_on_constant_items_jvp(w, &xs, &ys, 1.0);
         assert!((t - g).abs() < 1e-12);
     }
@@ -255,4 +258,21 @@ fn constant_vectors_on_the_left_of_products() {
     // |c x v|^2 = |c|^2 |v|^2 - (c . v)^2, so the gradient is 2 |c|^2 v - 2 (c . v) c.
     let expect = 2.0 * c.norm_squared() * v - 2.0 * c.dot(&v) * c;
     assert!((g - expect).norm() < 1e-12);
+}
+
+/// A closure over constant data whose parameter has an active parameter's name.
+#[differentiable(wrt(x, w))]
+fn closure_parameter_named_like_an_active_one(x: f64, w: f64, xs: &[f64]) -> f64 {
+    let s: f64 = xs.iter().map(|x| x * 2.0).sum();
+    let t: f64 = xs.iter().map(|x| x * w).sum();
+    s * x + t * x
+}
+
+#[test]
+fn a_closure_parameter_hides_the_active_variable_of_its_name() {
+    let xs = [1.0, 2.0, -0.5];
+    let (v, (gx, gw)) = closure_parameter_named_like_an_active_one_grad(0.4, 1.5, &xs);
+    assert!((v - closure_parameter_named_like_an_active_one(0.4, 1.5, &xs)).abs() < 1e-12);
+    assert!((gx - (5.0 + 2.5 * 1.5)).abs() < 1e-12, "{gx}");
+    assert!((gw - 2.5 * 0.4).abs() < 1e-12, "{gw}");
 }
