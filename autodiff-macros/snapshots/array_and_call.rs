@@ -194,7 +194,10 @@ impl energy {
                     t_5_bar,
                 );
                 let (_, (spring_4_grad0,)) = spring::vjp_all(
-                    ::core::clone::Clone::clone(&spring_4_arg0),
+                    {
+                        let again = ::core::clone::Clone::clone(&spring_4_arg0);
+                        again
+                    },
                     spring_4_bar,
                     ::autodiff::__private::Discard,
                 );

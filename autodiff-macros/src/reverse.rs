@@ -2390,10 +2390,17 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
                 out.extend(quote!(let #local = #p;));
                 primal_args.push(quote!(&#local));
             }
-            CallArg::Inactive(t) => {
-                out.extend(quote!(let #local = #t;));
-                primal_args.push(quote!(::core::clone::Clone::clone(&#local)));
-            }
+            CallArg::Inactive(t) => match borrowed_local(cx, t) {
+                // A pullback outlives the locals it would borrow: it keeps a copy.
+                Some(place) => {
+                    out.extend(quote!(let #local = ::std::borrow::ToOwned::to_owned(&#place);));
+                    primal_args.push(quote!(&#local));
+                }
+                None => {
+                    out.extend(quote!(let #local = #t;));
+                    primal_args.push(copy_of(&local));
+                }
+            },
             CallArg::Container {
                 container,
                 prefix,
@@ -2480,6 +2487,42 @@ fn call_sinks(
     (lend, sinks, after)
 }
 
+/// The place behind a constant argument `&place` that the reverse sweep must not borrow: a
+/// local the pullback would outlive, or one the body changes after the call (a buffer
+/// rewritten in a loop) while the call's record still reads it.
+fn borrowed_local(cx: &Cx, t: &TokenStream) -> Option<syn::Expr> {
+    let syn::Expr::Reference(r) = syn::parse2::<syn::Expr>(t.clone()).ok()? else {
+        return None;
+    };
+    if r.mutability.is_some() {
+        return None;
+    }
+    let mut root = &*r.expr;
+    loop {
+        root = match root {
+            syn::Expr::Index(i) => &i.expr,
+            syn::Expr::Field(f) => &f.base,
+            syn::Expr::Paren(p) => &p.expr,
+            syn::Expr::MethodCall(m) => &m.receiver,
+            _ => break,
+        };
+    }
+    let named = |f: &dyn Fn(&Ident) -> bool| matches!(root, syn::Expr::Path(p) if p.path.get_ident().is_some_and(f));
+    let parameter = named(&|i| i == "self" || cx.sig.params.iter().any(|q| q.ident == *i));
+    let changing = named(&|i| cx.func.changing.contains(&i.to_string()));
+    (!parameter && (cx.split || changing)).then(|| (*r.expr).clone())
+}
+
+/// A copy of a call's argument kept in `local`, of the local's own type: the parameter's
+/// type does not reach into the copy, so `&v` of a `Vec` still coerces to a `&[f64]`
+/// parameter.
+fn copy_of(local: &Ident) -> TokenStream {
+    quote!({
+        let again = ::core::clone::Clone::clone(&#local);
+        again
+    })
+}
+
 /// The arguments of a call's replay in the reverse sweep.
 fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
     args.iter()
@@ -2500,10 +2543,11 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
                     range,
                 } => cx.container_arg(*container, prefix, range, false),
                 CallArg::Borrowed(_) => quote!(&#local),
+                CallArg::Inactive(t) if borrowed_local(cx, t).is_some() => quote!(&#local),
                 // A pullback may replay the call once per seed; a vector or matrix passed by
                 // value is read again afterwards, for the type of its adjoint.
                 _ if cx.split || matches!(a, CallArg::Scalar(o) if cx.operand_tainted(o)) => {
-                    quote!(::core::clone::Clone::clone(&#local))
+                    copy_of(&local)
                 }
                 _ => quote!(#local),
             }

@@ -276,3 +276,83 @@ fn a_closure_parameter_hides_the_active_variable_of_its_name() {
     assert!((gx - (5.0 + 2.5 * 1.5)).abs() < 1e-12, "{gx}");
     assert!((gw - 2.5 * 0.4).abs() < 1e-12, "{gw}");
 }
+
+/// A helper with a constant slice parameter.
+#[differentiable(wrt(w))]
+fn features_dot(w: f64, feat: &[f64]) -> f64 {
+    let mut a = 0.0;
+    for f in feat {
+        a += (w * f).sin() + w * f * f;
+    }
+    a
+}
+
+#[differentiable(wrt(w))]
+fn features_pair(w: f64, feat: &[f64]) -> (f64, f64) {
+    let mut a = 0.0;
+    let mut b = 0.0;
+    for f in feat {
+        a += (w * f).sin();
+        b += w * f * f;
+    }
+    (a, b)
+}
+
+/// Constant local buffers passed to helpers: made once, collected, sliced, and rewritten in
+/// every iteration of a loop that calls the helper on them.
+#[differentiable(wrt(w))]
+fn constant_buffers_to_helpers(w: f64, xs: &[f64]) -> f64 {
+    let mut feat = vec![0.0; xs.len()];
+    for j in 0..xs.len() {
+        feat[j] = xs[j] * 2.0;
+    }
+    let squares: Vec<f64> = xs.iter().map(|x| x * x).collect();
+    let mut s = features_dot(w, &feat) * w + features_dot(w, &squares[1..]);
+    for k in 0..3 {
+        for j in 0..xs.len() {
+            feat[j] = xs[j] + k as f64;
+        }
+        let (a, b) = features_pair(w, &feat);
+        s = s * a + b;
+    }
+    s
+}
+
+/// The same called in a loop from another function (its split form).
+#[differentiable(wrt(w))]
+fn calls_it_in_a_loop(w: f64, xs: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for k in 0..2 {
+        s += constant_buffers_to_helpers(w + k as f64 * 0.1, xs) * w;
+    }
+    s
+}
+
+#[test]
+fn constant_local_buffers_passed_to_helpers() {
+    type F = fn(f64, &[f64]) -> f64;
+    type G = fn(f64, &[f64]) -> (f64, f64);
+    let xs = random_vec(11, 4, -1.0, 1.0);
+    for w in [0.2, 0.7] {
+        let cases: [(F, G); 2] = [
+            (
+                constant_buffers_to_helpers,
+                constant_buffers_to_helpers_grad,
+            ),
+            (calls_it_in_a_loop, calls_it_in_a_loop_grad),
+        ];
+        for (f, grad) in cases {
+            let (v, g) = grad(w, &xs);
+            assert!((v - f(w, &xs)).abs() < 1e-12);
+            let expect = fd_slice(|p| f(p[0], &xs), &[w])[0];
+            assert!(
+                (g - expect).abs() < 1e-6 * expect.abs().max(1.0),
+                "{g} vs {expect}"
+            );
+        }
+        let (_, g) = constant_buffers_to_helpers_grad(w, &xs);
+        let (v, back) = constant_buffers_to_helpers_pullback(w, &xs);
+        assert!((v - constant_buffers_to_helpers(w, &xs)).abs() < 1e-12);
+        assert!((back(2.0) - 2.0 * g).abs() < 1e-9);
+    }
+}
