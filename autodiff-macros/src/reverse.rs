@@ -1369,9 +1369,7 @@ fn inactive_reads(cx: &Cx, s: &Stmt) -> TokenStream {
 /// The name an integer `let` binds: `let mut k = 0;` (an integer literal) or
 /// `let mut k: usize = ..` (an integer type).
 fn integer_let(local: &syn::Local) -> Option<String> {
-    const INTEGERS: &[&str] = &[
-        "usize", "isize", "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128",
-    ];
+    use crate::sig::INTEGERS;
     let (pat, ty) = match &local.pat {
         syn::Pat::Type(t) => (&*t.pat, Some(&*t.ty)),
         p => (p, None),

@@ -89,6 +89,11 @@ pub struct FnSig {
     pub output: Type,
 }
 
+/// The integer types.
+pub const INTEGERS: &[&str] = &[
+    "usize", "isize", "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128",
+];
+
 const FLOAT_BOUNDS: &[&str] = &["Float", "FloatCore", "Real", "RealField", "ComplexField"];
 
 fn float_params(generics: &Generics) -> Vec<Ident> {
@@ -245,6 +250,23 @@ pub fn read(
     let mut floats = float_params(&sig.generics);
     if let Some(outer) = outer {
         floats.extend(float_params(outer));
+    }
+    // A tuple result is seeded part by part: each part must be a float.
+    if let Type::Tuple(t) = &output {
+        for part in &t.elems {
+            let integer = matches!(part, Type::Path(p) if p.path.get_ident().is_some_and(|i| {
+                INTEGERS.contains(&i.to_string().as_str()) || i == "bool"
+            }));
+            if integer {
+                errors.push(
+                    part.span(),
+                    "a part of a tuple result that is not a float has no derivative: return the \
+                     floats from the differentiable function, and compute this part in an \
+                     inactive one",
+                );
+                return None;
+            }
+        }
     }
     let mut receiver = None;
     let mut params = Vec::new();
