@@ -18,6 +18,24 @@ use syn::{BinOp, Expr, Ident, Pat, Stmt as SynStmt, UnOp};
 mod chains;
 mod views;
 
+/// Iterator methods the chains over active values follow.
+const CHAIN_ADAPTERS: &[&str] = &[
+    "iter",
+    "into_iter",
+    "copied",
+    "cloned",
+    "zip",
+    "enumerate",
+    "skip",
+    "take",
+    "step_by",
+    "rev",
+    "map",
+    "windows",
+    "chunks",
+    "chunks_exact",
+];
+
 /// Float methods with one float operand (the receiver).
 const UNARY: &[&str] = &[
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -1776,6 +1794,38 @@ impl Lower<'_> {
     /// function of one float, and the map's partial is element-wise.
     fn elementwise_map(&mut self, m: &syn::ExprMethodCall) -> Operand {
         let span = m.method.span();
+        // An iterator chain with an adapter the chains do not follow is no matrix `map`.
+        let mut stage = &*m.receiver;
+        while let Expr::MethodCall(inner) = stage {
+            let adapter = inner.method.to_string();
+            if !CHAIN_ADAPTERS.contains(&adapter.as_str()) {
+                if [
+                    "filter",
+                    "filter_map",
+                    "skip_while",
+                    "take_while",
+                    "flat_map",
+                    "chain",
+                    "scan",
+                    "peekable",
+                    "inspect",
+                ]
+                .contains(&adapter.as_str())
+                {
+                    self.errors.push(
+                        inner.method.span(),
+                        format!(
+                            "`{adapter}` in an iterator chain over active values is not \
+                             differentiated; write the loop out (`for .. in .. {{ if .. {{ .. }} }}`), \
+                             {USE_THE_TAPE}"
+                        ),
+                    );
+                    return dummy();
+                }
+                break;
+            }
+            stage = &inner.receiver;
+        }
         let Expr::Closure(c) = &m.args[0] else {
             self.errors.push(
                 m.args[0].span(),
