@@ -190,25 +190,34 @@ impl mlp_loss {
                 let mut b1_bar = ::autodiff::__private::zero_like(b1);
                 let mut w2_bar = ::autodiff::__private::zero_like(w2);
                 let mut t_9_bar = seed;
-                let mut t_8_bar = ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar);
+                let mut t_8_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar),
+                );
                 ::core::mem::drop(t_9_d0);
                 let t_7_bar = &t_8_bar;
-                let mut w2_6_bar = ::autodiff::__private::pull(&t_7_d0, t_7_bar);
-                let mut hidden_5_bar = ::autodiff::__private::pull(&t_7_d1, t_7_bar);
+                let mut w2_6_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_7_d0, t_7_bar),
+                );
+                let mut hidden_5_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_7_d1, t_7_bar),
+                );
                 ::core::mem::drop(t_7_d0);
                 ::core::mem::drop(t_7_d1);
                 ::autodiff::__private::accumulate(&mut w2_bar, w2_6_bar);
-                let mut t_4_bar = ::autodiff::__private::pull_owned(
-                    &hidden_5_d0,
-                    hidden_5_bar,
+                let mut t_4_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull_owned(&hidden_5_d0, hidden_5_bar),
                 );
                 ::core::mem::drop(hidden_5_d0);
                 let t_1_bar = &t_4_bar;
                 let t_3_bar = &t_4_bar;
-                let mut b1_2_bar = ::autodiff::__private::pull(&t_3_d0, t_3_bar);
+                let mut b1_2_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_3_d0, t_3_bar),
+                );
                 ::core::mem::drop(t_3_d0);
                 ::autodiff::__private::accumulate(&mut b1_bar, b1_2_bar);
-                let mut w1_0_bar = ::autodiff::__private::pull(&t_1_d0, t_1_bar);
+                let mut w1_0_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_1_d0, t_1_bar),
+                );
                 ::core::mem::drop(t_1_d0);
                 ::autodiff::__private::accumulate(&mut w1_bar, w1_0_bar);
                 (
@@ -284,20 +293,29 @@ impl mlp_loss {
                 let mut b1_bar = ::autodiff::__private::zero_like(b1);
                 let mut w2_bar = ::autodiff::__private::zero_like(w2);
                 let mut t_9_bar = seed;
-                let mut t_8_bar = ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar);
+                let mut t_8_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull_owned(&t_9_d0, t_9_bar),
+                );
                 let t_7_bar = &t_8_bar;
-                let mut w2_6_bar = ::autodiff::__private::pull(&t_7_d0, t_7_bar);
-                let mut hidden_5_bar = ::autodiff::__private::pull(&t_7_d1, t_7_bar);
+                let mut w2_6_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_7_d0, t_7_bar),
+                );
+                let mut hidden_5_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_7_d1, t_7_bar),
+                );
                 ::autodiff::__private::accumulate(&mut w2_bar, w2_6_bar);
-                let mut t_4_bar = ::autodiff::__private::pull_owned(
-                    &hidden_5_d0,
-                    hidden_5_bar,
+                let mut t_4_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull_owned(&hidden_5_d0, hidden_5_bar),
                 );
                 let t_1_bar = &t_4_bar;
                 let t_3_bar = &t_4_bar;
-                let mut b1_2_bar = ::autodiff::__private::pull(&t_3_d0, t_3_bar);
+                let mut b1_2_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_3_d0, t_3_bar),
+                );
                 ::autodiff::__private::accumulate(&mut b1_bar, b1_2_bar);
-                let mut w1_0_bar = ::autodiff::__private::pull(&t_1_d0, t_1_bar);
+                let mut w1_0_bar = ::autodiff::__private::adjoint_from(
+                    ::autodiff::__private::pull(&t_1_d0, t_1_bar),
+                );
                 ::autodiff::__private::accumulate(&mut w1_bar, w1_0_bar);
                 (
                     w1_bar,

@@ -2464,6 +2464,12 @@ fn call_sinks(
                 container, range, ..
             } = a
             else {
+                if let Some(copy) = lent_value(cx, v, k, a) {
+                    // A vector, array or `Vec` value lends a zeroed copy of its shape.
+                    let arg = call_arg_local(cx, v, k);
+                    lend.extend(quote!(let mut #copy = ::autodiff::__private::zero_like(&#arg);));
+                    return quote!(::autodiff::__private::Lend::lend(&mut #copy));
+                }
                 return quote!(::autodiff::__private::Discard);
             };
             // The elements of the argument's adjoint, as a slice.
@@ -2483,6 +2489,13 @@ fn call_sinks(
         })
         .collect();
     (lend, sinks, after)
+}
+
+/// The zeroed copy a call's argument `k` lends its callee, for a vector, array or `Vec`
+/// value passed by reference (`helper(&h)` with `h` a call's result).
+fn lent_value(cx: &Cx, v: ValueId, k: usize, a: &CallArg) -> Option<Ident> {
+    matches!(a, CallArg::Borrowed(Operand::Value(u)) if cx.tainted.contains(u))
+        .then(|| format_ident!("{}_lent{}", cx.primal(v), k, span = Span::mixed_site()))
 }
 
 /// The place behind a constant argument `&place` that the reverse sweep must not borrow: a
@@ -3175,7 +3188,12 @@ impl<'a> Reverse<'a> {
     fn contribute(&mut self, v: ValueId, amount: TokenStream) -> TokenStream {
         let bar = self.cx.adjoint(v);
         if self.live.insert(v) {
-            quote!(let mut #bar = #amount;)
+            if self.cx.tainted.contains(&v) {
+                // Perhaps one element's share of a `Vec`'s adjoint.
+                quote!(let mut #bar = ::autodiff::__private::adjoint_from(#amount);)
+            } else {
+                quote!(let mut #bar = #amount;)
+            }
         } else if self.cx.tainted.contains(&v) {
             // Perhaps a vector, matrix or array, which `+=` may not add.
             quote!(::autodiff::__private::accumulate(&mut #bar, #amount);)
@@ -3334,6 +3352,19 @@ impl<'a> Reverse<'a> {
                                     quote_spanned!(*span=> ::autodiff::__private::adjoint_like(&#like, #g))
                                 };
                                 match a {
+                                    CallArg::Borrowed(Operand::Value(u))
+                                        if lent_value(cx, *v, k, a).is_some() =>
+                                    {
+                                        // What the callee added into the copy it was lent, or
+                                        // what it returned.
+                                        let arg = at(&call_arg_local(cx, *v, k));
+                                        let copy = match lent_value(cx, *v, k, a) {
+                                            Some(c) if !cx.keeps_pullback(*v) => quote!(#c),
+                                            _ => quote!(::autodiff::__private::zero_like(&#arg)),
+                                        };
+                                        let g = quote_spanned!(*span=> ::autodiff::__private::lent_adjoint(&#arg, #copy, #g));
+                                        out.extend(self.contribute(*u, g))
+                                    }
                                     CallArg::Scalar(Operand::Value(u))
                                     | CallArg::Borrowed(Operand::Value(u)) => {
                                         let arg = call_arg_local(cx, *v, k);

@@ -672,14 +672,13 @@ pub fn index<M: IndexRule<I>, I>(m: &M, index: I) -> (M::Elem, M::Partial) {
 }
 
 /// Values computed from active data whose elements [`index`] reads: nalgebra matrices and
-/// vectors, and arrays.
+/// vectors, arrays, `Vec`s and tuples of floats.
 #[diagnostic::on_unimplemented(
     message = "an element of `{Self}`, a value computed from active data, cannot be read by \
                index",
     label = "read here",
-    note = "a `Vec` that a `#[differentiable]` function returns is one value to the caller: \
-            return the scalar the caller needs, an array or a nalgebra vector, or fill a buffer \
-            of the caller's (`let mut v = vec![0.0; n];`) element by element"
+    note = "nalgebra vectors and matrices, arrays, `Vec`s and tuples of floats a \
+            `#[differentiable]` function returns can be read by index"
 )]
 pub trait IndexRule<I> {
     /// The element type.
@@ -760,6 +759,49 @@ impl<T: Real, const N: usize> Pull<T> for ArrayElement<N> {
         let mut g = [ybar.zero_like(); N];
         g[self.index] = *ybar;
         g
+    }
+}
+
+/// An element of a `Vec` computed from active data (a `#[differentiable]` function's `Vec`
+/// result): `dx -> dx[index]`, pulled back into a [`OneHot`](crate::space::OneHot).
+#[derive(Clone, Copy, Debug)]
+pub struct VecElement {
+    index: usize,
+    len: usize,
+}
+
+impl<T: Real> IndexRule<usize> for Vec<T> {
+    type Elem = T;
+    type Partial = VecElement;
+    #[inline]
+    fn index_rule(&self, index: usize) -> (T, VecElement) {
+        (
+            self[index],
+            VecElement {
+                index,
+                len: self.len(),
+            },
+        )
+    }
+}
+
+impl<T: Real> Pull<T> for VecElement {
+    type Out = crate::space::OneHot<T>;
+    #[inline]
+    fn pull(&self, ybar: &T) -> Self::Out {
+        crate::space::OneHot {
+            index: self.index,
+            len: self.len,
+            value: *ybar,
+        }
+    }
+}
+
+impl<T: Real> Push<Vec<T>> for VecElement {
+    type Out = T;
+    #[inline]
+    fn push(&self, dx: &Vec<T>) -> T {
+        dx[self.index]
     }
 }
 

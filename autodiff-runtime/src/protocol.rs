@@ -270,6 +270,81 @@ pub fn gather<A: ?Sized, G: Gather<A>>(acc: &mut A, g: G) {
     g.gather_into(acc)
 }
 
+/// What a callee's reverse function returned for an array, `Vec` or nalgebra value lent to
+/// it beside a zeroed copy of its shape: [`Accumulated`] when it added into the copy (a slice
+/// parameter), or the adjoint itself.
+#[diagnostic::on_unimplemented(
+    message = "an active value is passed to a parameter that the called function does not differentiate with respect to",
+    label = "the derivative through this argument would silently be zero",
+    note = "add the parameter to the callee's `#[differentiable(wrt(...))]` list, or pass `autodiff::stop_gradient(..)` to drop the derivative on purpose"
+)]
+pub trait LentAdjoint<S> {
+    /// The adjoint, given the copy that was lent.
+    fn adjoint(self, lent: S) -> S;
+}
+
+impl<S> LentAdjoint<S> for Accumulated {
+    #[inline(always)]
+    fn adjoint(self, lent: S) -> S {
+        lent
+    }
+}
+
+impl<S: Space> LentAdjoint<S> for S {
+    #[inline(always)]
+    fn adjoint(self, _: S) -> S {
+        self
+    }
+}
+
+/// An array lent to a slice parameter of a pullback, which returns its adjoint as a `Vec`.
+impl<T: Space, const N: usize> LentAdjoint<[T; N]> for Vec<T> {
+    #[inline]
+    fn adjoint(self, mut lent: [T; N]) -> [T; N] {
+        self.gather_into(&mut lent[..]);
+        lent
+    }
+}
+
+/// The adjoint of a value lent to a callee (see [`LentAdjoint`]); `primal` fixes its type.
+#[inline(always)]
+pub fn lent_adjoint<S, G: LentAdjoint<S>>(_primal: &S, lent: S, g: G) -> S {
+    g.adjoint(lent)
+}
+
+/// The elements of a value lent to a callee as the sink of a slice parameter.
+pub trait Lend<T> {
+    /// The elements.
+    fn lend(&mut self) -> &mut [T];
+}
+
+impl<T, const N: usize> Lend<T> for [T; N] {
+    #[inline(always)]
+    fn lend(&mut self) -> &mut [T] {
+        self
+    }
+}
+
+impl<T> Lend<T> for Vec<T> {
+    #[inline(always)]
+    fn lend(&mut self) -> &mut [T] {
+        self
+    }
+}
+
+impl<T, R, C> Lend<T> for nalgebra::OMatrix<T, R, C>
+where
+    T: nalgebra::Scalar,
+    R: nalgebra::Dim,
+    C: nalgebra::Dim,
+    nalgebra::DefaultAllocator: nalgebra::allocator::Allocator<R, C>,
+{
+    #[inline(always)]
+    fn lend(&mut self) -> &mut [T] {
+        self.as_mut_slice()
+    }
+}
+
 /// Unwraps the adjoint a reverse function returned for an argument that is active at the call site;
 /// `primal` fixes its type.
 #[inline(always)]

@@ -147,10 +147,61 @@ pub fn filled<S: Clone>(x: S, n: usize) -> Vec<S> {
     out
 }
 
+/// A share of an adjoint of type `S`: an adjoint itself, or a sparse part of one (one
+/// element of a `Vec`'s adjoint, [`OneHot`]).
+pub trait AdjointPart<S> {
+    /// The adjoint this share makes alone.
+    fn into_adjoint(self) -> S;
+    /// `acc += self`.
+    fn add_into(self, acc: &mut S);
+}
+
+impl<S: Space> AdjointPart<S> for S {
+    #[inline(always)]
+    fn into_adjoint(self) -> S {
+        self
+    }
+    #[inline(always)]
+    fn add_into(self, acc: &mut S) {
+        acc.accumulate(self)
+    }
+}
+
+/// The adjoint of one element of a `Vec` of `len` elements: `value` at `index`, zero
+/// elsewhere. Added into a `Vec`'s adjoint it touches that element alone.
+#[derive(Clone, Copy, Debug)]
+pub struct OneHot<T> {
+    /// The element.
+    pub index: usize,
+    /// The `Vec`'s length.
+    pub len: usize,
+    /// The element's adjoint.
+    pub value: T,
+}
+
+impl<T: Space + crate::real::Real> AdjointPart<Vec<T>> for OneHot<T> {
+    #[inline]
+    fn into_adjoint(self) -> Vec<T> {
+        let mut a = filled(T::real_from_f64(0.0), self.len);
+        a[self.index] = self.value;
+        a
+    }
+    #[inline(always)]
+    fn add_into(self, acc: &mut Vec<T>) {
+        acc[self.index].accumulate(self.value);
+    }
+}
+
 /// `acc += x`.
 #[inline(always)]
-pub fn accumulate<S: Space>(acc: &mut S, x: S) {
-    acc.accumulate(x);
+pub fn accumulate<S, G: AdjointPart<S>>(acc: &mut S, x: G) {
+    x.add_into(acc);
+}
+
+/// The adjoint a first share makes alone.
+#[inline(always)]
+pub fn adjoint_from<S, G: AdjointPart<S>>(x: G) -> S {
+    x.into_adjoint()
 }
 
 /// Zero, its type inferred from use.

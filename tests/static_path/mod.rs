@@ -31,5 +31,6 @@ mod split_edges;
 mod split_more;
 mod summing;
 mod tuple_results;
+mod vec_results;
 mod views;
 mod views_edges;

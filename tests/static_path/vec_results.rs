@@ -1,0 +1,110 @@
+//! `Vec`s and arrays that `#[differentiable]` helpers return, used by the caller: read by
+//! index, passed by reference to the next helper (layer after layer), carried through a
+//! loop; against central differences, the JVP and the pullback.
+
+use super::oracle::{fd_slice, random_vec};
+use autodiff::differentiable;
+
+/// A dense layer, `tanh(W x + b)`, `W` row by row.
+#[differentiable]
+fn layer(w: &[f64], b: &[f64], x: &[f64]) -> Vec<f64> {
+    let n = b.len();
+    let mut h = vec![0.0; n];
+    for i in 0..n {
+        let mut s = b[i];
+        for j in 0..x.len() {
+            s += w[i * x.len() + j] * x[j];
+        }
+        h[i] = s.tanh();
+    }
+    h
+}
+
+/// Two layers and a loss reading both outputs by index.
+#[differentiable]
+fn two_layers(w1: &[f64], b1: &[f64], w2: &[f64], b2: &[f64], x: &[f64]) -> f64 {
+    let h = layer(w1, b1, x);
+    let out = layer(w2, b2, &h);
+    let mut loss = 0.0;
+    for i in 0..b2.len() {
+        loss += (out[i] - 0.5).powi(2);
+    }
+    loss + h[1] * out[0]
+}
+
+#[differentiable]
+fn squares2(x: &[f64]) -> [f64; 2] {
+    [x[0] * x[0], x[1] * x[0]]
+}
+
+#[differentiable]
+fn weighted(v: &[f64]) -> f64 {
+    v[0] + 3.0 * v[1] * v[0]
+}
+
+/// An array result passed on as a slice.
+#[differentiable]
+fn array_passed_on(x: &[f64]) -> f64 {
+    let a = squares2(x);
+    weighted(&a) * a[1]
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[test]
+fn layers_pass_their_vec_results_on() {
+    let (w1, b1) = (random_vec(1, 6, -1.0, 1.0), random_vec(2, 2, -0.5, 0.5));
+    let (w2, b2) = (random_vec(3, 4, -1.0, 1.0), random_vec(4, 2, -0.5, 0.5));
+    let x = random_vec(5, 3, -1.5, 1.5);
+    let (v, (g1, gb1, g2, gb2, gx)) = two_layers_grad(&w1, &b1, &w2, &b2, &x);
+    assert!((v - two_layers(&w1, &b1, &w2, &b2, &x)).abs() < 1e-12);
+    let checks: [(&[f64], Vec<f64>); 5] = [
+        (&g1, fd_slice(|p| two_layers(p, &b1, &w2, &b2, &x), &w1)),
+        (&gb1, fd_slice(|p| two_layers(&w1, p, &w2, &b2, &x), &b1)),
+        (&g2, fd_slice(|p| two_layers(&w1, &b1, p, &b2, &x), &w2)),
+        (&gb2, fd_slice(|p| two_layers(&w1, &b1, &w2, p, &x), &b2)),
+        (&gx, fd_slice(|p| two_layers(&w1, &b1, &w2, &b2, p), &x)),
+    ];
+    for (g, expect) in checks {
+        for (a, b) in g.iter().zip(&expect) {
+            assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+        }
+    }
+    let dirs: Vec<Vec<f64>> = (10..15).map(|s| random_vec(s, 6, -1.0, 1.0)).collect();
+    let (_, t) = two_layers_jvp(
+        &w1,
+        &b1,
+        &w2,
+        &b2,
+        &x,
+        &dirs[0],
+        &dirs[1][..2],
+        &dirs[2][..4],
+        &dirs[3][..2],
+        &dirs[4][..3],
+    );
+    let expect = dot(&g1, &dirs[0])
+        + dot(&gb1, &dirs[1][..2])
+        + dot(&g2, &dirs[2][..4])
+        + dot(&gb2, &dirs[3][..2])
+        + dot(&gx, &dirs[4][..3]);
+    assert!((t - expect).abs() < 1e-10 * expect.abs().max(1.0));
+    let (pv, back) = two_layers_pullback(&w1, &b1, &w2, &b2, &x);
+    let (p1, _, _, _, px) = back(2.0);
+    assert!((pv - v).abs() < 1e-12);
+    for (a, b) in p1.iter().zip(&g1).chain(px.iter().zip(&gx)) {
+        assert!((a - 2.0 * b).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn an_array_result_passed_on_as_a_slice() {
+    let x = [1.5, 2.0];
+    let (v, g) = array_passed_on_grad(&x);
+    assert!((v - array_passed_on(&x)).abs() < 1e-12);
+    for (a, b) in g.iter().zip(fd_slice(array_passed_on, &x)) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+}
