@@ -242,6 +242,8 @@ impl<'a> Cx<'a> {
                         }
                     }
                 }
+                // The values one variable takes through a branch or loop are all vectors or
+                // all floats: what is known of one holds for the others.
                 Stmt::Branch(b) => {
                     for arm in &b.arms {
                         self.taint(&arm.stmts, t);
@@ -251,12 +253,19 @@ impl<'a> Cx<'a> {
                             }
                         }
                     }
+                    for arm in &b.arms {
+                        for (p, y) in b.phis.iter().zip(&arm.yields) {
+                            if t.contains(p) {
+                                t.insert(*y);
+                            }
+                        }
+                    }
                 }
                 Stmt::Loop(l) => {
                     for (c, y) in l.carried.iter().zip(&l.body.yields) {
-                        if t.contains(&c.init) || t.contains(y) {
-                            t.insert(c.phi);
-                            t.insert(c.exit);
+                        let all = [c.init, c.phi, c.exit, *y];
+                        if all.iter().any(|v| t.contains(v)) {
+                            t.extend(all);
                         }
                     }
                     self.taint(&l.body.stmts, t);

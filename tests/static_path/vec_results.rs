@@ -32,6 +32,16 @@ fn two_layers(w1: &[f64], b1: &[f64], w2: &[f64], b2: &[f64], x: &[f64]) -> f64 
     loss + h[1] * out[0]
 }
 
+/// A recurrent cell applied in a loop: the state is the `Vec` the last call returned.
+#[differentiable]
+fn recurrent(w: &[f64], b: &[f64], x: &[f64], steps: usize) -> f64 {
+    let mut state = layer(w, b, x);
+    for _ in 0..steps {
+        state = layer(w, b, &state);
+    }
+    state[0] * state[1] + state[2]
+}
+
 #[differentiable]
 fn squares2(x: &[f64]) -> [f64; 2] {
     [x[0] * x[0], x[1] * x[0]]
@@ -96,6 +106,30 @@ fn layers_pass_their_vec_results_on() {
     assert!((pv - v).abs() < 1e-12);
     for (a, b) in p1.iter().zip(&g1).chain(px.iter().zip(&gx)) {
         assert!((a - 2.0 * b).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn a_vec_result_carried_through_a_loop() {
+    let w = random_vec(6, 9, -0.8, 0.8);
+    let b = random_vec(7, 3, -0.3, 0.3);
+    let x = random_vec(8, 3, -1.0, 1.0);
+    for steps in [0, 1, 4] {
+        let (v, (gw, _, gx)) = recurrent_grad(&w, &b, &x, steps);
+        assert!((v - recurrent(&w, &b, &x, steps)).abs() < 1e-12);
+        for (g, expect) in [
+            (&gw, fd_slice(|p| recurrent(p, &b, &x, steps), &w)),
+            (&gx, fd_slice(|p| recurrent(&w, &b, p, steps), &x)),
+        ] {
+            for (a, e) in g.iter().zip(&expect) {
+                assert!(
+                    (a - e).abs() < 1e-6 * e.abs().max(1.0),
+                    "{steps}: {a} vs {e}"
+                );
+            }
+        }
+        let (_, t) = recurrent_jvp(&w, &b, &x, steps, &[0.0; 9], &[0.0; 3], &[1.0, 0.0, -1.0]);
+        assert!((t - (gx[0] - gx[2])).abs() < 1e-10);
     }
 }
 
