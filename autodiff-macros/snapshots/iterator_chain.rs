@@ -125,7 +125,8 @@ impl rosenbrock {
         sink_0: impl ::autodiff::__private::SliceSink<f64>,
     ) -> (f64, (::autodiff::__private::Accumulated,)) {
         let _ = rosenbrock;
-        let mut x_bar = ::autodiff::__private::Gathering::open(sink_0, x.len());
+        let mut x_bar_apart = ::autodiff::__private::zero_vec_like(x);
+        let mut x_bar = &mut x_bar_apart[..];
         let (branch_13, record_9) = {
             let mut accumulator = ::autodiff::__private::zero();
             let _ = ::autodiff::__private::view_bounds(1.., x.len());
@@ -236,15 +237,12 @@ impl rosenbrock {
                 {
                     let mut accumulator_12_bar = branch_13_bar;
                     let accumulator_1_carry_bar = accumulator_12_bar;
-                    ::autodiff::__private::scale_adjoint(
-                        &mut x_bar,
-                        accumulator_1_carry_bar,
-                    );
+                    ::autodiff::__private::scale_adjoint(x_bar, accumulator_1_carry_bar);
                     let mut accumulator_0_bar = accumulator_1_carry_bar;
                 }
                 (
                     {
-                        ::autodiff::__private::Gathering::close(x_bar);
+                        ::autodiff::__private::SliceSink::take(sink_0, x_bar_apart);
                         ::autodiff::__private::Accumulated
                     },
                 )
@@ -440,11 +438,11 @@ fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
 #[inline]
 #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
 fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
-    let mut sink_0 = ::autodiff::__private::zero_vec_like(x);
+    let mut sink_0 = ::std::vec::Vec::new();
     let (value, (grad_0,)) = rosenbrock::vjp_all(
         x,
         seed,
-        ::autodiff::__private::Zeroed(&mut sink_0[..]),
+        ::autodiff::__private::Fresh(&mut sink_0),
     );
     let grad_0 = sink_0;
     (value, grad_0)

@@ -854,14 +854,14 @@ fn q_sq_norm_vjp(
     v: &[f64],
     seed: f64,
 ) -> (f64, (::std::vec::Vec<f64>, ::std::vec::Vec<f64>)) {
-    let mut sink_0 = ::autodiff::__private::zero_vec_like(l);
-    let mut sink_1 = ::autodiff::__private::zero_vec_like(v);
+    let mut sink_0 = ::std::vec::Vec::new();
+    let mut sink_1 = ::std::vec::Vec::new();
     let (value, (grad_0, grad_1)) = q_sq_norm::vjp_all(
         l,
         v,
         seed,
-        ::autodiff::__private::Zeroed(&mut sink_0[..]),
-        ::autodiff::__private::Zeroed(&mut sink_1[..]),
+        ::autodiff::__private::Fresh(&mut sink_0),
+        ::autodiff::__private::Fresh(&mut sink_1),
     );
     let grad_0 = sink_0;
     let grad_1 = sink_1;

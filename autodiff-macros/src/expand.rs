@@ -383,14 +383,11 @@ fn generate(
         .iter()
         .zip(&sinks)
         .filter(|(p, _)| slice(p))
-        .map(|(p, s)| {
-            let x = &p.ident;
-            quote!(let mut #s = ::autodiff::__private::zero_vec_like(#x);)
-        })
+        .map(|(_, s)| quote!(let mut #s = ::std::vec::Vec::new();))
         .collect();
     let sink_args = sig.params.iter().zip(&sinks).map(|(p, s)| {
         if slice(p) {
-            quote!(::autodiff::__private::Zeroed(&mut #s[..]))
+            quote!(::autodiff::__private::Fresh(&mut #s))
         } else {
             quote!(::autodiff::__private::Discard)
         }

@@ -702,15 +702,20 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             &mut adjoint_inits
         };
         if lent(cx, c) {
-            // Added in place into the caller's adjoint; a summing loop's share goes apart
-            // unless that adjoint is still zero.
-            let sink = sink(i);
-            let open = if summed.contains(&c) {
-                quote!(::autodiff::__private::Gathering::open)
+            if summed.contains(&c) {
+                // A summing loop gathers apart, scaled at the end, then handed to the sink.
+                let apart = apart(&bar);
+                inits.extend(quote!(
+                    let mut #apart = ::autodiff::__private::zero_vec_like(#x);
+                    let mut #bar = &mut #apart[..];
+                ));
             } else {
-                quote!(::autodiff::__private::SliceSink::open)
-            };
-            inits.extend(quote!(let mut #bar = #open(#sink, #x.len());));
+                // Added in place into the caller's adjoint.
+                let sink = sink(i);
+                inits.extend(quote!(
+                    let mut #bar = ::autodiff::__private::SliceSink::open(#sink, #x.len());
+                ));
+            }
             continue;
         }
         let init = param_adjoint(cx, i, x);
@@ -775,8 +780,10 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
                 if !lent(cx, c) {
                     quote!(#bar)
                 } else if summed.contains(&c) {
+                    // Gathered apart while the forward sweep ran: handed to the caller's sink.
+                    let (sink, apart) = (sink(i), apart(&bar));
                     quote!({
-                        ::autodiff::__private::Gathering::close(#bar);
+                        ::autodiff::__private::SliceSink::take(#sink, #apart);
                         ::autodiff::__private::Accumulated
                     })
                 } else {
@@ -801,6 +808,12 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             (#(#grads,)*)
         },
     )
+}
+
+/// The adjoint a summing loop gathers apart for a lent slice parameter whose adjoint is
+/// `bar`: `bar` borrows it.
+fn apart(bar: &Ident) -> Ident {
+    format_ident!("{}_apart", bar, span = Span::mixed_site())
 }
 
 /// A zero adjoint of parameter `i`, named `x` in the body, owned.
@@ -3479,7 +3492,13 @@ impl<'a> Reverse<'a> {
             let mut out = quote!(let #bar = #exit_bar;);
             for k in &sums.only {
                 let xbar = cx.container_adjoint(*k);
-                out.extend(quote!(::autodiff::__private::scale_adjoint(&mut #xbar, #bar);));
+                // A lent parameter's adjoint is a `&mut [S]` already.
+                let acc = if lent(cx, *k) {
+                    quote!(#xbar)
+                } else {
+                    quote!(&mut #xbar)
+                };
+                out.extend(quote!(::autodiff::__private::scale_adjoint(#acc, #bar);));
             }
             for k in &sums.apart {
                 let (xbar, unit) = (cx.container_adjoint(*k), unit_adjoint(cx, l, *k));

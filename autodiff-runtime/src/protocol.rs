@@ -106,11 +106,19 @@ pub struct Accumulated;
 pub trait SliceSink<S> {
     /// The adjoint the callee adds into.
     type Adjoint: core::ops::DerefMut<Target = [S]>;
-    /// Whether the adjoint opened holds zeros only, so that a loop that scales what it
-    /// gathered may gather into it directly (see [`Gathering`]).
-    const ZEROED: bool = false;
     /// The adjoint of a parameter of `len` elements.
     fn open(self, len: usize) -> Self::Adjoint;
+    /// Takes an adjoint the callee gathered apart (a summing loop's, scaled at the end): adds
+    /// it into the one lent, or keeps it whole.
+    #[inline]
+    fn take(self, apart: Vec<S>)
+    where
+        Self: Sized,
+        S: Space,
+    {
+        let mut lent = self.open(apart.len());
+        apart.gather_into(&mut *lent);
+    }
 }
 
 impl<'a, S> SliceSink<S> for &'a mut [S] {
@@ -134,82 +142,29 @@ pub struct Discard;
 
 impl<S: crate::real::Real> SliceSink<S> for Discard {
     type Adjoint = Vec<S>;
-    const ZEROED: bool = true;
+    #[inline]
+    fn take(self, _: Vec<S>) {}
     #[inline]
     fn open(self, len: usize) -> Vec<S> {
         crate::space::filled(S::real_from_f64(0.0), len)
     }
 }
 
-/// The sink of a top-level reverse call: an adjoint of zeros the caller owns and reads back.
+/// The sink of a top-level reverse call: an empty `Vec` that becomes the parameter's
+/// adjoint, zeros filled in when it is opened, or the adjoint gathered apart moved in whole.
 #[derive(Debug)]
-pub struct Zeroed<'a, S>(pub &'a mut [S]);
+pub struct Fresh<'a, S>(pub &'a mut Vec<S>);
 
-impl<'a, S> SliceSink<S> for Zeroed<'a, S> {
+impl<'a, S: crate::real::Real> SliceSink<S> for Fresh<'a, S> {
     type Adjoint = &'a mut [S];
-    const ZEROED: bool = true;
-    #[inline(always)]
+    #[inline]
     fn open(self, len: usize) -> &'a mut [S] {
-        self.0.open(len)
+        *self.0 = crate::space::filled(S::real_from_f64(0.0), len);
+        self.0
     }
-}
-
-/// The adjoint of a slice parameter that a summing loop gathers for a unit seed and then
-/// scales by the real one: the lent adjoint itself when it holds zeros only, else a zeroed
-/// one apart, added into the lent one at [`Gathering::close`]. A top-level gradient thus
-/// fills the adjoint it returns, with no second one to zero and add.
-#[derive(Debug)]
-pub struct Gathering<A, S> {
-    lent: A,
-    apart: Option<Vec<S>>,
-}
-
-impl<A: core::ops::DerefMut<Target = [S]>, S: Space + crate::real::Real> Gathering<A, S> {
-    /// Opens `sink` for a parameter of `len` elements.
     #[inline]
-    pub fn open<K: SliceSink<S, Adjoint = A>>(sink: K, len: usize) -> Self {
-        let lent = sink.open(len);
-        let apart = (!K::ZEROED).then(|| crate::space::filled(S::real_from_f64(0.0), len));
-        Gathering { lent, apart }
-    }
-
-    /// Adds what was gathered apart into the lent adjoint.
-    #[inline]
-    pub fn close(self) {
-        let Gathering { mut lent, apart } = self;
-        if let Some(apart) = apart {
-            apart.gather_into(&mut *lent);
-        }
-    }
-}
-
-impl<A: core::ops::Deref<Target = [S]>, S> core::ops::Deref for Gathering<A, S> {
-    type Target = [S];
-    #[inline(always)]
-    fn deref(&self) -> &[S] {
-        match &self.apart {
-            Some(a) => a,
-            None => &self.lent,
-        }
-    }
-}
-
-impl<A: core::ops::DerefMut<Target = [S]>, S> core::ops::DerefMut for Gathering<A, S> {
-    #[inline(always)]
-    fn deref_mut(&mut self) -> &mut [S] {
-        match &mut self.apart {
-            Some(a) => a,
-            None => &mut self.lent,
-        }
-    }
-}
-
-impl<'a, A: core::ops::DerefMut<Target = [S]>, S> IntoIterator for &'a mut Gathering<A, S> {
-    type Item = &'a mut S;
-    type IntoIter = core::slice::IterMut<'a, S>;
-    #[inline(always)]
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter_mut()
+    fn take(self, apart: Vec<S>) {
+        *self.0 = apart;
     }
 }
 

@@ -273,7 +273,7 @@ pub fn add_scaled<R: crate::real::Real>(acc: &mut [R], unit: &[R], s: R) {
 /// `acc *= s`, element-wise: the adjoint of a container gathered for a unit seed, scaled by
 /// the real one.
 #[inline]
-pub fn scale_adjoint<C, R: crate::real::Real>(acc: &mut C, s: R)
+pub fn scale_adjoint<C: ?Sized, R: crate::real::Real>(acc: &mut C, s: R)
 where
     for<'a> &'a mut C: IntoIterator<Item = &'a mut R>,
 {
