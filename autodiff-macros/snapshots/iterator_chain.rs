@@ -126,7 +126,10 @@ impl rosenbrock {
     ) -> (f64, (::autodiff::__private::Accumulated,)) {
         let _ = rosenbrock;
         let mut x_bar_apart = ::autodiff::__private::zero_vec_like(x);
-        let mut x_bar = &mut x_bar_apart[..];
+        let mut x_bar = ::autodiff::__private::SliceSink::open(
+            &mut x_bar_apart[..],
+            x.len(),
+        );
         let (branch_13, record_9) = {
             let mut accumulator = ::autodiff::__private::zero();
             let _ = ::autodiff::__private::view_bounds(1.., x.len());

@@ -707,7 +707,7 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
                 let apart = apart(&bar);
                 inits.extend(quote!(
                     let mut #apart = ::autodiff::__private::zero_vec_like(#x);
-                    let mut #bar = &mut #apart[..];
+                    let mut #bar = ::autodiff::__private::SliceSink::open(&mut #apart[..], #x.len());
                 ));
             } else {
                 // Added in place into the caller's adjoint.
