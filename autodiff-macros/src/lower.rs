@@ -847,17 +847,12 @@ impl Lower<'_> {
         }
         if let (Pat::Ident(pi), Expr::Closure(c)) = (&local.pat, &*init.expr) {
             let active = self.mentions_active(&c.body);
+            // The names the closure reads, its parameters left out: a parameter hides the
+            // variable of its name.
             let mut names = Vec::new();
-            Mentions { names: &mut names }.visit_expr(&c.body);
-            // A parameter hides the variable of its name: the body reads the argument.
-            let params: BTreeSet<String> = c
-                .inputs
-                .iter()
-                .flat_map(bound_names)
-                .map(|i| i.to_string())
-                .collect();
+            Mentions { names: &mut names }.visit_expr(&init.expr);
             let mut captures: Vec<(String, ValueId)> = Vec::new();
-            for (name, _) in names.into_iter().filter(|(n, _)| !params.contains(n)) {
+            for (name, _) in names {
                 if let Some(Binding::Active(v)) = self.lookup(&name) {
                     if !captures.iter().any(|(n, _)| *n == name) {
                         captures.push((name, *v));
