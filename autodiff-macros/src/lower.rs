@@ -3073,14 +3073,20 @@ fn iter_sources(cx: &Lower, e: &Expr) -> Option<(Option<TokenStream>, Vec<Source
 /// which becomes a buffer if the loop writes active values into it.
 fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
     let named = |b: &Expr| matches!(b, Expr::Path(p) if p.path.get_ident().is_some());
+    // A vector a call returned (`let h = layer(..);`), its elements read through its rule.
+    let value = |b: &Expr| {
+        matches!(b, Expr::Path(p) if p.path.get_ident().is_some_and(|i| {
+            matches!(cx.lookup(&i.to_string()), Some(Binding::Active(_)))
+        }))
+    };
     let base = |b: &Expr| {
         if mutable {
             named(b)
         } else {
-            cx.container_of(b).is_some() || (named(b) && !cx.mentions_active(b))
+            cx.container_of(b).is_some() || value(b) || (named(b) && !cx.mentions_active(b))
         }
     };
-    let active = |b: &Expr| mutable || cx.container_of(b).is_some();
+    let active = |b: &Expr| mutable || cx.container_of(b).is_some() || value(b);
     if base(e) {
         return Some(Source {
             base: quote!(#e),

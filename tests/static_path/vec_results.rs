@@ -142,3 +142,42 @@ fn an_array_result_passed_on_as_a_slice() {
         assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
     }
 }
+
+#[differentiable]
+fn squares(x: &[f64]) -> Vec<f64> {
+    let mut y = vec![0.0; x.len()];
+    for i in 0..x.len() {
+        y[i] = x[i] * x[i];
+    }
+    y
+}
+
+/// A `Vec` result iterated: zipped with constants and enumerated, mapped, stepped, folded
+/// and summed.
+#[differentiable(wrt(x))]
+fn iterates_a_vec_result(x: &[f64], w: &[f64]) -> f64 {
+    let h = squares(x);
+    let mut s = 0.0;
+    for (i, (a, b)) in h.iter().zip(w).enumerate() {
+        s += a * b * (i as f64 + 1.0);
+    }
+    let total: f64 = h.iter().sum();
+    s + total * h.len() as f64
+        + h.iter().map(|v| v.sin()).sum::<f64>()
+        + h.iter().step_by(2).fold(0.0, |m, &v| m + v * v)
+}
+
+#[test]
+fn a_vec_result_iterated() {
+    let w = random_vec(20, 5, -1.0, 1.0);
+    let x = random_vec(21, 5, -1.2, 1.2);
+    let (v, g) = iterates_a_vec_result_grad(&x, &w);
+    assert!((v - iterates_a_vec_result(&x, &w)).abs() < 1e-12);
+    let expect = fd_slice(|p| iterates_a_vec_result(p, &w), &x);
+    for (a, b) in g.iter().zip(&expect) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let dir = random_vec(22, 5, -1.0, 1.0);
+    let (_, t) = iterates_a_vec_result_jvp(&x, &w, &dir);
+    assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
+}
