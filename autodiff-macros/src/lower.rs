@@ -961,6 +961,13 @@ impl Lower<'_> {
                         }
                     }
                 }
+                // A `fold` with a tuple of accumulators: its loop, then the tuple written out.
+                Expr::MethodCall(m) if self.tuple_fold(m).is_some() => {
+                    let (mut stmts, tuple) = self.tuple_fold(m).unwrap();
+                    let pat = &local.pat;
+                    stmts.push(syn::parse_quote!(let #pat = #tuple;));
+                    self.lower_stmts(&stmts);
+                }
                 Expr::Call(_) | Expr::MethodCall(_) => {
                     self.lower_destructure(&pt.elems, &init.expr, true)
                 }

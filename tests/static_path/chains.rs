@@ -474,3 +474,38 @@ fn closures_without_parameter_types() {
         assert!((gy - (s * (2.0 * y + 1.0) + s + 1.0)).abs() < 1e-12);
     }
 }
+
+/// Folds with a tuple of accumulators, destructured: a weighted sum and a sum of squares in
+/// one pass, and the range.
+#[differentiable(wrt(x))]
+fn one_pass_statistics(x: &[f64], w: &[f64]) -> f64 {
+    let (s1, s2) = x
+        .iter()
+        .zip(w)
+        .fold((0.0, 0.0), |(s1, s2), (a, c)| (s1 + a * c, s2 + a * a));
+    let n = x.len() as f64;
+    let (lo, hi) = x
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    s1 / n + (s2 / n).sqrt() + hi - lo
+}
+
+#[test]
+fn folds_with_a_tuple_of_accumulators() {
+    let w = super::oracle::random_vec(30, 6, -1.0, 1.0);
+    for seed in 0..3 {
+        let x = super::oracle::random_vec(31 + seed, 6, -2.0, 2.0);
+        let (v, g) = one_pass_statistics_grad(&x, &w);
+        assert!((v - one_pass_statistics(&x, &w)).abs() < 1e-12);
+        let expect = super::oracle::fd_slice(|p| one_pass_statistics(p, &w), &x);
+        for (a, b) in g.iter().zip(&expect) {
+            assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+        }
+        let dir = super::oracle::random_vec(40 + seed, 6, -1.0, 1.0);
+        let (_, t) = one_pass_statistics_jvp(&x, &w, &dir);
+        let dot: f64 = g.iter().zip(&dir).map(|(a, b)| a * b).sum();
+        assert!((t - dot).abs() < 1e-10 * dot.abs().max(1.0));
+    }
+}

@@ -108,6 +108,46 @@ impl Lower<'_> {
                 _ => return None,
             };
         let (for_pat, source, mut stmts, item) = self.chain_loop(&chain, last)?;
+        // A tuple of accumulators written out (`fold((0.0, 0.0), |(s, q), v| (s + v, q + v * v))`)
+        // is one accumulator per part; the block's value is the tuple written out, for a `let`
+        // that destructures it.
+        // A closure body `{ (a, b) }` is its tuple.
+        let tuple_body = match combine {
+            Some(Expr::Block(b)) if b.label.is_none() && b.block.stmts.len() == 1 => {
+                match &b.block.stmts[0] {
+                    SynStmt::Expr(e, None) => Some(e),
+                    _ => None,
+                }
+            }
+            c => c,
+        };
+        if let (Some(Pat::Tuple(pats)), Expr::Tuple(inits), Some(Expr::Tuple(bodies))) =
+            (acc_pat, &init, tuple_body)
+        {
+            let n = pats.elems.len();
+            if inits.elems.len() == n && bodies.elems.len() == n {
+                let accs: Vec<syn::Ident> = (0..n)
+                    .map(|k| {
+                        format_ident!("accumulator_{}", k, span = proc_macro2::Span::mixed_site())
+                    })
+                    .collect();
+                let nexts: Vec<syn::Ident> = (0..n)
+                    .map(|k| format_ident!("next_{}", k, span = proc_macro2::Span::mixed_site()))
+                    .collect();
+                let (pats, inits, bodies) =
+                    (pats.elems.iter(), inits.elems.iter(), bodies.elems.iter());
+                return Some(syn::parse_quote!({
+                    #(let mut #accs = #inits;)*
+                    for #for_pat in #source {
+                        #(#stmts)*
+                        #(let #pats = #accs;)*
+                        #(let #nexts = #bodies;)*
+                        #(#accs = #nexts;)*
+                    }
+                    (#(#accs),*)
+                }));
+            }
+        }
         let update: Expr = match (m.method.to_string().as_str(), combine) {
             // Parenthesised: the item is one value, as the iterator yields it.
             ("sum", _) => syn::parse_quote!(#acc + (#item)),
@@ -128,6 +168,20 @@ impl Lower<'_> {
             }
             #acc
         }))
+    }
+
+    /// A `fold` with a tuple of accumulators, as its statements and the tuple they leave.
+    pub(super) fn tuple_fold(&self, m: &syn::ExprMethodCall) -> Option<(Vec<SynStmt>, Expr)> {
+        if m.method != "fold" {
+            return None;
+        }
+        let Expr::Block(mut b) = self.reduction(m)? else {
+            return None;
+        };
+        match b.block.stmts.pop() {
+            Some(SynStmt::Expr(tuple @ Expr::Tuple(_), None)) => Some((b.block.stmts, tuple)),
+            _ => None,
+        }
     }
 
     /// `chain.max_by(cmp).unwrap()` / `min_by`: the element the comparison picks, as Rust
