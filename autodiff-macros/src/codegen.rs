@@ -518,6 +518,8 @@ impl Cx<'_> {
                     let ident = &self.sig.params[*i].ident;
                     Some(if self.sig.params[*i].shape == Some(Shape::ScalarRef) {
                         quote!(let #p = *#ident;)
+                    } else if p != ident {
+                        quote!(let #p = #ident;)
                     } else {
                         TokenStream::new()
                     })

@@ -26,8 +26,10 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
         out.extend(match p.shape {
             None => quote!(let _ = #dot;),
             Some(Shape::Scalar) => {
-                fwd.live.insert(param_value(cx.func, i));
-                quote!(let #dot: #ty = ::autodiff::__private::tangent_or_zero(#dot, &#x);)
+                let v = param_value(cx.func, i);
+                fwd.live.insert(v);
+                let vdot = cx.tangent(v);
+                quote!(let #vdot: #ty = ::autodiff::__private::tangent_or_zero(#dot, &#x);)
             }
             Some(Shape::ScalarRef) => {
                 let v = param_value(cx.func, i);

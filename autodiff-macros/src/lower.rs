@@ -165,6 +165,7 @@ fn lower_with(
     errors: &mut Errors,
 ) -> (Function, BTreeSet<String>) {
     let changing = changing_names(body, sig);
+    let rebound = bound_in(body);
     let mut cx = Lower {
         values: Vec::new(),
         containers: Vec::new(),
@@ -205,11 +206,17 @@ fn lower_with(
             }
             Some(s) => {
                 let id = cx.values.len();
-                let name = if s == Shape::ScalarRef {
+                // A parameter whose name the body binds again (`let x = y;`, `|x| ..`) gets a
+                // primal of its own, which the new binding cannot hide.
+                let name = if s == Shape::ScalarRef || rebound.contains(&p.ident.to_string()) {
                     Lower::value_name(&p.ident.to_string(), id)
                 } else {
                     p.ident.clone()
                 };
+                // Then the body starts by binding it (`let x_0 = x;`, `let x_0 = *x;`).
+                if name != p.ident {
+                    cx.stmts.push(Stmt::Def(id));
+                }
                 cx.values.push(Value {
                     name,
                     op: Op::Param(i),
@@ -293,6 +300,20 @@ fn zeroed_buffer(local: &syn::Local) -> Option<TokenStream> {
     Some(
         quote_spanned!(init.expr.span()=> #(#attrs)* let #pat = ::autodiff::__private::filled(#x, #n);),
     )
+}
+
+/// Every name a pattern in the body binds (`let`, `for`, closure parameters, `match` arms).
+fn bound_in(body: &syn::Block) -> BTreeSet<String> {
+    struct Bound(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Bound {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0.insert(p.ident.to_string());
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut b = Bound(BTreeSet::new());
+    b.visit_block(body);
+    b.0
 }
 
 /// The variables that change while the body runs: declared `mut` (parameters included),
@@ -2060,9 +2081,15 @@ impl Lower<'_> {
                 let args = c.args.iter();
                 self.verbatim(quote!(let _ = || #f(#(#args),*);));
             }
+            // The arguments first, then the parameters: an argument may name a parameter
+            // (`g(y, x)` for `|x, y|`).
             let params = closure.inputs.iter();
             let args = c.args.iter();
-            let lets: Vec<SynStmt> = syn::parse_quote!(#(let #params = #args;)*);
+            let taken: Vec<Ident> = (0..c.args.len())
+                .map(|k| format_ident!("argument_{}", k, span = Span::mixed_site()))
+                .collect();
+            let lets: Vec<SynStmt> =
+                syn::parse_quote!(#(let #taken = #args;)* #(let #params = #taken;)*);
             let arm = ArmSource {
                 pattern_bindings: vec![],
                 body: ArmBody::Inlined {
@@ -2976,7 +3003,7 @@ impl Source {
         } else {
             quote!(#first.wrapping_add(#delta))
         };
-        self.len = quote!(#len.saturating_sub(#k));
+        self.len = quote!((#len).saturating_sub(#k));
     }
 
     fn take(&mut self, k: &Expr) {

@@ -509,3 +509,38 @@ fn folds_with_a_tuple_of_accumulators() {
         assert!((t - dot).abs() < 1e-10 * dot.abs().max(1.0));
     }
 }
+
+/// A parameter's name bound again while its first value is still read, by a `let` and by a
+/// closure's parameters; a closure called with its own parameters' names swapped; a closure
+/// reading a variable that a later `let` hides.
+#[differentiable]
+fn parameter_names_bound_again(x: f64, y: f64) -> f64 {
+    let t = x;
+    let x = y * 1.0;
+    let x = x + y;
+    let g = |x, y| x - 2.0 * y;
+    let h = |v| v * y;
+    let y = y * 10.0;
+    t * x + g(y, t) + h(t) + y
+}
+
+/// A scalar parameter taken by reference.
+#[differentiable]
+fn scalar_by_reference(x: &f64, y: f64) -> f64 {
+    x * y + x.sin()
+}
+
+#[test]
+fn parameter_names_bound_again_keep_the_parameters_values() {
+    for [x, y] in [[2.0, 5.0], [-0.7, 0.3]] {
+        let (v, (gx, gy)) = parameter_names_bound_again_grad(x, y);
+        // t * 2y + (10y - 2t) + t y + 10y with t = x.
+        let value = x * 2.0 * y + (10.0 * y - 2.0 * x) + x * y + 10.0 * y;
+        assert!((v - value).abs() < 1e-12, "{v} vs {value}");
+        assert!((gx - (3.0 * y - 2.0)).abs() < 1e-12 && (gy - (3.0 * x + 20.0)).abs() < 1e-12);
+        let (_, t) = parameter_names_bound_again_jvp(x, y, 1.0, -1.0);
+        assert!((t - (gx - gy)).abs() < 1e-12);
+        let (_, (rx, ry)) = scalar_by_reference_grad(&x, y);
+        assert!((rx - (y + x.cos())).abs() < 1e-12 && (ry - x).abs() < 1e-12);
+    }
+}

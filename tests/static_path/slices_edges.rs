@@ -1458,3 +1458,34 @@ fn copies_of_a_vec_parameter() {
         );
     }
 }
+
+// `skip` after `step_by`, with a variable and a literal step, in a loop and a chain.
+#[differentiable]
+fn stepped_then_skipped(x: &[f64]) -> f64 {
+    let k = 2;
+    let mut s = 0.0;
+    for v in x.iter().step_by(k).skip(1) {
+        s += v * v;
+    }
+    s + x.iter().step_by(3).skip(1).map(|v| v.sin()).sum::<f64>()
+        + x.iter()
+            .step_by(1)
+            .rev()
+            .skip(1)
+            .fold(0.0, |a, &v| a * 0.5 + v)
+}
+
+case!(
+    stepped_then_skipped_1,
+    stepped_then_skipped,
+    stepped_then_skipped_grad,
+    stepped_then_skipped_jvp,
+    1
+);
+case!(
+    stepped_then_skipped_7,
+    stepped_then_skipped,
+    stepped_then_skipped_grad,
+    stepped_then_skipped_jvp,
+    7
+);
