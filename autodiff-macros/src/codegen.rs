@@ -241,6 +241,16 @@ impl<'a> Cx<'a> {
                             t.insert(*u);
                         }
                     }
+                    // A call's result passed on by reference is perhaps a `Vec` or an array.
+                    if let Op::Call { args, .. } = &self.func.values[*v].op {
+                        for a in args {
+                            if let CallArg::Borrowed(Operand::Value(u)) = a {
+                                if matches!(self.func.values[*u].op, Op::Call { .. }) {
+                                    t.insert(*u);
+                                }
+                            }
+                        }
+                    }
                 }
                 // The values one variable takes through a branch or loop are all vectors or
                 // all floats: what is known of one holds for the others.

@@ -2504,10 +2504,10 @@ fn call_sinks(
     (lend, sinks, after)
 }
 
-/// The zeroed copy a call's argument `k` lends its callee, for a vector, array or `Vec`
-/// value passed by reference (`helper(&h)` with `h` a call's result).
+/// The zeroed copy a call's argument `k` lends its callee, for an active value passed by
+/// reference (`helper(&h)` with `h` a `Vec` a call returned): the sink of a slice parameter.
 fn lent_value(cx: &Cx, v: ValueId, k: usize, a: &CallArg) -> Option<Ident> {
-    matches!(a, CallArg::Borrowed(Operand::Value(u)) if cx.tainted.contains(u))
+    matches!(a, CallArg::Borrowed(Operand::Value(_)))
         .then(|| format_ident!("{}_lent{}", cx.primal(v), k, span = Span::mixed_site()))
 }
 

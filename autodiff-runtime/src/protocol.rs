@@ -267,36 +267,75 @@ pub fn lent_adjoint<S, G: LentAdjoint<S>>(_primal: &S, lent: S, g: G) -> S {
     g.adjoint(lent)
 }
 
-/// The elements of a value lent to a callee as the sink of a slice parameter.
-pub trait Lend<T> {
-    /// The elements.
-    fn lend(&mut self) -> &mut [T];
+/// A value lent to a callee: the sink of a slice parameter (its elements), which any other
+/// parameter ignores.
+pub trait Lend {
+    /// The sink.
+    type Sink<'a>
+    where
+        Self: 'a;
+    /// The sink.
+    fn lend(&mut self) -> Self::Sink<'_>;
 }
 
-impl<T, const N: usize> Lend<T> for [T; N] {
+impl<T, const N: usize> Lend for [T; N] {
+    type Sink<'a>
+        = &'a mut [T]
+    where
+        T: 'a;
     #[inline(always)]
     fn lend(&mut self) -> &mut [T] {
         self
     }
 }
 
-impl<T> Lend<T> for Vec<T> {
+impl<T> Lend for Vec<T> {
+    type Sink<'a>
+        = &'a mut [T]
+    where
+        T: 'a;
     #[inline(always)]
     fn lend(&mut self) -> &mut [T] {
         self
     }
 }
 
-impl<T, R, C> Lend<T> for nalgebra::OMatrix<T, R, C>
+impl<T, R, C> Lend for nalgebra::OMatrix<T, R, C>
 where
     T: nalgebra::Scalar,
     R: nalgebra::Dim,
     C: nalgebra::Dim,
     nalgebra::DefaultAllocator: nalgebra::allocator::Allocator<R, C>,
 {
+    type Sink<'a>
+        = &'a mut [T]
+    where
+        Self: 'a;
     #[inline(always)]
     fn lend(&mut self) -> &mut [T] {
         self.as_mut_slice()
+    }
+}
+
+impl<R: crate::real::Real> Lend for R {
+    type Sink<'a>
+        = Discard
+    where
+        R: 'a;
+    #[inline(always)]
+    fn lend(&mut self) -> Discard {
+        Discard
+    }
+}
+
+impl<A, B> Lend for (A, B) {
+    type Sink<'a>
+        = Discard
+    where
+        Self: 'a;
+    #[inline(always)]
+    fn lend(&mut self) -> Discard {
+        Discard
     }
 }
 

@@ -181,3 +181,40 @@ fn a_vec_result_iterated() {
     let (_, t) = iterates_a_vec_result_jvp(&x, &w, &dir);
     assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
 }
+
+#[differentiable]
+fn total(v: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for &a in v {
+        s += a * a;
+    }
+    s
+}
+
+#[differentiable]
+fn scaled<T: num_traits::Float>(a: &T, b: T) -> T {
+    *a * b + a.sin()
+}
+
+/// `Vec` and array results only passed on, never read by index, and a generic scalar passed
+/// by reference.
+#[differentiable]
+fn passed_on_only(x: &[f64]) -> f64 {
+    let h = squares(x);
+    let a = squares2(&h);
+    let s = total(&h) + total(&a);
+    scaled(&s, x[0])
+}
+
+#[test]
+fn results_only_passed_on() {
+    let x = random_vec(23, 4, -1.0, 1.0);
+    let (v, g) = passed_on_only_grad(&x);
+    assert!((v - passed_on_only(&x)).abs() < 1e-12);
+    for (a, b) in g.iter().zip(fd_slice(passed_on_only, &x)) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let dir = random_vec(24, 4, -1.0, 1.0);
+    let (_, t) = passed_on_only_jvp(&x, &dir);
+    assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
+}
