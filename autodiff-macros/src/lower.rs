@@ -862,7 +862,11 @@ impl Lower<'_> {
             },
             _ => None,
         };
-        if let Some(stmts) = bound.and_then(|name| self.collect_into(name, &init.expr)) {
+        let annotated = match &local.pat {
+            Pat::Type(pt) => Some(&*pt.ty),
+            _ => None,
+        };
+        if let Some(stmts) = bound.and_then(|name| self.collect_into(name, annotated, &init.expr)) {
             self.lower_stmts(&stmts);
             return;
         }

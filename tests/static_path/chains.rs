@@ -544,3 +544,22 @@ fn parameter_names_bound_again_keep_the_parameters_values() {
         assert!((rx - (y + x.cos())).abs() < 1e-12 && (ry - x).abs() < 1e-12);
     }
 }
+
+/// Collected `Vec`s whose elements' type only the annotation or the turbofish gives.
+#[differentiable]
+fn collected_then_indexed(x: &[f64]) -> f64 {
+    let v: Vec<f64> = x.iter().step_by(2).map(|a| a * a).collect();
+    let w = x.iter().map(|a| a.sin()).collect::<Vec<f64>>();
+    v[0] * v[1] + x[0] + w[1]
+}
+
+#[test]
+fn collected_vecs_typed_by_their_annotation() {
+    let x = [0.5, 2.0, 3.0];
+    let (v, g) = collected_then_indexed_grad(&x);
+    assert!((v - (0.25 * 9.0 + 0.5 + 2.0_f64.sin())).abs() < 1e-12);
+    let expect = [2.0 * 0.5 * 9.0 + 1.0, 2.0_f64.cos(), 0.25 * 6.0];
+    for (a, b) in g.iter().zip(expect) {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+}

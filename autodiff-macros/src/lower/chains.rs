@@ -254,7 +254,12 @@ impl Lower<'_> {
 
     /// `let v: Vec<T> = chain.collect();` over active containers: a buffer filled in a loop;
     /// `let y = x.map(f);` on an active array likewise.
-    pub(super) fn collect_into(&self, name: &syn::Ident, init: &Expr) -> Option<Vec<SynStmt>> {
+    pub(super) fn collect_into(
+        &self,
+        name: &syn::Ident,
+        ty: Option<&syn::Type>,
+        init: &Expr,
+    ) -> Option<Vec<SynStmt>> {
         let Expr::MethodCall(m) = init else {
             return None;
         };
@@ -294,8 +299,17 @@ impl Lower<'_> {
         let index = format_ident!("index", span = proc_macro2::Span::mixed_site());
         let len = self.elements(&for_pat, &source, &index)?.len;
         let slot = format_ident!("slot", span = proc_macro2::Span::mixed_site());
+        // The `Vec`'s type, as annotated or turbofished, types the zeros.
+        let ty = ty.cloned().or_else(|| {
+            let t = m.turbofish.as_ref()?;
+            match t.args.first()? {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            }
+        });
+        let ty = ty.map(|t| quote::quote!(: #t));
         Some(vec![
-            syn::parse_quote!(let mut #name = ::std::vec![::autodiff::__private::zero(); #len];),
+            syn::parse_quote!(let mut #name #ty = ::std::vec![::autodiff::__private::zero(); #len];),
             syn::parse_quote!(let mut #slot: usize = 0;),
             syn::parse_quote!(for #for_pat in #source {
                 #(#stmts)*
