@@ -205,8 +205,16 @@ impl<'a> Cx<'a> {
                             // Built vectors, matrices and arrays; a cast, perhaps to another
                             // float type than the stacks'.
                             "construct" | "fill" | "cast" | "array" => true,
-                            "dot" | "norm" | "norm_squared" | "sum" | "trace" | "determinant"
-                            | "index" => false,
+                            "dot" | "norm" | "norm_squared" | "sum" | "trace" | "determinant" => {
+                                false
+                            }
+                            // A range of a vector is one too.
+                            "index" => matches!(
+                                &self.func.values[*v].op,
+                                Op::Rule { extra, .. } if extra.first().is_some_and(|t| {
+                                    matches!(syn::parse2::<syn::Expr>(t.clone()), Ok(syn::Expr::Range(_)))
+                                })
+                            ),
                             r if MATRIX_RULES.contains(&r) => true,
                             _ => args.iter().any(|a| match a {
                                 Operand::Value(u) => t.contains(u),

@@ -805,6 +805,61 @@ impl<T: Real> Push<Vec<T>> for VecElement {
     }
 }
 
+/// A range of a `Vec` computed from active data, passed on (`helper(&h[1..])`): the
+/// elements copied out, their adjoint pulled back into the range of a `Vec` of zeros.
+#[derive(Clone, Debug)]
+pub struct VecRange {
+    range: core::ops::Range<usize>,
+    len: usize,
+}
+
+macro_rules! vec_ranges {
+    ($($r:ty),*) => {$(
+        impl<T: Real> IndexRule<$r> for Vec<T> {
+            type Elem = Vec<T>;
+            type Partial = VecRange;
+            #[inline]
+            fn index_rule(&self, index: $r) -> (Vec<T>, VecRange) {
+                let (lo, hi) = crate::view::view_bounds(index, self.len());
+                (
+                    self[lo..hi].to_vec(),
+                    VecRange {
+                        range: lo..hi,
+                        len: self.len(),
+                    },
+                )
+            }
+        }
+    )*};
+}
+
+vec_ranges!(
+    core::ops::Range<usize>,
+    core::ops::RangeFrom<usize>,
+    core::ops::RangeTo<usize>,
+    core::ops::RangeInclusive<usize>,
+    core::ops::RangeToInclusive<usize>,
+    core::ops::RangeFull
+);
+
+impl<T: Real> Pull<Vec<T>> for VecRange {
+    type Out = Vec<T>;
+    #[inline]
+    fn pull(&self, ybar: &Vec<T>) -> Vec<T> {
+        let mut g = crate::space::filled(T::real_from_f64(0.0), self.len);
+        g[self.range.clone()].copy_from_slice(ybar);
+        g
+    }
+}
+
+impl<T: Real> Push<Vec<T>> for VecRange {
+    type Out = Vec<T>;
+    #[inline]
+    fn push(&self, dx: &Vec<T>) -> Vec<T> {
+        dx[self.range.clone()].to_vec()
+    }
+}
+
 /// A field of a tuple of floats computed from active data (a `#[differentiable]` function's
 /// tuple result, `let (m, v) = mean_var(x);`): `dx -> dx.k`, pulled back into a tuple of
 /// zeros.

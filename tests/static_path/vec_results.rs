@@ -218,3 +218,23 @@ fn results_only_passed_on() {
     let (_, t) = passed_on_only_jvp(&x, &dir);
     assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
 }
+
+/// Ranges of a `Vec` result passed on.
+#[differentiable]
+fn ranges_passed_on(x: &[f64]) -> f64 {
+    let f = squares(x);
+    f[0] + total(&f[1..]) * total(&f[..2]) + total(&f[1..=2])
+}
+
+#[test]
+fn ranges_of_a_vec_result_passed_on() {
+    let x = random_vec(25, 4, -1.0, 1.0);
+    let (v, g) = ranges_passed_on_grad(&x);
+    assert!((v - ranges_passed_on(&x)).abs() < 1e-12);
+    for (a, b) in g.iter().zip(fd_slice(ranges_passed_on, &x)) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let dir = random_vec(26, 4, -1.0, 1.0);
+    let (_, t) = ranges_passed_on_jvp(&x, &dir);
+    assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
+}
