@@ -1209,6 +1209,30 @@ impl Lower<'_> {
             }
         };
         let current = self.lookup(&name.to_string()).cloned();
+        // A local buffer replaced by a helper's result of its length (`y = step(&y);`): the
+        // result is written in element by element.
+        if let Some(Binding::Container(c)) = current {
+            if rule.is_none()
+                && self.containers[c].param.is_none()
+                && matches!(rhs, Expr::Call(_) | Expr::MethodCall(_))
+            {
+                let [replacement, index] = ["replacement", "index"]
+                    .map(|n| format_ident!("{}", n, span = Span::mixed_site()));
+                let stmts: Vec<SynStmt> = syn::parse_quote! {
+                    let #replacement = #rhs;
+                    ::core::assert_eq!(
+                        #replacement.len(),
+                        #name.len(),
+                        "a buffer replaced as a whole keeps its length"
+                    );
+                    for #index in 0..#name.len() {
+                        #name[#index] = #replacement[#index];
+                    }
+                };
+                self.lower_stmts(&stmts);
+                return;
+            }
+        }
         if matches!(current, Some(Binding::Container(_))) {
             self.errors.push(
                 lhs.span(),

@@ -238,3 +238,48 @@ fn ranges_of_a_vec_result_passed_on() {
     let (_, t) = ranges_passed_on_jvp(&x, &dir);
     assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
 }
+
+#[differentiable]
+fn contract(y: &[f64], a: f64) -> Vec<f64> {
+    let mut o = vec![0.0; y.len()];
+    for i in 0..y.len() {
+        o[i] = a * y[i].sin() + y[(i + 1) % y.len()] * 0.1;
+    }
+    o
+}
+
+/// A copy, then a written buffer, replaced as a whole by a helper's result in a loop.
+#[differentiable]
+fn buffers_replaced_by_results(x: &[f64], a: f64) -> f64 {
+    let mut y = x.to_vec();
+    for _ in 0..3 {
+        y = contract(&y, a);
+    }
+    let mut z = vec![0.0; x.len()];
+    for i in 0..x.len() {
+        z[i] = y[i] * x[i];
+    }
+    z = contract(&z, a);
+    y[0] + z[1]
+}
+
+#[test]
+fn buffers_replaced_by_helper_results() {
+    let x = random_vec(27, 3, -1.0, 1.0);
+    for a in [0.7, -1.3] {
+        let (v, (g, ga)) = buffers_replaced_by_results_grad(&x, a);
+        assert!((v - buffers_replaced_by_results(&x, a)).abs() < 1e-12);
+        for (p, q) in g
+            .iter()
+            .zip(fd_slice(|p| buffers_replaced_by_results(p, a), &x))
+        {
+            assert!((p - q).abs() < 1e-6 * q.abs().max(1.0), "{p} vs {q}");
+        }
+        let ea = fd_slice(|p| buffers_replaced_by_results(&x, p[0]), &[a])[0];
+        assert!((ga - ea).abs() < 1e-6 * ea.abs().max(1.0), "{ga} vs {ea}");
+        let dir = random_vec(28, 3, -1.0, 1.0);
+        let (_, t) = buffers_replaced_by_results_jvp(&x, a, &dir, 0.5);
+        let expect = dot(&g, &dir) + 0.5 * ga;
+        assert!((t - expect).abs() < 1e-10 * expect.abs().max(1.0));
+    }
+}
