@@ -2,6 +2,7 @@
 //! index, passed by reference to the next helper (layer after layer), carried through a
 //! loop; against central differences, the JVP and the pullback.
 
+use super::cases::{check, check_jvp};
 use super::oracle::{fd_slice, random_vec};
 use autodiff::differentiable;
 
@@ -170,16 +171,12 @@ fn iterates_a_vec_result(x: &[f64], w: &[f64]) -> f64 {
 #[test]
 fn a_vec_result_iterated() {
     let w = random_vec(20, 5, -1.0, 1.0);
-    let x = random_vec(21, 5, -1.2, 1.2);
-    let (v, g) = iterates_a_vec_result_grad(&x, &w);
-    assert!((v - iterates_a_vec_result(&x, &w)).abs() < 1e-12);
-    let expect = fd_slice(|p| iterates_a_vec_result(p, &w), &x);
-    for (a, b) in g.iter().zip(&expect) {
-        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
-    }
-    let dir = random_vec(22, 5, -1.0, 1.0);
-    let (_, t) = iterates_a_vec_result_jvp(&x, &w, &dir);
-    assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
+    let f = |x: &[f64]| iterates_a_vec_result(x, &w);
+    let grad = |x: &[f64]| iterates_a_vec_result_grad(x, &w);
+    check("iterates_a_vec_result", 5, f, grad);
+    check_jvp("iterates_a_vec_result", 5, grad, |x, d| {
+        iterates_a_vec_result_jvp(x, &w, d)
+    });
 }
 
 #[differentiable]
@@ -206,18 +203,13 @@ fn passed_on_only(x: &[f64]) -> f64 {
     scaled(&s, x[0])
 }
 
-#[test]
-fn results_only_passed_on() {
-    let x = random_vec(23, 4, -1.0, 1.0);
-    let (v, g) = passed_on_only_grad(&x);
-    assert!((v - passed_on_only(&x)).abs() < 1e-12);
-    for (a, b) in g.iter().zip(fd_slice(passed_on_only, &x)) {
-        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
-    }
-    let dir = random_vec(24, 4, -1.0, 1.0);
-    let (_, t) = passed_on_only_jvp(&x, &dir);
-    assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
-}
+case!(
+    results_only_passed_on,
+    passed_on_only,
+    passed_on_only_grad,
+    passed_on_only_jvp,
+    4
+);
 
 /// Ranges of a `Vec` result passed on.
 #[differentiable]
@@ -226,18 +218,13 @@ fn ranges_passed_on(x: &[f64]) -> f64 {
     f[0] + total(&f[1..]) * total(&f[..2]) + total(&f[1..=2])
 }
 
-#[test]
-fn ranges_of_a_vec_result_passed_on() {
-    let x = random_vec(25, 4, -1.0, 1.0);
-    let (v, g) = ranges_passed_on_grad(&x);
-    assert!((v - ranges_passed_on(&x)).abs() < 1e-12);
-    for (a, b) in g.iter().zip(fd_slice(ranges_passed_on, &x)) {
-        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
-    }
-    let dir = random_vec(26, 4, -1.0, 1.0);
-    let (_, t) = ranges_passed_on_jvp(&x, &dir);
-    assert!((t - dot(&g, &dir)).abs() < 1e-10 * t.abs().max(1.0));
-}
+case!(
+    ranges_of_a_vec_result_passed_on,
+    ranges_passed_on,
+    ranges_passed_on_grad,
+    ranges_passed_on_jvp,
+    4
+);
 
 #[differentiable]
 fn contract(y: &[f64], a: f64) -> Vec<f64> {
