@@ -201,7 +201,7 @@ impl<'a> Cx<'a> {
                     let yes = match &self.func.values[*v].op {
                         Op::Whole(_) => true,
                         Op::Const(tokens) => self.looks_matrix(tokens),
-                        Op::Rule { rule, args, .. } => match *rule {
+                        Op::Rule { rule, args, extra } => match *rule {
                             // Built vectors, matrices and arrays; a cast, perhaps to another
                             // float type than the stacks'.
                             "construct" | "fill" | "cast" | "array" => true,
@@ -209,12 +209,12 @@ impl<'a> Cx<'a> {
                                 false
                             }
                             // A range of a vector is one too.
-                            "index" => matches!(
-                                &self.func.values[*v].op,
-                                Op::Rule { extra, .. } if extra.first().is_some_and(|t| {
-                                    matches!(syn::parse2::<syn::Expr>(t.clone()), Ok(syn::Expr::Range(_)))
-                                })
-                            ),
+                            "index" => extra.first().is_some_and(|t| {
+                                matches!(
+                                    syn::parse2::<syn::Expr>(t.clone()),
+                                    Ok(syn::Expr::Range(_))
+                                )
+                            }),
                             r if MATRIX_RULES.contains(&r) => true,
                             _ => args.iter().any(|a| match a {
                                 Operand::Value(u) => t.contains(u),
@@ -659,15 +659,10 @@ impl Cx<'_> {
             Operand::Value(u) => Some(*u),
             Operand::Inactive(_) => None,
         })?;
-        let constants: Vec<&TokenStream> = args
+        let pinnable = args
             .iter()
-            .filter_map(|a| match a {
-                Operand::Inactive(t) => Some(t),
-                Operand::Value(_) => None,
-            })
-            .collect();
-        (constants.iter().any(|t| self.pinnable(t)) && !self.tainted.contains(&active))
-            .then(|| self.primal_ref(active))
+            .any(|a| matches!(a, Operand::Inactive(t) if self.pinnable(t)));
+        (pinnable && !self.tainted.contains(&active)).then(|| self.primal_ref(active))
     }
 
     /// Whether a constant operand goes through `like`: not a literal, whose type the other

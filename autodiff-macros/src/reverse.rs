@@ -704,6 +704,7 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
         if lent(cx, c) {
             if summed.contains(&c) {
                 // A summing loop gathers apart, scaled at the end, then handed to the sink.
+                // Opened as a lent slice, whose length check tells the optimiser its length.
                 let apart = apart(&bar);
                 inits.extend(quote!(
                     let mut #apart = ::autodiff::__private::zero_vec_like(#x);
@@ -2477,9 +2478,9 @@ fn call_sinks(
                 container, range, ..
             } = a
             else {
-                if let Some(copy) = lent_value(cx, v, k, a) {
-                    // A vector, array or `Vec` value lends a zeroed copy of its shape.
-                    let arg = call_arg_local(cx, v, k);
+                if let CallArg::Borrowed(Operand::Value(_)) = a {
+                    // A value passed by reference lends a zeroed copy of its shape.
+                    let (copy, arg) = (lent_copy(cx, v, k), call_arg_local(cx, v, k));
                     lend.extend(quote!(let mut #copy = ::autodiff::__private::zero_like(&#arg);));
                     return quote!(::autodiff::__private::Lend::lend(&mut #copy));
                 }
@@ -2504,11 +2505,10 @@ fn call_sinks(
     (lend, sinks, after)
 }
 
-/// The zeroed copy a call's argument `k` lends its callee, for an active value passed by
-/// reference (`helper(&h)` with `h` a `Vec` a call returned): the sink of a slice parameter.
-fn lent_value(cx: &Cx, v: ValueId, k: usize, a: &CallArg) -> Option<Ident> {
-    matches!(a, CallArg::Borrowed(Operand::Value(_)))
-        .then(|| format_ident!("{}_lent{}", cx.primal(v), k, span = Span::mixed_site()))
+/// The zeroed copy a call's argument `k`, an active value passed by reference (`helper(&h)`
+/// with `h` a `Vec` a call returned), lends its callee: the sink of a slice parameter.
+fn lent_copy(cx: &Cx, v: ValueId, k: usize) -> Ident {
+    format_ident!("{}_lent{}", cx.primal(v), k, span = Span::mixed_site())
 }
 
 /// The place behind a constant argument `&place` that the reverse sweep must not borrow: a
@@ -3365,21 +3365,20 @@ impl<'a> Reverse<'a> {
                                     quote_spanned!(*span=> ::autodiff::__private::adjoint_like(&#like, #g))
                                 };
                                 match a {
-                                    CallArg::Borrowed(Operand::Value(u))
-                                        if lent_value(cx, *v, k, a).is_some() =>
-                                    {
+                                    CallArg::Borrowed(Operand::Value(u)) => {
                                         // What the callee added into the copy it was lent, or
-                                        // what it returned.
+                                        // what it returned (a pullback was lent nothing).
                                         let arg = at(&call_arg_local(cx, *v, k));
-                                        let copy = match lent_value(cx, *v, k, a) {
-                                            Some(c) if !cx.keeps_pullback(*v) => quote!(#c),
-                                            _ => quote!(::autodiff::__private::zero_like(&#arg)),
+                                        let copy = if cx.keeps_pullback(*v) {
+                                            quote!(::autodiff::__private::zero_like(&#arg))
+                                        } else {
+                                            let c = lent_copy(cx, *v, k);
+                                            quote!(#c)
                                         };
                                         let g = quote_spanned!(*span=> ::autodiff::__private::lent_adjoint(&#arg, #copy, #g));
                                         out.extend(self.contribute(*u, g))
                                     }
-                                    CallArg::Scalar(Operand::Value(u))
-                                    | CallArg::Borrowed(Operand::Value(u)) => {
+                                    CallArg::Scalar(Operand::Value(u)) => {
                                         let arg = call_arg_local(cx, *v, k);
                                         out.extend(self.contribute(*u, adjoint(&arg)))
                                     }

@@ -328,16 +328,23 @@ impl<R: crate::real::Real> Lend for R {
     }
 }
 
-impl<A, B> Lend for (A, B) {
-    type Sink<'a>
-        = Discard
-    where
-        Self: 'a;
-    #[inline(always)]
-    fn lend(&mut self) -> Discard {
-        Discard
-    }
+/// A tuple's callee returns its adjoint: it lends nothing.
+macro_rules! lend_nothing {
+    ($(($($t:ident),*)),*) => {$(
+        impl<$($t),*> Lend for ($($t,)*) {
+            type Sink<'a>
+                = Discard
+            where
+                Self: 'a;
+            #[inline(always)]
+            fn lend(&mut self) -> Discard {
+                Discard
+            }
+        }
+    )*};
 }
+
+lend_nothing!((A, B), (A, B, C), (A, B, C, D));
 
 /// Unwraps the adjoint a reverse function returned for an argument that is active at the call site;
 /// `primal` fixes its type.
