@@ -986,16 +986,19 @@ impl Lower<'_> {
                         }
                     }
                 }
-                // A `fold` with a tuple of accumulators: its loop, then the tuple written out.
-                Expr::MethodCall(m) if self.tuple_fold(m).is_some() => {
-                    let (mut stmts, tuple) = self.tuple_fold(m).unwrap();
-                    let pat = &local.pat;
-                    stmts.push(syn::parse_quote!(let #pat = #tuple;));
-                    self.lower_stmts(&stmts);
-                }
-                Expr::Call(_) | Expr::MethodCall(_) => {
-                    self.lower_destructure(&pt.elems, &init.expr, true)
-                }
+                Expr::Call(_) | Expr::MethodCall(_) => match &*init.expr {
+                    // A `fold` with a tuple of accumulators: its loop, then the tuple written
+                    // out.
+                    Expr::MethodCall(m) => match self.tuple_fold(m) {
+                        Some((mut stmts, tuple)) => {
+                            let pat = &local.pat;
+                            stmts.push(syn::parse_quote!(let #pat = #tuple;));
+                            self.lower_stmts(&stmts);
+                        }
+                        None => self.lower_destructure(&pt.elems, &init.expr, true),
+                    },
+                    _ => self.lower_destructure(&pt.elems, &init.expr, true),
+                },
                 other => self.errors.push(
                     other.span(),
                     "an active tuple must be written out (`let (a, b) = (x, y);`) or be a \
