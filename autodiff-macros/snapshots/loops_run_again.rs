@@ -267,10 +267,8 @@ impl q_sq_norm {
                             &t_11_d1,
                             t_11_bar,
                         );
-                        z_bar[::autodiff::__private::opaque_index(index_35)]
-                            += elem_10_bar;
-                        z_bar[::autodiff::__private::opaque_index(index_34)]
-                            += elem_9_bar;
+                        z_bar[index_35] += elem_10_bar;
+                        z_bar[index_34] += elem_9_bar;
                         s_8_carry_bar = s_8_bar;
                     }
                 }
@@ -493,10 +491,8 @@ impl q_sq_norm {
                             &t_11_d1,
                             t_11_bar,
                         );
-                        z_bar[::autodiff::__private::opaque_index(index_35)]
-                            += elem_10_bar;
-                        z_bar[::autodiff::__private::opaque_index(index_34)]
-                            += elem_9_bar;
+                        z_bar[index_35] += elem_10_bar;
+                        z_bar[index_34] += elem_9_bar;
                         s_8_carry_bar = s_8_bar;
                     }
                 }
@@ -752,8 +748,8 @@ impl q_sq_norm {
                         &t_11_d1,
                         t_11_bar,
                     );
-                    z_bar[::autodiff::__private::opaque_index(index_35)] += elem_10_bar;
-                    z_bar[::autodiff::__private::opaque_index(index_34)] += elem_9_bar;
+                    z_bar[index_35] += elem_10_bar;
+                    z_bar[index_34] += elem_9_bar;
                     s_8_carry_bar = s_8_bar;
                 }
             }

@@ -877,16 +877,21 @@ fn early_drops(cx: &Cx) -> Vec<Vec<ValueId>> {
     drops
 }
 
-/// Element reads of a block, nested blocks included, that share their container with another
-/// element read of the same loop body.
+/// Element reads of a block, nested blocks included, that share their container with a read
+/// at another index in the same loop body (`x[i]` and `x[i + 1]`). Reads at one index (`z[j] *
+/// z[j]`) add into one slot, which no vector update can overlap.
 fn neighbour_reads(cx: &Cx, stmts: &[Stmt], in_loop: bool) -> BTreeSet<ValueId> {
     let mut out = BTreeSet::new();
-    let mut by_container: BTreeMap<ContainerId, Vec<ValueId>> = Default::default();
+    let mut by_container: BTreeMap<ContainerId, Vec<(ValueId, String)>> = Default::default();
     for s in stmts {
         match s {
             Stmt::Def(v) => {
-                if let Op::Index { container, .. } = &cx.func.values[*v].op {
-                    by_container.entry(*container).or_default().push(*v);
+                if let Op::Index {
+                    container, expr, ..
+                } = &cx.func.values[*v].op
+                {
+                    let at = (*v, expr.to_string());
+                    by_container.entry(*container).or_default().push(at);
                 }
             }
             Stmt::Branch(b) => {
@@ -899,7 +904,11 @@ fn neighbour_reads(cx: &Cx, stmts: &[Stmt], in_loop: bool) -> BTreeSet<ValueId> 
         }
     }
     if in_loop {
-        out.extend(by_container.into_values().filter(|r| r.len() > 1).flatten());
+        for reads in by_container.into_values() {
+            if reads.iter().any(|(_, e)| *e != reads[0].1) {
+                out.extend(reads.into_iter().map(|(v, _)| v));
+            }
+        }
     }
     out
 }
