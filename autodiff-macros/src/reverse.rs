@@ -762,7 +762,6 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
         }
     };
     let sweep = rev.reverse_sweep(&cx.func.body);
-    let scratches = scratches(cx);
     let grads = cx
         .sig
         .params
@@ -803,7 +802,6 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
         result,
         quote! {
             #adjoint_inits
-            #scratches
             #seed_code
             #sweep
             (#(#grads,)*)
@@ -2285,9 +2283,8 @@ fn copied(cx: &Cx, v: ValueId, a: &CallArg) -> bool {
 }
 
 /// Whether a copied argument is kept on the float stack instead of in a copy of its own: a
-/// range of a buffer, or a whole `Vec` buffer passed by reference. The replay reads it back
-/// into a scratch `Vec` the backward sweep reuses, so the forward sweep allocates nothing
-/// per call.
+/// range of a buffer, or a whole `Vec` buffer passed by reference. The replay reads it where
+/// it lies, so neither sweep allocates or copies per call beyond the push.
 fn stacked(cx: &Cx, v: ValueId, a: &CallArg) -> bool {
     copied(cx, v, a)
         && match a {
@@ -2308,22 +2305,15 @@ fn stacked_len(cx: &Cx, v: ValueId, k: usize) -> Ident {
     )
 }
 
-/// The scratch `Vec`s the replays of calls read their stacked arguments into, one per
-/// argument, declared where the backward sweep starts.
-fn scratches(cx: &Cx) -> TokenStream {
-    let mut out = TokenStream::new();
-    let mut visit = |v: ValueId| {
+/// Whether a call keeps a buffer it reads on the float stack (see [`stacked`]).
+fn stacks_arguments(cx: &Cx) -> bool {
+    let mut any = false;
+    Cx::each_defined(&cx.func.body, &mut |v| {
         if let Op::Call { args, .. } = &cx.func.values[v].op {
-            for (k, a) in args.iter().enumerate() {
-                if stacked(cx, v, a) {
-                    let (local, (floats, _)) = (call_arg_local(cx, v, k), flat_stacks());
-                    out.extend(quote!(let mut #local = ::autodiff::__private::scratch(&#floats);));
-                }
-            }
+            any |= args.iter().any(|a| stacked(cx, v, a));
         }
-    };
-    Cx::each_defined(&cx.func.body, &mut visit);
-    out
+    });
+    any
 }
 
 /// Whether nothing writes buffer `c` once value `v` is computed: no statement of the top
@@ -2547,13 +2537,24 @@ fn copy_of(local: &Ident) -> TokenStream {
     })
 }
 
-/// The arguments of a call's replay in the reverse sweep.
+/// The arguments of a call's replay in the reverse sweep. Stacked arguments are read where
+/// they lie on the float stack, the last pushed on top; the call's replay drops them after.
 fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
+    let (floats, _) = flat_stacks();
     args.iter()
         .enumerate()
         .map(|(k, a)| {
             let local = call_arg_local(cx, v, k);
             match a {
+                _ if stacked(cx, v, a) => {
+                    let above = args.iter().enumerate().skip(k + 1);
+                    let above: Vec<Ident> = above
+                        .filter(|(_, a)| stacked(cx, v, a))
+                        .map(|(j, _)| stacked_len(cx, v, j))
+                        .collect();
+                    let len = stacked_len(cx, v, k);
+                    quote!(#floats.peek(0 #(+ #above)*, #len))
+                }
                 CallArg::Container { prefix, range, .. } if copied(cx, v, a) => match range {
                     Some(_) => quote!(&#local[..]),
                     None if cx.split && prefix.is_empty() => {
@@ -2647,7 +2648,7 @@ fn declare_stacks(cx: &Cx) -> (TokenStream, Vec<Ident>) {
     let mut uses = (false, false);
     stacks(cx, &cx.func.body, &mut names, &mut uses);
     // Calls keep the buffers they read on the float stack.
-    uses.0 |= !scratches(cx).is_empty();
+    uses.0 |= stacks_arguments(cx);
     let mut out: TokenStream = names
         .iter()
         .map(|stack| quote!(let mut #stack = ::std::vec::Vec::new();))
@@ -2851,10 +2852,9 @@ fn unit_counters(r: &Recompute, l: &Loop) -> Vec<Ident> {
         .collect()
 }
 
-/// The unit adjoints a summing loop gathers apart (see [`Sums::apart`]), declared before it,
-/// with the scratch space its steps read copied arguments back into.
+/// The unit adjoints a summing loop gathers apart (see [`Sums::apart`]), declared before it.
 fn unit_adjoints(cx: &Cx, l: &Loop, sums: &Sums) -> TokenStream {
-    let mut out = scratches(cx);
+    let mut out = TokenStream::new();
     for k in &sums.apart {
         let unit = unit_adjoint(cx, l, *k);
         let x = cx.container(*k);
@@ -3329,16 +3329,14 @@ impl<'a> Reverse<'a> {
                                 // Tapenade's way: the call runs again, forward and backward, on
                                 // the arguments it had.
                                 let f = cx.callee_fn(callee, "vjp_all");
-                                // Stacked arguments come back in the reverse of their order.
-                                let (floats, _) = flat_stacks();
-                                for (k, a) in args.iter().enumerate().rev() {
-                                    if stacked(cx, *v, a) {
-                                        let (local, len) =
-                                            (call_arg_local(cx, *v, k), stacked_len(cx, *v, k));
-                                        out.extend(quote!(#floats.pop_into(#len, &mut #local);));
-                                    }
-                                }
                                 let replay = call_replay_args(cx, *v, args);
+                                let (floats, _) = flat_stacks();
+                                let stacked_lens: Vec<Ident> = args
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(_, a)| stacked(cx, *v, a))
+                                    .map(|(k, _)| stacked_len(cx, *v, k))
+                                    .collect();
                                 let (lend, sinks, after) = call_sinks(cx, *v, args);
                                 out.extend(lend);
                                 cx.replays.borrow_mut().insert(*v);
@@ -3351,6 +3349,9 @@ impl<'a> Reverse<'a> {
                                     out.extend(quote!(let (_, (#(#grads,)*)) = #f(#(#replay,)* #bar, #(#sinks),*);));
                                 }
                                 out.extend(after);
+                                if !stacked_lens.is_empty() {
+                                    out.extend(quote!(#floats.discard(#(#stacked_lens)+*);));
+                                }
                             }
                             for (k, ((a, g), span)) in
                                 args.iter().zip(&grads).zip(arg_spans).enumerate()

@@ -145,6 +145,15 @@ impl<T: Pooled + Copy> Stack<T> {
         xs.len()
     }
 
+    /// The `n` items below the top `skip`, read in place: a slice pushed by
+    /// [`Stack::push_slice`] that a call's replay reads, dropped with [`Stack::discard`] after
+    /// the call.
+    #[inline]
+    pub fn peek(&self, skip: usize, n: usize) -> &[T] {
+        let end = self.items.len() - skip;
+        &self.items[end - n..end]
+    }
+
     /// Drops the last `n` items.
     #[inline]
     pub fn discard(&mut self, n: usize) {
@@ -156,15 +165,6 @@ impl<T: Pooled + Copy> Stack<T> {
     pub fn pop_to_slice(&mut self, out: &mut [T]) {
         let start = self.items.len() - out.len();
         out.copy_from_slice(&self.items[start..]);
-        self.items.truncate(start);
-    }
-
-    /// Pops the last `n` items into `out`, which they replace.
-    #[inline]
-    pub fn pop_into(&mut self, n: usize, out: &mut Vec<T>) {
-        let start = self.items.len() - n;
-        out.clear();
-        out.extend_from_slice(&self.items[start..]);
         self.items.truncate(start);
     }
 }
@@ -279,12 +279,6 @@ impl<T: Pooled> Stack<T> {
     }
 }
 
-/// An empty `Vec` of a stack's items, for a replay to read a kept buffer into.
-#[inline]
-pub fn scratch<T: Pooled>(_: &Stack<T>) -> Vec<T> {
-    Vec::new()
-}
-
 /// A copy on pooled memory, for a pullback that runs its backward sweep more than once.
 impl<T: Pooled + Copy> Clone for Stack<T> {
     fn clone(&self) -> Self {
@@ -342,6 +336,18 @@ mod tests {
         s.pop_to_slice(&mut out);
         assert_eq!(out, [2.0, 3.0]);
         assert_eq!(s.pop(), 1.0);
+    }
+
+    #[test]
+    fn pushed_slices_are_read_in_place_below_the_top() {
+        let mut s = Stack::<f64>::new();
+        s.push(0.5);
+        let a = s.push_slice(&[1.0, 2.0]);
+        let b = s.push_slice(&[3.0, 4.0, 5.0]);
+        assert_eq!(s.peek(b, a), [1.0, 2.0]);
+        assert_eq!(s.peek(0, b), [3.0, 4.0, 5.0]);
+        s.discard(a + b);
+        assert_eq!(s.pop(), 0.5);
     }
 
     #[test]

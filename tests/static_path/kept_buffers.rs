@@ -1448,3 +1448,41 @@ fn repeated_gradients_changing_lengths() {
         }
     }
 }
+
+// ---------------------------------------------------------------- stacked arguments
+
+/// Reads two slices of different lengths unevenly, so that reading one where the other lies
+/// gives another value. The branch at its top level keeps it from being split: its backward
+/// sweep is a replay, which reads the arguments again.
+#[differentiable]
+fn k_uneven(a: &[f64], b: &[f64]) -> f64 {
+    let s = a[0] * b[2] + a[1] * b[0] * b[0] + b[1].sin();
+    if s > 100.0 {
+        s
+    } else {
+        s + a[1] * a[0] * 0.5
+    }
+}
+
+/// Two ranges of one buffer rewritten in every iteration, passed to one call: both are kept on
+/// the float stack and read back where they lie, the second on top.
+#[differentiable]
+fn k_two_ranges(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut buf = vec![0.0; 5];
+    let mut total = 0.0;
+    for i in 0..n {
+        for j in 0..5 {
+            buf[j] = x[i] * (j as f64 + 1.0) + x[(i + j) % n];
+        }
+        total = total + k_uneven(&buf[0..2], &buf[2..5]) * x[(i + 1) % n];
+    }
+    total
+}
+case!(
+    c_k_two_ranges,
+    k_two_ranges,
+    k_two_ranges_grad,
+    k_two_ranges_jvp,
+    4
+);
