@@ -79,10 +79,15 @@ pub fn tangent_body(cx: &Cx) -> TokenStream {
                 dys.push(fwd.tangent_or_zero(*r));
             }
             Operand::Inactive(t) => {
+                // Its zero tangent is taken before the result moves out.
                 let local = format_ident!("result_{}", k, span = Span::mixed_site());
-                out.extend(quote!(let #local = #t;));
+                let dot = format_ident!("result_{}_dot", k, span = Span::mixed_site());
+                out.extend(quote!(
+                    let #local = #t;
+                    let #dot = ::autodiff::__private::zero_like(&#local);
+                ));
                 ys.push(quote!(#local));
-                dys.push(quote!(::autodiff::__private::zero_like(&#local)));
+                dys.push(quote!(#dot));
             }
         }
     }

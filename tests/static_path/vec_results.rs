@@ -270,3 +270,40 @@ fn buffers_replaced_by_helper_results() {
         assert!((t - expect).abs() < 1e-10 * expect.abs().max(1.0));
     }
 }
+
+/// A `Vec` result that does not depend on the input: its derivatives are zero.
+#[differentiable]
+fn constant_weights(x: &[f64]) -> Vec<f64> {
+    let w = vec![0.25; x.len() + 1];
+    w
+}
+
+/// A caller reads it beside an active value.
+#[differentiable]
+fn uses_constant_weights(x: &[f64]) -> f64 {
+    let w = constant_weights(x);
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += w[i] * x[i] * x[i] + w[i + 1];
+    }
+    s
+}
+
+#[test]
+fn a_vec_result_that_does_not_depend_on_the_input() {
+    let x = [0.5, -2.0, 1.5];
+    assert_eq!(
+        constant_weights_jvp(&x, &[1.0, 2.0, 3.0]),
+        (vec![0.25; 4], vec![0.0; 4])
+    );
+    assert_eq!(
+        constant_weights_vjp(&x, vec![1.0; 4]),
+        (vec![0.25; 4], vec![0.0; 3])
+    );
+    check(
+        "uses_constant_weights",
+        4,
+        |x| uses_constant_weights(x),
+        |x| uses_constant_weights_grad(x),
+    );
+}
