@@ -417,6 +417,8 @@ impl Cx<'_> {
         };
         match range {
             Some((local, _)) => quote!(&#x[#local.clone()]),
+            // Passed by value: a copy, for the sweeps that pass it again.
+            None if prefix.is_empty() => quote!(::core::clone::Clone::clone(&#x)),
             None => quote!(#prefix #x),
         }
     }

@@ -307,3 +307,57 @@ fn a_vec_result_that_does_not_depend_on_the_input() {
         |x| uses_constant_weights_grad(x),
     );
 }
+
+/// Takes its `Vec` by value.
+#[differentiable]
+fn norm2_owned(v: Vec<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..v.len() {
+        s += v[i] * v[i];
+    }
+    s
+}
+
+/// A copy moved into a helper that takes it by value.
+#[differentiable]
+fn copy_moved_in(x: &[f64]) -> f64 {
+    let c = x.to_vec();
+    norm2_owned(c) + x[0]
+}
+
+/// A parameter `Vec` moved into the helper, and moved copies in a loop.
+#[differentiable]
+fn owned_moved_in(x: Vec<f64>) -> f64 {
+    let mut s = 0.0;
+    for k in 0..3 {
+        let mut c = vec![0.0; x.len()];
+        for i in 0..x.len() {
+            c[i] = x[i] * (k as f64 + 1.0);
+        }
+        s += norm2_owned(c);
+    }
+    s + norm2_owned(x)
+}
+
+#[test]
+fn vecs_moved_into_helpers() {
+    check("copy_moved_in", 3, copy_moved_in, |x| copy_moved_in_grad(x));
+    check_jvp(
+        "copy_moved_in",
+        3,
+        |x| copy_moved_in_grad(x),
+        |x, d| copy_moved_in_jvp(x, d),
+    );
+    let owned = |x: &[f64]| owned_moved_in(x.to_vec());
+    let grad = |x: &[f64]| owned_moved_in_grad(x.to_vec());
+    check("owned_moved_in", 4, owned, grad);
+    check_jvp("owned_moved_in", 4, grad, |x, d| {
+        owned_moved_in_jvp(x.to_vec(), d.to_vec())
+    });
+    // The pullback keeps what it moves: it runs twice with the same result.
+    let x = [0.5, -1.0, 2.0];
+    let (value, pullback) = copy_moved_in_pullback(&x);
+    assert_eq!(value, copy_moved_in(&x));
+    assert_eq!(pullback(1.0), pullback(1.0));
+    assert_eq!(pullback(2.0)[1], -4.0);
+}
