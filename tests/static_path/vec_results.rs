@@ -300,12 +300,9 @@ fn a_vec_result_that_does_not_depend_on_the_input() {
         constant_weights_vjp(&x, vec![1.0; 4]),
         (vec![0.25; 4], vec![0.0; 3])
     );
-    check(
-        "uses_constant_weights",
-        4,
-        |x| uses_constant_weights(x),
-        |x| uses_constant_weights_grad(x),
-    );
+    check("uses_constant_weights", 4, uses_constant_weights, |x| {
+        uses_constant_weights_grad(x)
+    });
 }
 
 /// Takes its `Vec` by value.
