@@ -338,13 +338,8 @@ fn owned_moved_in(x: Vec<f64>) -> f64 {
 
 #[test]
 fn vecs_moved_into_helpers() {
-    check("copy_moved_in", 3, copy_moved_in, |x| copy_moved_in_grad(x));
-    check_jvp(
-        "copy_moved_in",
-        3,
-        |x| copy_moved_in_grad(x),
-        |x, d| copy_moved_in_jvp(x, d),
-    );
+    check("copy_moved_in", 3, copy_moved_in, copy_moved_in_grad);
+    check_jvp("copy_moved_in", 3, copy_moved_in_grad, copy_moved_in_jvp);
     let owned = |x: &[f64]| owned_moved_in(x.to_vec());
     let grad = |x: &[f64]| owned_moved_in_grad(x.to_vec());
     check("owned_moved_in", 4, owned, grad);
