@@ -10,7 +10,10 @@
 use crate::linear::{Pull, Push};
 use crate::real::Real;
 use crate::rules::{DivRule, MulRule};
-use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, RealField, Vector3, U1, U3};
+use nalgebra::storage::Storage;
+use nalgebra::{
+    allocator::Allocator, DefaultAllocator, Dim, Matrix, OMatrix, RealField, Vector3, U1, U3,
+};
 
 // ---- maps -------------------------------------------------------------------------------
 
@@ -456,17 +459,23 @@ where
 
 /// `a.dot(&b)`.
 #[inline]
-pub fn dot<T, R, C>(
-    a: &OMatrix<T, R, C>,
-    b: &OMatrix<T, R, C>,
+pub fn dot<T, R, C, SA, SB>(
+    a: &Matrix<T, R, C, SA>,
+    b: &Matrix<T, R, C, SB>,
 ) -> (T, Covector<OMatrix<T, R, C>>, Covector<OMatrix<T, R, C>>)
 where
     T: Real + RealField,
     R: Dim,
     C: Dim,
+    SA: Storage<T, R, C>,
+    SB: Storage<T, R, C>,
     DefaultAllocator: Allocator<R, C>,
 {
-    (a.dot(b), Covector(b.clone()), Covector(a.clone()))
+    (
+        a.dot(b),
+        Covector(b.clone_owned()),
+        Covector(a.clone_owned()),
+    )
 }
 
 /// `v.norm()`; the partial is taken as zero at the zero vector.
@@ -530,9 +539,9 @@ where
 
 /// `a.component_mul(&b)`.
 #[inline]
-pub fn component_mul<T, R, C>(
-    a: &OMatrix<T, R, C>,
-    b: &OMatrix<T, R, C>,
+pub fn component_mul<T, R, C, SA, SB>(
+    a: &Matrix<T, R, C, SA>,
+    b: &Matrix<T, R, C, SB>,
 ) -> (
     OMatrix<T, R, C>,
     Hadamard<OMatrix<T, R, C>>,
@@ -542,16 +551,22 @@ where
     T: Real + RealField,
     R: Dim,
     C: Dim,
+    SA: Storage<T, R, C>,
+    SB: Storage<T, R, C>,
     DefaultAllocator: Allocator<R, C>,
 {
-    (a.component_mul(b), Hadamard(b.clone()), Hadamard(a.clone()))
+    (
+        a.component_mul(b),
+        Hadamard(b.clone_owned()),
+        Hadamard(a.clone_owned()),
+    )
 }
 
 /// `a.component_div(&b)`.
 #[inline]
-pub fn component_div<T, R, C>(
-    a: &OMatrix<T, R, C>,
-    b: &OMatrix<T, R, C>,
+pub fn component_div<T, R, C, SA, SB>(
+    a: &Matrix<T, R, C, SA>,
+    b: &Matrix<T, R, C, SB>,
 ) -> (
     OMatrix<T, R, C>,
     Hadamard<OMatrix<T, R, C>>,
@@ -561,6 +576,8 @@ where
     T: Real + RealField,
     R: Dim,
     C: Dim,
+    SA: Storage<T, R, C>,
+    SB: Storage<T, R, C>,
     DefaultAllocator: Allocator<R, C>,
 {
     let inv = b.map(|x| x.real_recip());

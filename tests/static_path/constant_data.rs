@@ -260,6 +260,31 @@ fn constant_vectors_on_the_left_of_products() {
     assert!((g - expect).norm() < 1e-12);
 }
 
+/// Views of a constant matrix (`m.column(j)`) in products with an active vector, on either
+/// side.
+#[differentiable(wrt(x))]
+fn constant_columns(m: &nalgebra::DMatrix<f64>, x: &DVector<f64>) -> f64 {
+    let p = m.column(1).component_mul(x);
+    m.column(0).dot(x) * x.dot(&m.column(2)) + p.dot(&p) + x.component_div(&m.column(1)).sum()
+}
+
+#[test]
+fn constant_matrix_views_in_products() {
+    let m = nalgebra::DMatrix::from_vec(3, 3, random_vec(11, 9, 0.5, 2.0));
+    for seed in 0..4 {
+        let x = random_vec(12 + seed, 3, -1.0, 1.0);
+        let f = |p: &[f64]| constant_columns(&m, &DVector::from_vec(p.to_vec()));
+        let (v, g) = constant_columns_grad(&m, &DVector::from_vec(x.clone()));
+        assert!((v - f(&x)).abs() < 1e-12);
+        for (a, b) in g.iter().zip(fd_slice(f, &x)) {
+            assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+        }
+        let dir = DVector::from_vec(random_vec(30 + seed, 3, -1.0, 1.0));
+        let (_, t) = constant_columns_jvp(&m, &DVector::from_vec(x.clone()), &dir);
+        assert!((t - g.dot(&dir)).abs() < 1e-10 * t.abs().max(1.0));
+    }
+}
+
 /// A closure over constant data whose parameter has an active parameter's name.
 #[differentiable(wrt(x, w))]
 fn closure_parameter_named_like_an_active_one(x: f64, w: f64, xs: &[f64]) -> f64 {
