@@ -192,6 +192,7 @@ fn lower_with(
             .filter(|p| names_nalgebra(&p.ty.to_token_stream()))
             .map(|p| p.ident.to_string())
             .collect(),
+        binding_params: false,
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -602,6 +603,9 @@ struct Lower<'e> {
     vec_params: BTreeSet<String>,
     /// The parameters whose types name nalgebra types.
     matrix_params: BTreeSet<String>,
+    /// Whether the `let`s lowered bind an inlined closure's parameters: a parameter named like
+    /// a buffer hides it in the closure's body, and declares no buffer.
+    binding_params: bool,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).
@@ -895,6 +899,15 @@ impl Lower<'_> {
             );
             return;
         }
+        // Another name for a closure (`let g = f;`): the same closure.
+        if let (Pat::Ident(pi), Expr::Path(p)) = (&local.pat, &*init.expr) {
+            let named = p.path.get_ident().and_then(|i| self.lookup(&i.to_string()));
+            if let Some(closure @ Binding::Closure { .. }) = named.cloned() {
+                self.verbatim(local.to_token_stream());
+                self.declare(&pi.ident, closure);
+                return;
+            }
+        }
         let buffer = match &local.pat {
             Pat::Ident(pi) if self.buffers.contains(&pi.ident.to_string()) => {
                 Some(pi.ident.clone())
@@ -907,7 +920,7 @@ impl Lower<'_> {
             },
             _ => None,
         };
-        if let Some(name) = buffer {
+        if let Some(name) = buffer.filter(|_| !self.binding_params) {
             let zeros = chains::is_zero_map(&init.expr);
             if let Some((n, span)) = self.active_mention(&init.expr).filter(|_| !zeros) {
                 self.errors.push(
@@ -2284,7 +2297,9 @@ impl Lower<'_> {
                                 }
                             }
                             None => {
+                                self.binding_params = true;
                                 self.lower_stmts(std::slice::from_ref(&params[i]));
+                                self.binding_params = false;
                             }
                         }
                     }

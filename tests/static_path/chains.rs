@@ -563,3 +563,46 @@ fn collected_vecs_typed_by_their_annotation() {
         assert!((a - b).abs() < 1e-12, "{a} vs {b}");
     }
 }
+
+/// A closure called by a second name (`let g = f;`), typed and untyped.
+#[differentiable]
+fn closure_aliases(x: &[f64]) -> f64 {
+    let sq = |v| v * v;
+    let square = sq;
+    let scale = |v: f64| v * x[2];
+    let by_third = scale;
+    square(x[0]) + sq(x[1]) + by_third(x[0])
+}
+
+#[test]
+fn closures_called_by_another_name() {
+    let x = [0.5, 2.0, 3.0];
+    let (v, g) = closure_aliases_grad(&x);
+    assert!((v - (0.25 + 4.0 + 1.5)).abs() < 1e-12);
+    let expect = [2.0 * 0.5 + 3.0, 4.0, 0.5];
+    for (a, b) in g.iter().zip(expect) {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+    let (_, t) = closure_aliases_jvp(&x, &[1.0, -1.0, 2.0]);
+    assert!((t - (expect[0] - expect[1] + 2.0 * expect[2])).abs() < 1e-12);
+}
+
+/// A closure whose parameter has the name of an active local buffer: inside the closure the
+/// name is the parameter, outside it the buffer.
+#[differentiable]
+fn closure_parameter_named_like_a_buffer(x: &[f64]) -> f64 {
+    let mut y = x.to_vec();
+    let f = |y| y * 2.0 + 1.0;
+    y[0] = f(y[1]);
+    y[1] = f(y[0]) * 0.5;
+    y[0] * y[1]
+}
+
+#[test]
+fn a_closure_parameter_hides_a_buffer_of_its_name() {
+    let x = [0.5, 2.0];
+    let (v, g) = closure_parameter_named_like_a_buffer_grad(&x);
+    // a = 2 x1 + 1, then a (a + 0.5) = 4 x1^2 + 5 x1 + 1.5.
+    assert!((v - (16.0 + 10.0 + 1.5)).abs() < 1e-12);
+    assert!(g[0].abs() < 1e-12 && (g[1] - (8.0 * 2.0 + 5.0)).abs() < 1e-12);
+}
