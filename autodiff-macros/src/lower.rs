@@ -230,7 +230,14 @@ fn lower_with(
         cx.scopes[0].insert(p.ident.to_string(), binding);
         cx.idents.insert(p.ident.to_string(), p.ident.clone());
     }
-    let mut stmts = desugar_exits(desugar_loop_returns(body.stmts.clone()), &function_exit);
+    let parts = tuple_parts(&sig.output);
+    let mut stmts = desugar_tuple_tail(
+        desugar_exits(
+            desugar_loop_returns(body.stmts.clone(), &parts),
+            &function_exit,
+        ),
+        &parts,
+    );
     // `x.map(f)` at the end is the buffer it fills.
     if let Some(SynStmt::Expr(tail @ Expr::MethodCall(m), None)) = stmts.last() {
         if m.method == "map" && cx.container_of(&m.receiver).is_some() {
@@ -405,9 +412,12 @@ fn function_exit(e: &Expr) -> Option<Expr> {
 /// after the loop the rest of the body runs only when the flag is unset:
 /// `for .. { if c { return e; } .. } rest` is
 /// `for .. { if c { ret = e; returned = true; break; } .. } if returned { ret } else { rest }`.
-fn desugar_loop_returns(mut stmts: Vec<SynStmt>) -> Vec<SynStmt> {
+///
+/// A function returning a tuple of floats (of types `parts`) keeps one variable per part.
+fn desugar_loop_returns(mut stmts: Vec<SynStmt>, parts: &[syn::Type]) -> Vec<SynStmt> {
     let returned = format_ident!("returned", span = Span::mixed_site());
     let value = format_ident!("returned_value", span = Span::mixed_site());
+    let values = part_locals("returned_value", parts.len());
     for i in 0..stmts.len() {
         let SynStmt::Expr(e @ (Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_)), _) = &stmts[i]
         else {
@@ -417,6 +427,7 @@ fn desugar_loop_returns(mut stmts: Vec<SynStmt>) -> Vec<SynStmt> {
         let mut rewrite = LoopReturns {
             returned: &returned,
             value: &value,
+            values: &values,
             found: false,
             depth: 0,
         };
@@ -424,13 +435,19 @@ fn desugar_loop_returns(mut stmts: Vec<SynStmt>) -> Vec<SynStmt> {
         if !rewrite.found {
             continue;
         }
-        let rest = desugar_loop_returns(stmts.split_off(i + 1));
+        let rest = desugar_loop_returns(stmts.split_off(i + 1), parts);
         stmts.truncate(i);
         stmts.push(syn::parse_quote!(let mut #returned = false;));
-        stmts.push(syn::parse_quote!(let mut #value = ::autodiff::__private::zero();));
+        let returned_value: Expr = if values.is_empty() {
+            stmts.push(syn::parse_quote!(let mut #value = ::autodiff::__private::zero();));
+            syn::parse_quote!(#value)
+        } else {
+            stmts.extend(zeroed_parts(&values, parts));
+            syn::parse_quote!((#(#values),*))
+        };
         stmts.push(SynStmt::Expr(looped, Some(Default::default())));
         stmts.push(SynStmt::Expr(
-            syn::parse_quote!(if #returned { #value } else { #(#rest)* }),
+            syn::parse_quote!(if #returned { #returned_value } else { #(#rest)* }),
             None,
         ));
         return stmts;
@@ -442,6 +459,8 @@ fn desugar_loop_returns(mut stmts: Vec<SynStmt>) -> Vec<SynStmt> {
 struct LoopReturns<'a> {
     returned: &'a Ident,
     value: &'a Ident,
+    /// One variable per part of a tuple result (none for one value).
+    values: &'a [Ident],
     found: bool,
     /// Loops entered, the rewritten one included.
     depth: usize,
@@ -460,7 +479,11 @@ impl syn::visit_mut::VisitMut for LoopReturns<'_> {
                         .cloned()
                         .unwrap_or_else(|| syn::parse_quote!(()));
                     let (returned, value) = (self.returned, self.value);
-                    out.push(syn::parse_quote!(#value = #e;));
+                    if self.values.is_empty() {
+                        out.push(syn::parse_quote!(#value = #e;));
+                    } else {
+                        out.push(SynStmt::Expr(assign_parts(e, self.values), None));
+                    }
                     out.push(syn::parse_quote!(#returned = true;));
                     out.push(syn::parse_quote!(break;));
                 }
@@ -491,6 +514,102 @@ impl LoopReturns<'_> {
         f(self);
         self.depth -= 1;
     }
+}
+
+/// The types of the parts of a tuple result type, if it is a tuple of two or more.
+fn tuple_parts(output: &syn::Type) -> Vec<syn::Type> {
+    match output {
+        syn::Type::Tuple(t) if t.elems.len() >= 2 => t.elems.iter().cloned().collect(),
+        syn::Type::Paren(p) => tuple_parts(&p.elem),
+        _ => Vec::new(),
+    }
+}
+
+/// One local per part of a tuple result.
+fn part_locals(base: &str, parts: usize) -> Vec<Ident> {
+    (0..parts)
+        .map(|k| format_ident!("{}_{}", base, k, span = Span::mixed_site()))
+        .collect()
+}
+
+/// `let mut part: T = zero();` for each part, of its type in the result.
+fn zeroed_parts(parts: &[Ident], types: &[syn::Type]) -> Vec<SynStmt> {
+    parts
+        .iter()
+        .zip(types)
+        .map(|(p, t)| syn::parse_quote!(let mut #p: #t = ::autodiff::__private::zero();))
+        .collect()
+}
+
+/// An expression of a tuple of floats, as statements assigning its parts to `parts`: a tuple
+/// written out part by part, the arms of an `if`, a `match` or a block each in turn, and any
+/// other tuple destructured first.
+fn assign_parts(e: Expr, parts: &[Ident]) -> Expr {
+    match e {
+        Expr::Tuple(t) if t.elems.len() == parts.len() => {
+            let elems = t.elems.iter();
+            syn::parse_quote!({ #(#parts = #elems;)* })
+        }
+        Expr::Paren(p) => assign_parts(*p.expr, parts),
+        Expr::Block(mut b) if b.label.is_none() => {
+            assign_block_tail(&mut b.block, parts);
+            Expr::Block(b)
+        }
+        Expr::If(mut i) => {
+            assign_block_tail(&mut i.then_branch, parts);
+            if let Some((_, other)) = i.else_branch.take() {
+                let other = assign_parts(*other, parts);
+                i.else_branch = Some((Default::default(), Box::new(other)));
+            }
+            Expr::If(i)
+        }
+        Expr::Match(mut m) => {
+            for arm in &mut m.arms {
+                let body = std::mem::replace(&mut *arm.body, syn::parse_quote!(()));
+                *arm.body = assign_parts(body, parts);
+                arm.comma.get_or_insert_with(Default::default);
+            }
+            Expr::Match(m)
+        }
+        other => {
+            let taken = part_locals("part", parts.len());
+            syn::parse_quote!({ let (#(#taken),*) = #other; #(#parts = #taken;)* })
+        }
+    }
+}
+
+/// [`assign_parts`] for the value a block ends with; a block that ends otherwise (a `return`,
+/// a `panic!`) is left as it is.
+fn assign_block_tail(b: &mut syn::Block, parts: &[Ident]) {
+    if let Some(SynStmt::Expr(tail, None)) = b.stmts.pop() {
+        b.stmts.push(SynStmt::Expr(assign_parts(tail, parts), None));
+    } else if let Some(last) = b.stmts.pop() {
+        b.stmts.push(last);
+    }
+}
+
+/// A body that ends with a tuple of floats computed in arms (`if c { (a, b) } else { .. }`)
+/// ends with a tuple of variables instead, which each arm assigns: results of one float each
+/// are what branches merge.
+fn desugar_tuple_tail(mut stmts: Vec<SynStmt>, parts: &[syn::Type]) -> Vec<SynStmt> {
+    let branched = matches!(
+        stmts.last(),
+        Some(SynStmt::Expr(
+            Expr::If(_) | Expr::Match(_) | Expr::Block(_),
+            None
+        ))
+    );
+    if parts.is_empty() || !branched {
+        return stmts;
+    }
+    let Some(SynStmt::Expr(tail, None)) = stmts.pop() else {
+        unreachable!("the tail was matched above")
+    };
+    let results = part_locals("result_part", parts.len());
+    stmts.extend(zeroed_parts(&results, parts));
+    stmts.push(SynStmt::Expr(assign_parts(tail, &results), None));
+    stmts.push(SynStmt::Expr(syn::parse_quote!((#(#results),*)), None));
+    stmts
 }
 
 /// Early exits become if/else: `if c { ..; return a; } rest` is `if c { ..; a } else { rest }`.

@@ -75,3 +75,95 @@ fn tuple_results_destructured_in_part_and_read_by_field() {
         assert!((gx32 as f64 - gx).abs() < 1e-3 * gx.abs().max(1.0));
     }
 }
+
+/// Tuples made in the arms of an `if` and a `match`, in nested blocks, and a helper's tuple
+/// in an arm.
+#[differentiable]
+fn branched_pair<T: Float>(x: T, y: T, k: usize) -> (T, T) {
+    let s = x * y;
+    if x > y {
+        let t = s.sin();
+        (t, x + t)
+    } else {
+        match k {
+            0 => (s, y),
+            1 => {
+                let u = y * y;
+                (u * x, T::one())
+            }
+            _ => polar(x, s),
+        }
+    }
+}
+
+/// Returns a tuple from inside a loop, or a tuple after it.
+#[differentiable]
+fn first_past(x: &[f64], limit: f64) -> (f64, f64) {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += x[i] * x[i];
+        if s > limit {
+            return (s, x[i] * limit);
+        }
+    }
+    (s, 0.0)
+}
+
+/// Checks both parts of a pair-valued function of `n` inputs through its VJP (seeds `(1, 0)`
+/// and `(0, 1)`) against central differences.
+fn check_pair(
+    what: &str,
+    x: &[f64],
+    f: impl Fn(&[f64]) -> (f64, f64),
+    vjp: impl Fn(&[f64], (f64, f64)) -> ((f64, f64), Vec<f64>),
+) {
+    for (k, seed) in [(1.0, 0.0), (0.0, 1.0)].into_iter().enumerate() {
+        let (value, g) = vjp(x, seed);
+        assert_eq!(value, f(x), "{what}: value");
+        let part = |p: &[f64]| if k == 0 { f(p).0 } else { f(p).1 };
+        for (a, b) in g.iter().zip(fd_slice(part, x)) {
+            assert!(
+                (a - b).abs() < 1e-6 * b.abs().max(1.0),
+                "{what} part {k}: {a} vs {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tuples_made_in_arms_and_returned_from_loops() {
+    for (x, y) in [(0.7, 0.3), (0.2, 1.1), (-0.4, 0.9)] {
+        for k in 0..3 {
+            let what = format!("branched_pair({x}, {y}, {k})");
+            check_pair(
+                &what,
+                &[x, y],
+                |p| branched_pair(p[0], p[1], k),
+                |p, seed| {
+                    let (v, (gx, gy)) = branched_pair_vjp(p[0], p[1], k, seed);
+                    (v, vec![gx, gy])
+                },
+            );
+            let (_, (tx, ty)) = branched_pair_jvp(x, y, k, 1.0, 0.0);
+            let (_, (gx, _)) = branched_pair_vjp(x, y, k, (1.0, 0.0));
+            let (_, (hx, _)) = branched_pair_vjp(x, y, k, (0.0, 1.0));
+            assert!(
+                (tx - gx).abs() < 1e-12 && (ty - hx).abs() < 1e-12,
+                "{what}: jvp"
+            );
+        }
+    }
+    // The sum passes the limit at the second element, at the third, or never.
+    for limit in [1.0, 3.0, 100.0] {
+        let x = [0.8, -1.2, 1.5];
+        check_pair(
+            &format!("first_past({limit})"),
+            &x,
+            |p| first_past(p, limit),
+            |p, seed| {
+                let (v, (g, _)) = first_past_vjp(p, limit, seed);
+                (v, g)
+            },
+        );
+    }
+}
