@@ -755,6 +755,29 @@ impl Cx<'_> {
         }
     }
 
+    /// The path of a callee's hidden `tangent`, which takes a type parameter per argument for
+    /// its tangent after the callee's own: a turbofish written at the call gets a `_` for each.
+    pub fn callee_tangent(&self, callee: &Callee, args: usize) -> TokenStream {
+        let written = match callee {
+            Callee::Free { turbofish, .. } | Callee::Assoc { turbofish, .. } => turbofish,
+        };
+        let Ok(mut generics) = syn::parse2::<syn::AngleBracketedGenericArguments>(written.clone())
+        else {
+            return self.callee_fn(callee, "tangent");
+        };
+        for _ in 0..args {
+            generics.args.push(syn::parse_quote!(_));
+        }
+        let generics = generics.to_token_stream();
+        match callee {
+            Callee::Free { path, .. } => quote!(#path::tangent #generics),
+            Callee::Assoc { prefix, name, .. } => {
+                let hidden = hidden_assoc_name(name, "tangent");
+                quote!(#prefix #hidden #generics)
+            }
+        }
+    }
+
     /// Walks a block's statements and nested arms, calling `f` on each value it defines.
     pub fn each_defined(stmts: &[Stmt], f: &mut impl FnMut(ValueId)) {
         for s in stmts {

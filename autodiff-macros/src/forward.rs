@@ -178,7 +178,7 @@ impl Forward<'_> {
                             self.live.insert(*v);
                         }
                         Op::Call { callee, args, .. } => {
-                            let f = cx.callee_fn(callee, "tangent");
+                            let f = cx.callee_tangent(callee, args.len());
                             let primals = args.iter().map(|a| cx.call_arg(a));
                             let tangents = args.iter().map(|a| match a {
                                 CallArg::Scalar(Operand::Value(u)) if self.live.contains(u) => {

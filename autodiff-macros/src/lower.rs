@@ -2299,8 +2299,9 @@ impl Lower<'_> {
         }
         let turbofish = match &last.arguments {
             syn::PathArguments::AngleBracketed(a) => {
-                let a = a.clone();
-                quote!(:: #a)
+                let mut a = a.clone();
+                a.colon2_token = Some(Default::default());
+                quote!(#a)
             }
             _ => TokenStream::new(),
         };

@@ -1322,3 +1322,33 @@ case!(
     calls_block_same_name_jvp,
     5
 );
+
+/// A generic callee named with its type argument written out.
+#[differentiable]
+fn soft_square<T: num_traits::Float>(x: T) -> T {
+    x.tanh() * x
+}
+
+/// Calls with a turbofish: at the top level (the callee's pullback is kept), in a loop (split)
+/// and, in forward mode, its tangent.
+#[differentiable]
+fn turbofish_calls(x: &[f64]) -> f64 {
+    let mut s = soft_square::<f64>(x[0]);
+    for i in 1..x.len() {
+        s += soft_square::<f64>(x[i] * s);
+    }
+    s
+}
+
+#[test]
+fn callees_named_with_a_turbofish() {
+    super::cases::check("turbofish_calls", 4, turbofish_calls, |x| {
+        turbofish_calls_grad(x)
+    });
+    super::cases::check_jvp(
+        "turbofish_calls",
+        4,
+        turbofish_calls_grad,
+        turbofish_calls_jvp,
+    );
+}
