@@ -291,6 +291,23 @@ fn lower_with(
     )
 }
 
+/// The argument of `x.sin_cos()` or `T::sin_cos(x)`, if the expression is one.
+fn sin_cos_of(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::MethodCall(m) if m.method == "sin_cos" && m.args.is_empty() => Some(&m.receiver),
+        Expr::Call(c) if c.args.len() == 1 => match &*c.func {
+            Expr::Path(p)
+                if p.path.segments.len() == 2
+                    && p.path.segments.last().is_some_and(|s| s.ident == "sin_cos") =>
+            {
+                c.args.first()
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `let v = vec![x; n];` as `let v = filled(x, n);`, which allocates without `calloc` (see
 /// `autodiff_runtime::space::filled`), if the `let` is one.
 fn zeroed_buffer(local: &syn::Local) -> Option<TokenStream> {
@@ -1119,6 +1136,16 @@ impl Lower<'_> {
                     }
                 }
                 Expr::Call(_) | Expr::MethodCall(_) => match &*init.expr {
+                    // `x.sin_cos()` and `f64::sin_cos(x)`: the two rules, written out.
+                    e if sin_cos_of(e).is_some() => {
+                        let x = sin_cos_of(e).unwrap();
+                        let pat = &local.pat;
+                        let x_local = format_ident!("sin_cos_of", span = Span::mixed_site());
+                        self.lower_stmts(&[
+                            syn::parse_quote!(let #x_local = #x;),
+                            syn::parse_quote!(let #pat = (#x_local.sin(), #x_local.cos());),
+                        ]);
+                    }
                     // A `fold` with a tuple of accumulators: its loop, then the tuple written
                     // out.
                     Expr::MethodCall(m) => match self.tuple_fold(m) {

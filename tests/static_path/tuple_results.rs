@@ -167,3 +167,30 @@ fn tuples_made_in_arms_and_returned_from_loops() {
         );
     }
 }
+
+/// A rotation by an angle taken apart with `sin_cos`, in both spellings, the second of an
+/// expression.
+#[differentiable]
+fn rotated_x<T: Float>(th: T, x: T, y: T) -> T {
+    let (s, c) = th.sin_cos();
+    let (s2, _) = T::sin_cos(th * x);
+    c * x - s * y + s2
+}
+
+#[test]
+fn angles_taken_apart_with_sin_cos() {
+    for [th, x, y] in [[0.3, 1.2, -0.7], [2.5, -0.4, 0.9]] {
+        let (v, (gt, gx, gy)) = rotated_x_grad(th, x, y);
+        assert!((v - rotated_x(th, x, y)).abs() < 1e-12);
+        let expect = [
+            -th.sin() * x - th.cos() * y + x * (th * x).cos(),
+            th.cos() + th * (th * x).cos(),
+            -th.sin(),
+        ];
+        for (a, b) in [gt, gx, gy].into_iter().zip(expect) {
+            assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        }
+        let (_, t) = rotated_x_jvp(th, x, y, 1.0, 0.5, -2.0);
+        assert!((t - (gt + 0.5 * gx - 2.0 * gy)).abs() < 1e-12);
+    }
+}
