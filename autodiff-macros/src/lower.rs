@@ -629,6 +629,9 @@ fn desugar_tuple_tail(mut stmts: Vec<SynStmt>, parts: &[syn::Type]) -> Vec<SynSt
     stmts
 }
 
+/// The statement macro that marks a block whose early exits could not be placed.
+const UNPLACED_EXIT: &str = "__unplaced_exit";
+
 /// Early exits become if/else: `if c { ..; return a; } rest` is `if c { ..; a } else { rest }`.
 fn desugar_exits(mut stmts: Vec<SynStmt>, exit: Exit) -> Vec<SynStmt> {
     for i in 0..stmts.len() {
@@ -646,43 +649,140 @@ fn desugar_exits(mut stmts: Vec<SynStmt>, exit: Exit) -> Vec<SynStmt> {
                 stmts.push(SynStmt::Expr(Expr::If(rewritten), None));
                 return stmts;
             }
+            SynStmt::Expr(Expr::Match(m), _) if match_exits(m, exit) => {
+                let rewritten = rewrite_match(m.clone(), &rest, exit);
+                stmts.truncate(i);
+                stmts.push(SynStmt::Expr(Expr::Match(rewritten), None));
+                return stmts;
+            }
             _ => {}
         }
     }
     stmts
 }
 
+/// Whether some path through a block ends in an exit.
 fn block_exits(b: &syn::Block, exit: Exit) -> bool {
     match b.stmts.last() {
-        Some(SynStmt::Expr(Expr::If(e), _)) => if_exits(e, exit),
-        Some(SynStmt::Expr(e, _)) => exit(e).is_some(),
+        Some(SynStmt::Expr(e, _)) => expr_exits(e, exit),
         _ => false,
+    }
+}
+
+/// Whether some path through an expression ends in an exit.
+fn expr_exits(e: &Expr, exit: Exit) -> bool {
+    match e {
+        Expr::If(i) => if_exits(i, exit),
+        Expr::Match(m) => match_exits(m, exit),
+        Expr::Block(b) if b.label.is_none() => block_exits(&b.block, exit),
+        e => exit(e).is_some(),
     }
 }
 
 fn if_exits(e: &syn::ExprIf, exit: Exit) -> bool {
     block_exits(&e.then_branch, exit)
-        || match e.else_branch.as_ref().map(|(_, e)| &**e) {
-            Some(Expr::Block(b)) => block_exits(&b.block, exit),
-            Some(Expr::If(i)) => if_exits(i, exit),
-            _ => false,
+        || e.else_branch
+            .as_ref()
+            .is_some_and(|(_, e)| expr_exits(e, exit))
+}
+
+fn match_exits(m: &syn::ExprMatch, exit: Exit) -> bool {
+    m.arms.iter().any(|a| expr_exits(&a.body, exit))
+}
+
+/// Whether every path through an expression ends in an exit.
+fn always_exits(e: &Expr, exit: Exit) -> bool {
+    match e {
+        Expr::If(i) => {
+            i.then_branch
+                .stmts
+                .last()
+                .is_some_and(|s| matches!(s, SynStmt::Expr(e, _) if always_exits(e, exit)))
+                && i.else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| always_exits(e, exit))
         }
+        Expr::Match(m) => m.arms.iter().all(|a| always_exits(&a.body, exit)),
+        Expr::Block(b) if b.label.is_none() => b
+            .block
+            .stmts
+            .last()
+            .is_some_and(|s| matches!(s, SynStmt::Expr(e, _) if always_exits(e, exit))),
+        e => exit(e).is_some(),
+    }
+}
+
+/// A `match` some of whose arms exit: each arm as an arm of an `if` (see [`rewrite_arm`]).
+fn rewrite_match(mut m: syn::ExprMatch, rest: &[SynStmt], exit: Exit) -> syn::ExprMatch {
+    for arm in &mut m.arms {
+        let body = std::mem::replace(&mut *arm.body, syn::parse_quote!(()));
+        *arm.body = match exit(&body) {
+            Some(value) => value,
+            None => {
+                let block = match body {
+                    Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => b.block,
+                    other => syn::parse_quote!({ #other }),
+                };
+                Expr::Block(syn::ExprBlock {
+                    attrs: vec![],
+                    label: None,
+                    block: rewrite_arm(block, rest, exit),
+                })
+            }
+        };
+        arm.comma.get_or_insert_with(Default::default);
+    }
+    m
 }
 
 /// One arm of an `if` whose other arms exit: an exiting arm keeps its statements, an arm
 /// that falls through runs the rest of the enclosing block after its own scope.
 fn rewrite_arm(block: syn::Block, rest: &[SynStmt], exit: Exit) -> syn::Block {
-    let stmts = if block_exits(&block, exit) || rest.is_empty() {
+    let ends_in_exit = || {
+        block
+            .stmts
+            .last()
+            .is_some_and(|s| matches!(s, SynStmt::Expr(e, _) if always_exits(e, exit)))
+    };
+    // A block some of whose paths exit: the rest follows its statements, so that its paths
+    // that fall through reach it, unless a name the block binds would hide one the rest reads.
+    let rest_names: BTreeSet<String> = rest
+        .iter()
+        .flat_map(|s| crate::codegen::idents(s.to_token_stream()))
+        .collect();
+    let own_names = block.stmts.iter().any(|s| match s {
+        SynStmt::Local(l) => bound_names(&l.pat)
+            .iter()
+            .any(|n| rest_names.contains(&n.to_string())),
+        SynStmt::Item(_) => true,
+        SynStmt::Expr(..) | SynStmt::Macro(_) => false,
+    });
+    let stmts = if rest.is_empty() || ends_in_exit() {
         desugar_exits(block.stmts, exit)
+    } else if block_exits(&block, exit) && !own_names {
+        let mut stmts = block.stmts;
+        if let Some(SynStmt::Expr(e, semi @ None)) = stmts.last_mut() {
+            if !matches!(e, Expr::If(_) | Expr::Match(_) | Expr::Block(_)) {
+                *semi = Some(Default::default());
+            }
+        }
+        stmts.extend_from_slice(rest);
+        desugar_exits(stmts, exit)
     } else {
-        let mut stmts = vec![SynStmt::Expr(
+        let mut stmts = Vec::new();
+        if block_exits(&block, exit) {
+            // Its exits cannot reach past its scope: lowering reports it at the block.
+            let (marker, at) = (Ident::new(UNPLACED_EXIT, Span::call_site()), &block);
+            stmts.push(syn::parse_quote!(#marker!(#at);));
+        }
+        stmts.push(SynStmt::Expr(
             Expr::Block(syn::ExprBlock {
                 attrs: vec![],
                 label: None,
                 block,
             }),
             Some(Default::default()),
-        )];
+        ));
         stmts.extend_from_slice(rest);
         desugar_exits(stmts, exit)
     };
@@ -965,6 +1065,14 @@ impl Lower<'_> {
     }
 
     fn lower_macro_stmt(&mut self, mac: &syn::Macro, tokens: TokenStream) {
+        // An exit the desugaring of early returns could not place (see `rewrite_arm`).
+        if mac.path.is_ident(UNPLACED_EXIT) {
+            let message = "an early exit in a block that binds a name the code after the block \
+                           reads again cannot be differentiated: rename the block's binding, or \
+                           end each arm with its value";
+            self.errors.push(mac.tokens.span(), message);
+            return;
+        }
         let expr = Expr::Macro(syn::ExprMacro {
             attrs: vec![],
             mac: mac.clone(),

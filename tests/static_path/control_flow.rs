@@ -672,3 +672,82 @@ mod regressions {
         }
     }
 }
+
+/// Early returns from an `if` nested in another, with and without a binding of the outer arm.
+#[differentiable]
+fn nested_returns(x: f64, y: f64) -> f64 {
+    if x > 0.0 {
+        let t = x * 2.0;
+        if y > 0.0 {
+            return t * y;
+        }
+        if y < -1.0 {
+            return t + y;
+        }
+    }
+    x * y + y
+}
+
+fn nested_returns_d(x: f64, y: f64) -> [f64; 2] {
+    match (x > 0.0, y) {
+        (true, y) if y > 0.0 => [2.0 * y, 2.0 * x],
+        (true, y) if y < -1.0 => [2.0, 1.0],
+        _ => [y, x + 1.0],
+    }
+}
+
+/// Early returns and `continue` in the arms of a `match` on an inactive value, braced or not.
+#[differentiable]
+#[allow(clippy::collapsible_match)]
+fn match_exits(x: f64, kind: u8, n: usize) -> f64 {
+    let z = x * 3.0;
+    match kind {
+        0 => return x.tanh(),
+        1 => {
+            if x > 0.5 {
+                return z;
+            }
+        }
+        _ => {}
+    }
+    let mut y = z * x;
+    for i in 0..n {
+        y = y * x;
+        match i % 3 {
+            0 => continue,
+            1 => {
+                y = y + 1.0;
+                continue;
+            }
+            _ => {}
+        }
+        y = y - x;
+    }
+    y
+}
+
+#[test]
+fn early_exits_in_nested_ifs_and_match_arms() {
+    for (x, y) in [(1.0, 2.0), (1.0, -2.0), (1.0, -0.5), (-1.0, 2.0)] {
+        let (v, (gx, gy)) = nested_returns_grad(x, y);
+        assert_eq!(v, nested_returns(x, y));
+        let [ex, ey] = nested_returns_d(x, y);
+        assert!(
+            (gx - ex).abs() < 1e-12 && (gy - ey).abs() < 1e-12,
+            "({x}, {y})"
+        );
+        let (_, t) = nested_returns_jvp(x, y, 1.0, -0.5);
+        assert!((t - (ex - 0.5 * ey)).abs() < 1e-12);
+    }
+    for kind in 0..3 {
+        for x in [0.3, 0.7, 1.1] {
+            let f = |p: [f64; 1]| match_exits(p[0], kind, 7);
+            let (v, g) = match_exits_grad(x, kind, 7);
+            assert_eq!(v, f([x]));
+            let [e] = oracle::fd(f, [x]);
+            assert_close(&format!("match_exits({x}, {kind})"), g, e, 1e-6, 1e-8);
+            let (_, t) = match_exits_jvp(x, kind, 7, 1.0);
+            assert_close("match_exits jvp", t, g, 1e-12, 1e-12);
+        }
+    }
+}
