@@ -712,16 +712,16 @@ fn match_exits(x: f64, kind: u8, n: usize) -> f64 {
     }
     let mut y = z * x;
     for i in 0..n {
-        y = y * x;
+        y *= x;
         match i % 3 {
             0 => continue,
             1 => {
-                y = y + 1.0;
+                y += 1.0;
                 continue;
             }
             _ => {}
         }
-        y = y - x;
+        y -= x;
     }
     y
 }
