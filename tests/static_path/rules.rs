@@ -820,3 +820,25 @@ fn float_casts_round_as_the_plain_function_does() {
     let sq: f64 = x.iter().map(|&v| (v as f64).powi(2)).sum();
     assert_close("widened scale", gs, sq, 1e-12, 1e-12);
 }
+
+#[differentiable]
+fn log_of(x: f64) -> f64 {
+    x.ln()
+}
+
+#[differentiable]
+fn arcsine(x: f64) -> f64 {
+    x.asin()
+}
+
+#[test]
+fn outside_the_domain_the_derivative_is_the_formulas_value() {
+    // ln(-1) is NaN; its formula 1/x has the value -1 there.
+    let (v, g) = log_of_grad(-1.0);
+    assert!(v.is_nan());
+    assert_eq!(g, -1.0);
+    // asin(2) is NaN, and so is its formula 1/sqrt(1 - x^2).
+    let (v, g) = arcsine_grad(2.0);
+    assert!(v.is_nan() && g.is_nan());
+    assert!(arcsine_jvp(2.0, 1.0).1.is_nan());
+}
