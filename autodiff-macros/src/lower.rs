@@ -291,6 +291,29 @@ fn lower_with(
     )
 }
 
+/// A closure parameter and its argument with the reference taken off both where the
+/// parameter takes a float by reference: `|&v: &f64|` and `|v: &f64|` (also `|&v|`) bind `v`,
+/// untyped, to the argument, or to `e` for an argument `&e`. Other types are left as written.
+fn by_value_param(p: &Pat, a: &Expr) -> (Pat, Expr) {
+    // A reference to a type named by one plain name (`&f64`, `&T`): a float.
+    let scalar = |ty: &syn::Type| {
+        matches!(ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p)
+            if p.qself.is_none() && p.path.get_ident().is_some()))
+    };
+    let (pat, by_ref_type) = match p {
+        Pat::Type(t) if !scalar(&t.ty) => return (p.clone(), a.clone()),
+        Pat::Type(t) => (&*t.pat, true),
+        p => (p, false),
+    };
+    match (pat, a) {
+        (Pat::Reference(r), Expr::Reference(e)) => ((*r.pat).clone(), (*e.expr).clone()),
+        (Pat::Reference(r), a) => ((*r.pat).clone(), a.clone()),
+        (pat, Expr::Reference(e)) if by_ref_type => (pat.clone(), (*e.expr).clone()),
+        (pat, a) if by_ref_type => (pat.clone(), a.clone()),
+        _ => (p.clone(), a.clone()),
+    }
+}
+
 /// The argument of `x.sin_cos()` or `T::sin_cos(x)`, if the expression is one.
 fn sin_cos_of(e: &Expr) -> Option<&Expr> {
     match e {
@@ -2381,8 +2404,15 @@ impl Lower<'_> {
             }
             // The arguments first, then the parameters: an argument may name a parameter
             // (`g(y, x)` for `|x, y|`).
-            let params = closure.inputs.iter();
-            let args = c.args.iter();
+            // A parameter taking a float by reference (`|&v: &f64|`, `|v: &f64|`) takes it by
+            // value: active items are values here, as in `for &v in x.iter()`.
+            let (params, args): (Vec<Pat>, Vec<Expr>) = closure
+                .inputs
+                .iter()
+                .zip(c.args.iter())
+                .map(|(p, a)| by_value_param(p, a))
+                .unzip();
+            let (params, args) = (params.iter(), args.iter());
             let taken: Vec<Ident> = (0..c.args.len())
                 .map(|k| format_ident!("argument_{}", k, span = Span::mixed_site()))
                 .collect();

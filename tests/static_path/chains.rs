@@ -606,3 +606,32 @@ fn a_closure_parameter_hides_a_buffer_of_its_name() {
     assert!((v - (16.0 + 10.0 + 1.5)).abs() < 1e-12);
     assert!(g[0].abs() < 1e-12 && (g[1] - (8.0 * 2.0 + 5.0)).abs() < 1e-12);
 }
+
+/// Closures whose parameters take the items by reference, as `iter()` yields them: typed
+/// `&f64`, with a `&v` pattern, inline, bound with `let` and passed to `map` by name, and
+/// called directly on a reference.
+#[differentiable]
+fn closures_taking_references(x: &[f64]) -> f64 {
+    let twice = |v: &f64| v * 2.0;
+    let square = |&v: &f64| v * v;
+    let a = x.iter().map(|v: &f64| v * 2.0 + *v).sum::<f64>();
+    let b = x.iter().map(twice).sum::<f64>() + x.iter().map(square).sum::<f64>();
+    let c = x.iter().fold(0.0, |acc: f64, v: &f64| acc + v * v * v);
+    a * b + c + square(&x[1]) * twice(&x[0])
+}
+
+#[test]
+fn closures_taking_items_by_reference() {
+    super::cases::check(
+        "closures_taking_references",
+        3,
+        closures_taking_references,
+        closures_taking_references_grad,
+    );
+    super::cases::check_jvp(
+        "closures_taking_references",
+        3,
+        closures_taking_references_grad,
+        closures_taking_references_jvp,
+    );
+}

@@ -46,7 +46,12 @@ impl Lower<'_> {
         if let Some(p) = last {
             stages.push((p, None));
         }
-        let for_pat = stages.first().map_or(fresh.clone(), |(p, _)| (*p).clone());
+        // A typed closure parameter (`|v: &f64|`) binds what the loop yields, untyped.
+        let for_pat = match stages.first() {
+            Some((Pat::Type(t), _)) => (*t.pat).clone(),
+            Some((p, _)) => (*p).clone(),
+            None => fresh.clone(),
+        };
         // The source is a loop over active containers, windows or chunks of one, or inactive data
         // (then the closures make the items active).
         let slices = self
