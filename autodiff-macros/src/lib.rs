@@ -29,5 +29,21 @@ use proc_macro::TokenStream;
 /// what a body may contain, the contract of each generated function, and runnable examples.
 #[proc_macro_attribute]
 pub fn differentiable(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::differentiable(attr.into(), item.into()).into()
+    let (attr, item) = (attr.into(), proc_macro2::TokenStream::from(item));
+    let original = item.clone();
+    // A fault of the macro's own is an error at the function, which is kept as written.
+    std::panic::catch_unwind(|| expand::differentiable(attr, item))
+        .unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let message = format!(
+                "#[differentiable] failed on this function ({why}); it is kept as written, \
+                 without derivatives: differentiate this part on the tape (`autodiff::tape`)"
+            );
+            quote::quote!(#original ::core::compile_error!(#message);)
+        })
+        .into()
 }
