@@ -627,6 +627,11 @@ impl Cx<'_> {
                     a => a,
                 };
                 match (a, &pin) {
+                    // A constant view (`m.column(0)`) in a sum, difference or product: an owned
+                    // matrix, of the active operand's type.
+                    (Operand::Inactive(t), _) if by_ref && matrix_view(t, self) => {
+                        quote!(&::autodiff::__private::owned_matrix(&(#t)))
+                    }
                     (Operand::Inactive(t), Some(active)) if by_ref && self.pinnable(t) => {
                         quote!(::autodiff::__private::like(#active, &(#t)))
                     }
@@ -936,6 +941,23 @@ fn neighbour_reads(cx: &Cx, stmts: &[Stmt], in_loop: bool) -> BTreeSet<ValueId> 
         }
     }
     out
+}
+
+/// Whether a constant operand is a method call on a vector or matrix that may give a view
+/// (`m.column(j)`, `m.rows(i, n)`).
+fn matrix_view(t: &TokenStream, cx: &Cx) -> bool {
+    const VIEWS: &[&str] = &[
+        "column",
+        "row",
+        "columns",
+        "rows",
+        "view",
+        "fixed_view",
+        "fixed_rows",
+        "fixed_columns",
+    ];
+    matches!(syn::parse2::<syn::Expr>(t.clone()), Ok(syn::Expr::MethodCall(m))
+        if VIEWS.contains(&m.method.to_string().as_str()) && cx.looks_matrix(&m.receiver.to_token_stream()))
 }
 
 /// Every identifier in some tokens.

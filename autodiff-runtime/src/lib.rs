@@ -26,6 +26,7 @@ pub fn stop_gradient<T>(x: T) -> T {
 pub mod __private {
     pub use crate::constants::*;
     pub use crate::linear::*;
+    pub use crate::matrix::owned_matrix;
     pub use crate::protocol::*;
     pub use crate::real::Real;
     pub use crate::rules;

@@ -478,6 +478,20 @@ where
     )
 }
 
+/// An owned copy of a constant matrix operand given as a view (`m.column(0)`), for the
+/// rules of `+`, `-` and `*`, which take both operands of one type.
+#[inline]
+pub fn owned_matrix<T, R, C, S>(m: &Matrix<T, R, C, S>) -> OMatrix<T, R, C>
+where
+    T: Real + RealField,
+    R: Dim,
+    C: Dim,
+    S: Storage<T, R, C>,
+    DefaultAllocator: Allocator<R, C>,
+{
+    m.clone_owned()
+}
+
 /// `v.norm()`; the partial is taken as zero at the zero vector.
 #[inline]
 pub fn norm<T, R, C>(v: &OMatrix<T, R, C>) -> (T, Covector<OMatrix<T, R, C>>)

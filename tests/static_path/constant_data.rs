@@ -268,6 +268,41 @@ fn constant_columns(m: &nalgebra::DMatrix<f64>, x: &DVector<f64>) -> f64 {
     m.column(0).dot(x) * x.dot(&m.column(2)) + p.dot(&p) + x.component_div(&m.column(1)).sum()
 }
 
+/// Views of a constant matrix added to and subtracted from active vectors, on either side,
+/// and beside a matrix product, as a recurrent layer over a sequence's columns reads them.
+#[differentiable(wrt(x, w))]
+fn constant_columns_summed(
+    m: &nalgebra::DMatrix<f64>,
+    x: &DVector<f64>,
+    w: &nalgebra::DMatrix<f64>,
+) -> f64 {
+    let mut h = x + m.column(0);
+    for t in 1..m.ncols() {
+        h = (w * &h + m.column(t)).map(|v| v.tanh());
+    }
+    (h - m.column(1)).norm_squared() + (m.column(2) - x).sum()
+}
+
+#[test]
+fn constant_matrix_views_in_sums() {
+    let m = nalgebra::DMatrix::from_vec(3, 3, random_vec(21, 9, -1.0, 1.0));
+    let w = nalgebra::DMatrix::from_vec(3, 3, random_vec(22, 9, -0.8, 0.8));
+    let x = random_vec(23, 3, -1.0, 1.0);
+    let (v, (gx, gw)) = constant_columns_summed_grad(&m, &DVector::from_vec(x.clone()), &w);
+    let f = |p: &[f64]| constant_columns_summed(&m, &DVector::from_vec(p.to_vec()), &w);
+    assert!((v - f(&x)).abs() < 1e-12);
+    for (a, b) in gx.iter().zip(fd_slice(f, &x)) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let fw = |p: &[f64]| {
+        let w = nalgebra::DMatrix::from_vec(3, 3, p.to_vec());
+        constant_columns_summed(&m, &DVector::from_vec(x.clone()), &w)
+    };
+    for (a, b) in gw.iter().zip(fd_slice(fw, w.as_slice())) {
+        assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+    }
+}
+
 #[test]
 fn constant_matrix_views_in_products() {
     let m = nalgebra::DMatrix::from_vec(3, 3, random_vec(11, 9, 0.5, 2.0));
