@@ -2922,7 +2922,10 @@ impl Lower<'_> {
             }
         }
         let count = count.map(|mut c| {
-            take_once(&mut prelude, &mut c, format_ident!("{}_count", index));
+            take_once(&mut prelude, &mut c.start, format_ident!("{}_count", index));
+            if let Some(step) = &mut c.step {
+                take_once(&mut prelude, step, format_ident!("{}_count_step", index));
+            }
             c
         });
         let enumerated = count.is_some();
@@ -2971,8 +2974,19 @@ impl Lower<'_> {
         }
         let mut lets: Vec<SynStmt> = Vec::new();
         let (mut places, mut copied) = (Vec::new(), Vec::new());
+        let lens: Vec<&TokenStream> = srcs.iter().map(|s| &s.len).collect();
+        let len = lens
+            .iter()
+            .skip(1)
+            .fold(lens[0].clone(), |acc, l| quote!(::core::cmp::min(#acc, #l)));
         if let (Some(i), Some(c)) = (index_pat, &count) {
-            lets.push(syn::parse_quote!(let #i: usize = #c + #index;));
+            let start = &c.start;
+            let at = match (&c.step, c.reversed) {
+                (_, true) => quote!(#start + (#len - 1 - #index)),
+                (Some(step), false) => quote!(#start + #index * #step),
+                (None, false) => quote!(#start + #index),
+            };
+            lets.push(syn::parse_quote!(let #i: usize = #at;));
         }
         for (p, s) in parts.iter().zip(&srcs) {
             let element = s.element(index);
@@ -2993,11 +3007,6 @@ impl Lower<'_> {
                 }
             }
         }
-        let lens: Vec<&TokenStream> = srcs.iter().map(|s| &s.len).collect();
-        let len = lens
-            .iter()
-            .skip(1)
-            .fold(lens[0].clone(), |acc, l| quote!(::core::cmp::min(#acc, #l)));
         Some(Elements {
             len,
             prelude,
@@ -3361,10 +3370,18 @@ impl Source {
     }
 }
 
+/// What an `enumerate` counts for the loop's `index`-th item: `start + index * step`, or,
+/// reversed, `start + (len - 1 - index)` for a loop of `len` items.
+struct Count {
+    start: TokenStream,
+    step: Option<TokenStream>,
+    reversed: bool,
+}
+
 /// The containers an iterator reads element-wise (`x.iter()`, `&x[a..]`, with `copied`,
 /// `skip`, `take`, `step_by`, `rev`, `zip`, and an outermost `enumerate`, perhaps skipped
 /// or taken from), and if it enumerates, the count of its first item.
-fn iter_sources(cx: &Lower, e: &Expr) -> Option<(Option<TokenStream>, Vec<Source>)> {
+fn iter_sources(cx: &Lower, e: &Expr) -> Option<(Option<Count>, Vec<Source>)> {
     match e {
         Expr::MethodCall(m) => {
             let inactive_arg = m.args.len() == 1 && !cx.mentions_active(&m.args[0]);
@@ -3380,7 +3397,12 @@ fn iter_sources(cx: &Lower, e: &Expr) -> Option<(Option<TokenStream>, Vec<Source
                     let (None, src) = iter_sources(cx, &m.receiver)? else {
                         return None;
                     };
-                    Some((Some(quote!(0usize)), src))
+                    let count = Count {
+                        start: quote!(0usize),
+                        step: None,
+                        reversed: false,
+                    };
+                    Some((Some(count), src))
                 }
                 "skip" | "take" | "step_by" if inactive_arg => {
                     let (count, mut src) = iter_sources(cx, &m.receiver)?;
@@ -3392,24 +3414,46 @@ fn iter_sources(cx: &Lower, e: &Expr) -> Option<(Option<TokenStream>, Vec<Source
                             _ => s.step_by(k),
                         }
                     }
-                    // An enumeration skipped from counts on from where it was; one stepped
-                    // through would count in steps.
+                    // An enumeration skipped from counts on from where it was, one stepped
+                    // through counts in steps; reversed, it counts down to its start (see
+                    // `Count`), which a `take` or `step_by` after `rev` would move.
                     let count = match (count, m.method.to_string().as_str()) {
-                        (Some(c), "skip") => Some(quote!(#c + (#k))),
-                        (Some(_), "step_by") => return None,
+                        (Some(Count { reversed: true, .. }), "take" | "step_by") => return None,
+                        (Some(c @ Count { reversed: true, .. }), _) => Some(c),
+                        (Some(mut c), "skip") => {
+                            let (start, step) = (&c.start, &c.step);
+                            c.start = match step {
+                                Some(step) => quote!(#start + (#k) * #step),
+                                None => quote!(#start + (#k)),
+                            };
+                            Some(c)
+                        }
+                        (Some(mut c), "step_by") => {
+                            c.step = Some(match &c.step {
+                                Some(step) => quote!(#step * (#k)),
+                                None => quote!((#k)),
+                            });
+                            Some(c)
+                        }
                         (c, _) => c,
                     };
                     Some((count, src))
                 }
                 "rev" if m.args.is_empty() => {
-                    let (None, mut src) = iter_sources(cx, &m.receiver)? else {
-                        return None;
-                    };
+                    let (count, mut src) = iter_sources(cx, &m.receiver)?;
                     if src.len() != 1 {
                         return None;
                     }
                     src[0].rev();
-                    Some((None, src))
+                    let count = match count {
+                        Some(c) if c.step.is_some() || c.reversed => return None,
+                        Some(c) => Some(Count {
+                            reversed: true,
+                            ..c
+                        }),
+                        None => None,
+                    };
+                    Some((count, src))
                 }
                 "zip" if m.args.len() == 1 => {
                     let (None, mut a) = iter_sources(cx, &m.receiver)? else {

@@ -1489,3 +1489,41 @@ case!(
     stepped_then_skipped_jvp,
     7
 );
+
+/// Enumerations stepped through, reversed, and reversed then skipped: the count follows the
+/// items.
+#[differentiable]
+fn enumerations_stepped_and_reversed(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (i, v) in x.iter().enumerate().skip(1).step_by(2) {
+        s += v * (i as f64 + 1.0);
+    }
+    for (i, v) in x.iter().enumerate().rev() {
+        s += v * v * (i as f64);
+    }
+    for (i, v) in x.iter().enumerate().skip(1).rev().skip(1) {
+        s += v * (i as f64 * 10.0);
+    }
+    for (i, v) in x.iter().enumerate().step_by(3).skip(1) {
+        s += v.sin() * (i as f64);
+    }
+    s
+}
+
+#[test]
+fn enumerations_count_their_items_when_stepped_or_reversed() {
+    for n in [2, 7, 8] {
+        super::cases::check(
+            "enumerations_stepped_and_reversed",
+            n,
+            enumerations_stepped_and_reversed,
+            enumerations_stepped_and_reversed_grad,
+        );
+        super::cases::check_jvp(
+            "enumerations_stepped_and_reversed",
+            n,
+            enumerations_stepped_and_reversed_grad,
+            enumerations_stepped_and_reversed_jvp,
+        );
+    }
+}
