@@ -2517,6 +2517,29 @@ impl Lower<'_> {
     }
 
     fn lower_cast(&mut self, c: &syn::ExprCast) -> Operand {
+        // A comparison is a `bool` whatever it compares: converted, it is a constant.
+        fn boolean(e: &Expr) -> bool {
+            match e {
+                Expr::Paren(p) => boolean(&p.expr),
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => boolean(&u.expr),
+                Expr::Binary(b) => matches!(
+                    b.op,
+                    syn::BinOp::Lt(_)
+                        | syn::BinOp::Le(_)
+                        | syn::BinOp::Gt(_)
+                        | syn::BinOp::Ge(_)
+                        | syn::BinOp::Eq(_)
+                        | syn::BinOp::Ne(_)
+                        | syn::BinOp::And(_)
+                        | syn::BinOp::Or(_)
+                ),
+                Expr::Lit(l) => matches!(l.lit, syn::Lit::Bool(_)),
+                _ => false,
+            }
+        }
+        if boolean(&c.expr) {
+            return Operand::Inactive(c.to_token_stream());
+        }
         let is_float = matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f32") || p.path.is_ident("f64"));
         if is_float {
             // Rounded as `as` rounds, between float types (the identity within one).

@@ -751,3 +751,28 @@ fn early_exits_in_nested_ifs_and_match_arms() {
         }
     }
 }
+
+/// Comparisons of active values converted to integers and floats: constants.
+#[differentiable]
+fn counted_comparisons(x: f64, y: f64) -> f64 {
+    let k = (x > 0.0) as u8 + (y > x && x > -1.0) as u8;
+    let w = (x < y) as i32 as f64;
+    if k == 1 {
+        x * y + w
+    } else {
+        x + y * w
+    }
+}
+
+#[test]
+fn comparisons_converted_to_numbers_are_constants() {
+    for (x, y, want) in [
+        (0.5, 2.0, [1.0, 1.0]),
+        (-0.5, 2.0, [2.0, -0.5]),
+        (0.5, -2.0, [-2.0, 0.5]),
+    ] {
+        let (v, (gx, gy)) = counted_comparisons_grad(x, y);
+        assert_eq!(v, counted_comparisons(x, y));
+        assert_eq!([gx, gy], want, "at ({x}, {y})");
+    }
+}
