@@ -3086,12 +3086,17 @@ impl Lower<'_> {
         };
         let body = desugar_exits(body, &exit);
         // An exit the rewrite did not reach would skip the iteration's bookkeeping.
-        if let Some(span) = body.iter().find_map(stray_exit) {
+        if let Some((span, valued)) = body.iter().find_map(stray_exit) {
             self.errors.push(
                 span,
-                "`break` and `continue` are differentiated at the end of the loop body or of an \
-                 `if`/`else` arm in it, not inside a `match` or a nested block; restructure \
-                 this part of the loop as `if`/`else`",
+                if valued {
+                    "a `break` with a value cannot be differentiated: assign the value to a \
+                     variable declared before the loop, then `break`"
+                } else {
+                    "`break` and `continue` are differentiated at the end of the loop body or of \
+                     an `if`/`else` or `match` arm in it, not inside a nested block; restructure \
+                     this part of the loop as `if`/`else`"
+                },
             );
             return dummy();
         }
@@ -3562,14 +3567,15 @@ fn source(cx: &Lower, e: &Expr, mutable: bool) -> Option<Source> {
 }
 
 /// Where a statement of a loop body still holds a `break` or `continue` of that loop.
-fn stray_exit(s: &SynStmt) -> Option<Span> {
-    struct Exits(Option<Span>);
+fn stray_exit(s: &SynStmt) -> Option<(Span, bool)> {
+    /// The first exit, and whether it is a `break` with a value.
+    struct Exits(Option<(Span, bool)>);
     impl<'ast> Visit<'ast> for Exits {
         fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
-            self.0.get_or_insert(b.span());
+            self.0.get_or_insert((b.span(), b.expr.is_some()));
         }
         fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
-            self.0.get_or_insert(c.span());
+            self.0.get_or_insert((c.span(), false));
         }
         fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {}
         fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {}
