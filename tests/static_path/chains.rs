@@ -620,18 +620,10 @@ fn closures_taking_references(x: &[f64]) -> f64 {
     a * b + c + square(&x[1]) * twice(&x[0])
 }
 
-#[test]
-fn closures_taking_items_by_reference() {
-    super::cases::check(
-        "closures_taking_references",
-        3,
-        closures_taking_references,
-        closures_taking_references_grad,
-    );
-    super::cases::check_jvp(
-        "closures_taking_references",
-        3,
-        closures_taking_references_grad,
-        closures_taking_references_jvp,
-    );
-}
+case!(
+    closures_taking_items_by_reference,
+    closures_taking_references,
+    closures_taking_references_grad,
+    closures_taking_references_jvp,
+    3
+);

@@ -1510,20 +1510,17 @@ fn enumerations_stepped_and_reversed(x: &[f64]) -> f64 {
     s
 }
 
-#[test]
-fn enumerations_count_their_items_when_stepped_or_reversed() {
-    for n in [2, 7, 8] {
-        super::cases::check(
-            "enumerations_stepped_and_reversed",
-            n,
-            enumerations_stepped_and_reversed,
-            enumerations_stepped_and_reversed_grad,
-        );
-        super::cases::check_jvp(
-            "enumerations_stepped_and_reversed",
-            n,
-            enumerations_stepped_and_reversed_grad,
-            enumerations_stepped_and_reversed_jvp,
-        );
-    }
-}
+case!(
+    enumerations_count_their_items_when_stepped,
+    enumerations_stepped_and_reversed,
+    enumerations_stepped_and_reversed_grad,
+    enumerations_stepped_and_reversed_jvp,
+    8
+);
+case!(
+    enumerations_count_their_items_in_a_short_slice,
+    enumerations_stepped_and_reversed,
+    enumerations_stepped_and_reversed_grad,
+    enumerations_stepped_and_reversed_jvp,
+    2
+);
