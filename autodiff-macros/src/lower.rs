@@ -314,6 +314,40 @@ fn by_value_param(p: &Pat, a: &Expr) -> (Pat, Expr) {
     }
 }
 
+/// An item read through a reference, as a value: `*x.first().unwrap()` is `x[0]`,
+/// `*x.last().unwrap()` is `x[x.len() - 1]`, and `*x.iter()...max_by(..).unwrap()` is the
+/// same chain over `x.iter().copied()`.
+fn item_by_value(e: &Expr) -> Option<Expr> {
+    let Expr::MethodCall(unwrap) = e else {
+        return None;
+    };
+    if unwrap.method != "unwrap" || !unwrap.args.is_empty() {
+        return None;
+    }
+    let Expr::MethodCall(m) = &*unwrap.receiver else {
+        return None;
+    };
+    let base = &m.receiver;
+    match m.method.to_string().as_str() {
+        "first" if m.args.is_empty() => return Some(syn::parse_quote!(#base[0])),
+        "last" if m.args.is_empty() => return Some(syn::parse_quote!(#base[#base.len() - 1])),
+        _ => {}
+    }
+    // The chain down to its `iter()`, which yields the items by value instead.
+    fn copied(e: &Expr) -> Option<Expr> {
+        let Expr::MethodCall(m) = e else {
+            return None;
+        };
+        if m.method == "iter" && m.args.is_empty() {
+            return Some(syn::parse_quote!(#m.copied()));
+        }
+        let mut m = m.clone();
+        *m.receiver = copied(&m.receiver)?;
+        Some(Expr::MethodCall(m))
+    }
+    copied(e)
+}
+
 /// The argument of `x.sin_cos()` or `T::sin_cos(x)`, if the expression is one.
 fn sin_cos_of(e: &Expr) -> Option<&Expr> {
     match e {
@@ -1697,6 +1731,9 @@ impl Lower<'_> {
                 }
                 UnOp::Deref(_) => match &*u.expr {
                     Expr::Path(_) => self.lower_expr(&u.expr),
+                    inner if item_by_value(inner).is_some() => {
+                        self.lower_expr(&item_by_value(inner).unwrap())
+                    }
                     inner => {
                         self.errors
                             .push(inner.span(), "only a parameter can be dereferenced here");

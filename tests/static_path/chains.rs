@@ -627,3 +627,28 @@ case!(
     closures_taking_references_jvp,
     3
 );
+
+/// Items read through references: the extremum of `iter()` and the first and last items,
+/// dereferenced.
+#[differentiable]
+fn items_dereferenced(x: &[f64]) -> f64 {
+    let m = *x.iter().max_by(|a, b| a.partial_cmp(b).unwrap()).unwrap();
+    let n = *x
+        .iter()
+        .skip(1)
+        .min_by(|a, b| a.partial_cmp(b).unwrap())
+        .unwrap();
+    let a = *x.first().unwrap();
+    let z = *x.last().unwrap();
+    m * 2.0 + n * 3.0 + a * z
+}
+
+#[test]
+fn items_read_through_references() {
+    let x = [0.5, 3.0, -1.0, 2.0];
+    let (v, g) = items_dereferenced_grad(&x);
+    assert_eq!(v, items_dereferenced(&x));
+    assert_eq!(g, [2.0, 2.0, 3.0, 0.5]);
+    let (_, t) = items_dereferenced_jvp(&x, &[1.0, -1.0, 0.5, 2.0]);
+    assert_eq!(t, 2.0 - 2.0 + 1.5 + 1.0);
+}
