@@ -666,18 +666,16 @@ fn assign_block_tail(b: &mut syn::Block, parts: &[Ident]) {
 /// ends with a tuple of variables instead, which each arm assigns: results of one float each
 /// are what branches merge.
 fn desugar_tuple_tail(mut stmts: Vec<SynStmt>, parts: &[syn::Type]) -> Vec<SynStmt> {
-    let branched = matches!(
-        stmts.last(),
-        Some(SynStmt::Expr(
-            Expr::If(_) | Expr::Match(_) | Expr::Block(_),
-            None
-        ))
-    );
-    if parts.is_empty() || !branched {
-        return stmts;
-    }
-    let Some(SynStmt::Expr(tail, None)) = stmts.pop() else {
-        unreachable!("the tail was matched above")
+    let tail = match stmts.pop() {
+        Some(SynStmt::Expr(tail @ (Expr::If(_) | Expr::Match(_) | Expr::Block(_)), None))
+            if !parts.is_empty() =>
+        {
+            tail
+        }
+        last => {
+            stmts.extend(last);
+            return stmts;
+        }
     };
     let results = part_locals("result_part", parts.len());
     stmts.extend(zeroed_parts(&results, parts));
@@ -1302,8 +1300,7 @@ impl Lower<'_> {
                 }
                 Expr::Call(_) | Expr::MethodCall(_) => match &*init.expr {
                     // `x.sin_cos()` and `f64::sin_cos(x)`: the two rules, written out.
-                    e if sin_cos_of(e).is_some() => {
-                        let x = sin_cos_of(e).unwrap();
+                    e if let Some(x) = sin_cos_of(e) => {
                         let pat = &local.pat;
                         let x_local = format_ident!("sin_cos_of", span = Span::mixed_site());
                         self.lower_stmts(&[
@@ -1729,12 +1726,10 @@ impl Lower<'_> {
                     let a = self.lower_expr(&u.expr);
                     self.rule("neg", vec![a], vec![], e.span())
                 }
-                UnOp::Deref(_) => match &*u.expr {
-                    Expr::Path(_) => self.lower_expr(&u.expr),
-                    inner if item_by_value(inner).is_some() => {
-                        self.lower_expr(&item_by_value(inner).unwrap())
-                    }
-                    inner => {
+                UnOp::Deref(_) => match (&*u.expr, item_by_value(&u.expr)) {
+                    (Expr::Path(_), _) => self.lower_expr(&u.expr),
+                    (_, Some(item)) => self.lower_expr(&item),
+                    (inner, None) => {
                         self.errors
                             .push(inner.span(), "only a parameter can be dereferenced here");
                         dummy()
