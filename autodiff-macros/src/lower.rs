@@ -348,6 +348,35 @@ fn item_by_value(e: &Expr) -> Option<Expr> {
     copied(e)
 }
 
+/// Whether a method chain ends in, or goes through, a method whose result is no float: an
+/// index (`position`), a count, or a test (`any`, `is_nan`), unwrapped or defaulted after.
+fn counts(m: &syn::ExprMethodCall) -> bool {
+    const NO_FLOAT: &[&str] = &[
+        "position",
+        "rposition",
+        "count",
+        "any",
+        "all",
+        "is_nan",
+        "is_finite",
+        "is_infinite",
+        "is_sign_negative",
+        "is_sign_positive",
+    ];
+    const PASS: &[&str] = &[
+        "unwrap",
+        "unwrap_or",
+        "unwrap_or_default",
+        "expect",
+        "is_some",
+        "is_none",
+    ];
+    let method = m.method.to_string();
+    NO_FLOAT.contains(&method.as_str())
+        || (PASS.contains(&method.as_str())
+            && matches!(&*m.receiver, Expr::MethodCall(inner) if counts(inner)))
+}
+
 /// The argument of `x.sin_cos()` or `T::sin_cos(x)`, if the expression is one.
 fn sin_cos_of(e: &Expr) -> Option<&Expr> {
     match e {
@@ -1763,6 +1792,8 @@ impl Lower<'_> {
                 self.lower_assign(&a.left, None, &a.right, e.to_token_stream());
                 Operand::Inactive(quote!(()))
             }
+            // A count, a position or a test of active values is an integer or a `bool`.
+            Expr::MethodCall(m) if counts(m) => Operand::Inactive(e.to_token_stream()),
             Expr::MethodCall(m) => {
                 let closures = chains::with_closures(m);
                 let m = closures.as_ref().unwrap_or(m);

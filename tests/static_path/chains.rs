@@ -652,3 +652,35 @@ fn items_read_through_references() {
     let (_, t) = items_dereferenced_jvp(&x, &[1.0, -1.0, 0.5, 2.0]);
     assert_eq!(t, 2.0 - 2.0 + 1.5 + 1.0);
 }
+
+/// Positions, counts and tests over active items: integers and `bool`s, constants.
+#[differentiable]
+fn counted_and_found(x: &[f64], thr: f64) -> f64 {
+    let n = x.len();
+    let k = x.iter().position(|&v| v > thr).unwrap_or(n);
+    let c = x.iter().filter(|&&v| v > 0.0).count();
+    let any_negative = x.iter().any(|&v| v < 0.0);
+    let mut s = 0.0;
+    for i in 0..k {
+        s += x[i] * x[i] * thr;
+    }
+    if any_negative && !x[0].is_nan() {
+        s += c as f64 * x[0];
+    }
+    s
+}
+
+#[test]
+fn positions_counts_and_tests_are_constants() {
+    for (x, thr) in [([0.5, -1.0, 3.0, 2.0], 2.5), ([0.5, 1.0, 3.0, 2.0], 10.0)] {
+        let (v, (g, gt)) = counted_and_found_grad(&x, thr);
+        assert_eq!(v, counted_and_found(&x, thr));
+        let f = |p: &[f64]| counted_and_found(&p[..4], p[4]);
+        let mut p = x.to_vec();
+        p.push(thr);
+        let fd = super::oracle::fd_slice(f, &p);
+        let mut all = g.clone();
+        all.push(gt);
+        super::oracle::assert_all_close("counted_and_found", &all, &fd, 1e-6, 1e-8);
+    }
+}
