@@ -684,3 +684,41 @@ fn positions_counts_and_tests_are_constants() {
         super::oracle::assert_all_close("counted_and_found", &all, &fd, 1e-6, 1e-8);
     }
 }
+
+/// `Vec`s collected from chains over constant data, whose closures read active values: a
+/// range of indices and constant items.
+#[differentiable]
+fn collected_over_constants(x: &[f64], w: f64) -> f64 {
+    let n = x.len();
+    let v = (0..n).map(|i| x[i] * w).collect::<Vec<f64>>();
+    let ys = [1.0, 2.0, 3.0];
+    let u: Vec<f64> = ys.iter().map(|y| y * w).collect();
+    v[1] * v[0] + u[2] * x[0]
+}
+
+/// The same called in a loop (its split form).
+#[differentiable]
+fn collects_in_a_loop(x: &[f64], w: f64) -> f64 {
+    let mut s = 0.0;
+    for k in 0..3 {
+        s += collected_over_constants(x, w + k as f64) * x[1];
+    }
+    s
+}
+
+#[test]
+fn vecs_collected_from_ranges_and_constant_items() {
+    for (x, w) in [([0.5, 2.0], 1.5), ([-1.0, 0.25], -0.5)] {
+        let (v, (g, gw)) = collected_over_constants_grad(&x, w);
+        assert_eq!(v, collected_over_constants(&x, w));
+        // w^2 x0 x1 + 3 w x0.
+        let want = [w * w * x[1] + 3.0 * w, w * w * x[0]];
+        assert!((g[0] - want[0]).abs() < 1e-12 && (g[1] - want[1]).abs() < 1e-12);
+        assert!((gw - (2.0 * w * x[0] * x[1] + 3.0 * x[0])).abs() < 1e-12);
+        let (v, (g, gw)) = collects_in_a_loop_grad(&x, w);
+        assert_eq!(v, collects_in_a_loop(&x, w));
+        let f = |p: &[f64]| collects_in_a_loop(&p[..2], p[2]);
+        let fd = super::oracle::fd_slice(f, &[x[0], x[1], w]);
+        super::oracle::assert_all_close("collects_in_a_loop", &[g[0], g[1], gw], &fd, 1e-6, 1e-8);
+    }
+}

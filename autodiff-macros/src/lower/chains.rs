@@ -302,7 +302,15 @@ impl Lower<'_> {
         let chain = split(&m.receiver);
         let (for_pat, source, stmts, item) = self.chain_loop(&chain, None)?;
         let index = format_ident!("index", span = proc_macro2::Span::mixed_site());
-        let len = self.elements(&for_pat, &source, &index)?.len;
+        // Over constant data (a range, `ys.iter()`), closures reading active values make the
+        // items active: as many as the iterator yields. A chain of constants stays as written.
+        let len = match self.elements(&for_pat, &source, &index) {
+            Some(e) => e.len,
+            None if !self.mentions_active(&source) && self.mentions_active(init) => {
+                quote::quote!(::core::iter::ExactSizeIterator::len(&(#source)))
+            }
+            None => return None,
+        };
         let slot = format_ident!("slot", span = proc_macro2::Span::mixed_site());
         // The `Vec`'s type, as annotated or turbofished, types the zeros.
         let ty = ty.cloned().or_else(|| {
