@@ -416,3 +416,24 @@ fn constant_local_buffers_passed_to_helpers() {
         assert!((back(2.0) - 2.0 * g).abs() < 1e-9);
     }
 }
+
+/// Copies of constant data (`to_vec`, `clone` of a `Vec`) keep their values.
+#[differentiable(wrt(w))]
+#[allow(clippy::ptr_arg)]
+fn copies_of_constants(w: f64, xs: &[f64], ys: &Vec<f64>) -> f64 {
+    let c = xs.to_vec();
+    let d = ys.clone();
+    let e: Vec<f64> = xs.iter().map(|x| x * 2.0).collect();
+    w * c[1] + w * w * d[0] + e[2] * w
+}
+
+#[test]
+fn copies_of_constant_data_keep_their_values() {
+    let (xs, ys) = ([1.0, 3.0, -2.0], vec![0.5, 4.0]);
+    let w = 2.0;
+    let (v, g) = copies_of_constants_grad(w, &xs, &ys);
+    assert_eq!(v, copies_of_constants(w, &xs, &ys));
+    assert_eq!(v, 2.0 * 3.0 + 4.0 * 0.5 - 4.0 * 2.0);
+    assert_eq!(g, 3.0 + 2.0 * w * 0.5 - 4.0);
+    assert_eq!(copies_of_constants_jvp(w, &xs, &ys, 1.0).1, g);
+}
