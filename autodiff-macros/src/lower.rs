@@ -1109,9 +1109,10 @@ impl Lower<'_> {
         self.lower_block_stmts(stmts, true)
     }
 
-    /// A loop's body: its value is `()`, so an expression at its end is a statement too
-    /// (`k += 1` without a `;`).
-    fn lower_loop_body(&mut self, stmts: &[SynStmt]) {
+    /// Statements whose value is not used: a loop's body (its value is `()`), or the
+    /// statements a `let` or an assignment is rewritten into. An expression at their end is a
+    /// statement too (`k += 1` without a `;`, a loop filling a buffer).
+    fn lower_statements(&mut self, stmts: &[SynStmt]) {
         self.lower_block_stmts(stmts, false);
     }
 
@@ -1199,7 +1200,7 @@ impl Lower<'_> {
             _ => None,
         };
         if let Some(stmts) = bound.and_then(|name| self.collect_into(name, annotated, &init.expr)) {
-            self.lower_stmts(&stmts);
+            self.lower_statements(&stmts);
             return;
         }
         if let (Pat::Ident(pi), Expr::Closure(c)) = (&local.pat, &*init.expr) {
@@ -1332,7 +1333,7 @@ impl Lower<'_> {
                     e if let Some(x) = sin_cos_of(e) => {
                         let pat = &local.pat;
                         let x_local = format_ident!("sin_cos_of", span = Span::mixed_site());
-                        self.lower_stmts(&[
+                        self.lower_statements(&[
                             syn::parse_quote!(let #x_local = #x;),
                             syn::parse_quote!(let #pat = (#x_local.sin(), #x_local.cos());),
                         ]);
@@ -1343,7 +1344,7 @@ impl Lower<'_> {
                         Some((mut stmts, tuple)) => {
                             let pat = &local.pat;
                             stmts.push(syn::parse_quote!(let #pat = #tuple;));
-                            self.lower_stmts(&stmts);
+                            self.lower_statements(&stmts);
                         }
                         None => self.lower_destructure(&pt.elems, &init.expr, true),
                     },
@@ -1582,7 +1583,7 @@ impl Lower<'_> {
                         #name[#index] = #replacement[#index];
                     }
                 };
-                self.lower_stmts(&stmts);
+                self.lower_statements(&stmts);
                 return;
             }
         }
@@ -3186,7 +3187,7 @@ impl Lower<'_> {
             for p in &pattern_bindings {
                 self.declare_pattern_inactive(p);
             }
-            self.lower_loop_body(&body);
+            self.lower_statements(&body);
             self.scopes.pop();
             let mut grew = false;
             for (level, scope) in before.iter().enumerate() {
@@ -3225,7 +3226,7 @@ impl Lower<'_> {
         for p in &pattern_bindings {
             self.declare_pattern_inactive(p);
         }
-        self.lower_loop_body(&body);
+        self.lower_statements(&body);
         self.scopes.pop();
         let body_stmts = std::mem::replace(&mut self.stmts, outer_stmts);
         let yields: Vec<ValueId> = carried_names

@@ -290,12 +290,11 @@ impl Lower<'_> {
             let receiver = &m.receiver;
             let [slot, item] = ["slot", "item"]
                 .map(|n| format_ident!("{}", n, span = proc_macro2::Span::mixed_site()));
-            let fill: Expr = syn::parse_quote!(for (#slot, &#item) in #receiver.iter().enumerate() {
-                #name[#slot] = #item;
-            });
             return Some(vec![
                 syn::parse_quote!(let mut #name = ::autodiff::__private::zero_vec_like(&#receiver[..]);),
-                statement(fill),
+                syn::parse_quote!(for (#slot, &#item) in #receiver.iter().enumerate() {
+                    #name[#slot] = #item;
+                }),
             ]);
         }
         if m.method != "collect" || !m.args.is_empty() {
@@ -323,23 +322,16 @@ impl Lower<'_> {
             }
         });
         let ty = ty.map(|t| quote::quote!(: #t));
-        let fill: Expr = syn::parse_quote!(for #for_pat in #source {
-            #(#stmts)*
-            #name[#slot] = #item;
-            #slot += 1;
-        });
         Some(vec![
             syn::parse_quote!(let mut #name #ty = ::std::vec![::autodiff::__private::zero(); #len];),
             syn::parse_quote!(let mut #slot: usize = 0;),
-            statement(fill),
+            syn::parse_quote!(for #for_pat in #source {
+                #(#stmts)*
+                #name[#slot] = #item;
+                #slot += 1;
+            }),
         ])
     }
-}
-
-/// A loop as a statement of its own, not the value of the statements it ends: lowered, a
-/// loop over constants at the end of a `let`'s statements is emitted, not taken as their value.
-fn statement(e: Expr) -> SynStmt {
-    SynStmt::Expr(e, Some(Default::default()))
 }
 
 /// A chain whose `map` and `fold` take functions by path (`.map(f64::exp)`,
