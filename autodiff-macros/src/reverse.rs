@@ -1039,11 +1039,7 @@ pub fn recomputable(cx: &Cx) -> (BTreeMap<String, Recompute>, BTreeSet<String>) 
     if aliasing(cx) {
         return Default::default();
     }
-    // Names that do not hold one value for the whole body: bound inside a region, or bound
-    // again at the top (the backward sweep, emitted after the whole forward sweep, would
-    // read the last binding).
-    let mut unbound = BTreeSet::new();
-    nested_lets(&cx.func.body, false, &mut unbound);
+    let unbound = unbound_names(cx);
     // The names an integer `let` of the top level binds (`let mut k = 0;`,
     // `let mut k: usize = ..`): only those count.
     let top_lets = top_lets(cx);
@@ -1053,12 +1049,6 @@ pub fn recomputable(cx: &Cx) -> (BTreeMap<String, Recompute>, BTreeSet<String>) 
             if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                 integers.extend(integer_let(&local));
             }
-        }
-    }
-    for (name, at) in &top_lets {
-        let param = cx.sig.params.iter().any(|p| p.ident == name);
-        if at.len() + usize::from(param) > 1 {
-            unbound.insert(name.clone());
         }
     }
     let mut mentions = BTreeMap::new();
@@ -1088,6 +1078,21 @@ pub fn recomputable(cx: &Cx) -> (BTreeMap<String, Recompute>, BTreeSet<String>) 
     (out, kept)
 }
 
+/// Names that do not hold one value for the whole body: bound inside a region, or bound
+/// again at the top (the backward sweep, emitted after the whole forward sweep, would read
+/// the last binding).
+fn unbound_names(cx: &Cx) -> BTreeSet<String> {
+    let mut unbound = BTreeSet::new();
+    nested_lets(&cx.func.body, false, &mut unbound);
+    for (name, at) in top_lets(cx) {
+        let param = cx.sig.params.iter().any(|p| p.ident == name);
+        if at.len() + usize::from(param) > 1 {
+            unbound.insert(name);
+        }
+    }
+    unbound
+}
+
 /// The pattern of a `for` loop over a range, if it is one name the body's top level does not
 /// bind again: an integer, which its records may keep at the end of an iteration (see
 /// `Facts::assign`).
@@ -1111,50 +1116,103 @@ fn range_pattern(l: &Loop) -> Option<String> {
     (range && !rebound).then_some(p)
 }
 
-/// The locals of a recorded loop's iterations that its backward sweep computes again from
-/// the kept pattern instead of reading them from the records (see [`Cx::kept_patterns`]):
-/// indices that are the pattern itself, and indices and bounds of loops run again that are
-/// integer literals with a type suffix (without one, their type may come from code the
-/// backward sweep does not run); each with its expression. The pattern is used only if no
-/// other binding in the function has its name and no statement macro names it: the
-/// index's tokens then cannot mean another binding where the backward sweep writes them,
-/// nor the pattern a value bound again before the record.
-fn pattern_locals(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
-    let Some(p) = range_pattern(l).filter(|_| cx.kept_patterns.contains(&l.stack.to_string()))
-    else {
-        return Vec::new();
-    };
-    let typed_literal = |e: &TokenStream| {
+/// The locals of a recorded loop's iterations that its backward sweep computes again
+/// instead of reading them from the records, each with its expression:
+/// * indices, ranges of call arguments and bounds of loops run again, computed by code with
+///   no effects from names that hold one value for the whole body and from the loop's
+///   pattern, if it is kept (see [`Cx::kept_patterns`]); integer literals with a type suffix
+///   (without one, their type may come from code the backward sweep does not run; a bound
+///   without one takes it from the other bound);
+/// * the lengths of call arguments kept on the float stack: of a buffer, whose length does
+///   not change, or of a range of it.
+///
+/// The pattern is used only if no other binding in the function has its name and no
+/// statement macro names it: its tokens then cannot mean another binding where the backward
+/// sweep writes them, nor the pattern a value bound again before the record.
+fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
+    let p = range_pattern(l).filter(|_| cx.kept_patterns.contains(&l.stack.to_string()));
+    let alone = p.as_ref().is_some_and(|p| {
+        bindings(&cx.func.body, p) == loop_patterns(&cx.func.body, p, None)
+            && loop_patterns(&cx.func.body, p, Some(&l.stack.to_string())) == 1
+            && cx.sig.params.iter().all(|q| q.ident != p.as_str())
+            && !names_in_statement_macros(&cx.func.body, p)
+    });
+    let literal = |e: &TokenStream, typed: bool| {
         matches!(
             syn::parse2::<syn::Expr>(e.clone()),
             Ok(syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Int(i),
                 ..
-            })) if !i.suffix().is_empty()
+            })) if i.suffix().is_empty() != typed
         )
     };
-    let alone = bindings(&cx.func.body, &p) == loop_patterns(&cx.func.body, &p, None)
-        && loop_patterns(&cx.func.body, &p, Some(&l.stack.to_string())) == 1
-        && cx.sig.params.iter().all(|q| q.ident != p.as_str())
-        && !names_in_statement_macros(&cx.func.body, &p);
-    let again = |e: &TokenStream| (alone && e.to_string() == p) || typed_literal(e);
+    let mut unbound = unbound_names(cx);
+    fn patterns(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+        for s in stmts {
+            match s {
+                Stmt::Loop(l) => {
+                    if let LoopHead::For { pat, .. } = &l.head {
+                        out.extend(idents(pat.clone()));
+                    }
+                    patterns(&l.body.stmts, out);
+                }
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| patterns(&a.stmts, out)),
+                _ => {}
+            }
+        }
+    }
+    patterns(&cx.func.body, &mut unbound);
+    let again = |e: &TokenStream| {
+        let names = idents(e.clone());
+        let computed = !names.is_empty()
+            && syn::parse2::<syn::Expr>(e.clone()).is_ok_and(|x| pure(&x))
+            && names.iter().all(|n| {
+                if Some(n) == p.as_ref() {
+                    alone
+                } else {
+                    !cx.func.changing.contains(n) && !unbound.contains(n)
+                }
+            });
+        computed || literal(e, true)
+    };
     let mut out = Vec::new();
     for s in &l.body.stmts {
         match s {
-            Stmt::Def(v) => {
-                if let Op::Index { index, expr, .. } = &cx.func.values[*v].op {
-                    if again(expr) {
-                        out.push((index.clone(), expr.clone()));
+            Stmt::Def(v) => match &cx.func.values[*v].op {
+                Op::Index { index, expr, .. } if again(expr) => {
+                    out.push((index.clone(), expr.clone()))
+                }
+                Op::Call { args, .. } => {
+                    for (k, a) in args.iter().enumerate() {
+                        let CallArg::Container {
+                            container, range, ..
+                        } = a
+                        else {
+                            continue;
+                        };
+                        if let Some((local, range)) = range.as_ref().filter(|(_, r)| again(r)) {
+                            out.push((local.clone(), range.clone()));
+                        }
+                        if stacked(cx, *v, a) {
+                            let x = cx.container(*container);
+                            let len = match range {
+                                Some((r, _)) => quote!(#x[#r.clone()].len()),
+                                None => quote!(#x.len()),
+                            };
+                            out.push((stacked_len(cx, *v, k), len));
+                        }
                     }
                 }
-            }
+                _ => {}
+            },
             Stmt::Store { index, expr, .. } if again(expr) => {
                 out.push((index.clone(), expr.clone()))
             }
             Stmt::Loop(inner) => {
                 if let Some(r) = recompute(cx, inner) {
-                    for (x, e) in [(&r.lo, &r.start), (&r.hi, &r.end)] {
-                        if typed_literal(e) {
+                    let bounds = [(&r.lo, &r.start, &r.end), (&r.hi, &r.end, &r.start)];
+                    for (x, e, other) in bounds {
+                        if again(e) || (literal(e, false) && !literal(other, false)) {
                             out.push((x.clone(), e.clone()));
                         }
                     }
@@ -2238,7 +2296,12 @@ fn loop_items(cx: &Cx, l: &Loop) -> Vec<(Ident, Kind)> {
         .filter(|c| cx.primal_needed.contains(&c.phi))
         .map(|c| (cx.primal(c.phi).clone(), value_kind(cx, c.phi)))
         .collect();
-    items.extend(saved_locals(cx, &l.body.stmts));
+    let again = computed_again(cx, l);
+    items.extend(
+        saved_locals(cx, &l.body.stmts)
+            .into_iter()
+            .filter(|(x, _)| again.iter().all(|(a, _)| a != x)),
+    );
     items
 }
 
@@ -3023,7 +3086,7 @@ fn forward_sweep(cx: &Cx, stmts: &[Stmt]) -> TokenStream {
                         &reserve,
                     )
                 } else {
-                    let again: Vec<String> = pattern_locals(cx, l)
+                    let again: Vec<String> = computed_again(cx, l)
                         .iter()
                         .map(|(x, _)| x.to_string())
                         .collect();
@@ -3660,9 +3723,12 @@ impl<'a> Reverse<'a> {
             if !f.is_empty() {
                 pops.extend(quote!(let [#(#f),*] = #floats.pop_all();));
             }
+            let (again_locals, again_exprs): (Vec<_>, Vec<_>) =
+                computed_again(cx, l).into_iter().unzip();
+            pops.extend(quote!(#(let #again_locals = #again_exprs;)*));
             pops
         } else {
-            let again = pattern_locals(cx, l);
+            let again = computed_again(cx, l);
             let mut saved = saved_patterns(cx, &l.body.stmts);
             saved.retain(|x| !again.iter().any(|(a, _)| *a == x.to_string()));
             let (again_locals, again_exprs): (Vec<_>, Vec<_>) = again.into_iter().unzip();

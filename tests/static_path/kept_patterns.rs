@@ -516,3 +516,99 @@ case!(
     rp_big_bounds_jvp,
     6
 );
+
+// 17. Ranges of call arguments and the lengths of the buffers a call reads, computed again
+// from the pattern and a top-level `let`: a local buffer rewritten in every iteration passed
+// whole and in a range (two kept arguments of different lengths), and a parameter's range.
+#[differentiable]
+fn rp_dot_front(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..a.len() {
+        s = s + a[i] * b[i].sin() + b[a.len() + i];
+    }
+    s
+}
+#[differentiable]
+fn rp_call_ranges(x: &[f64]) -> f64 {
+    let m = 2;
+    let mut buf = vec![0.0; 3 * m];
+    let mut w = vec![0.0; m];
+    let mut t = 0.0;
+    for c in 0..3 {
+        for j in 0..m {
+            w[j] = x[c + j] * x[5];
+        }
+        for j in 0..3 * m {
+            buf[j] = x[(j + c) % 6] * w[j % m] + x[c];
+        }
+        let q = rp_dot_front(&w, &buf[c..c + 2 * m]);
+        t = t * 0.5 + q * q + rp_dot_front(&x[c..c + 1], &buf[m..]);
+    }
+    t
+}
+case!(
+    case_rp_call_ranges,
+    rp_call_ranges,
+    rp_call_ranges_grad,
+    rp_call_ranges_jvp,
+    6
+);
+#[test]
+fn case_rp_call_ranges_pullback() {
+    for seed in 0..4 {
+        let x = random(seed, 6);
+        let (v, pb) = rp_call_ranges_pullback(&x);
+        assert_close("value", v, rp_call_ranges(&x), 1e-12, 1e-12);
+        let fd = fd_slice(rp_call_ranges, &x);
+        for s in [1.0, -0.5] {
+            let want: Vec<f64> = fd.iter().map(|a| a * s).collect();
+            assert_all_close("rp_call_ranges pullback", &pb(s), &want, 1e-5, 1e-6);
+        }
+    }
+}
+
+// 18. Indices that read a name bound again after the loop, and one the loop changes: their
+// values are kept in the records, not computed again from the names.
+#[differentiable]
+fn rp_names_change(x: &[f64]) -> f64 {
+    let m = 1;
+    let mut k = 3;
+    let mut b = vec![0.0; 2];
+    let mut t = 0.0;
+    for c in 0..3 {
+        for j in 0..2 {
+            b[j] = x[c + j] * x[5];
+        }
+        t = t * 0.5 + (b[0] * b[1]).sin() * x[c + m] + x[k] * b[1];
+        k = 5 - k;
+    }
+    let m = 4;
+    t * x[m]
+}
+case!(
+    case_rp_names_change,
+    rp_names_change,
+    rp_names_change_grad,
+    rp_names_change_jvp,
+    6
+);
+
+// 19. A recorded loop that keeps no pattern: indices computed from top-level names only are
+// computed again, the others kept.
+#[differentiable]
+fn rp_fixed_indices(x: &[f64]) -> f64 {
+    let n = x.len();
+    let last = n - 1;
+    let mut t = 0.0;
+    for i in 0..n {
+        t = (t * x[last]).sin() + x[i] * x[last - 1] + x[(i + 1) % n];
+    }
+    t
+}
+case!(
+    case_rp_fixed_indices,
+    rp_fixed_indices,
+    rp_fixed_indices_grad,
+    rp_fixed_indices_jvp,
+    6
+);
