@@ -2901,11 +2901,14 @@ impl Lower<'_> {
                 let (lo, hi) = (self.fresh_local("lo"), self.fresh_local("hi"));
                 let (base, k, kind) = (&s.base, &s.size, s.kind);
                 let cut = s.range.as_ref().map_or(quote!(..), |r| quote!(#r));
-                self.verbatim(quote! {
-                    let (#lo, #hi) = ::autodiff::__private::view_bounds(#cut, #base.len());
-                    let #size: usize = #k;
-                    let #count = ::autodiff::__private::slices_count(#kind, #hi - #lo, #size);
-                });
+                // One statement each: the analyses of reverse mode read `let`s one by one.
+                self.verbatim(
+                    quote!(let (#lo, #hi) = ::autodiff::__private::view_bounds(#cut, #base.len());),
+                );
+                self.verbatim(quote!(let #size: usize = #k;));
+                self.verbatim(
+                    quote!(let #count = ::autodiff::__private::slices_count(#kind, #hi - #lo, #size);),
+                );
                 let index = index.unwrap_or_else(|| self.fresh_local("index"));
                 let start = quote!(#lo + #index * #size);
                 let range = match kind {

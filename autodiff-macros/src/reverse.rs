@@ -927,6 +927,7 @@ fn saved_locals(cx: &Cx, stmts: &[Stmt]) -> Vec<(Ident, Kind)> {
                     Some(r) => {
                         out.extend([(r.lo.clone(), Kind::Other), (r.hi.clone(), Kind::Other)])
                     }
+                    None if ranged(cx, l).is_some() => {}
                     None => out.push((trips(l), Kind::Index)),
                 }
             }
@@ -959,8 +960,8 @@ fn index_kind(expr: &TokenStream) -> Kind {
 /// per iteration are floats and indices.
 fn flat(cx: &Cx, l: &Loop) -> bool {
     // A kept pattern is an integer of any type: kept as it is.
-    !cx.kept_patterns.contains(&l.stack.to_string())
-        && saved_locals(cx, &l.body.stmts)
+    kept_pattern(cx, l).is_empty()
+        && loop_items(cx, l)
             .iter()
             .all(|(_, k)| matches!(k, Kind::Float | Kind::Index))
 }
@@ -1118,63 +1119,17 @@ fn range_pattern(l: &Loop) -> Option<String> {
 
 /// The locals of a recorded loop's iterations that its backward sweep computes again
 /// instead of reading them from the records, each with its expression:
-/// * indices, ranges of call arguments and bounds of loops run again, computed by code with
-///   no effects from names that hold one value for the whole body and from the loop's
-///   pattern, if it is kept (see [`Cx::kept_patterns`]); integer literals with a type suffix
-///   (without one, their type may come from code the backward sweep does not run; a bound
-///   without one takes it from the other bound);
+/// * indices, ranges of call arguments and bounds of loops run again that [`same_again`]
+///   allows, with the loop's pattern if the backward sweep knows it (kept, see
+///   [`Cx::kept_patterns`], or run over again, see [`ranged`]); a bound that is an integer
+///   literal without a type suffix takes its type from the other bound;
 /// * the lengths of call arguments kept on the float stack: of a buffer, whose length does
 ///   not change, or of a range of it.
-///
-/// The pattern is used only if no other binding in the function has its name and no
-/// statement macro names it: its tokens then cannot mean another binding where the backward
-/// sweep writes them, nor the pattern a value bound again before the record.
 fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
-    let p = range_pattern(l).filter(|_| cx.kept_patterns.contains(&l.stack.to_string()));
-    let alone = p.as_ref().is_some_and(|p| {
-        bindings(&cx.func.body, p) == loop_patterns(&cx.func.body, p, None)
-            && loop_patterns(&cx.func.body, p, Some(&l.stack.to_string())) == 1
-            && cx.sig.params.iter().all(|q| q.ident != p.as_str())
-            && !names_in_statement_macros(&cx.func.body, p)
-    });
-    let literal = |e: &TokenStream, typed: bool| {
-        matches!(
-            syn::parse2::<syn::Expr>(e.clone()),
-            Ok(syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Int(i),
-                ..
-            })) if i.suffix().is_empty() != typed
-        )
-    };
-    let mut unbound = unbound_names(cx);
-    fn patterns(stmts: &[Stmt], out: &mut BTreeSet<String>) {
-        for s in stmts {
-            match s {
-                Stmt::Loop(l) => {
-                    if let LoopHead::For { pat, .. } = &l.head {
-                        out.extend(idents(pat.clone()));
-                    }
-                    patterns(&l.body.stmts, out);
-                }
-                Stmt::Branch(b) => b.arms.iter().for_each(|a| patterns(&a.stmts, out)),
-                _ => {}
-            }
-        }
-    }
-    patterns(&cx.func.body, &mut unbound);
-    let again = |e: &TokenStream| {
-        let names = idents(e.clone());
-        let computed = !names.is_empty()
-            && syn::parse2::<syn::Expr>(e.clone()).is_ok_and(|x| pure(&x))
-            && names.iter().all(|n| {
-                if Some(n) == p.as_ref() {
-                    alone
-                } else {
-                    !cx.func.changing.contains(n) && !unbound.contains(n)
-                }
-            });
-        computed || literal(e, true)
-    };
+    let known = range_pattern(l)
+        .filter(|_| cx.kept_patterns.contains(&l.stack.to_string()) || ranged(cx, l).is_some());
+    let again = |e: &TokenStream| same_again(cx, l, known.as_deref(), e);
+    let literal = |e: &TokenStream| int_literal(e) == Some(false);
     let mut out = Vec::new();
     for s in &l.body.stmts {
         match s {
@@ -1212,7 +1167,7 @@ fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
                 if let Some(r) = recompute(cx, inner) {
                     let bounds = [(&r.lo, &r.start, &r.end), (&r.hi, &r.end, &r.start)];
                     for (x, e, other) in bounds {
-                        if again(e) || (literal(e, false) && !literal(other, false)) {
+                        if again(e) || (literal(e) && !literal(other)) {
                             out.push((x.clone(), e.clone()));
                         }
                     }
@@ -1222,6 +1177,97 @@ fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
         }
     }
     out
+}
+
+/// Whether `e` is an integer literal, and then whether it has a type suffix.
+fn int_literal(e: &TokenStream) -> Option<bool> {
+    match syn::parse2::<syn::Expr>(e.clone()) {
+        Ok(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        })) => Some(!i.suffix().is_empty()),
+        _ => None,
+    }
+}
+
+/// Whether the backward sweep of loop `l` computes `e` again with the value it had in the
+/// forward sweep: code with no effects that reads only names holding one value for the whole
+/// body (not local buffers nor active values) and `pattern`, the loop's pattern if the
+/// backward sweep knows it (used only if no other binding in the function has its name and
+/// no statement macro names it); or an integer literal with a type suffix (without one, its
+/// type may come from code the backward sweep does not run).
+fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool {
+    if int_literal(e) == Some(true) {
+        return true;
+    }
+    let alone = |p: &str| {
+        bindings(&cx.func.body, p) == loop_patterns(&cx.func.body, p, None)
+            && loop_patterns(&cx.func.body, p, Some(&l.stack.to_string())) == 1
+            && cx.sig.params.iter().all(|q| q.ident != p)
+            && !names_in_statement_macros(&cx.func.body, p)
+    };
+    // Names bound by loops and active values, at any depth.
+    fn bound(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+        for s in stmts {
+            match s {
+                Stmt::Loop(l) => {
+                    if let LoopHead::For { pat, .. } = &l.head {
+                        out.extend(idents(pat.clone()));
+                    }
+                    bound(&l.body.stmts, out);
+                }
+                Stmt::Branch(b) => b.arms.iter().for_each(|a| bound(&a.stmts, out)),
+                Stmt::Bind { name, .. } => {
+                    out.insert(name.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    let names = idents(e.clone());
+    if names.is_empty() || !syn::parse2::<syn::Expr>(e.clone()).is_ok_and(|x| pure(&x)) {
+        return false;
+    }
+    let mut unbound = unbound_names(cx);
+    bound(&cx.func.body, &mut unbound);
+    // A local buffer or an active value may be moved by then (into a pullback).
+    unbound.extend(
+        (0..cx.func.containers.len())
+            .filter(|c| cx.func.containers[*c].param.is_none())
+            .map(|c| cx.container(c).to_string()),
+    );
+    names.iter().all(|n| {
+        if Some(n.as_str()) == pattern {
+            alone(n)
+        } else {
+            !cx.func.changing.contains(n) && !unbound.contains(n)
+        }
+    })
+}
+
+/// The range a recorded loop runs over, if its backward sweep runs over the same range
+/// backwards instead of keeping the pattern and counting the iterations: a `for` over
+/// `a..b` or `a..=b` with no `break` (an early `return` is one), whose bounds it computes
+/// again (see [`same_again`]; a literal without a type suffix takes its type from the other
+/// bound).
+fn ranged(cx: &Cx, l: &Loop) -> Option<TokenStream> {
+    let LoopHead::For { iter, .. } = &l.head else {
+        return None;
+    };
+    range_pattern(l)?;
+    if l.broke.is_some() {
+        return None;
+    }
+    let syn::Expr::Range(r) = syn::parse2::<syn::Expr>(iter.clone()).ok()? else {
+        return None;
+    };
+    let (start, end) = (r.start.as_ref()?, r.end.as_ref()?);
+    let (start, end) = (quote!(#start), quote!(#end));
+    let again = |e: &TokenStream, other: &TokenStream| {
+        same_again(cx, l, None, e)
+            || (int_literal(e) == Some(false) && int_literal(other) != Some(false))
+    };
+    (again(&start, &end) && again(&end, &start)).then(|| iter.clone())
 }
 
 /// How many `for` loops among `stmts`, at any depth, have the pattern `name`; with `on`,
@@ -2959,7 +3005,9 @@ fn unit_step(cx: &Cx, l: &Loop, sums: &Sums) -> TokenStream {
 /// `, pattern` if loop `l` keeps its pattern in its records (see [`Cx::kept_patterns`]).
 fn kept_pattern(cx: &Cx, l: &Loop) -> TokenStream {
     match &l.head {
-        LoopHead::For { pat, .. } if cx.kept_patterns.contains(&l.stack.to_string()) => {
+        LoopHead::For { pat, .. }
+            if cx.kept_patterns.contains(&l.stack.to_string()) && ranged(cx, l).is_none() =>
+        {
             quote!(, #pat)
         }
         _ => TokenStream::new(),
@@ -3744,8 +3792,12 @@ impl<'a> Reverse<'a> {
                 #(let #again_locals = #again_exprs;)*
             }
         };
+        let head = match (&l.head, ranged(cx, l)) {
+            (LoopHead::For { pat, .. }, Some(range)) => quote!(for #pat in (#range).rev()),
+            _ => quote!(for _ in 0..#count),
+        };
         out.extend(quote! {
-            for _ in 0..#count {
+            #head {
                 #replay
                 #body
             }

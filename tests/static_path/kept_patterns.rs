@@ -612,3 +612,38 @@ case!(
     rp_fixed_indices_jvp,
     6
 );
+
+// 20. Recorded loops whose backward sweeps run over their ranges again, backwards, with no
+// pattern or count kept: bounds from the slice's length and top-level names, an inclusive
+// range with `continue`, a negative `i64` start and a `u64` end.
+#[differentiable]
+fn rp_ranges_again(x: &[f64]) -> f64 {
+    let n = x.len();
+    let lo = 1;
+    let mut t = 0.0;
+    for i in lo..n - 1 {
+        t = (t + x[i] * x[i - lo]).sin() + x[n - i];
+    }
+    for i in lo..=n - 2 {
+        if x[i] > 0.5 {
+            continue;
+        }
+        t = (t * x[i + 1]).cos() + x[i];
+    }
+    let m: i64 = -2;
+    for k in m..3 {
+        t = (t + x[(k + 2) as usize]).sin() * (k as f64 + 0.5);
+    }
+    let big: u64 = 3;
+    for k in 0..big {
+        t = (t * x[k as usize + 1]).sin() + x[k as usize];
+    }
+    t
+}
+case!(
+    case_rp_ranges_again,
+    rp_ranges_again,
+    rp_ranges_again_grad,
+    rp_ranges_again_jvp,
+    6
+);
