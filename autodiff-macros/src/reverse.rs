@@ -1123,6 +1123,8 @@ fn range_pattern(l: &Loop) -> Option<String> {
 ///   allows, with the loop's pattern if the backward sweep knows it (kept, see
 ///   [`Cx::kept_patterns`], or run over again, see [`ranged`]); a bound that is an integer
 ///   literal without a type suffix takes its type from the other bound;
+/// * the partial of a float product in its active factor, the other factor being such a
+///   constant;
 /// * the lengths of call arguments kept on the float stack: of a buffer, whose length does
 ///   not change, or of a range of it.
 fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
@@ -1130,12 +1132,37 @@ fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
         .filter(|_| cx.kept_patterns.contains(&l.stack.to_string()) || ranged(cx, l).is_some());
     let again = |e: &TokenStream| same_again(cx, l, known.as_deref(), e);
     let literal = |e: &TokenStream| int_literal(e) == Some(false);
+    // The float type of the active parameters, if they share one.
+    let mut elems = cx.sig.params.iter().filter_map(|p| p.elem.as_ref());
+    let elem = elems.next().filter(|first| {
+        let first = quote!(#first).to_string();
+        elems.all(|e| quote!(#e).to_string() == first)
+    });
     let mut out = Vec::new();
     for s in &l.body.stmts {
         match s {
             Stmt::Def(v) => match &cx.func.values[*v].op {
                 Op::Index { index, expr, .. } if again(expr) => {
                     out.push((index.clone(), expr.clone()))
+                }
+                // A product of a float with a constant: its partial is the constant.
+                Op::Rule {
+                    rule: "mul", args, ..
+                } if cx.float_partials(*v) && !cx.tainted.contains(v) => {
+                    let (Some(elem), [a, b]) = (elem, args.as_slice()) else {
+                        continue;
+                    };
+                    let (k, c) = match (a, b) {
+                        (Operand::Inactive(c), Operand::Value(_)) => (1, c),
+                        (Operand::Value(_), Operand::Inactive(c)) => (0, c),
+                        _ => continue,
+                    };
+                    if again(c) {
+                        out.push((
+                            cx.partial(*v, k),
+                            quote!(::autodiff::__private::constant_as::<#elem, _>(&(#c))),
+                        ));
+                    }
                 }
                 Op::Call { args, .. } => {
                     for (k, a) in args.iter().enumerate() {

@@ -105,6 +105,13 @@ pub fn like<'c, A, C: ConstantOperand<A>>(_active: &A, c: &'c C) -> &'c C::Opera
     c.operand()
 }
 
+/// A constant factor as the float it multiplies, references removed: the partial of a
+/// product in its active factor, which a backward sweep computes again instead of keeping it.
+#[inline(always)]
+pub fn constant_as<A: Clone, C: ConstantOperand<A, Operand = A>>(c: &C) -> A {
+    c.operand().clone()
+}
+
 /// A copy of `x`, whatever its type (a float, or a matrix behind a reference).
 #[inline(always)]
 pub fn owned<X: Clone>(x: &X) -> X {

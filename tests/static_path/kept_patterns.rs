@@ -647,3 +647,46 @@ case!(
     rp_ranges_again_jvp,
     6
 );
+
+// 21. Products of a float with a constant in recorded loops, whose partial the backward sweep
+// takes from the constant again: a top-level name, a constant parameter and literals, on
+// either side, in `f64` and in `f32`.
+#[differentiable(wrt(x))]
+fn rp_constant_factors(x: &[f64], w: f64) -> f64 {
+    let half = 0.5;
+    let mut t = 0.0;
+    for i in 0..x.len() {
+        t = (t * half).sin() + w * x[i] + x[i] * 3.0 + (x[i] * w).cos() * (2.0 * t);
+    }
+    t
+}
+#[differentiable]
+fn rp_constant_factors_f32(x: &[f32]) -> f32 {
+    let mut t = 0.0;
+    for i in 0..x.len() {
+        t = (t * 0.5).sin() + 0.7 * x[i] + x[i] * 3.0 + (x[i] * 0.7).cos() * (2.0 * t);
+    }
+    t
+}
+#[test]
+fn case_rp_constant_factors() {
+    let f = |x: &[f64]| rp_constant_factors(x, 0.7);
+    check("rp_constant_factors", 6, f, |x| {
+        rp_constant_factors_grad(x, 0.7)
+    });
+    check_jvp(
+        "rp_constant_factors",
+        6,
+        |x| rp_constant_factors_grad(x, 0.7),
+        |x, d| rp_constant_factors_jvp(x, 0.7, d),
+    );
+    for seed in 0..4 {
+        let x = random(seed, 6);
+        let xf: Vec<f32> = x.iter().map(|a| *a as f32).collect();
+        let (_, g) = rp_constant_factors_grad(&x, 0.7);
+        let (_, gf) = rp_constant_factors_f32_grad(&xf);
+        for (a, b) in g.iter().zip(&gf) {
+            assert_close("f32", *b as f64, *a, 1e-3, 1e-3);
+        }
+    }
+}
