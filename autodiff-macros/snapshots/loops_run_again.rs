@@ -110,32 +110,29 @@ impl q_sq_norm {
             let s_8 = s_8_carry;
             let s_8_dot = s_8_carry_dot;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_34 = j;
-            let elem_9 = z[index_34];
-            let elem_9_dot = z_dot[index_34];
-            let index_35 = j;
-            let elem_10 = z[index_35];
-            let elem_10_dot = z_dot[index_35];
-            let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+            let index_32 = j;
+            let elem_9 = z[index_32];
+            let elem_9_dot = z_dot[index_32];
+            let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
-                &elem_10,
+                &elem_9,
             );
-            let t_11_dot = ::autodiff::__private::push(&t_11_d0, &elem_9_dot)
-                + ::autodiff::__private::push(&t_11_d1, &elem_10_dot);
-            let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+            let t_10_dot = ::autodiff::__private::push(&t_10_d0, &elem_9_dot)
+                + ::autodiff::__private::push(&t_10_d1, &elem_9_dot);
+            let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
                 &s_8,
-                &t_11,
+                &t_10,
             );
-            let s_12_dot = ::autodiff::__private::push(&s_12_d0, &s_8_dot)
-                + ::autodiff::__private::push(&s_12_d1, &t_11_dot);
-            let s = ::autodiff::__private::owned(&s_12);
-            s_8_carry = ::autodiff::__private::owned(&s_12);
-            s_8_carry_dot = ::autodiff::__private::owned(&s_12_dot);
+            let s_11_dot = ::autodiff::__private::push(&s_11_d0, &s_8_dot)
+                + ::autodiff::__private::push(&s_11_d1, &t_10_dot);
+            let s = ::autodiff::__private::owned(&s_11);
+            s_8_carry = ::autodiff::__private::owned(&s_11);
+            s_8_carry_dot = ::autodiff::__private::owned(&s_11_dot);
         }
-        let s_13 = s_8_carry;
-        let s_13_dot = s_8_carry_dot;
-        let s = ::autodiff::__private::owned(&s_13);
-        (::autodiff::__private::owned(&s_13), ::autodiff::__private::owned(&s_13_dot))
+        let s_12 = s_8_carry;
+        let s_12_dot = s_8_carry_dot;
+        let s = ::autodiff::__private::owned(&s_12);
+        (::autodiff::__private::owned(&s_12), ::autodiff::__private::owned(&s_12_dot))
     }
     #[doc(hidden)]
     #[inline]
@@ -199,76 +196,69 @@ impl q_sq_norm {
         }
         let mut s = 0.0;
         let s_7 = s;
-        let stack_36_lo = 0;
-        let stack_36_hi = d;
+        let stack_33_lo = 0;
+        let stack_33_hi = d;
         let mut s_8_carry = ::autodiff::__private::owned(&s_7);
-        for j in stack_36_lo..stack_36_hi {
+        for j in stack_33_lo..stack_33_hi {
             let s_8 = s_8_carry;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_34 = j;
-            let elem_9 = z[index_34];
-            let index_35 = j;
-            let elem_10 = z[index_35];
-            let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+            let index_32 = j;
+            let elem_9 = z[index_32];
+            let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
-                &elem_10,
+                &elem_9,
             );
-            let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+            let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
                 &s_8,
-                &t_11,
+                &t_10,
             );
-            let s = ::autodiff::__private::owned(&s_12);
-            s_8_carry = ::autodiff::__private::owned(&s_12);
+            let s = ::autodiff::__private::owned(&s_11);
+            s_8_carry = ::autodiff::__private::owned(&s_11);
         }
-        let s_13 = s_8_carry;
-        let s = ::autodiff::__private::owned(&s_13);
-        let value = ::autodiff::__private::owned(&s_13);
+        let s_12 = s_8_carry;
+        let s = ::autodiff::__private::owned(&s_12);
+        let value = ::autodiff::__private::owned(&s_12);
         (
             value,
             {
                 let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
                 let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
-                let mut s_13_bar = seed;
-                let mut s_8_carry_bar = s_13_bar;
-                if stack_36_lo < stack_36_hi {
-                    let z = &z[stack_36_lo..stack_36_hi];
-                    let z_bar = &mut z_bar[stack_36_lo..stack_36_hi];
-                    for stack_36_lo_k in (0..stack_36_hi - stack_36_lo).rev() {
-                        let j = stack_36_lo + stack_36_lo_k;
+                let mut s_12_bar = seed;
+                let mut s_8_carry_bar = s_12_bar;
+                if stack_33_lo < stack_33_hi {
+                    let z = &z[stack_33_lo..stack_33_hi];
+                    let z_bar = &mut z_bar[stack_33_lo..stack_33_hi];
+                    for stack_33_lo_k in (0..stack_33_hi - stack_33_lo).rev() {
+                        let j = stack_33_lo + stack_33_lo_k;
                         let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                         let s = ::autodiff::__private::owned(&s_8);
-                        let index_34 = j - stack_36_lo;
-                        let elem_9 = z[index_34];
-                        let index_35 = j - stack_36_lo;
-                        let elem_10 = z[index_35];
-                        let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                        let index_32 = j - stack_33_lo;
+                        let elem_9 = z[index_32];
+                        let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
                             &elem_9,
-                            &elem_10,
+                            &elem_9,
                         );
-                        let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                        let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
                             &s_8,
-                            &t_11,
+                            &t_10,
                         );
-                        let s = ::autodiff::__private::owned(&s_12);
-                        let mut s_12_bar = s_8_carry_bar;
+                        let s = ::autodiff::__private::owned(&s_11);
+                        let mut s_11_bar = s_8_carry_bar;
                         let mut s_8_bar = ::autodiff::__private::pull(
                             &::autodiff::__private::One,
-                            &s_12_bar,
+                            &s_11_bar,
                         );
-                        let mut t_11_bar = ::autodiff::__private::pull_owned(
+                        let mut t_10_bar = ::autodiff::__private::pull_owned(
                             &::autodiff::__private::One,
-                            s_12_bar,
+                            s_11_bar,
                         );
                         let mut elem_9_bar = ::autodiff::__private::pull(
-                            &t_11_d0,
-                            &t_11_bar,
+                            &t_10_d0,
+                            &t_10_bar,
                         );
-                        let mut elem_10_bar = ::autodiff::__private::pull_owned(
-                            &t_11_d1,
-                            t_11_bar,
-                        );
-                        z_bar[index_35] += elem_10_bar;
-                        z_bar[index_34] += elem_9_bar;
+                        elem_9_bar
+                            += ::autodiff::__private::pull_owned(&t_10_d1, t_10_bar);
+                        z_bar[index_32] += elem_9_bar;
                         s_8_carry_bar = s_8_bar;
                     }
                 }
@@ -421,30 +411,28 @@ impl q_sq_norm {
         }
         let mut s = 0.0;
         let s_7 = s;
-        let stack_36_lo = 0;
-        let stack_36_hi = d;
+        let stack_33_lo = 0;
+        let stack_33_hi = d;
         let mut s_8_carry = ::autodiff::__private::owned(&s_7);
-        for j in stack_36_lo..stack_36_hi {
+        for j in stack_33_lo..stack_33_hi {
             let s_8 = s_8_carry;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_34 = j;
-            let elem_9 = z[index_34];
-            let index_35 = j;
-            let elem_10 = z[index_35];
-            let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+            let index_32 = j;
+            let elem_9 = z[index_32];
+            let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
-                &elem_10,
+                &elem_9,
             );
-            let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+            let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
                 &s_8,
-                &t_11,
+                &t_10,
             );
-            let s = ::autodiff::__private::owned(&s_12);
-            s_8_carry = ::autodiff::__private::owned(&s_12);
+            let s = ::autodiff::__private::owned(&s_11);
+            s_8_carry = ::autodiff::__private::owned(&s_11);
         }
-        let s_13 = s_8_carry;
-        let s = ::autodiff::__private::owned(&s_13);
-        let value = ::autodiff::__private::owned(&s_13);
+        let s_12 = s_8_carry;
+        let s = ::autodiff::__private::owned(&s_12);
+        let value = ::autodiff::__private::owned(&s_12);
         (
             value,
             move |seed| {
@@ -452,47 +440,42 @@ impl q_sq_norm {
                 let mut idx = ::core::clone::Clone::clone(&idx);
                 let mut l_bar = ::autodiff::__private::zero_vec_like(l);
                 let mut v_bar = ::autodiff::__private::zero_vec_like(v);
-                let mut s_13_bar = seed;
-                let mut s_8_carry_bar = s_13_bar;
-                if stack_36_lo < stack_36_hi {
-                    let z = &z[stack_36_lo..stack_36_hi];
-                    let z_bar = &mut z_bar[stack_36_lo..stack_36_hi];
-                    for stack_36_lo_k in (0..stack_36_hi - stack_36_lo).rev() {
-                        let j = stack_36_lo + stack_36_lo_k;
+                let mut s_12_bar = seed;
+                let mut s_8_carry_bar = s_12_bar;
+                if stack_33_lo < stack_33_hi {
+                    let z = &z[stack_33_lo..stack_33_hi];
+                    let z_bar = &mut z_bar[stack_33_lo..stack_33_hi];
+                    for stack_33_lo_k in (0..stack_33_hi - stack_33_lo).rev() {
+                        let j = stack_33_lo + stack_33_lo_k;
                         let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                         let s = ::autodiff::__private::owned(&s_8);
-                        let index_34 = j - stack_36_lo;
-                        let elem_9 = z[index_34];
-                        let index_35 = j - stack_36_lo;
-                        let elem_10 = z[index_35];
-                        let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                        let index_32 = j - stack_33_lo;
+                        let elem_9 = z[index_32];
+                        let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
                             &elem_9,
-                            &elem_10,
+                            &elem_9,
                         );
-                        let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                        let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
                             &s_8,
-                            &t_11,
+                            &t_10,
                         );
-                        let s = ::autodiff::__private::owned(&s_12);
-                        let mut s_12_bar = s_8_carry_bar;
+                        let s = ::autodiff::__private::owned(&s_11);
+                        let mut s_11_bar = s_8_carry_bar;
                         let mut s_8_bar = ::autodiff::__private::pull(
                             &::autodiff::__private::One,
-                            &s_12_bar,
+                            &s_11_bar,
                         );
-                        let mut t_11_bar = ::autodiff::__private::pull_owned(
+                        let mut t_10_bar = ::autodiff::__private::pull_owned(
                             &::autodiff::__private::One,
-                            s_12_bar,
+                            s_11_bar,
                         );
                         let mut elem_9_bar = ::autodiff::__private::pull(
-                            &t_11_d0,
-                            &t_11_bar,
+                            &t_10_d0,
+                            &t_10_bar,
                         );
-                        let mut elem_10_bar = ::autodiff::__private::pull_owned(
-                            &t_11_d1,
-                            t_11_bar,
-                        );
-                        z_bar[index_35] += elem_10_bar;
-                        z_bar[index_34] += elem_9_bar;
+                        elem_9_bar
+                            += ::autodiff::__private::pull_owned(&t_10_d1, t_10_bar);
+                        z_bar[index_32] += elem_9_bar;
                         s_8_carry_bar = s_8_bar;
                     }
                 }
@@ -643,30 +626,28 @@ impl q_sq_norm {
         }
         let mut s = 0.0;
         let s_7 = s;
-        let stack_36_lo = 0;
-        let stack_36_hi = d;
+        let stack_33_lo = 0;
+        let stack_33_hi = d;
         let mut s_8_carry = ::autodiff::__private::owned(&s_7);
-        for j in stack_36_lo..stack_36_hi {
+        for j in stack_33_lo..stack_33_hi {
             let s_8 = s_8_carry;
             let s = ::autodiff::__private::owned(&s_8);
-            let index_34 = j;
-            let elem_9 = z[index_34];
-            let index_35 = j;
-            let elem_10 = z[index_35];
-            let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+            let index_32 = j;
+            let elem_9 = z[index_32];
+            let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
                 &elem_9,
-                &elem_10,
+                &elem_9,
             );
-            let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+            let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
                 &s_8,
-                &t_11,
+                &t_10,
             );
-            let s = ::autodiff::__private::owned(&s_12);
-            s_8_carry = ::autodiff::__private::owned(&s_12);
+            let s = ::autodiff::__private::owned(&s_11);
+            s_8_carry = ::autodiff::__private::owned(&s_11);
         }
-        let s_13 = s_8_carry;
-        let s = ::autodiff::__private::owned(&s_13);
-        let value = ::autodiff::__private::owned(&s_13);
+        let s_12 = s_8_carry;
+        let s = ::autodiff::__private::owned(&s_12);
+        let value = ::autodiff::__private::owned(&s_12);
         index_stack.push_all([idx as usize]);
         let kept_whole = float_stack.keeps_whole();
         float_stack.keep(z, kept_whole);
@@ -702,54 +683,48 @@ impl q_sq_norm {
         let stack_28_lo = 0;
         let stack_28_hi = d;
         let mut s = 0.0;
-        let stack_36_lo = 0;
-        let stack_36_hi = d;
+        let stack_33_lo = 0;
+        let stack_33_hi = d;
         let [counter_0] = index_stack.pop_all();
         idx = counter_0 as _;
         let grads = {
             let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
             let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
-            let mut s_13_bar = seed;
-            let mut s_8_carry_bar = s_13_bar;
-            if stack_36_lo < stack_36_hi {
-                let z = &z[stack_36_lo..stack_36_hi];
-                let z_bar = &mut z_bar[stack_36_lo..stack_36_hi];
-                for stack_36_lo_k in (0..stack_36_hi - stack_36_lo).rev() {
-                    let j = stack_36_lo + stack_36_lo_k;
+            let mut s_12_bar = seed;
+            let mut s_8_carry_bar = s_12_bar;
+            if stack_33_lo < stack_33_hi {
+                let z = &z[stack_33_lo..stack_33_hi];
+                let z_bar = &mut z_bar[stack_33_lo..stack_33_hi];
+                for stack_33_lo_k in (0..stack_33_hi - stack_33_lo).rev() {
+                    let j = stack_33_lo + stack_33_lo_k;
                     let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
                     let s = ::autodiff::__private::owned(&s_8);
-                    let index_34 = j - stack_36_lo;
-                    let elem_9 = z[index_34];
-                    let index_35 = j - stack_36_lo;
-                    let elem_10 = z[index_35];
-                    let (t_11, t_11_d0, t_11_d1) = ::autodiff::__private::rules::mul(
+                    let index_32 = j - stack_33_lo;
+                    let elem_9 = z[index_32];
+                    let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
                         &elem_9,
-                        &elem_10,
+                        &elem_9,
                     );
-                    let (s_12, s_12_d0, s_12_d1) = ::autodiff::__private::rules::add(
+                    let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
                         &s_8,
-                        &t_11,
+                        &t_10,
                     );
-                    let s = ::autodiff::__private::owned(&s_12);
-                    let mut s_12_bar = s_8_carry_bar;
+                    let s = ::autodiff::__private::owned(&s_11);
+                    let mut s_11_bar = s_8_carry_bar;
                     let mut s_8_bar = ::autodiff::__private::pull(
                         &::autodiff::__private::One,
-                        &s_12_bar,
+                        &s_11_bar,
                     );
-                    let mut t_11_bar = ::autodiff::__private::pull_owned(
+                    let mut t_10_bar = ::autodiff::__private::pull_owned(
                         &::autodiff::__private::One,
-                        s_12_bar,
+                        s_11_bar,
                     );
                     let mut elem_9_bar = ::autodiff::__private::pull(
-                        &t_11_d0,
-                        &t_11_bar,
+                        &t_10_d0,
+                        &t_10_bar,
                     );
-                    let mut elem_10_bar = ::autodiff::__private::pull_owned(
-                        &t_11_d1,
-                        t_11_bar,
-                    );
-                    z_bar[index_35] += elem_10_bar;
-                    z_bar[index_34] += elem_9_bar;
+                    elem_9_bar += ::autodiff::__private::pull_owned(&t_10_d1, t_10_bar);
+                    z_bar[index_32] += elem_9_bar;
                     s_8_carry_bar = s_8_bar;
                 }
             }

@@ -1452,6 +1452,21 @@ impl Lower<'_> {
     }
 
     fn index_value(&mut self, container: ContainerId, expr: TokenStream, span: Span) -> ValueId {
+        // The same element read again with only computations between (`z[j] * z[j]`): one
+        // value, whose adjoint adds up in a local before it reaches the container's.
+        let text = expr.to_string();
+        for s in self.stmts.iter().rev() {
+            let Stmt::Def(v) = s else { break };
+            match &self.values[*v].op {
+                Op::Index {
+                    container: c,
+                    expr: e,
+                    ..
+                } if *c == container && e.to_string() == text => return *v,
+                Op::Index { .. } | Op::Rule { .. } | Op::Const(_) => {}
+                _ => break,
+            }
+        }
         let index = self.fresh_local("index");
         self.define(
             "elem",

@@ -451,3 +451,31 @@ fn shadowed_buffer_keeps_its_own_adjoint() {
         super::oracle::assert_close("x̄", *gi, want, 1e-12, 1e-12);
     }
 }
+
+/// One element read twice in an expression (`x[i] * x[i]`) is one value; reads of another
+/// container at the same index, reads after a store to the element and reads after the index
+/// changed are not.
+#[differentiable]
+fn repeated_reads(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut b = vec![0.0; n];
+    let mut s = 0.0;
+    let mut k = 0;
+    for i in 0..n {
+        b[i] = x[i] * x[i] + x[i];
+        s += b[i] * b[i] * x[k];
+        k = (k + 1) % n;
+        s += x[k] * x[k] * b[i] + b[i] * x[i];
+        b[i] *= x[i];
+        s += (b[i] * b[i]).sin();
+    }
+    s
+}
+
+#[test]
+fn repeated_reads_of_one_element() {
+    super::cases::check("repeated_reads", 5, repeated_reads, repeated_reads_grad);
+    super::cases::check_jvp("repeated_reads", 5, repeated_reads_grad, |x, d| {
+        repeated_reads_jvp(x, d)
+    });
+}
