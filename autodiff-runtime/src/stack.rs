@@ -29,6 +29,23 @@ fn give<T>(pool: &'static std::thread::LocalKey<RefCell<Vec<Vec<T>>>>, mut v: Ve
     });
 }
 
+/// Appends `n` items made by `item(k)` to `v`. A few items are written by fixed-size stores:
+/// the `memcpy` and `memset` calls a loop would become write short buffers with masked vector
+/// stores, which the scalar reads right after cannot be forwarded from, and the buffers of a
+/// small function called in a loop are read right after they are written.
+#[inline(always)]
+fn append_with<S>(v: &mut Vec<S>, n: usize, mut item: impl FnMut(usize) -> S) {
+    macro_rules! fixed {
+        ($($n:literal)*) => {
+            match n {
+                $($n => v.extend(core::array::from_fn::<S, $n, _>(&mut item)),)*
+                _ => v.extend((0..n).map(item)),
+            }
+        };
+    }
+    fixed!(1 2 3 4 5 6 7 8);
+}
+
 /// A scalar type whose record stacks come from a per-thread pool.
 pub trait Pooled: Sized + 'static {
     /// A cleared vector, reused when one is free.
@@ -141,7 +158,7 @@ impl<T: Pooled + Copy> Stack<T> {
     /// its length, which the replay pops it by.
     #[inline]
     pub fn push_slice(&mut self, xs: &[T]) -> usize {
-        self.items.extend_from_slice(xs);
+        append_with(&mut self.items, xs.len(), |k| xs[k]);
         xs.len()
     }
 
@@ -177,7 +194,7 @@ impl<T: Pooled> Stack<T> {
     #[inline]
     pub fn buffer<S: Clone + 'static>(&mut self, x: S, n: usize) -> Vec<S> {
         let mut out = self.spare_of::<S>();
-        out.resize(n, x);
+        append_with(&mut out, n, |_| x.clone());
         out
     }
 
@@ -185,7 +202,7 @@ impl<T: Pooled> Stack<T> {
     #[inline]
     pub fn zero_buffer_like<S: crate::space::Space + 'static>(&mut self, x: &[S]) -> Vec<S> {
         let mut out = self.spare_of::<S>();
-        out.extend(x.iter().map(crate::space::Space::zero_like));
+        append_with(&mut out, x.len(), |k| crate::space::Space::zero_like(&x[k]));
         out
     }
 
@@ -233,7 +250,7 @@ impl<T: Pooled> Stack<T> {
     where
         T: Copy,
     {
-        self.items.extend_from_slice(&v);
+        append_with(&mut self.items, v.len(), |k| v[k]);
         self.kept.push(Kept::Copied(v.len()));
         v.clear();
         self.spare.push(v);
@@ -261,7 +278,8 @@ impl<T: Pooled> Stack<T> {
     {
         let mut v = self.spare.pop().unwrap_or_default();
         let start = self.items.len() - n;
-        v.extend_from_slice(&self.items[start..]);
+        let kept = &self.items[start..];
+        append_with(&mut v, n, |k| kept[k]);
         self.items.truncate(start);
         v
     }
@@ -324,6 +342,24 @@ mod tests {
         s.give_back(vec![[1.0f64; 2]; 3]);
         assert_eq!(s.buffer(0.5f64, 1), [0.5]);
         assert_eq!(Stack::<f32>::new().buffer(7.0f32, 2), [7.0; 2]);
+    }
+
+    #[test]
+    fn buffers_of_every_length_copy_and_fill_alike() {
+        // Lengths written by fixed-size stores and longer ones.
+        for n in 0..12 {
+            let xs: Vec<f64> = (0..n).map(|k| k as f64 + 0.5).collect();
+            let mut s = Stack::<f64>::new();
+            s.push(-1.0);
+            assert_eq!(s.push_slice(&xs), n);
+            assert_eq!(s.peek(0, n), xs);
+            assert_eq!(s.buffer(2.0f64, n), vec![2.0; n]);
+            assert_eq!(s.zero_buffer_like(&xs), vec![0.0; n]);
+            s.keep(xs.clone(), false);
+            assert_eq!(s.take_kept(), xs);
+            s.discard(n);
+            assert_eq!(s.pop(), -1.0);
+        }
     }
 
     #[test]
