@@ -2514,6 +2514,10 @@ fn call_saves(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<(Ident, Kind)> {
 /// The forward sweep of a call: the arguments into locals, then the plain function.
 fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> TokenStream {
     let mut out = cx.call_ranges(args);
+    // Copies of buffers the call only reads, made after it: the elements were stored just
+    // before, and a copy right away would load them wider than they were stored, which
+    // waits for the stores to reach memory.
+    let mut after = TokenStream::new();
     let mut primal_args = Vec::new();
     for (k, a) in args.iter().enumerate() {
         let local = call_arg_local(cx, v, k);
@@ -2552,7 +2556,12 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
                         Some((r, _)) => quote!(&#x[#r.clone()]),
                         None => quote!(&#x[..]),
                     };
-                    out.extend(quote!(let #len = #floats.push_slice(#read);));
+                    let push = quote!(let #len = #floats.push_slice(#read););
+                    if idents(prefix.clone()).iter().any(|i| i == "mut") {
+                        out.extend(push);
+                    } else {
+                        after.extend(push);
+                    }
                 } else if copied(cx, v, a) {
                     // Only what the call reads: the range, or the whole buffer.
                     let x = cx.container(*container);
@@ -2578,6 +2587,7 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
         let f = cx.callee_primal(callee);
         out.extend(quote!(let #y = #f(#(#primal_args),*);));
     }
+    out.extend(after);
     out
 }
 

@@ -102,7 +102,7 @@ enum Kept<T> {
 
 impl<T: Pooled> Stack<T> {
     /// An empty stack.
-    #[inline]
+    #[inline(always)]
     pub fn new() -> Self {
         Stack {
             items: T::take_vec(),
@@ -112,7 +112,7 @@ impl<T: Pooled> Stack<T> {
     }
 
     /// Makes room for `n` more items.
-    #[inline]
+    #[inline(always)]
     pub fn reserve(&mut self, n: usize) {
         self.items.reserve(n);
     }
@@ -156,7 +156,7 @@ impl<T: Pooled + Copy> Stack<T> {
 impl<T: Pooled + Copy> Stack<T> {
     /// Pushes a copy of a slice (a buffer a call reads, kept for the call's replay); returns
     /// its length, which the replay pops it by.
-    #[inline]
+    #[inline(always)]
     pub fn push_slice(&mut self, xs: &[T]) -> usize {
         append_with(&mut self.items, xs.len(), |k| xs[k]);
         xs.len()
@@ -165,20 +165,20 @@ impl<T: Pooled + Copy> Stack<T> {
     /// The `n` items below the top `skip`, read in place: a slice pushed by
     /// [`Stack::push_slice`] that a call's replay reads, dropped with [`Stack::discard`] after
     /// the call.
-    #[inline]
+    #[inline(always)]
     pub fn peek(&self, skip: usize, n: usize) -> &[T] {
         let end = self.items.len() - skip;
         &self.items[end - n..end]
     }
 
     /// Drops the last `n` items.
-    #[inline]
+    #[inline(always)]
     pub fn discard(&mut self, n: usize) {
         self.items.truncate(self.items.len() - n);
     }
 
     /// Pops the last `out.len()` items into `out`, which they overwrite.
-    #[inline]
+    #[inline(always)]
     pub fn pop_to_slice(&mut self, out: &mut [T]) {
         let start = self.items.len() - out.len();
         out.copy_from_slice(&self.items[start..]);
@@ -191,7 +191,7 @@ impl<T: Pooled> Stack<T> {
     /// buffers of a function called in a loop in split mode, which its record and its
     /// backward sweep take from the stacks of the call site and give back (see
     /// [`Stack::give_back`]), so that the loop allocates nothing per call.
-    #[inline]
+    #[inline(always)]
     pub fn buffer<S: Clone + 'static>(&mut self, x: S, n: usize) -> Vec<S> {
         let mut out = self.spare_of::<S>();
         append_with(&mut out, n, |_| x.clone());
@@ -199,7 +199,7 @@ impl<T: Pooled> Stack<T> {
     }
 
     /// A zero of each element of `x`, on a buffer given back before (see [`Stack::buffer`]).
-    #[inline]
+    #[inline(always)]
     pub fn zero_buffer_like<S: crate::space::Space + 'static>(&mut self, x: &[S]) -> Vec<S> {
         let mut out = self.spare_of::<S>();
         append_with(&mut out, x.len(), |k| crate::space::Space::zero_like(&x[k]));
@@ -207,7 +207,7 @@ impl<T: Pooled> Stack<T> {
     }
 
     /// Takes a buffer back for the next [`Stack::buffer`] (drops one of another type).
-    #[inline]
+    #[inline(always)]
     pub fn give_back<S: 'static>(&mut self, v: Vec<S>) {
         let mut slot = Some(v);
         if let Some(v) = (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<Vec<T>>>() {
@@ -221,7 +221,7 @@ impl<T: Pooled> Stack<T> {
     /// is left for the next record to borrow, as when each call's backward sweep runs soon
     /// after it (in a loop that only sums). Asked once per record, before its first `keep`,
     /// so that the buffers it gives back do not count.
-    #[inline]
+    #[inline(always)]
     pub fn keeps_whole(&self) -> bool {
         !self.spare.is_empty()
     }
@@ -231,7 +231,7 @@ impl<T: Pooled> Stack<T> {
     /// [`Stack::keeps_whole`]); otherwise its contents are copied onto the stack and the
     /// buffer is lent again, so that a long loop of calls whose records all come before
     /// their backward sweeps does not allocate buffers for each call.
-    #[inline]
+    #[inline(always)]
     pub fn keep(&mut self, v: Vec<T>, whole: bool)
     where
         T: Copy,
@@ -257,7 +257,7 @@ impl<T: Pooled> Stack<T> {
     }
 
     /// The buffer kept last, as it was kept (see [`Stack::keep`]).
-    #[inline]
+    #[inline(always)]
     pub fn take_kept(&mut self) -> Vec<T>
     where
         T: Copy,
@@ -285,6 +285,7 @@ impl<T: Pooled> Stack<T> {
     }
 
     /// An empty buffer of `S`: a spare one if `S` is `T`.
+    #[inline(always)]
     fn spare_of<S: 'static>(&mut self) -> Vec<S> {
         if std::any::TypeId::of::<S>() != std::any::TypeId::of::<T>() {
             return Vec::new();
