@@ -38,9 +38,32 @@ const CHAIN_ADAPTERS: &[&str] = &[
 
 /// Float methods with one float operand (the receiver).
 const UNARY: &[&str] = &[
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
-    "exp", "exp2", "exp_m1", "ln", "log2", "log10", "ln_1p", "sqrt", "cbrt", "abs", "signum",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "exp",
+    "exp2",
+    "exp_m1",
+    "ln",
+    "log2",
+    "log10",
+    "ln_1p",
+    "sqrt",
+    "cbrt",
+    "abs",
+    "signum",
     "recip",
+    "to_degrees",
+    "to_radians",
 ];
 /// Float methods with two float operands.
 pub const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max"];
@@ -193,6 +216,7 @@ fn lower_with(
             .map(|p| p.ident.to_string())
             .collect(),
         binding_params: false,
+        float: sig.params.iter().find_map(|p| p.elem.clone()),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -926,6 +950,8 @@ struct Lower<'e> {
     /// Whether the `let`s lowered bind an inlined closure's parameters: a parameter named like
     /// a buffer hides it in the closure's body, and declares no buffer.
     binding_params: bool,
+    /// The float type of the first active parameter (`T`, `f64`), for zeros of it.
+    float: Option<syn::Type>,
 }
 
 /// Collects the names an expression mentions (paths of one segment, idents in macros).

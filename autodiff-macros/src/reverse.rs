@@ -2740,6 +2740,8 @@ fn library_call(rule: &str) -> bool {
             | "abs"
             | "signum"
             | "recip"
+            | "to_degrees"
+            | "to_radians"
             | "min"
             | "max"
             | "clamp"

@@ -36,6 +36,7 @@ macro_rules! for_each_unary {
             real_exp => exp, real_exp2 => exp2, real_exp_m1 => exp_m1, real_ln => ln,
             real_log2 => log2, real_log10 => log10, real_ln_1p => ln_1p, real_sqrt => sqrt,
             real_cbrt => cbrt, real_abs => abs, real_recip => recip, real_signum => signum,
+            real_to_degrees => to_degrees, real_to_radians => to_radians,
         }
     };
 }

@@ -77,6 +77,10 @@ unary! {
     abs(|x, _y| sign(x), real_abs);
     /// `1 / x`, derivative `-1 / x^2`.
     recip(|_x, y| -(y * y), real_recip);
+    /// `x` in degrees, derivative `180 / pi`.
+    to_degrees(|_x, _y| c::<R>(180.0 / core::f64::consts::PI), real_to_degrees);
+    /// `x` in radians, derivative `pi / 180`.
+    to_radians(|_x, _y| c::<R>(core::f64::consts::PI / 180.0), real_to_radians);
 }
 
 #[inline(always)]

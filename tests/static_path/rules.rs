@@ -842,3 +842,17 @@ fn outside_the_domain_the_derivative_is_the_formulas_value() {
     assert!(v.is_nan() && g.is_nan());
     assert!(arcsine_jvp(2.0, 1.0).1.is_nan());
 }
+unary!(
+    to_degrees,
+    to_degrees,
+    |_x| 180.0 / std::f64::consts::PI,
+    -3.0,
+    3.0
+);
+unary!(
+    to_radians,
+    to_radians,
+    |_x| std::f64::consts::PI / 180.0,
+    -300.0,
+    300.0
+);

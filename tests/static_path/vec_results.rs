@@ -5,6 +5,7 @@
 use super::cases::{check, check_jvp};
 use super::oracle::{fd_slice, random_vec};
 use autodiff::differentiable;
+use num_traits::Float;
 
 /// A dense layer, `tanh(W x + b)`, `W` row by row.
 #[differentiable]
@@ -352,4 +353,51 @@ fn vecs_moved_into_helpers() {
     assert_eq!(value, copy_moved_in(&x));
     assert_eq!(pullback(1.0), pullback(1.0));
     assert_eq!(pullback(2.0)[1], -4.0);
+}
+
+/// `vec![..]` of active items: a buffer with the items written in, then read by index, by a
+/// chain and passed to a helper; annotated, generic, in a loop.
+#[differentiable]
+#[allow(clippy::useless_vec)]
+fn listed(x: &[f64]) -> f64 {
+    let v = vec![x[0] * x[1], x[1].sin(), 2.0];
+    let w: Vec<f64> = vec![x[2], v[0] + x[0]];
+    v[0] + v[1] * v[2] + w.iter().map(|a| a * a).sum::<f64>() + squares(&w)[1]
+}
+
+#[differentiable]
+#[allow(clippy::useless_vec)]
+fn listed_generic<T: Float>(x: &[T]) -> T {
+    let mut s = T::zero();
+    for i in 0..x.len() - 1 {
+        let pair = vec![x[i], x[i + 1] * x[i]];
+        s = s + pair[0] * pair[1].cos();
+    }
+    s
+}
+
+#[test]
+fn vecs_listed_from_active_items() {
+    let closed = |x: &[f64]| {
+        let (a, b, c) = (x[0], x[1], x[2]);
+        let v0 = a * b;
+        let w1 = v0 + a;
+        // v0 + 2 sin(b) + c^2 + w1^2 + w1^2
+        let d_w1 = 4.0 * w1;
+        vec![b + d_w1 * (b + 1.0), a + 2.0 * b.cos() + d_w1 * a, 2.0 * c]
+    };
+    for seed in 0..4 {
+        let x = random_vec(seed, 3, -1.5, 1.5);
+        let (v, g) = listed_grad(&x);
+        assert!((v - listed(&x)).abs() < 1e-12);
+        for (a, b) in g.iter().zip(closed(&x)) {
+            assert!((a - b).abs() < 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+        }
+        let f = |x: &[f64]| listed_generic(x);
+        let (v, g) = listed_generic_grad(&x);
+        assert!((v - f(&x)).abs() < 1e-12);
+        for (a, b) in g.iter().zip(fd_slice(f, &x)) {
+            assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+        }
+    }
 }

@@ -2,7 +2,7 @@ use autodiff::differentiable;
 
 #[differentiable]
 fn staircase(x: f64) -> f64 {
-    x.floor() + f64::to_degrees(x) + x.fract()
+    x.floor() + f64::rem_euclid(x, 2.0) + x.fract()
 }
 
 fn main() {

@@ -265,6 +265,35 @@ impl Lower<'_> {
         ty: Option<&syn::Type>,
         init: &Expr,
     ) -> Option<Vec<SynStmt>> {
+        // `vec![a, b, c]` with active items: a buffer of as many zeros, the items written in.
+        if let Expr::Macro(mac) = init {
+            let tokens = &mac.mac.tokens;
+            let items = syn::parse2::<syn::ExprArray>(quote::quote!([#tokens])).ok()?;
+            if !mac.mac.path.is_ident("vec") || !items.elems.iter().any(|e| self.mentions_active(e))
+            {
+                return None;
+            }
+            let n = items.elems.len();
+            // A zero of the annotated type, or of the function's float type.
+            let (ty, zero) = match (ty, &self.float) {
+                (Some(t), _) => (
+                    quote::quote!(: #t),
+                    quote::quote!(::autodiff::__private::zero()),
+                ),
+                (None, Some(f)) => (
+                    proc_macro2::TokenStream::new(),
+                    quote::quote!(<#f as ::autodiff::__private::Real>::real_from_f64(0.0)),
+                ),
+                (None, None) => return None,
+            };
+            let mut out: Vec<SynStmt> = vec![syn::parse_quote!(
+                let mut #name #ty = ::std::vec![#zero; #n];
+            )];
+            for (k, e) in items.elems.iter().enumerate() {
+                out.push(syn::parse_quote!(#name[#k] = #e;));
+            }
+            return Some(out);
+        }
         let Expr::MethodCall(m) = init else {
             return None;
         };
