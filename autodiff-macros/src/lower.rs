@@ -351,6 +351,16 @@ fn item_by_value(e: &Expr) -> Option<Expr> {
     let Expr::MethodCall(m) = &*unwrap.receiver else {
         return None;
     };
+    // `x.first().copied().unwrap()`: the item itself, as `*x.first().unwrap()`.
+    let m = match &*m.receiver {
+        Expr::MethodCall(inner)
+            if matches!(m.method.to_string().as_str(), "copied" | "cloned")
+                && m.args.is_empty() =>
+        {
+            inner
+        }
+        _ => m,
+    };
     let base = &m.receiver;
     match m.method.to_string().as_str() {
         "first" if m.args.is_empty() => return Some(syn::parse_quote!(#base[0])),
@@ -370,6 +380,20 @@ fn item_by_value(e: &Expr) -> Option<Expr> {
         Some(Expr::MethodCall(m))
     }
     copied(e)
+}
+
+/// Whether `m` is `x.first().copied().unwrap()` or the same with `last` or `cloned`: an item
+/// read by value, which [`item_by_value`] turns into an element read.
+fn copied_first_or_last(m: &syn::ExprMethodCall) -> bool {
+    let Expr::MethodCall(copied) = &*m.receiver else {
+        return false;
+    };
+    let Expr::MethodCall(end) = &*copied.receiver else {
+        return false;
+    };
+    matches!(copied.method.to_string().as_str(), "copied" | "cloned")
+        && matches!(end.method.to_string().as_str(), "first" | "last")
+        && end.args.is_empty()
 }
 
 /// Whether a method chain ends in, or goes through, a method whose result is no float: an
@@ -1839,7 +1863,8 @@ impl Lower<'_> {
             Expr::MethodCall(m) => {
                 let closures = chains::with_closures(m);
                 let m = closures.as_ref().unwrap_or(m);
-                match self.reduction(m).or_else(|| self.extremum(m)) {
+                let item = || item_by_value(e).filter(|_| copied_first_or_last(m));
+                match self.reduction(m).or_else(|| self.extremum(m)).or_else(item) {
                     Some(looped) => self.lower_expr(&looped),
                     None => self.lower_method_call(m),
                 }

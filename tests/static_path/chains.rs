@@ -653,6 +653,22 @@ fn items_read_through_references() {
     assert_eq!(t, 2.0 - 2.0 + 1.5 + 1.0);
 }
 
+/// The first and last items read by value, `copied` and `cloned`.
+#[differentiable]
+fn items_by_value(x: &[f64]) -> f64 {
+    let a = x.first().copied().unwrap();
+    let z = x.last().cloned().unwrap();
+    a * z + x.first().cloned().unwrap() * x.last().copied().unwrap().sin()
+}
+
+#[test]
+fn first_and_last_items_by_value() {
+    let x = [0.5, 3.0, -1.0, 2.0];
+    let (v, g) = items_by_value_grad(&x);
+    assert_eq!(v, items_by_value(&x));
+    assert_eq!(g, [2.0 + 2.0f64.sin(), 0.0, 0.0, 0.5 + 0.5 * 2.0f64.cos()]);
+}
+
 /// Positions, counts and tests over active items: integers and `bool`s, constants.
 #[differentiable]
 fn counted_and_found(x: &[f64], thr: f64) -> f64 {
