@@ -1503,9 +1503,13 @@ impl Lower<'_> {
 
     fn index_value(&mut self, container: ContainerId, expr: TokenStream, span: Span) -> ValueId {
         // The same element read again with only computations between (`z[j] * z[j]`): one
-        // value, whose adjoint adds up in a local before it reaches the container's.
+        // value, whose adjoint adds up in a local before it reaches the container's. Only
+        // if nothing between, nor the index, can have an effect.
+        let pure = |t: &TokenStream| {
+            syn::parse2::<Expr>(t.clone()).is_ok_and(|e| crate::reverse::pure(&e))
+        };
         let text = expr.to_string();
-        for s in self.stmts.iter().rev() {
+        for s in self.stmts.iter().rev().filter(|_| pure(&expr)) {
             let Stmt::Def(v) = s else { break };
             match &self.values[*v].op {
                 Op::Index {
@@ -1513,7 +1517,12 @@ impl Lower<'_> {
                     expr: e,
                     ..
                 } if *c == container && e.to_string() == text => return *v,
-                Op::Index { .. } | Op::Rule { .. } | Op::Const(_) => {}
+                Op::Index { expr: e, .. } | Op::Const(e) if pure(e) => {}
+                Op::Rule { args, extra, .. }
+                    if args.iter().all(|a| match a {
+                        Operand::Inactive(t) => pure(t),
+                        Operand::Value(_) => true,
+                    }) && extra.iter().all(pure) => {}
                 _ => break,
             }
         }
@@ -2086,12 +2095,29 @@ impl Lower<'_> {
             if let Some(rule) = self.matrix_method(m) {
                 return rule;
             }
-            if self.container_of(&m.receiver).is_some() {
+            if let Some((c, _)) = self.container_of(&m.receiver) {
                 if matches!(
                     method.as_str(),
                     "len" | "is_empty" | "nrows" | "ncols" | "shape"
                 ) {
                     return Operand::Inactive(m.to_token_stream());
+                }
+                // `v.swap(i, j)` on a local buffer: the two elements read, then written back
+                // crosswise.
+                if method == "swap" && m.args.len() == 2 && self.containers[c].param.is_none() {
+                    let v = &m.receiver;
+                    let (i, j) = (&m.args[0], &m.args[1]);
+                    let [a, b, held] = ["swap_i", "swap_j", "held"]
+                        .map(|n| format_ident!("{}", n, span = Span::mixed_site()));
+                    let stmts: Vec<SynStmt> = syn::parse_quote! {
+                        let #a: usize = #i;
+                        let #b: usize = #j;
+                        let #held = #v[#a];
+                        #v[#a] = #v[#b];
+                        #v[#b] = #held;
+                    };
+                    self.lower_statements(&stmts);
+                    return Operand::Inactive(quote!(()));
                 }
                 self.errors.push(
                     m.method.span(),

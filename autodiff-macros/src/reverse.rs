@@ -1175,7 +1175,10 @@ fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
                         if let Some((local, range)) = range.as_ref().filter(|(_, r)| again(r)) {
                             out.push((local.clone(), range.clone()));
                         }
-                        if stacked(cx, *v, a) {
+                        // Not a buffer the function returns: moved into the result by then.
+                        let returned =
+                            matches!(cx.func.result, Output::Container(r) if r == *container);
+                        if stacked(cx, *v, a) && !returned {
                             let x = cx.container(*container);
                             let len = match range {
                                 Some((r, _)) => quote!(#x[#r.clone()].len()),
@@ -1251,8 +1254,11 @@ fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool
             }
         }
     }
+    let Ok(expr) = syn::parse2::<syn::Expr>(e.clone()) else {
+        return false;
+    };
     let names = idents(e.clone());
-    if names.is_empty() || !syn::parse2::<syn::Expr>(e.clone()).is_ok_and(|x| pure(&x)) {
+    if names.is_empty() || !pure(&expr) || aliasing(cx) {
         return false;
     }
     let mut unbound = unbound_names(cx);
@@ -1263,13 +1269,93 @@ fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool
             .filter(|c| cx.func.containers[*c].param.is_none())
             .map(|c| cx.container(c).to_string()),
     );
+    // A parameter that is a `&mut` may change through calls; a statement macro or an item
+    // in the body may bind a name again.
+    for q in &cx.sig.params {
+        let ty = &q.ty;
+        if idents(quote!(#ty)).iter().any(|i| i == "mut") {
+            unbound.insert(q.ident.to_string());
+        }
+    }
+    let mut items = TokenStream::new();
+    declared_again(&cx.func.body, &mut items);
+    unbound.extend(idents(items));
+    // Other names only as numbers: a name read through (`v[i]`, `v.len()`, `*k`, `&v`) may
+    // be moved or borrowed, unless it is a parameter passed by shared reference.
+    let mut through = BTreeSet::new();
+    syn::visit::Visit::visit_expr(&mut Through(&mut through), &expr);
+    let by_ref = |n: &String| {
+        cx.sig.params.iter().any(|q| {
+            q.ident == n && matches!(&q.ty, syn::Type::Reference(r) if r.mutability.is_none())
+        })
+    };
     names.iter().all(|n| {
         if Some(n.as_str()) == pattern {
             alone(n)
         } else {
-            !cx.func.changing.contains(n) && !unbound.contains(n)
+            !cx.func.changing.contains(n)
+                && !unbound.contains(n)
+                && (!through.contains(n) || by_ref(n))
         }
     })
+}
+
+/// The names an expression reads through: indexed, a method's or field's receiver,
+/// dereferenced or borrowed.
+struct Through<'a>(&'a mut BTreeSet<String>);
+
+impl Through<'_> {
+    fn name(&mut self, e: &syn::Expr) {
+        match e {
+            syn::Expr::Path(p) => self.0.extend(p.path.get_ident().map(|i| i.to_string())),
+            syn::Expr::Paren(p) => self.name(&p.expr),
+            _ => {}
+        }
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Through<'_> {
+    fn visit_expr_index(&mut self, e: &'ast syn::ExprIndex) {
+        self.name(&e.expr);
+        syn::visit::visit_expr_index(self, e);
+    }
+    fn visit_expr_method_call(&mut self, e: &'ast syn::ExprMethodCall) {
+        self.name(&e.receiver);
+        syn::visit::visit_expr_method_call(self, e);
+    }
+    fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
+        self.name(&e.base);
+        syn::visit::visit_expr_field(self, e);
+    }
+    fn visit_expr_unary(&mut self, e: &'ast syn::ExprUnary) {
+        if matches!(e.op, syn::UnOp::Deref(_)) {
+            self.name(&e.expr);
+        }
+        syn::visit::visit_expr_unary(self, e);
+    }
+    fn visit_expr_reference(&mut self, e: &'ast syn::ExprReference) {
+        self.name(&e.expr);
+        syn::visit::visit_expr_reference(self, e);
+    }
+}
+
+/// The tokens of statement macros and items anywhere in a body: the names they may bind.
+fn declared_again(stmts: &[Stmt], out: &mut TokenStream) {
+    for s in stmts {
+        match s {
+            Stmt::Verbatim(t) => {
+                if matches!(
+                    syn::parse2::<syn::Stmt>(t.clone()),
+                    Ok(syn::Stmt::Macro(_) | syn::Stmt::Item(_))
+                ) {
+                    out.extend(t.clone());
+                }
+            }
+            Stmt::Loop(l) => declared_again(&l.body.stmts, out),
+            Stmt::Branch(b) => b.arms.iter().for_each(|a| declared_again(&a.stmts, out)),
+            _ => {}
+        }
+    }
 }
 
 /// The range a recorded loop runs over, if its backward sweep runs over the same range
@@ -2323,7 +2409,7 @@ fn written_first(
 
 /// Whether running an inactive expression again gives the same value: no macros, and only
 /// conversions and reads among the calls.
-fn pure(e: &syn::Expr) -> bool {
+pub fn pure(e: &syn::Expr) -> bool {
     struct Pure(bool);
     impl<'ast> syn::visit::Visit<'ast> for Pure {
         fn visit_macro(&mut self, _: &'ast syn::Macro) {

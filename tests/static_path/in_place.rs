@@ -474,3 +474,34 @@ fn case_ip_pullback() {
         assert_all_close("ip_pb pullback", &g, &want, 1e-12, 1e-12);
     }
 }
+
+/// Swaps in a local buffer (`v.swap(i, j)`): a bubble sort of computed items, then a weighted
+/// sum; the adjoints follow the items to where the swaps put them.
+#[differentiable]
+fn ip_swapped(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut v = vec![0.0; n];
+    for i in 0..n {
+        v[i] = x[i] * x[i] - x[(i + 1) % n];
+    }
+    for pass in 0..n {
+        for i in 1..n - pass {
+            if v[i - 1] > v[i] {
+                v.swap(i - 1, i);
+            }
+        }
+    }
+    v.swap(0, n - 1);
+    let mut s = 0.0;
+    for i in 0..n {
+        s += v[i] * (i as f64 + 1.0) + v[i].sin();
+    }
+    s
+}
+case!(
+    case_ip_swapped,
+    ip_swapped,
+    ip_swapped_grad,
+    ip_swapped_jvp,
+    6
+);

@@ -23,6 +23,7 @@ mod nalgebra_values;
 mod oracle;
 mod pullbacks;
 mod recompute;
+mod recompute_edges;
 mod rules;
 mod slices_edges;
 mod smoke;
