@@ -1236,24 +1236,6 @@ fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool
             && cx.sig.params.iter().all(|q| q.ident != p)
             && !names_in_statement_macros(&cx.func.body, p)
     };
-    // Names bound by loops and active values, at any depth.
-    fn bound(stmts: &[Stmt], out: &mut BTreeSet<String>) {
-        for s in stmts {
-            match s {
-                Stmt::Loop(l) => {
-                    if let LoopHead::For { pat, .. } = &l.head {
-                        out.extend(idents(pat.clone()));
-                    }
-                    bound(&l.body.stmts, out);
-                }
-                Stmt::Branch(b) => b.arms.iter().for_each(|a| bound(&a.stmts, out)),
-                Stmt::Bind { name, .. } => {
-                    out.insert(name.to_string());
-                }
-                _ => {}
-            }
-        }
-    }
     let Ok(expr) = syn::parse2::<syn::Expr>(e.clone()) else {
         return false;
     };
@@ -1262,7 +1244,7 @@ fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool
         return false;
     }
     let mut unbound = unbound_names(cx);
-    bound(&cx.func.body, &mut unbound);
+    loop_and_active_names(&cx.func.body, &mut unbound);
     // A local buffer or an active value may be moved by then (into a pullback).
     unbound.extend(
         (0..cx.func.containers.len())
@@ -1298,6 +1280,28 @@ fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool
                 && (!through.contains(n) || by_ref(n))
         }
     })
+}
+
+/// The names loop patterns and active values bind among `stmts`, at any depth.
+fn loop_and_active_names(stmts: &[Stmt], out: &mut BTreeSet<String>) {
+    for s in stmts {
+        match s {
+            Stmt::Loop(l) => {
+                if let LoopHead::For { pat, .. } = &l.head {
+                    out.extend(idents(pat.clone()));
+                }
+                loop_and_active_names(&l.body.stmts, out);
+            }
+            Stmt::Branch(b) => b
+                .arms
+                .iter()
+                .for_each(|a| loop_and_active_names(&a.stmts, out)),
+            Stmt::Bind { name, .. } => {
+                out.insert(name.to_string());
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The names an expression reads through: indexed, a method's or field's receiver,
@@ -3024,21 +3028,7 @@ fn indexed_by(cx: &Cx, r: &Recompute, l: &Loop, name: &str) -> Vec<(ContainerId,
     nested_lets(&l.body.stmts, true, &mut rebound);
     let mut code = TokenStream::new();
     region_code(cx, &l.body.stmts, &mut code);
-    fn patterns(stmts: &[Stmt], out: &mut BTreeSet<String>) {
-        for s in stmts {
-            match s {
-                Stmt::Loop(l) => {
-                    if let LoopHead::For { pat, .. } = &l.head {
-                        out.extend(idents(pat.clone()));
-                    }
-                    patterns(&l.body.stmts, out);
-                }
-                Stmt::Branch(b) => b.arms.iter().for_each(|a| patterns(&a.stmts, out)),
-                _ => {}
-            }
-        }
-    }
-    patterns(&l.body.stmts, &mut rebound);
+    loop_and_active_names(&l.body.stmts, &mut rebound);
     if rebound.contains(name) {
         return Vec::new();
     }
