@@ -216,7 +216,11 @@ fn lower_with(
             .map(|p| p.ident.to_string())
             .collect(),
         binding_params: false,
-        float: sig.params.iter().find_map(|p| p.elem.clone()),
+        float: sig
+            .params
+            .iter()
+            .filter(|p| p.shape.is_some())
+            .find_map(|p| p.elem.clone()),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -361,11 +365,17 @@ fn item_by_value(e: &Expr) -> Option<Expr> {
         }
         _ => m,
     };
+    // Of a container named: its first or last element, with `unwrap`'s panic if it is empty.
     let base = &m.receiver;
-    match m.method.to_string().as_str() {
-        "first" if m.args.is_empty() => return Some(syn::parse_quote!(#base[0])),
-        "last" if m.args.is_empty() => return Some(syn::parse_quote!(#base[#base.len() - 1])),
-        _ => {}
+    let named = matches!(&**base, Expr::Path(p) if p.path.get_ident().is_some());
+    let at = match m.method.to_string().as_str() {
+        _ if !m.args.is_empty() => None,
+        "first" => Some(quote!(first_index)),
+        "last" => Some(quote!(last_index)),
+        _ => None,
+    };
+    if let Some(at) = at {
+        return named.then(|| syn::parse_quote!(#base[::autodiff::__private::#at(#base.len())]));
     }
     // The chain down to its `iter()`, which yields the items by value instead.
     fn copied(e: &Expr) -> Option<Expr> {
@@ -1250,6 +1260,19 @@ impl Lower<'_> {
             _ => None,
         };
         if let Some(stmts) = bound.and_then(|name| self.collect_into(name, annotated, &init.expr)) {
+            // The copy is written into a new buffer of that name: it cannot read the old one.
+            let name = bound.map(|n| n.to_string()).unwrap_or_default();
+            let listed = matches!(&*init.expr, Expr::Macro(_));
+            if !listed && crate::codegen::idents(init.expr.to_token_stream()).contains(&name) {
+                self.errors.push(
+                    local.pat.span(),
+                    format!(
+                        "`{name}` is bound again to a copy made from the `{name}` it hides; the \
+                         copy is written into the new buffer, so give it another name"
+                    ),
+                );
+                return;
+            }
             self.lower_statements(&stmts);
             return;
         }

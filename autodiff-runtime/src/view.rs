@@ -70,6 +70,20 @@ pub fn slices_count(kind: &str, len: usize, size: usize) -> usize {
     }
 }
 
+/// The index of a slice's first item, for `x.first().unwrap()` read as `x[first_index(..)]`:
+/// panics as that `unwrap` does if the slice is empty.
+#[inline(always)]
+pub fn first_index(len: usize) -> usize {
+    (len > 0).then_some(0).unwrap()
+}
+
+/// The index of a slice's last item, for `x.last().unwrap()`: panics as that `unwrap` does
+/// if the slice is empty.
+#[inline(always)]
+pub fn last_index(len: usize) -> usize {
+    len.checked_sub(1).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -667,6 +667,27 @@ fn first_and_last_items_by_value() {
     let (v, g) = items_by_value_grad(&x);
     assert_eq!(v, items_by_value(&x));
     assert_eq!(g, [2.0 + 2.0f64.sin(), 0.0, 0.0, 0.5 + 0.5 * 2.0f64.cos()]);
+    // On an empty slice the derivatives panic as the function does.
+    let message = |f: &dyn Fn()| {
+        let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_err();
+        e.downcast_ref::<&str>()
+            .map(|m| m.to_string())
+            .unwrap_or_default()
+    };
+    let plain = message(&|| {
+        items_by_value(&[]);
+    });
+    assert!(
+        plain.contains("`Option::unwrap()` on a `None` value"),
+        "{plain}"
+    );
+    assert_eq!(message(&|| drop(items_by_value_grad(&[]))), plain);
+    assert_eq!(
+        message(&|| {
+            items_by_value_jvp(&[], &[]);
+        }),
+        plain
+    );
 }
 
 /// Positions, counts and tests over active items: integers and `bool`s, constants.

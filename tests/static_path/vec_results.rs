@@ -401,3 +401,45 @@ fn vecs_listed_from_active_items() {
         }
     }
 }
+
+/// `vec![..]` whose items read the binding it hides, in a loop too; an inferred annotation;
+/// a generic function whose first float parameter is a constant of another type.
+#[differentiable]
+#[allow(clippy::useless_vec)]
+fn listed_shadowing(x: &[f64]) -> f64 {
+    let v = x.to_vec();
+    let v = vec![v[1] * 2.0, v[0]];
+    let mut s = 0.0;
+    for i in 0..2 {
+        let v = vec![v[1] * x[i], v[0] + 1.0];
+        s += v[0] * v[1];
+    }
+    let u: Vec<_> = vec![x[0] * x[1], x[1]];
+    v[0] * v[1] + s + u[0] * u[1]
+}
+
+#[differentiable(wrt(x))]
+#[allow(clippy::useless_vec)]
+fn listed_after_a_constant<T: Float>(alpha: f64, x: &[T]) -> T {
+    let a = T::from(alpha).unwrap();
+    let v = vec![x[0] * a, x[1]];
+    v[0] * v[1]
+}
+
+#[test]
+fn vecs_listed_from_the_names_they_hide() {
+    for seed in 0..4 {
+        let x = random_vec(seed, 2, -1.5, 1.5);
+        let (v, g) = listed_shadowing_grad(&x);
+        assert!((v - listed_shadowing(&x)).abs() < 1e-12, "{v}");
+        for (a, b) in g.iter().zip(fd_slice(listed_shadowing, &x)) {
+            assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+        }
+        let f = |x: &[f64]| listed_after_a_constant(0.7, x);
+        let (v, g) = listed_after_a_constant_grad(0.7, &x);
+        assert!((v - f(&x)).abs() < 1e-12);
+        for (a, b) in g.iter().zip(fd_slice(f, &x)) {
+            assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+        }
+    }
+}

@@ -275,6 +275,8 @@ impl Lower<'_> {
             }
             let n = items.elems.len();
             // A zero of the annotated type, or of the function's float type.
+            let ty =
+                ty.filter(|t| !crate::codegen::idents(quote::quote!(#t)).contains(&"_".into()));
             let (ty, zero) = match (ty, &self.float) {
                 (Some(t), _) => (
                     quote::quote!(: #t),
@@ -286,11 +288,20 @@ impl Lower<'_> {
                 ),
                 (None, None) => return None,
             };
-            let mut out: Vec<SynStmt> = vec![syn::parse_quote!(
-                let mut #name #ty = ::std::vec![#zero; #n];
-            )];
-            for (k, e) in items.elems.iter().enumerate() {
-                out.push(syn::parse_quote!(#name[#k] = #e;));
+            // The items first, into names of their own: they may read a binding the new
+            // buffer hides.
+            let held: Vec<syn::Ident> = (0..n)
+                .map(|k| format_ident!("item_{}", k, span = proc_macro2::Span::mixed_site()))
+                .collect();
+            let mut out: Vec<SynStmt> = items
+                .elems
+                .iter()
+                .zip(&held)
+                .map(|(e, h)| syn::parse_quote!(let #h = #e;))
+                .collect();
+            out.push(syn::parse_quote!(let mut #name #ty = ::std::vec![#zero; #n];));
+            for (k, h) in held.iter().enumerate() {
+                out.push(syn::parse_quote!(#name[#k] = #h;));
             }
             return Some(out);
         }
