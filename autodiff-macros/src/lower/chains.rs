@@ -273,6 +273,21 @@ impl Lower<'_> {
             {
                 return None;
             }
+            // Floats only: items that are vectors or matrices keep the refusal of `vec!`.
+            let matrix = |e: &Expr| {
+                super::names_nalgebra(&quote::quote!(#e))
+                    || matches!(e, Expr::Path(p) if p.path.get_ident().is_some_and(|i| {
+                        matches!(self.lookup(&i.to_string()), Some(super::Binding::Active(v))
+                            if matches!(&self.values[*v].op, crate::ir::Op::Rule { rule, .. }
+                                if crate::codegen::MATRIX_RULES.contains(rule)
+                                    || matches!(*rule, "construct" | "fill")))
+                    }))
+            };
+            if ty.is_some_and(|t| super::names_nalgebra(&quote::quote!(#t)))
+                || items.elems.iter().any(matrix)
+            {
+                return None;
+            }
             let n = items.elems.len();
             // A zero of the annotated type, or of the function's float type.
             let ty =
