@@ -2142,13 +2142,19 @@ impl Lower<'_> {
                     self.lower_statements(&stmts);
                     return Operand::Inactive(quote!(()));
                 }
-                self.errors.push(
-                    m.method.span(),
+                let name = self.containers[c].name.to_string();
+                let message = if method == "swap" {
+                    format!(
+                        "`swap` is differentiated on local buffers, and `{name}` is a parameter; \
+                         swap in a copy (`let mut v = {name}.to_vec();`)"
+                    )
+                } else {
                     format!(
                         "the method `{method}` on an active container is not differentiated by \
                          the static path yet; read elements by index, {USE_THE_TAPE}"
-                    ),
-                );
+                    )
+                };
+                self.errors.push(m.method.span(), message);
                 return dummy();
             }
             if READERS.contains(&method.as_str()) {
