@@ -216,11 +216,7 @@ fn lower_with(
             .map(|p| p.ident.to_string())
             .collect(),
         binding_params: false,
-        float: sig
-            .params
-            .iter()
-            .filter(|p| p.shape.is_some())
-            .find_map(|p| p.elem.clone()),
+        float: sig.float_type().cloned(),
     };
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
@@ -342,9 +338,10 @@ fn by_value_param(p: &Pat, a: &Expr) -> (Pat, Expr) {
     }
 }
 
-/// An item read through a reference, as a value: `*x.first().unwrap()` is `x[0]`,
-/// `*x.last().unwrap()` is `x[x.len() - 1]`, and `*x.iter()...max_by(..).unwrap()` is the
-/// same chain over `x.iter().copied()`.
+/// An item read through a reference, as a value: `*x.first().unwrap()` (or
+/// `x.first().copied().unwrap()`) of a container `x` is its first element, read at
+/// `first_index(x.len())`, which panics as the `unwrap` would; `last` likewise; and
+/// `*x.iter()...max_by(..).unwrap()` is the same chain over `x.iter().copied()`.
 fn item_by_value(e: &Expr) -> Option<Expr> {
     let Expr::MethodCall(unwrap) = e else {
         return None;
@@ -984,7 +981,7 @@ struct Lower<'e> {
     /// Whether the `let`s lowered bind an inlined closure's parameters: a parameter named like
     /// a buffer hides it in the closure's body, and declares no buffer.
     binding_params: bool,
-    /// The float type of the first active parameter (`T`, `f64`), for zeros of it.
+    /// The float type of the active parameters (see [`FnSig::float_type`]), for zeros of it.
     float: Option<syn::Type>,
 }
 
@@ -1532,7 +1529,8 @@ impl Lower<'_> {
             syn::parse2::<Expr>(t.clone()).is_ok_and(|e| crate::reverse::pure(&e))
         };
         let text = expr.to_string();
-        for s in self.stmts.iter().rev().filter(|_| pure(&expr)) {
+        let stmts = if pure(&expr) { &self.stmts[..] } else { &[] };
+        for s in stmts.iter().rev() {
             let Stmt::Def(v) = s else { break };
             match &self.values[*v].op {
                 Op::Index {

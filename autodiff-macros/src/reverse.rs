@@ -1132,12 +1132,7 @@ fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
         .filter(|_| cx.kept_patterns.contains(&l.stack.to_string()) || ranged(cx, l).is_some());
     let again = |e: &TokenStream| same_again(cx, l, known.as_deref(), e);
     let literal = |e: &TokenStream| int_literal(e) == Some(false);
-    // The float type of the active parameters, if they share one.
-    let mut elems = cx.sig.params.iter().filter_map(|p| p.elem.as_ref());
-    let elem = elems.next().filter(|first| {
-        let first = quote!(#first).to_string();
-        elems.all(|e| quote!(#e).to_string() == first)
-    });
+    let elem = cx.sig.float_type();
     let mut out = Vec::new();
     for s in &l.body.stmts {
         match s {

@@ -89,6 +89,23 @@ pub struct FnSig {
     pub output: Type,
 }
 
+impl FnSig {
+    /// The float type of the active parameters (`T`, `f64`), if they share one: the type of
+    /// the function's float values.
+    pub fn float_type(&self) -> Option<&Type> {
+        let mut elems = self
+            .params
+            .iter()
+            .filter(|p| p.shape.is_some())
+            .filter_map(|p| p.elem.as_ref());
+        let first = elems.next()?;
+        let text = first.to_token_stream().to_string();
+        elems
+            .all(|e| e.to_token_stream().to_string() == text)
+            .then_some(first)
+    }
+}
+
 /// The integer types.
 pub const INTEGERS: &[&str] = &[
     "usize", "isize", "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128",
