@@ -47,6 +47,9 @@ pub struct Cx<'a> {
     pub split_calls: BTreeSet<ValueId>,
     /// The calls a generation of the backward sweep ran again.
     pub replays: std::cell::RefCell<BTreeSet<ValueId>>,
+    /// The names the backward sweep may not compute again from (see
+    /// [`crate::reverse::same_again`]), found once; `None` if the body aliases.
+    pub unstable: std::cell::OnceCell<Option<BTreeSet<String>>>,
 }
 
 impl<'a> Cx<'a> {
@@ -75,6 +78,7 @@ impl<'a> Cx<'a> {
             kept_patterns: BTreeSet::new(),
             split_calls: BTreeSet::new(),
             replays: Default::default(),
+            unstable: Default::default(),
         };
         let mut needed = BTreeSet::new();
         cx.collect_needed(&func.body, &mut needed);

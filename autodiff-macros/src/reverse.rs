@@ -1221,7 +1221,7 @@ fn int_literal(e: &TokenStream) -> Option<bool> {
 /// backward sweep knows it (used only if no other binding in the function has its name and
 /// no statement macro names it); or an integer literal with a type suffix (without one, its
 /// type may come from code the backward sweep does not run).
-fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool {
+pub fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool {
     if int_literal(e) == Some(true) {
         return true;
     }
@@ -1235,28 +1235,12 @@ fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool
         return false;
     };
     let names = idents(e.clone());
-    if names.is_empty() || !pure(&expr) || aliasing(cx) {
+    let Some(unstable) = cx.unstable.get_or_init(|| unstable_names(cx)) else {
+        return false;
+    };
+    if names.is_empty() || !pure(&expr) {
         return false;
     }
-    let mut unbound = unbound_names(cx);
-    loop_and_active_names(&cx.func.body, &mut unbound);
-    // A local buffer or an active value may be moved by then (into a pullback).
-    unbound.extend(
-        (0..cx.func.containers.len())
-            .filter(|c| cx.func.containers[*c].param.is_none())
-            .map(|c| cx.container(c).to_string()),
-    );
-    // A parameter that is a `&mut` may change through calls; a statement macro or an item
-    // in the body may bind a name again.
-    for q in &cx.sig.params {
-        let ty = &q.ty;
-        if idents(quote!(#ty)).iter().any(|i| i == "mut") {
-            unbound.insert(q.ident.to_string());
-        }
-    }
-    let mut items = TokenStream::new();
-    declared_again(&cx.func.body, &mut items);
-    unbound.extend(idents(items));
     // Other names only as numbers: a name read through (`v[i]`, `v.len()`, `*k`, `&v`) may
     // be moved or borrowed, unless it is a parameter passed by shared reference.
     let mut through = BTreeSet::new();
@@ -1270,11 +1254,39 @@ fn same_again(cx: &Cx, l: &Loop, pattern: Option<&str>, e: &TokenStream) -> bool
         if Some(n.as_str()) == pattern {
             alone(n)
         } else {
-            !cx.func.changing.contains(n)
-                && !unbound.contains(n)
-                && (!through.contains(n) || by_ref(n))
+            !unstable.contains(n) && (!through.contains(n) || by_ref(n))
         }
     })
+}
+
+/// The names [`same_again`] may not compute again from: changed, bound in a region or
+/// twice, bound by loops, active values, local buffers, `&mut` parameters, and names statement
+/// macros and items in the body may bind again; `None` if the body aliases (see [`aliasing`]).
+fn unstable_names(cx: &Cx) -> Option<BTreeSet<String>> {
+    if aliasing(cx) {
+        return None;
+    }
+    let mut unstable = unbound_names(cx);
+    unstable.extend(cx.func.changing.iter().cloned());
+    loop_and_active_names(&cx.func.body, &mut unstable);
+    // A local buffer or an active value may be moved by then (into a pullback).
+    unstable.extend(
+        (0..cx.func.containers.len())
+            .filter(|c| cx.func.containers[*c].param.is_none())
+            .map(|c| cx.container(c).to_string()),
+    );
+    // A parameter that is a `&mut` may change through calls; a statement macro or an item
+    // in the body may bind a name again.
+    for q in &cx.sig.params {
+        let ty = &q.ty;
+        if idents(quote!(#ty)).iter().any(|i| i == "mut") {
+            unstable.insert(q.ident.to_string());
+        }
+    }
+    let mut items = TokenStream::new();
+    declared_again(&cx.func.body, &mut items);
+    unstable.extend(idents(items));
+    Some(unstable)
 }
 
 /// The names loop patterns and active values bind among `stmts`, at any depth.
