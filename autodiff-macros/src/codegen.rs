@@ -323,6 +323,18 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// `let v_param = v;` for each container parameter whose name the body binds again (see
+/// [`Container::alias`]): every generated body starts with these.
+pub fn param_aliases(func: &Function) -> TokenStream {
+    func.containers
+        .iter()
+        .filter_map(|k| {
+            let (alias, x) = (k.alias.as_ref()?, &k.name);
+            Some(quote!(let #alias = &*#x;))
+        })
+        .collect()
+}
+
 fn suffixed(name: &Ident, suffix: &str) -> Ident {
     let base = name.to_string();
     format_ident!(
@@ -361,7 +373,8 @@ impl Cx<'_> {
 
     /// A container's primal.
     pub fn container(&self, c: ContainerId) -> &Ident {
-        &self.func.containers[c].name
+        let k = &self.func.containers[c];
+        k.alias.as_ref().unwrap_or(&k.name)
     }
 
     /// A container's tangent.
@@ -372,7 +385,7 @@ impl Cx<'_> {
     /// The container's name, with its number when a later `let` shadows the name, so that
     /// its tangent and adjoint stay apart from the shadowing buffer's.
     fn container_key(&self, c: ContainerId) -> Ident {
-        let name = self.container(c);
+        let name = &self.func.containers[c].name;
         let shared = self
             .func
             .containers

@@ -554,6 +554,8 @@ fn generate(
         ),
     };
 
+    // Every generated body first names the parameters the body binds again.
+    let aliases = func.map(crate::codegen::param_aliases);
     // The derivatives stand in for the function: using them uses it.
     let original_fn = match f.place {
         Place::Free => quote!(#name #turbofish),
@@ -643,6 +645,7 @@ fn generate(
         #[inline]
         #allow
         #vis fn #tangent_fn<#tangent_gparams>(#receiver #(#original,)* #(#tangent_params: #tangent_tys),*) -> (#out, #out) #tangent_where {
+            #aliases
             #tangent_body
         }
 
@@ -654,6 +657,7 @@ fn generate(
         {
             let _ = #original_fn;
             #constants
+            #aliases
             #vjp_body
         }
 
@@ -665,6 +669,7 @@ fn generate(
             -> (#out, impl ::core::ops::Fn(#out) -> (#(#adjoint_tys,)*) + #pb_lt)
             #pb_where
         {
+            #aliases
             #pullback_body
         }
 
@@ -675,6 +680,7 @@ fn generate(
         #vis fn #record_fn<#params>(#receiver #(#original,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> #out
             #where_clause
         {
+            #aliases
             #record_body
         }
 
@@ -685,6 +691,7 @@ fn generate(
         #vis fn #backward_fn<#params>(#receiver #(#original,)* #hidden_seed: #out, #(#sinks: #sink_tys,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> (#(#vjp_adjoint_tys,)*)
             #where_clause
         {
+            #aliases
             #backward_body
         }
     };

@@ -189,6 +189,15 @@ fn lower_with(
 ) -> (Function, BTreeSet<String>) {
     let changing = changing_names(body, sig);
     let rebound = bound_in(body);
+    // The names the top-level `let`s bind, each at its first binding.
+    let mut top_lets: HashMap<String, Ident> = HashMap::new();
+    for s in &body.stmts {
+        if let SynStmt::Local(l) = s {
+            for i in bound_names(&l.pat) {
+                top_lets.entry(i.to_string()).or_insert(i);
+            }
+        }
+    }
     let mut cx = Lower {
         values: Vec::new(),
         containers: Vec::new(),
@@ -221,11 +230,28 @@ fn lower_with(
     for (i, p) in sig.params.iter().enumerate() {
         let binding = match p.shape {
             Some(s) if s.is_container() => {
+                // A parameter by reference whose name the body binds again is read by a name
+                // of its own. One by value cannot be borrowed under it; a `let` in a nested
+                // block ends before the backward sweep names the parameter.
+                let name = p.ident.to_string();
+                if let Some(again) = top_lets.get(&name).filter(|_| !s.by_ref()) {
+                    cx.errors.push(
+                        again.span(),
+                        format!(
+                            "the parameter `{name}` is taken by value and a `let` of the body \
+                             binds its name again; take it by reference, or give the new \
+                             binding another name"
+                        ),
+                    );
+                }
+                let alias = (s.by_ref() && rebound.contains(&name))
+                    .then(|| format_ident!("{}_param", p.ident, span = Span::mixed_site()));
                 cx.containers.push(Container {
                     name: p.ident.clone(),
                     param: Some(i),
                     whole: matches!(s, Shape::Matrix { .. }),
                     vec: false,
+                    alias,
                 });
                 Binding::Container(cx.containers.len() - 1)
             }
@@ -1349,6 +1375,7 @@ impl Lower<'_> {
                 param: None,
                 whole,
                 vec,
+                alias: None,
             });
             let c = self.containers.len() - 1;
             self.declare(&name, Binding::Container(c));

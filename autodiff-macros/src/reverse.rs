@@ -694,7 +694,7 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
     for (c, container) in cx.func.containers.iter().enumerate() {
         let Some(i) = container.param else { continue };
         let bar = cx.container_adjoint(c);
-        let x = &container.name;
+        let x = cx.container(c);
         // A summing loop gathers into it while the forward sweep runs.
         let inits = if summed.contains(&c) {
             &mut early_inits

@@ -25,6 +25,7 @@ mod pullbacks;
 mod recompute;
 mod recompute_edges;
 mod rules;
+mod shadowed;
 mod slices_edges;
 mod smoke;
 mod split;
