@@ -298,6 +298,27 @@ fn lower_with(
             stmts.push(SynStmt::Expr(syn::parse_quote!(#mapped), None));
         }
     }
+    // A `Vec` built at the end (`.collect()`, `.to_vec()`, `vec![..]`) is a buffer of the
+    // result's type, filled there.
+    let vec_result = matches!(&sig.output, syn::Type::Path(p)
+        if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Vec"));
+    if let Some(SynStmt::Expr(tail, None)) = stmts.last().filter(|_| vec_result) {
+        let built = match tail {
+            Expr::MethodCall(m) => m.method == "collect" || m.method == "to_vec",
+            Expr::Macro(m) => m.mac.path.is_ident("vec"),
+            _ => false,
+        };
+        if built && cx.mentions_active(tail) {
+            let (filled, ty) = (
+                format_ident!("filled", span = Span::mixed_site()),
+                &sig.output,
+            );
+            let tail = tail.clone();
+            stmts.pop();
+            stmts.push(syn::parse_quote!(let #filled: #ty = #tail;));
+            stmts.push(SynStmt::Expr(syn::parse_quote!(#filled), None));
+        }
+    }
     let result = match stmts.split_last() {
         // Whether the parts are active is known once the body before them is lowered (a
         // variable may become active in a loop).
@@ -329,6 +350,8 @@ fn lower_with(
         _ => Output::Scalar(cx.lower_stmts(&stmts)),
     };
     let body = std::mem::take(&mut cx.stmts);
+    let mut changing = changing;
+    lowered_changes(&body, sig, &mut changing);
     (
         Function {
             values: cx.values,
@@ -506,6 +529,26 @@ fn bound_in(body: &syn::Block) -> BTreeSet<String> {
     let mut b = Bound(BTreeSet::new());
     b.visit_block(body);
     b.0
+}
+
+/// Adds the names the lowered statements' own code changes: desugared chains bind counters
+/// the user did not write (`let mut slot = 0;` .. `slot += 1;`).
+fn lowered_changes(stmts: &[Stmt], sig: &FnSig, out: &mut BTreeSet<String>) {
+    for s in stmts {
+        match s {
+            Stmt::Verbatim(t) => {
+                if let Ok(block) = syn::parse2::<syn::Block>(quote!({ #t })) {
+                    out.extend(changing_names(&block, sig));
+                }
+            }
+            Stmt::Loop(l) => lowered_changes(&l.body.stmts, sig, out),
+            Stmt::Branch(b) => b
+                .arms
+                .iter()
+                .for_each(|a| lowered_changes(&a.stmts, sig, out)),
+            _ => {}
+        }
+    }
 }
 
 /// The variables that change while the body runs: declared `mut` (parameters included),

@@ -759,3 +759,18 @@ fn vecs_collected_from_ranges_and_constant_items() {
         super::oracle::assert_all_close("collects_in_a_loop", &[g[0], g[1], gw], &fd, 1e-6, 1e-8);
     }
 }
+
+/// A collected chain whose map the backward sweep steps through record by record: the
+/// buffer's slot counter changes, so it is kept, not computed again after the loop.
+#[differentiable]
+fn collected_recorded(x: &[f64]) -> f64 {
+    let d: Vec<f64> = x.iter().map(|v| 2.0 * v.sin()).collect();
+    d[0] * d[2] + d[1]
+}
+case!(
+    case_collected_recorded,
+    collected_recorded,
+    collected_recorded_grad,
+    collected_recorded_jvp,
+    3
+);

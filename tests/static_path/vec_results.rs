@@ -443,3 +443,64 @@ fn vecs_listed_from_the_names_they_hide() {
         }
     }
 }
+
+/// A `Vec` result built by the tail expression: an iterator chain collected, a list, a copy.
+#[differentiable]
+fn collected_tail(x: &[f64]) -> Vec<f64> {
+    x.iter().map(|v| 2.0 * v.sin() + v * v).collect()
+}
+
+#[differentiable]
+fn listed_tail<T: Float>(x: &[T]) -> Vec<T> {
+    vec![x[0] * x[1], x[1].exp(), x[2] / x[0]]
+}
+
+#[differentiable]
+fn copied_tail(x: &[f64]) -> Vec<f64> {
+    x.to_vec()
+}
+
+/// The three read back by a caller: split mode, against central differences and the JVP.
+#[differentiable]
+fn reads_built_tails(x: &[f64]) -> f64 {
+    let c = collected_tail(x);
+    let l = listed_tail(x);
+    let k = copied_tail(x);
+    c[0] * l[1] + c[2] * l[0] - k[1] * l[2]
+}
+case!(
+    case_reads_built_tails,
+    reads_built_tails,
+    reads_built_tails_grad,
+    reads_built_tails_jvp,
+    3
+);
+
+#[test]
+fn built_tails_vjp_rows() {
+    // Each seed e_i picks row i of the Jacobian, against central differences of output i.
+    for seed in 0..3 {
+        let x = random_vec(seed, 3, 0.4, 1.6);
+        type Built = fn(&[f64]) -> Vec<f64>;
+        let fs: [(&str, Built); 3] = [
+            ("collected", collected_tail),
+            ("listed", listed_tail::<f64>),
+            ("copied", copied_tail),
+        ];
+        for (what, f) in fs {
+            let m = f(&x).len();
+            for i in 0..m {
+                let mut e = vec![0.0; m];
+                e[i] = 1.0;
+                let (value, row) = match what {
+                    "collected" => collected_tail_vjp(&x, e),
+                    "listed" => listed_tail_vjp(&x, e),
+                    _ => copied_tail_vjp(&x, e),
+                };
+                assert_eq!(value, f(&x), "{what}");
+                let want = fd_slice(|p| f(p)[i], &x);
+                super::oracle::assert_all_close(what, &row, &want, 1e-6, 1e-7);
+            }
+        }
+    }
+}
