@@ -308,7 +308,8 @@ fn lower_with(
             Expr::Macro(m) => m.mac.path.is_ident("vec"),
             _ => false,
         };
-        if built && cx.mentions_active(tail) {
+        // (Whether it is active is known only once the body before it is lowered.)
+        if built {
             let (filled, ty) = (
                 format_ident!("filled", span = Span::mixed_site()),
                 &sig.output,

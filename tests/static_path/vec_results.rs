@@ -504,3 +504,41 @@ fn built_tails_vjp_rows() {
         }
     }
 }
+
+/// `vec![x; n]` of an active `x`: a buffer that starts as `n` copies, then is overwritten.
+#[differentiable]
+fn repeated_start(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut h = vec![x[0] * x[1]; n];
+    for i in 1..n {
+        h[i] = 0.5 * h[i - 1] + x[i].sin();
+    }
+    h[n - 1] * h[0]
+}
+case!(
+    case_repeated_start,
+    repeated_start,
+    repeated_start_grad,
+    repeated_start_jvp,
+    4
+);
+
+/// A result of `n` copies of one active value, read by a caller.
+#[differentiable]
+fn spread<T: Float>(x: &[T], n: usize) -> Vec<T> {
+    let s = x[0] * x[1];
+    vec![s.exp(); n]
+}
+
+#[differentiable]
+fn reads_spread(x: &[f64]) -> f64 {
+    let v = spread(x, 3);
+    v[0] + v[2] * x[1] + v.len() as f64
+}
+case!(
+    case_reads_spread,
+    reads_spread,
+    reads_spread_grad,
+    reads_spread_jvp,
+    2
+);

@@ -268,7 +268,17 @@ impl Lower<'_> {
         // `vec![a, b, c]` with active items: a buffer of as many zeros, the items written in.
         if let Expr::Macro(mac) = init {
             let tokens = &mac.mac.tokens;
-            let items = syn::parse2::<syn::ExprArray>(quote::quote!([#tokens])).ok()?;
+            // `vec![x; n]` with `x` active: the items are `n` copies of it.
+            let (items, repeat) = match syn::parse2::<syn::ExprRepeat>(quote::quote!([#tokens])) {
+                Ok(r) if !self.mentions_active(&r.len) => {
+                    let item = &r.expr;
+                    (syn::parse_quote!([#item]), Some(r.len))
+                }
+                _ => (
+                    syn::parse2::<syn::ExprArray>(quote::quote!([#tokens])).ok()?,
+                    None,
+                ),
+            };
             if !mac.mac.path.is_ident("vec") || !items.elems.iter().any(|e| self.mentions_active(e))
             {
                 return None;
@@ -314,6 +324,17 @@ impl Lower<'_> {
                 .zip(&held)
                 .map(|(e, h)| syn::parse_quote!(let #h = #e;))
                 .collect();
+            if let Some(len) = repeat {
+                let (item, slot) = (
+                    &held[0],
+                    format_ident!("slot", span = proc_macro2::Span::mixed_site()),
+                );
+                out.push(syn::parse_quote!(let mut #name #ty = ::std::vec![#zero; #len];));
+                out.push(syn::parse_quote!(for #slot in 0..#name.len() {
+                    #name[#slot] = #item;
+                }));
+                return Some(out);
+            }
             out.push(syn::parse_quote!(let mut #name #ty = ::std::vec![#zero; #n];));
             for (k, h) in held.iter().enumerate() {
                 out.push(syn::parse_quote!(#name[#k] = #h;));
