@@ -478,8 +478,66 @@ fn counts(m: &syn::ExprMethodCall) -> bool {
     ];
     let method = m.method.to_string();
     NO_FLOAT.contains(&method.as_str())
+        || enumerate_index(&Expr::MethodCall(m.clone()))
         || (PASS.contains(&method.as_str())
             && matches!(&*m.receiver, Expr::MethodCall(inner) if counts(inner)))
+}
+
+/// Whether `e` is the position an `enumerate()` chain picks, an integer: the argmax idiom
+/// `x.iter().enumerate().max_by(..).map(|(i, _)| i)` (unwrapped after, see [`counts`]), or
+/// `x.iter().enumerate().max_by(..).unwrap().0`; also with `min_by`, `*_by_key`, `find`.
+fn enumerate_index(e: &Expr) -> bool {
+    fn picked(e: &Expr) -> bool {
+        const PICK: &[&str] = &[
+            "max_by",
+            "min_by",
+            "max_by_key",
+            "min_by_key",
+            "find",
+            "last",
+            "next",
+            "nth",
+        ];
+        fn enumerated(e: &Expr) -> bool {
+            matches!(e, Expr::MethodCall(m) if m.method == "enumerate" || enumerated(&m.receiver))
+        }
+        matches!(e, Expr::MethodCall(m)
+            if PICK.contains(&m.method.to_string().as_str()) && enumerated(&m.receiver))
+    }
+    // `.0` of an item: `|(i, _)| i` or `|p| p.0`.
+    fn first_of(c: &syn::ExprClosure) -> bool {
+        let [input] = c.inputs.iter().collect::<Vec<_>>()[..] else {
+            return false;
+        };
+        let named = |p: &Pat| match p {
+            Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.clone()),
+            _ => None,
+        };
+        match (input, &*c.body) {
+            (Pat::Tuple(t), Expr::Path(p)) => t
+                .elems
+                .first()
+                .and_then(named)
+                .is_some_and(|i| t.elems.len() == 2 && p.path.is_ident(&i)),
+            (p, Expr::Field(f)) => {
+                matches!(&f.member, syn::Member::Unnamed(k) if k.index == 0)
+                    && matches!((&*f.base, named(p)), (Expr::Path(b), Some(i)) if b.path.is_ident(&i))
+            }
+            _ => false,
+        }
+    }
+    match e {
+        Expr::MethodCall(m) if m.method == "map" => {
+            matches!(&m.args.first(), Some(Expr::Closure(c)) if m.args.len() == 1 && first_of(c))
+                && picked(&m.receiver)
+        }
+        Expr::Field(f) => {
+            matches!(&f.member, syn::Member::Unnamed(k) if k.index == 0)
+                && matches!(&*f.base, Expr::MethodCall(u)
+                    if (u.method == "unwrap" || u.method == "expect") && picked(&u.receiver))
+        }
+        _ => false,
+    }
 }
 
 /// The argument of `x.sin_cos()` or `T::sin_cos(x)`, if the expression is one.
@@ -1961,6 +2019,7 @@ impl Lower<'_> {
             }
             // A count, a position or a test of active values is an integer or a `bool`.
             Expr::MethodCall(m) if counts(m) => Operand::Inactive(e.to_token_stream()),
+            Expr::Field(_) if enumerate_index(e) => Operand::Inactive(e.to_token_stream()),
             Expr::MethodCall(m) => {
                 let closures = chains::with_closures(m);
                 let m = closures.as_ref().unwrap_or(m);

@@ -774,3 +774,45 @@ case!(
     collected_recorded_jvp,
     3
 );
+
+/// The argmax and argmin idioms: the position an `enumerate()` chain picks is an integer,
+/// computed as written; the gradient flows through the elements it indexes.
+#[differentiable]
+fn picked_positions(x: &[f64]) -> f64 {
+    let k = x
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.partial_cmp(b.1).unwrap())
+        .map(|(i, _)| i)
+        .unwrap();
+    let j = x
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .unwrap()
+        .0;
+    let m = x
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|p| p.0)
+        .unwrap_or(0);
+    x[k] * x[j].sin() + x[m] * x[0]
+}
+case!(
+    case_picked_positions,
+    picked_positions,
+    picked_positions_grad,
+    picked_positions_jvp,
+    5
+);
+
+#[test]
+fn picked_positions_closed_form() {
+    let x = [0.5, 1.5, -0.3, 0.2];
+    let (v, g) = picked_positions_grad(&x);
+    // k = m = 1 (1.5), j = 2 (-0.3).
+    assert_eq!(v, 1.5 * (-0.3f64).sin() + 1.5 * 0.5);
+    let want = [1.5, (-0.3f64).sin() + 0.5, 1.5 * (-0.3f64).cos(), 0.0];
+    super::oracle::assert_all_close("picked", &g, &want, 1e-15, 1e-15);
+}
