@@ -421,7 +421,16 @@ fn item_by_value(e: &Expr) -> Option<Expr> {
         "last" => Some(quote!(last_index)),
         _ => None,
     };
+    // Of a range of one (`x[1..]`, a window): the same, of the range bound to a name.
+    let ranged = matches!(&**base, Expr::Index(i) if matches!(&*i.index, Expr::Range(_)));
     if let Some(at) = at {
+        if ranged {
+            let view = format_ident!("view", span = Span::mixed_site());
+            return Some(syn::parse_quote!({
+                let #view = &#base;
+                #view[::autodiff::__private::#at(#view.len())]
+            }));
+        }
         return named.then(|| syn::parse_quote!(#base[::autodiff::__private::#at(#base.len())]));
     }
     // The chain down to its `iter()`, which yields the items by value instead.

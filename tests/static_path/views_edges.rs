@@ -892,3 +892,28 @@ case!(
     incl_shift_jvp,
     4
 );
+
+/// `first` and `last` of windows and of ranges, by reference and by value.
+#[differentiable]
+fn ends_of_views(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for w in x.windows(3) {
+        s += w.first().copied().unwrap() * *w.last().unwrap();
+    }
+    let a = *x[1..].first().unwrap();
+    let b = x[..3].last().copied().unwrap();
+    s * a + b.sin()
+}
+case!(
+    case_ends_of_views,
+    ends_of_views,
+    ends_of_views_grad,
+    ends_of_views_jvp,
+    5
+);
+
+#[test]
+#[should_panic(expected = "called `Option::unwrap()` on a `None` value")]
+fn first_of_an_empty_range_panics_as_unwrap() {
+    let _ = ends_of_views_grad(&[0.5]);
+}
