@@ -816,3 +816,42 @@ fn picked_positions_closed_form() {
     let want = [1.5, (-0.3f64).sin() + 0.5, 1.5 * (-0.3f64).cos(), 0.0];
     super::oracle::assert_all_close("picked", &g, &want, 1e-15, 1e-15);
 }
+
+/// `reduce` by path and by closure, unwrapped or expected: the first item starts the
+/// accumulator.
+#[differentiable]
+fn reduced_chains(x: &[f64]) -> f64 {
+    let m = x.iter().copied().reduce(f64::max).unwrap();
+    let p = x.iter().map(|v| v.sin()).reduce(|a, b| a * b).unwrap();
+    let q = x[1..]
+        .iter()
+        .cloned()
+        .reduce(|acc, v| acc * 0.5 + v)
+        .expect("two items at least");
+    m * x[1] + p + q
+}
+case!(
+    case_reduced_chains,
+    reduced_chains,
+    reduced_chains_grad,
+    reduced_chains_jvp,
+    4
+);
+
+#[differentiable]
+fn reduced_min<T: Float>(x: &[T]) -> T {
+    x.iter().copied().reduce(|a, b| a.min(b)).unwrap() * x[0]
+}
+case!(
+    case_reduced_min,
+    reduced_min,
+    reduced_min_grad,
+    reduced_min_jvp,
+    3
+);
+
+#[test]
+#[should_panic(expected = "two items at least")]
+fn reduce_of_nothing_panics_as_written() {
+    let _ = reduced_chains_grad(&[0.5]);
+}

@@ -83,6 +83,9 @@ impl Lower<'_> {
     /// `chain.sum()`, `chain.product()`, `chain.fold(init, |acc, x| ..)` over active
     /// containers, as a block with a loop.
     pub(super) fn reduction(&self, m: &syn::ExprMethodCall) -> Option<Expr> {
+        if let Some(reduced) = self.reduced(m) {
+            return Some(reduced);
+        }
         let acc = format_ident!("accumulator", span = proc_macro2::Span::mixed_site());
         let chain = split(&m.receiver);
         // `sum::<f64>()` gives the accumulator its type, which a product needs to pick its rule.
@@ -170,6 +173,49 @@ impl Lower<'_> {
             for #for_pat in #source {
                 #(#stmts)*
                 #acc = #update;
+            }
+            #acc
+        }))
+    }
+
+    /// `chain.reduce(|a, b| ..).unwrap()` (or `.expect(..)`) as a loop whose first item starts
+    /// the accumulator; empty, it panics as the `unwrap` would.
+    fn reduced(&self, m: &syn::ExprMethodCall) -> Option<Expr> {
+        let Expr::MethodCall(r) = &*m.receiver else {
+            return None;
+        };
+        let unwraps = (m.method == "unwrap" && m.args.is_empty())
+            || (m.method == "expect" && m.args.len() == 1);
+        if !unwraps || r.method != "reduce" || r.args.len() != 1 {
+            return None;
+        }
+        let Expr::Closure(c) = &r.args[0] else {
+            return None;
+        };
+        let [a, b] = [c.inputs.first()?, c.inputs.get(1)?];
+        if c.inputs.len() != 2 {
+            return None;
+        }
+        let (for_pat, source, stmts, item) = self.chain_loop(&split(&r.receiver), Some(b))?;
+        let [acc, started] = ["accumulator", "started"]
+            .map(|n| format_ident!("{}", n, span = proc_macro2::Span::mixed_site()));
+        let body = &c.body;
+        let (method, args) = (&m.method, &m.args);
+        Some(syn::parse_quote!({
+            let mut #acc = ::autodiff::__private::zero();
+            let mut #started = false;
+            for #for_pat in #source {
+                #(#stmts)*
+                if #started {
+                    let #a = #acc;
+                    #acc = #body;
+                } else {
+                    #acc = #item;
+                }
+                #started = true;
+            }
+            if !#started {
+                ::core::option::Option::<()>::None.#method(#args);
             }
             #acc
         }))
@@ -429,8 +475,9 @@ pub(super) fn with_closures(m: &syn::ExprMethodCall) -> Option<syn::ExprMethodCa
                 at.args[0] = syn::parse_quote!(|#a| #f(#a));
                 changed = true;
             }
-            ("fold", 2, Some(Expr::Path(f))) => {
-                at.args[1] = syn::parse_quote!(|#b, #a| #f(#b, #a));
+            ("fold", 2, Some(Expr::Path(f))) | ("reduce", 1, Some(Expr::Path(f))) => {
+                let k = at.args.len() - 1;
+                at.args[k] = syn::parse_quote!(|#b, #a| #f(#b, #a));
                 changed = true;
             }
             _ => {}
