@@ -394,8 +394,9 @@ impl Cx<'_> {
             .count()
             > 1;
         // Parameters keep their names: the signature names its tangent.
+        // Numbered apart from the values' names (`t_3`, `s_1`), which end in their number.
         if shared && self.func.containers[c].param.is_none() {
-            suffixed(name, &c.to_string())
+            suffixed(name, &format!("{c}_buffer"))
         } else {
             name.clone()
         }

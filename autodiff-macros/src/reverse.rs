@@ -1035,6 +1035,16 @@ fn top_lets(cx: &Cx) -> BTreeMap<String, Vec<usize>> {
     out
 }
 
+/// Whether `stmts` declare buffer `c`, at any depth.
+fn declares(stmts: &[Stmt], c: ContainerId) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Buffer(b) => *b == c,
+        Stmt::Loop(l) => declares(&l.body.stmts, c),
+        Stmt::Branch(b) => b.arms.iter().any(|a| declares(&a.stmts, c)),
+        _ => false,
+    })
+}
+
 /// The loops the backward sweep runs again (see [`Recompute`]), by record stack.
 pub fn recomputable(cx: &Cx) -> (BTreeMap<String, Recompute>, BTreeSet<String>) {
     if aliasing(cx) {
@@ -1170,10 +1180,11 @@ fn computed_again(cx: &Cx, l: &Loop) -> Vec<(Ident, TokenStream)> {
                         if let Some((local, range)) = range.as_ref().filter(|(_, r)| again(r)) {
                             out.push((local.clone(), range.clone()));
                         }
-                        // Not a buffer the function returns: moved into the result by then.
+                        // Not a buffer the function returns: moved into the result by then;
+                        // nor one the loop's body declares, out of scope after it.
                         let returned =
                             matches!(cx.func.result, Output::Container(r) if r == *container);
-                        if stacked(cx, *v, a) && !returned {
+                        if stacked(cx, *v, a) && !returned && !declares(&l.body.stmts, *container) {
                             let x = cx.container(*container);
                             let len = match range {
                                 Some((r, _)) => quote!(#x[#r.clone()].len()),

@@ -855,3 +855,18 @@ case!(
 fn reduce_of_nothing_panics_as_written() {
     let _ = reduced_chains_grad(&[0.5]);
 }
+
+/// Collected `Vec`s whose element type is left to inference (`Vec<_>`): the function's float.
+#[differentiable]
+fn collected_inferred(x: &[f64]) -> f64 {
+    let e = x.iter().map(|v| v.exp()).collect::<Vec<_>>();
+    let d: Vec<_> = x.iter().map(|v| v * 2.0).collect();
+    e[0] * d[1] + e[2]
+}
+case!(
+    case_collected_inferred,
+    collected_inferred,
+    collected_inferred_grad,
+    collected_inferred_jvp,
+    3
+);

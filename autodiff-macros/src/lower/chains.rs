@@ -443,6 +443,12 @@ impl Lower<'_> {
                 _ => None,
             }
         });
+        // `Vec<_>` leaves the zeros' type open: they take the function's float type.
+        let open = |t: &syn::Type| crate::codegen::idents(quote::quote!(#t)).contains(&"_".into());
+        let ty = match (ty, &self.float) {
+            (Some(t), Some(f)) if open(&t) => Some(syn::parse_quote!(::std::vec::Vec<#f>)),
+            (ty, _) => ty,
+        };
         let ty = ty.map(|t| quote::quote!(: #t));
         Some(vec![
             syn::parse_quote!(let mut #name #ty = ::std::vec![::autodiff::__private::zero(); #len];),

