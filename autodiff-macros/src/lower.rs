@@ -3336,8 +3336,34 @@ impl Lower<'_> {
             };
             lets.push(syn::parse_quote!(let #i: usize = #at;));
         }
-        for (p, s) in parts.iter().zip(&srcs) {
-            let element = s.element(index);
+        // A pattern that binds a name a later source reads (`for (y, b) in x.iter().zip(y)`)
+        // would hide it: then every element is read into a name of its own first.
+        let elements: Vec<TokenStream> = srcs.iter().map(|s| s.element(index)).collect();
+        let hides = parts.iter().enumerate().any(|(k, p)| {
+            let later: BTreeSet<String> = elements[k + 1..]
+                .iter()
+                .flat_map(|e| crate::codegen::idents(e.clone()))
+                .collect();
+            bound_names(p)
+                .iter()
+                .any(|i| later.contains(&i.to_string()))
+        }) || lets.iter().any(|l| {
+            let SynStmt::Local(l) = l else { return false };
+            let names = bound_names(&l.pat);
+            elements.iter().any(|e| {
+                crate::codegen::idents(e.clone())
+                    .iter()
+                    .any(|i| names.iter().any(|n| n == i))
+            })
+        });
+        let mut held_lets = Vec::new();
+        for (k, (p, s)) in parts.iter().zip(&srcs).enumerate() {
+            let mut element = elements[k].clone();
+            if hides && !s.mutable {
+                let held = format_ident!("{}_item_{}", index, k, span = Span::mixed_site());
+                held_lets.push(syn::parse_quote!(let #held = #element;));
+                element = quote!(#held);
+            }
             match p {
                 Pat::Ident(i) if s.mutable && i.by_ref.is_none() && i.subpat.is_none() => {
                     let at: Expr = syn::parse2(element).ok()?;
@@ -3355,6 +3381,8 @@ impl Lower<'_> {
                 }
             }
         }
+        held_lets.extend(lets);
+        let lets = held_lets;
         Some(Elements {
             len,
             prelude,

@@ -3,6 +3,7 @@
 //! nested loops, copies passed straight to a helper, methods called by path. Each against
 //! central differences and the JVP.
 
+use super::cases::{check, check_jvp};
 use autodiff::differentiable;
 
 #[differentiable]
@@ -70,3 +71,45 @@ case!(
     recurrent_pairs_jvp,
     4
 );
+
+/// Patterns that take the name of a slice zipped in after them, in a chain and a loop.
+#[differentiable]
+fn zipped_names_hidden(x: &[f64], y: &[f64]) -> f64 {
+    let d: f64 = x.iter().zip(y).map(|(y, b)| y * b.sin()).sum();
+    let mut s = 0.0;
+    for (y, b) in x.iter().zip(y) {
+        s += y.exp() * b;
+    }
+    d * s
+}
+
+#[test]
+fn case_zipped_names_hidden() {
+    let split = |x: &[f64]| (x[..3].to_vec(), x[3..].to_vec());
+    check(
+        "zipped_names_hidden",
+        6,
+        |x| {
+            let (a, b) = split(x);
+            zipped_names_hidden(&a, &b)
+        },
+        |x| {
+            let (a, b) = split(x);
+            let (v, (ga, gb)) = zipped_names_hidden_grad(&a, &b);
+            (v, [ga, gb].concat())
+        },
+    );
+    check_jvp(
+        "zipped_names_hidden",
+        6,
+        |x| {
+            let (a, b) = split(x);
+            let (v, (ga, gb)) = zipped_names_hidden_grad(&a, &b);
+            (v, [ga, gb].concat())
+        },
+        |x, d| {
+            let (a, b) = split(x);
+            zipped_names_hidden_jvp(&a, &b, &d[..3], &d[3..])
+        },
+    );
+}
