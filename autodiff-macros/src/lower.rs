@@ -750,7 +750,7 @@ fn desugar_loop_returns(mut stmts: Vec<SynStmt>, parts: &[syn::Type]) -> Vec<Syn
     stmts
 }
 
-/// Rewrites the `return`s of one loop's body (not of loops nested in it, nor of closures).
+/// Rewrites the `return`s of one loop's body and of the loops nested in it (not of closures).
 struct LoopReturns<'a> {
     returned: &'a Ident,
     value: &'a Ident,
@@ -766,7 +766,7 @@ impl syn::visit_mut::VisitMut for LoopReturns<'_> {
         let mut out = Vec::with_capacity(b.stmts.len());
         for mut stmt in std::mem::take(&mut b.stmts) {
             match &stmt {
-                SynStmt::Expr(Expr::Return(r), _) if self.depth == 1 => {
+                SynStmt::Expr(Expr::Return(r), _) if self.depth >= 1 => {
                     self.found = true;
                     let e = r
                         .expr
@@ -781,6 +781,21 @@ impl syn::visit_mut::VisitMut for LoopReturns<'_> {
                     }
                     out.push(syn::parse_quote!(#returned = true;));
                     out.push(syn::parse_quote!(break;));
+                }
+                // A loop nested in the rewritten one: a `return` in it breaks out of it, and
+                // then out of each loop around it.
+                SynStmt::Expr(Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_), _)
+                    if self.depth >= 1 =>
+                {
+                    let before = self.found;
+                    self.found = false;
+                    self.visit_stmt_mut(&mut stmt);
+                    out.push(stmt);
+                    if self.found {
+                        let returned = self.returned;
+                        out.push(syn::parse_quote!(if #returned { break; }));
+                    }
+                    self.found |= before;
                 }
                 _ => {
                     self.visit_stmt_mut(&mut stmt);
@@ -803,7 +818,7 @@ impl syn::visit_mut::VisitMut for LoopReturns<'_> {
 }
 
 impl LoopReturns<'_> {
-    /// The loop being rewritten is the outermost one visited; deeper ones keep their returns.
+    /// The loop being rewritten is the outermost one visited.
     fn enter(&mut self, f: impl FnOnce(&mut Self)) {
         self.depth += 1;
         f(self);

@@ -113,3 +113,57 @@ fn case_zipped_names_hidden() {
         },
     );
 }
+
+/// A `return` from two loops deep, and one from a loop in a loop's branch.
+#[differentiable]
+fn first_big_pair(x: &[f64]) -> f64 {
+    for i in 0..x.len() {
+        for j in 0..x.len() {
+            if x[i] * x[j] > 0.6 {
+                return x[i] * x[j].sin();
+            }
+        }
+    }
+    x[0] * 2.0
+}
+case!(
+    case_first_big_pair,
+    first_big_pair,
+    first_big_pair_grad,
+    first_big_pair_jvp,
+    4
+);
+
+#[differentiable]
+fn returns_from_inner_while(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += x[i];
+        if s > 0.0 {
+            let mut k = 0;
+            while k < 3 {
+                s = s * 0.9 + x[k];
+                if s > 1.5 {
+                    return s * s;
+                }
+                k += 1;
+            }
+        }
+    }
+    s.exp()
+}
+case!(
+    case_returns_from_inner_while,
+    returns_from_inner_while,
+    returns_from_inner_while_grad,
+    returns_from_inner_while_jvp,
+    4
+);
+
+#[test]
+fn first_big_pair_closed_form() {
+    // The first pair over 0.6 is (0, 2): 0.5 * 3.
+    let (v, g) = first_big_pair_grad(&[0.5, 1.0, 3.0]);
+    assert_eq!(v, 0.5 * 3.0f64.sin());
+    assert_eq!(g, vec![3.0f64.sin(), 0.0, 0.5 * 3.0f64.cos()]);
+}
