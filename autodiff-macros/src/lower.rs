@@ -1120,7 +1120,7 @@ struct Lower<'e> {
     wanted: BTreeSet<String>,
     /// The identifier each name was declared with, hygiene included.
     idents: HashMap<String, Ident>,
-    /// Counter for the buffers `from_fn` builds.
+    /// Counter for the buffers `from_fn` and call arguments build (see `call_args`).
     built: usize,
     /// The names of the ranges bound to names so far, by the local holding a range's start.
     views: HashMap<String, String>,
@@ -2677,8 +2677,41 @@ impl Lower<'_> {
         self.rule(rule, args, vec![], span)
     }
 
+    /// Whether `e` builds a `Vec` of active values: a copy (`x.to_vec()`, `v.clone()` of a
+    /// buffer), a collected chain or a `vec![..]`.
+    fn builds_vec(&self, e: &Expr) -> bool {
+        match e {
+            Expr::MethodCall(m) if m.args.is_empty() => match m.method.to_string().as_str() {
+                "to_vec" | "collect" => self.mentions_active(e),
+                "clone" => self.container_of(&m.receiver).is_some(),
+                _ => false,
+            },
+            Expr::Macro(m) => m.mac.path.is_ident("vec") && self.mentions_active(e),
+            _ => false,
+        }
+    }
+
     fn call_args<'a>(&mut self, args: impl Iterator<Item = &'a Expr>) -> Vec<CallArg> {
         args.map(|a| {
+            // A `Vec` built in the argument is a buffer of its own, bound just before.
+            let (inner, borrowed) = match a {
+                Expr::Reference(r) if r.mutability.is_none() => (&*r.expr, true),
+                a => (a, false),
+            };
+            let hoisted: Expr;
+            let a = if self.builds_vec(inner) {
+                let built = format_ident!("__built_{}", self.built, span = Span::mixed_site());
+                self.built += 1;
+                self.lower_statements(&[syn::parse_quote!(let #built = #inner;)]);
+                hoisted = if borrowed {
+                    syn::parse_quote!(&#built)
+                } else {
+                    syn::parse_quote!(#built)
+                };
+                &hoisted
+            } else {
+                a
+            };
             if let Some((container, prefix)) = self.container_of(a) {
                 CallArg::Container {
                     container,

@@ -167,3 +167,46 @@ fn first_big_pair_closed_form() {
     assert_eq!(v, 0.5 * 3.0f64.sin());
     assert_eq!(g, vec![3.0f64.sin(), 0.0, 0.5 * 3.0f64.cos()]);
 }
+
+#[differentiable]
+fn sum_of_squares(v: Vec<f64>) -> f64 {
+    v.iter().map(|a| a * a).sum::<f64>()
+}
+
+#[differentiable]
+fn three_terms(v: &[f64]) -> f64 {
+    v[0] * v[1] + v[2].sin()
+}
+
+/// `Vec`s built in a call's arguments: a copy, a list, a collected chain, in a loop.
+#[allow(clippy::useless_vec)]
+#[differentiable]
+fn built_arguments(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for k in 0..2 {
+        s = s * 0.5 + sum_of_squares(x.to_vec()) * three_terms(&vec![x[0] * x[1], x[k], 2.0]);
+    }
+    s + three_terms(&x.iter().map(|v| v.exp()).collect::<Vec<f64>>())
+}
+case!(
+    case_built_arguments,
+    built_arguments,
+    built_arguments_grad,
+    built_arguments_jvp,
+    3
+);
+
+/// A clone of a `Vec` parameter passed by value.
+#[differentiable]
+fn cloned_argument(x: Vec<f64>) -> f64 {
+    sum_of_squares(x.clone()) * x[0]
+}
+#[test]
+fn case_cloned_argument() {
+    check(
+        "cloned_argument",
+        3,
+        |x| cloned_argument(x.to_vec()),
+        |x| cloned_argument_grad(x.to_vec()),
+    );
+}
