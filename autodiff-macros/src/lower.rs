@@ -2752,6 +2752,14 @@ impl Lower<'_> {
             );
             return dummy();
         };
+        // `Self::m(self, ..)` is the method call `self.m(..)`.
+        let segments: Vec<_> = fp.path.segments.iter().collect();
+        if let ([ty, m], Some(Expr::Path(receiver))) = (&segments[..], c.args.first()) {
+            if ty.ident == "Self" && receiver.path.is_ident("self") && m.arguments.is_none() {
+                let (m, rest) = (&m.ident, c.args.iter().skip(1));
+                return self.lower_expr(&syn::parse_quote!(self.#m(#(#rest),*)));
+            }
+        }
         if let Some(Binding::Closure {
             closure, captures, ..
         }) = fp

@@ -210,3 +210,36 @@ fn case_cloned_argument() {
         |x| cloned_argument_grad(x.to_vec()),
     );
 }
+
+struct Pendulum {
+    g: f64,
+}
+
+#[differentiable]
+impl Pendulum {
+    #[differentiable]
+    fn accel(&self, th: f64) -> f64 {
+        -self.g * th.sin()
+    }
+
+    /// A method called by its path, `Self::accel(self, ..)`.
+    #[differentiable]
+    fn kick(&self, th: f64, w: f64) -> f64 {
+        let w = w + 0.1 * Self::accel(self, th);
+        th + 0.1 * w + Self::accel(self, th * w) * 0.01
+    }
+}
+
+#[test]
+fn case_method_by_path() {
+    let p = Pendulum { g: 9.81 };
+    check(
+        "kick",
+        2,
+        |x| p.kick(x[0], x[1]),
+        |x| {
+            let (v, (a, b)) = p.kick_grad(x[0], x[1]);
+            (v, vec![a, b])
+        },
+    );
+}
