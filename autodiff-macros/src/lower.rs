@@ -167,8 +167,8 @@ type Scope = HashMap<String, Binding>;
 /// by lowering again until no new one turns up.
 pub fn lower(sig: &FnSig, body: &syn::Block, errors: &mut Errors) -> Function {
     let mut buffers = BTreeSet::new();
-    // Each round adds a buffer or ends; a body has fewer buffers than tokens.
-    let bound = body.to_token_stream().into_iter().count();
+    // Each round adds a buffer or ends; a body has fewer buffers than identifiers.
+    let bound = crate::codegen::idents(body.to_token_stream()).len();
     for _ in 0..=bound {
         let (_, wanted) = lower_with(sig, body, &buffers, &mut Errors::default());
         if wanted.is_subset(&buffers) {
@@ -1409,17 +1409,19 @@ impl Lower<'_> {
             _ => None,
         };
         if let Some(stmts) = bound.and_then(|name| self.collect_into(name, annotated, &init.expr)) {
-            // The copy is written into a new buffer of that name: it cannot read the old one.
+            // The copy is written into a new buffer of that name, which hides the old one
+            // while it is read: it is made under a name of its own, then copied.
             let name = bound.map(|n| n.to_string()).unwrap_or_default();
             let listed = matches!(&*init.expr, Expr::Macro(_));
             if !listed && crate::codegen::idents(init.expr.to_token_stream()).contains(&name) {
-                self.errors.push(
-                    local.pat.span(),
-                    format!(
-                        "`{name}` is bound again to a copy made from the `{name}` it hides; the \
-                         copy is written into the new buffer, so give it another name"
-                    ),
-                );
+                let built = format_ident!("__built_{}", self.built, span = Span::mixed_site());
+                self.built += 1;
+                let ty = annotated.map(|t| quote!(: #t));
+                let (pat, expr) = (&local.pat, &init.expr);
+                self.lower_statements(&[
+                    syn::parse_quote!(let #built #ty = #expr;),
+                    syn::parse_quote!(let #pat = #built.to_vec();),
+                ]);
                 return;
             }
             self.lower_statements(&stmts);

@@ -163,3 +163,48 @@ case!(
     closure_names_it_jvp,
     3
 );
+
+/// Copies and collected chains bound to the name they read: made under a name of their
+/// own, then copied in.
+#[differentiable]
+fn rebuilt_from_itself(v: &[f64]) -> f64 {
+    let v: Vec<f64> = v.iter().map(|a| a.exp()).collect();
+    let v = v.to_vec();
+    let mut w = vec![0.0; 2];
+    w[0] = v[0] * v[1];
+    w[1] = v[2];
+    let w: Vec<f64> = w.iter().map(|a| a * a.sin()).collect();
+    v[2] * w[0] + w[1]
+}
+case!(
+    case_rebuilt_from_itself,
+    rebuilt_from_itself,
+    rebuilt_from_itself_grad,
+    rebuilt_from_itself_jvp,
+    3
+);
+
+/// Buffers each written from the one before: every one is found active, however long the
+/// chain.
+#[differentiable]
+fn buffer_relay(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut a = vec![0.0; n];
+    a[0] = x[0].sin();
+    let mut b = vec![0.0; n];
+    b[1] = a[0] * x[1];
+    let mut c = vec![0.0; n];
+    c[2] = b[1].exp();
+    let mut d = vec![0.0; n];
+    d[0] = c[2] + b[1];
+    let mut e = vec![0.0; n];
+    e[1] = d[0] * a[0];
+    e[1] + c[2]
+}
+case!(
+    case_buffer_relay,
+    buffer_relay,
+    buffer_relay_grad,
+    buffer_relay_jvp,
+    3
+);
