@@ -170,7 +170,7 @@ case!(
 fn rebuilt_from_itself(v: &[f64]) -> f64 {
     let v: Vec<f64> = v.iter().map(|a| a.exp()).collect();
     let v = v.to_vec();
-    let mut w = vec![0.0; 2];
+    let mut w = vec![0.0; v.len() - 1];
     w[0] = v[0] * v[1];
     w[1] = v[2];
     let w: Vec<f64> = w.iter().map(|a| a * a.sin()).collect();
