@@ -2509,6 +2509,23 @@ impl Lower<'_> {
             }
             stage = &inner.receiver;
         }
+        // A chain whose items the chains do not follow (windows zipped with another
+        // iterator, say) is no matrix `map` either.
+        if let Expr::MethodCall(inner) = &*m.receiver {
+            if CHAIN_ADAPTERS.contains(&inner.method.to_string().as_str()) {
+                let name = self.active_mention(&m.receiver).map(|(n, _)| n);
+                self.errors.push(
+                    inner.method.span(),
+                    format!(
+                        "cannot differentiate a chain over this iterator of the active value \
+                         `{}`; loop over indices, `x.iter()`, `x.iter().enumerate()` or \
+                         `x.iter().zip(y.iter())`, {USE_THE_TAPE}",
+                        name.unwrap_or_default()
+                    ),
+                );
+                return dummy();
+            }
+        }
         let Expr::Closure(c) = &m.args[0] else {
             self.errors.push(
                 m.args[0].span(),
