@@ -212,6 +212,22 @@ fn lower_with(
         built: 0,
         views: HashMap::new(),
         params: sig.params.iter().map(|p| p.ident.to_string()).collect(),
+        array_lens: sig
+            .params
+            .iter()
+            .filter_map(|p| {
+                let ty = match &p.ty {
+                    syn::Type::Reference(r) => &*r.elem,
+                    t => t,
+                };
+                match (p.shape, ty) {
+                    (Some(Shape::Array { .. }), syn::Type::Array(a)) => {
+                        Some((p.ident.to_string(), a.len.clone()))
+                    }
+                    _ => None,
+                }
+            })
+            .collect(),
         vec_params: sig
             .params
             .iter()
@@ -1128,6 +1144,8 @@ struct Lower<'e> {
     params: BTreeSet<String>,
     /// The parameters that are `Vec`s (or references to them).
     vec_params: BTreeSet<String>,
+    /// The lengths of the parameters that are arrays (or references to them), as written.
+    array_lens: HashMap<String, Expr>,
     /// The parameters whose types name nalgebra types.
     matrix_params: BTreeSet<String>,
     /// Whether the `let`s lowered bind an inlined closure's parameters: a parameter named like
@@ -1414,6 +1432,22 @@ impl Lower<'_> {
             let name = bound.map(|n| n.to_string()).unwrap_or_default();
             let listed = matches!(&*init.expr, Expr::Macro(_));
             if !listed && crate::codegen::idents(init.expr.to_token_stream()).contains(&name) {
+                // An array copied whole would become a `Vec` through the copy below.
+                let whole = match &*init.expr {
+                    Expr::Unary(_) | Expr::Path(_) => true,
+                    Expr::MethodCall(m) => m.method == "clone",
+                    _ => false,
+                };
+                if whole && self.array_lens.contains_key(&name) {
+                    self.errors.push(
+                        local.pat.span(),
+                        format!(
+                            "`{name}` is bound again to a copy of the array it hides; give the \
+                             copy another name"
+                        ),
+                    );
+                    return;
+                }
                 let built = format_ident!("__built_{}", self.built, span = Span::mixed_site());
                 self.built += 1;
                 let ty = annotated.map(|t| quote!(: #t));

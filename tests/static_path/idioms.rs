@@ -5,6 +5,7 @@
 
 use super::cases::{check, check_jvp};
 use autodiff::differentiable;
+use num_traits::Float;
 
 #[differentiable]
 fn pair_product(x: &[f64]) -> f64 {
@@ -240,6 +241,54 @@ fn case_method_by_path() {
         |x| {
             let (v, (a, b)) = p.kick_grad(x[0], x[1]);
             (v, vec![a, b])
+        },
+    );
+}
+
+/// A state array copied from an array parameter (`let mut y = *y0;`), then stepped.
+#[differentiable]
+fn stepped<T: Float, const N: usize>(y0: &[T; N], h: T, steps: usize) -> T {
+    let mut y = *y0;
+    for _ in 0..steps {
+        let mut k = [T::zero(); N];
+        for i in 0..N {
+            k[i] = -y[(i + 1) % N] * h;
+        }
+        for i in 0..N {
+            y[i] = y[i] + k[i] + (y[i] * h).sin() * T::from(0.1).unwrap();
+        }
+    }
+    y[0] * y[N - 1]
+}
+
+/// Copies of an array taken by value: by name and by `clone`.
+#[allow(clippy::clone_on_copy)]
+#[differentiable]
+fn array_copies(y0: [f64; 3]) -> f64 {
+    let mut y = y0;
+    y[0] *= y[1];
+    let z = y0.clone();
+    y[0] + z[2].exp() * y[2]
+}
+
+#[test]
+fn case_array_copies() {
+    check(
+        "stepped",
+        4,
+        |x| stepped(&[x[0], x[1], x[2]], x[3], 3),
+        |x| {
+            let (v, (g, gh)) = stepped_grad(&[x[0], x[1], x[2]], x[3], 3);
+            (v, vec![g[0], g[1], g[2], gh])
+        },
+    );
+    check(
+        "array_copies",
+        3,
+        |x| array_copies([x[0], x[1], x[2]]),
+        |x| {
+            let (v, g) = array_copies_grad([x[0], x[1], x[2]]);
+            (v, g.to_vec())
         },
     );
 }

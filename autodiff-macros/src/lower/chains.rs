@@ -387,6 +387,35 @@ impl Lower<'_> {
             }
             return Some(out);
         }
+        // A copy of an array parameter (`*y0`, `y0`, `y0.clone()`): an array of zeros of its
+        // length, the values copied in.
+        let copied_array = match init {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => Some(&*u.expr),
+            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => Some(&*m.receiver),
+            e @ Expr::Path(_) => Some(e),
+            _ => None,
+        };
+        let array = copied_array.and_then(|e| match e {
+            Expr::Path(p) => {
+                let name = p.path.get_ident()?.to_string();
+                let (c, _) = self.container_of(e)?;
+                let c = &self.containers[c];
+                (c.param.is_some() && c.name == name).then_some(())?;
+                Some((e, self.array_lens.get(&name)?))
+            }
+            _ => None,
+        });
+        if let (Some((source, len)), Some(f)) = (array, &self.float) {
+            let slot = format_ident!("slot", span = proc_macro2::Span::mixed_site());
+            let ty = ty.map(|t| quote::quote!(: #t));
+            return Some(vec![
+                syn::parse_quote!(let mut #name #ty =
+                    [<#f as ::autodiff::__private::Real>::real_from_f64(0.0); #len];),
+                syn::parse_quote!(for #slot in 0..#len {
+                    #name[#slot] = #source[#slot];
+                }),
+            ]);
+        }
         let Expr::MethodCall(m) = init else {
             return None;
         };
