@@ -1446,6 +1446,8 @@ impl Lower<'_> {
                              copy another name"
                         ),
                     );
+                    // Bound all the same, so the statements after it see a buffer.
+                    self.lower_statements(&stmts);
                     return;
                 }
                 let built = format_ident!("__built_{}", self.built, span = Span::mixed_site());
