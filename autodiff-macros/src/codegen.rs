@@ -435,8 +435,12 @@ impl Cx<'_> {
         };
         match range {
             Some((local, _)) => quote!(&#x[#local.clone()]),
-            // Passed by value: a copy, for the sweeps that pass it again.
-            None if prefix.is_empty() => quote!(::core::clone::Clone::clone(&#x)),
+            // Passed by value: a copy, for the sweeps that pass it again. Bound first, so that
+            // a `&Vec` copied coerces to the slice a callee's hidden function takes.
+            None if prefix.is_empty() => quote!({
+                let again = ::core::clone::Clone::clone(&#x);
+                again
+            }),
             None => quote!(#prefix #x),
         }
     }

@@ -281,6 +281,33 @@ fn generate(
             quote!(#pat: #t)
         })
         .collect();
+    // Reverse mode's hidden functions take a `&Vec` parameter as a slice: a caller's backward
+    // sweep hands them a copy from its float stack. They make it a `Vec` again first.
+    let vecs_again: TokenStream = sig
+        .params
+        .iter()
+        .filter(|p| matches!(p.shape, Some(Shape::Vec { by_ref: true })) && p.elem.is_some())
+        .map(|p| {
+            let x = &p.ident;
+            quote!(let #x = &::std::vec::Vec::from(#x);)
+        })
+        .collect();
+    let split_original: Vec<TokenStream> = sig
+        .params
+        .iter()
+        .map(|p| {
+            let pat = &p.pat;
+            match (&p.shape, &p.ty) {
+                (Some(Shape::Vec { by_ref: true }), syn::Type::Reference(r))
+                    if p.elem.is_some() =>
+                {
+                    let (elem, lt) = (&p.elem, &r.lifetime);
+                    quote!(#pat: &#lt [#elem])
+                }
+                (_, t) => quote!(#pat: #t),
+            }
+        })
+        .collect();
     let active: Vec<usize> = (0..sig.params.len())
         .filter(|&i| sig.params[i].shape.is_some())
         .collect();
@@ -652,10 +679,11 @@ fn generate(
         #[doc(hidden)]
         #[inline]
         #allow
-        #vis fn #vjp_all_fn<#params>(#receiver #(#original,)* #hidden_seed: #out, #(#sinks: #sink_tys),*) -> (#out, (#(#vjp_adjoint_tys,)*))
+        #vis fn #vjp_all_fn<#params>(#receiver #(#split_original,)* #hidden_seed: #out, #(#sinks: #sink_tys),*) -> (#out, (#(#vjp_adjoint_tys,)*))
             #where_clause
         {
             let _ = #original_fn;
+            #vecs_again
             #constants
             #aliases
             #vjp_body
@@ -677,9 +705,10 @@ fn generate(
         #[inline]
         #[allow(dead_code)]
         #allow
-        #vis fn #record_fn<#params>(#receiver #(#original,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> #out
+        #vis fn #record_fn<#params>(#receiver #(#split_original,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> #out
             #where_clause
         {
+            #vecs_again
             #aliases
             #record_body
         }
@@ -688,9 +717,10 @@ fn generate(
         #[inline]
         #[allow(dead_code)]
         #allow
-        #vis fn #backward_fn<#params>(#receiver #(#original,)* #hidden_seed: #out, #(#sinks: #sink_tys,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> (#(#vjp_adjoint_tys,)*)
+        #vis fn #backward_fn<#params>(#receiver #(#split_original,)* #hidden_seed: #out, #(#sinks: #sink_tys,)* #floats: &mut #stack<#elem>, #indices: &mut #stack<usize>) -> (#(#vjp_adjoint_tys,)*)
             #where_clause
         {
+            #vecs_again
             #aliases
             #backward_body
         }

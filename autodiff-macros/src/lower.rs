@@ -2807,10 +2807,19 @@ impl Lower<'_> {
             );
             return dummy();
         };
-        // `Self::m(self, ..)` is the method call `self.m(..)`.
+        // `Self::m(self, ..)` (or `&self`, or the type's own name) is the call `self.m(..)`.
         let segments: Vec<_> = fp.path.segments.iter().collect();
-        if let ([ty, m], Some(Expr::Path(receiver))) = (&segments[..], c.args.first()) {
-            if ty.ident == "Self" && receiver.path.is_ident("self") && m.arguments.is_none() {
+        let receiver = match c.args.first() {
+            Some(Expr::Reference(r)) if r.mutability.is_none() => Some(&*r.expr),
+            a => a,
+        };
+        if let ([ty, m], Some(Expr::Path(receiver))) = (&segments[..], receiver) {
+            let type_named = ty.ident == "Self"
+                || ty
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase());
+            if type_named && receiver.path.is_ident("self") && m.arguments.is_none() {
                 let (m, rest) = (&m.ident, c.args.iter().skip(1));
                 return self.lower_expr(&syn::parse_quote!(self.#m(#(#rest),*)));
             }

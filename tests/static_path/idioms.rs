@@ -292,3 +292,66 @@ fn case_array_copies() {
         },
     );
 }
+
+/// A helper taking `&Vec`, called in loops with local buffers: its reverse halves get the
+/// buffer's copy from the caller's float stack.
+#[allow(clippy::ptr_arg)]
+#[differentiable]
+fn vec_quad(v: &Vec<f64>) -> f64 {
+    v[0] * v[1] + v[1].sin()
+}
+
+#[differentiable]
+fn vec_helper_in_loops(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for _ in 0..2 {
+        let b = x.to_vec();
+        s += vec_quad(&b);
+    }
+    let mut c = vec![0.0; 2];
+    for _ in 0..2 {
+        c[0] = x[0];
+        c[1] = x[1] + s;
+        s = s * 0.5 + vec_quad(&c);
+    }
+    s
+}
+case!(
+    case_vec_helper_in_loops,
+    vec_helper_in_loops,
+    vec_helper_in_loops_grad,
+    vec_helper_in_loops_jvp,
+    2
+);
+
+struct Spring {
+    k: f64,
+}
+
+#[differentiable]
+impl Spring {
+    #[differentiable]
+    fn force(&self, x: f64) -> f64 {
+        -self.k * x.sinh()
+    }
+
+    /// The method called by path with `&self` and by the type's name.
+    #[differentiable]
+    fn nudge(&self, x: f64) -> f64 {
+        x + 0.1 * Self::force(&self, x) + 0.01 * Spring::force(self, x * x)
+    }
+}
+
+#[test]
+fn case_method_by_type_name() {
+    let p = Spring { k: 2.5 };
+    check(
+        "nudge",
+        1,
+        |x| p.nudge(x[0]),
+        |x| {
+            let (v, g) = p.nudge_grad(x[0]);
+            (v, vec![g])
+        },
+    );
+}
