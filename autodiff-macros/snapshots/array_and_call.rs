@@ -265,13 +265,13 @@ impl energy {
 }
 ///Forward mode of [`energy`](fn@energy): its value and its directional derivative along the tangents of `q`, `k`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn energy_jvp(q: &[f64; 2], k: f64, q_dot: &[f64; 2], k_dot: f64) -> (f64, f64) {
     energy::tangent::<_, _>(q, k, q_dot, k_dot)
 }
 ///Reverse mode of [`energy`](fn@energy): its value and the vector-Jacobian product of `seed` with respect to `q`, `k`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
     let (value, (grad_0, grad_1)) = energy::vjp_all(
         q,
@@ -284,7 +284,12 @@ fn energy_vjp(q: &[f64; 2], k: f64, seed: f64) -> (f64, ([f64; 2], f64)) {
 }
 ///Reverse mode of [`energy`](fn@energy), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `q`, `k`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
 #[inline]
-#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(
+    dead_code,
+    clippy::multiple_bound_locations,
+    clippy::too_many_arguments,
+    clippy::ptr_arg
+)]
 fn energy_pullback<'__pb>(
     q: &'__pb [f64; 2],
     k: f64,
@@ -300,7 +305,7 @@ fn energy_pullback<'__pb>(
 }
 ///Reverse mode of [`energy`](fn@energy): its value and its gradient with respect to `q`, `k`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn energy_grad(q: &[f64; 2], k: f64) -> (f64, ([f64; 2], f64))
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,

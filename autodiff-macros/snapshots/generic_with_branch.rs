@@ -307,7 +307,7 @@ impl softclip {
 }
 ///Forward mode of [`softclip`](fn@softclip): its value and its directional derivative along the tangents of `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn softclip_jvp<T: Float>(x: T, limit: T, n: usize, x_dot: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
@@ -328,7 +328,7 @@ where
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and the vector-Jacobian product of `seed` with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn softclip_vjp<T: Float>(x: T, limit: T, n: usize, seed: T) -> (T, T)
 where
     T: ::autodiff::__private::Real,
@@ -348,7 +348,12 @@ where
 }
 ///Reverse mode of [`softclip`](fn@softclip), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
 #[inline]
-#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(
+    dead_code,
+    clippy::multiple_bound_locations,
+    clippy::too_many_arguments,
+    clippy::ptr_arg
+)]
 fn softclip_pullback<'__pb, T: Float>(
     x: T,
     limit: T,
@@ -369,7 +374,7 @@ where
 }
 ///Reverse mode of [`softclip`](fn@softclip): its value and its gradient with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn softclip_grad<T: Float>(x: T, limit: T, n: usize) -> (T, T)
 where
     T: ::autodiff::__private::Real,

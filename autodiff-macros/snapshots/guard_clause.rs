@@ -262,13 +262,13 @@ impl guard {
 }
 ///Forward mode of [`guard`](fn@guard): its value and its directional derivative along the tangents of `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn guard_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
     guard::tangent::<_, _>(x, y, x_dot, y_dot)
 }
 ///Reverse mode of [`guard`](fn@guard): its value and the vector-Jacobian product of `seed` with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
     let (value, (grad_0, grad_1)) = guard::vjp_all(
         x,
@@ -281,7 +281,12 @@ fn guard_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
 }
 ///Reverse mode of [`guard`](fn@guard), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`, `y`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
 #[inline]
-#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(
+    dead_code,
+    clippy::multiple_bound_locations,
+    clippy::too_many_arguments,
+    clippy::ptr_arg
+)]
 fn guard_pullback<'__pb>(
     x: f64,
     y: f64,
@@ -297,7 +302,7 @@ fn guard_pullback<'__pb>(
 }
 ///Reverse mode of [`guard`](fn@guard): its value and its gradient with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn guard_grad(x: f64, y: f64) -> (f64, (f64, f64))
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,

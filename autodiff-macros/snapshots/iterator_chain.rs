@@ -433,13 +433,13 @@ impl rosenbrock {
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn rosenbrock_jvp(x: &[f64], x_dot: &[f64]) -> (f64, f64) {
     rosenbrock::tangent::<_>(x, x_dot)
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and the vector-Jacobian product of `seed` with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
     let mut sink_0 = ::std::vec::Vec::new();
     let (value, (grad_0,)) = rosenbrock::vjp_all(
@@ -452,7 +452,12 @@ fn rosenbrock_vjp(x: &[f64], seed: f64) -> (f64, ::std::vec::Vec<f64>) {
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
 #[inline]
-#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(
+    dead_code,
+    clippy::multiple_bound_locations,
+    clippy::too_many_arguments,
+    clippy::ptr_arg
+)]
 fn rosenbrock_pullback<'__pb>(
     x: &'__pb [f64],
 ) -> (f64, impl ::core::ops::Fn(f64) -> ::std::vec::Vec<f64> + '__pb) {
@@ -467,7 +472,7 @@ fn rosenbrock_pullback<'__pb>(
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn rosenbrock_grad(x: &[f64]) -> (f64, ::std::vec::Vec<f64>)
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,

@@ -813,13 +813,13 @@ impl q_sq_norm {
 }
 ///Forward mode of [`q_sq_norm`](fn@q_sq_norm): its value and its directional derivative along the tangents of `l`, `v`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn q_sq_norm_jvp(l: &[f64], v: &[f64], l_dot: &[f64], v_dot: &[f64]) -> (f64, f64) {
     q_sq_norm::tangent::<_, _>(l, v, l_dot, v_dot)
 }
 ///Reverse mode of [`q_sq_norm`](fn@q_sq_norm): its value and the vector-Jacobian product of `seed` with respect to `l`, `v`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn q_sq_norm_vjp(
     l: &[f64],
     v: &[f64],
@@ -840,7 +840,12 @@ fn q_sq_norm_vjp(
 }
 ///Reverse mode of [`q_sq_norm`](fn@q_sq_norm), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `l`, `v`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
 #[inline]
-#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(
+    dead_code,
+    clippy::multiple_bound_locations,
+    clippy::too_many_arguments,
+    clippy::ptr_arg
+)]
 fn q_sq_norm_pullback<'__pb>(
     l: &'__pb [f64],
     v: &'__pb [f64],
@@ -859,7 +864,7 @@ fn q_sq_norm_pullback<'__pb>(
 }
 ///Reverse mode of [`q_sq_norm`](fn@q_sq_norm): its value and its gradient with respect to `l`, `v`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn q_sq_norm_grad(
     l: &[f64],
     v: &[f64],

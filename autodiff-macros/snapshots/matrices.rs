@@ -389,7 +389,7 @@ impl mlp_loss {
 }
 ///Forward mode of [`mlp_loss`](fn@mlp_loss): its value and its directional derivative along the tangents of `w1`, `b1`, `w2`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn mlp_loss_jvp(
     w1: &DMatrix<f64>,
     b1: &DVector<f64>,
@@ -421,7 +421,7 @@ fn mlp_loss_jvp(
 }
 ///Reverse mode of [`mlp_loss`](fn@mlp_loss): its value and the vector-Jacobian product of `seed` with respect to `w1`, `b1`, `w2`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn mlp_loss_vjp(
     w1: &DMatrix<f64>,
     b1: &DVector<f64>,
@@ -447,7 +447,12 @@ fn mlp_loss_vjp(
 }
 ///Reverse mode of [`mlp_loss`](fn@mlp_loss), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `w1`, `b1`, `w2`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
 #[inline]
-#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(
+    dead_code,
+    clippy::multiple_bound_locations,
+    clippy::too_many_arguments,
+    clippy::ptr_arg
+)]
 fn mlp_loss_pullback<'__pb>(
     w1: &'__pb DMatrix<f64>,
     b1: &'__pb DVector<f64>,
@@ -469,7 +474,7 @@ fn mlp_loss_pullback<'__pb>(
 }
 ///Reverse mode of [`mlp_loss`](fn@mlp_loss): its value and its gradient with respect to `w1`, `b1`, `w2`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 fn mlp_loss_grad(
     w1: &DMatrix<f64>,
     b1: &DVector<f64>,

@@ -253,13 +253,13 @@ impl rosenbrock {
 }
 ///Forward mode of [`rosenbrock`](fn@rosenbrock): its value and its directional derivative along the tangents of `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 pub fn rosenbrock_jvp(x: f64, y: f64, x_dot: f64, y_dot: f64) -> (f64, f64) {
     rosenbrock::tangent::<_, _>(x, y, x_dot, y_dot)
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and the vector-Jacobian product of `seed` with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
     let (value, (grad_0, grad_1)) = rosenbrock::vjp_all(
         x,
@@ -272,7 +272,12 @@ pub fn rosenbrock_vjp(x: f64, y: f64, seed: f64) -> (f64, (f64, f64)) {
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock), split: its value, and its pullback, which maps a seed to the vector-Jacobian product with respect to `x`, `y`. The forward sweep runs once; the pullback may be called once per seed (a Jacobian row by row).
 #[inline]
-#[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(
+    dead_code,
+    clippy::multiple_bound_locations,
+    clippy::too_many_arguments,
+    clippy::ptr_arg
+)]
 pub fn rosenbrock_pullback<'__pb>(
     x: f64,
     y: f64,
@@ -288,7 +293,7 @@ pub fn rosenbrock_pullback<'__pb>(
 }
 ///Reverse mode of [`rosenbrock`](fn@rosenbrock): its value and its gradient with respect to `x`, `y`.
 #[inline]
-#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+#[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
 pub fn rosenbrock_grad(x: f64, y: f64) -> (f64, (f64, f64))
 where
     for<'__g> f64: ::autodiff::__private::ScalarOutput,

@@ -728,14 +728,14 @@ fn generate(
     let public = quote! {
         #[doc = #jvp_doc]
         #[inline]
-        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
         #vis fn #jvp<#params>(#receiver #(#plain,)* #(#active_tangents),*) -> (#out, #out) #where_clause {
             #tangent_call(#(#idents,)* #(#call_tangents),*)
         }
 
         #[doc = #vjp_doc]
         #[inline]
-        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
         #vis fn #vjp<#params>(#receiver #(#plain,)* #seed: #out) -> (#out, #grad_ty) #where_clause {
             #lent_sinks
             let (value, (#(#grad_names,)*)) = #vjp_all_call(#(#idents,)* #seed, #(#sink_args),*);
@@ -745,7 +745,7 @@ fn generate(
 
         #[doc = #pullback_doc]
         #[inline]
-        #[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments)]
+        #[allow(dead_code, clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
         #vis fn #pullback<#pb_gparams>(#pb_receiver #(#pb_plain,)*)
             -> (#out, impl ::core::ops::Fn(#out) -> #grad_ty + #pb_lt)
             #pb_where
@@ -759,7 +759,7 @@ fn generate(
 
         #[doc = #grad_doc]
         #[inline]
-        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments)]
+        #[allow(clippy::multiple_bound_locations, clippy::too_many_arguments, clippy::ptr_arg)]
         #vis fn #grad<#params>(#receiver #(#plain),*) -> (#out, #grad_ty) #grad_where {
             #self_call #vjp #turbofish(#(#idents,)* <#out as ::autodiff::__private::ScalarOutput>::unit_seed())
         }

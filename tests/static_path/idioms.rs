@@ -295,8 +295,8 @@ fn case_array_copies() {
 
 /// A helper taking `&Vec`, called in loops with local buffers: its reverse halves get the
 /// buffer's copy from the caller's float stack.
-#[allow(clippy::ptr_arg)]
 #[differentiable]
+#[allow(clippy::ptr_arg)]
 fn vec_quad(v: &Vec<f64>) -> f64 {
     v[0] * v[1] + v[1].sin()
 }
@@ -337,6 +337,7 @@ impl Spring {
 
     /// The method called by path with `&self` and by the type's name.
     #[differentiable]
+    #[allow(clippy::needless_borrow)]
     fn nudge(&self, x: f64) -> f64 {
         x + 0.1 * Self::force(&self, x) + 0.01 * Spring::force(self, x * x)
     }
