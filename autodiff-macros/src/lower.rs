@@ -320,7 +320,9 @@ fn lower_with(
         if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Vec"));
     if let Some(SynStmt::Expr(tail, None)) = stmts.last().filter(|_| vec_result) {
         let built = match tail {
-            Expr::MethodCall(m) => m.method == "collect" || m.method == "to_vec",
+            Expr::MethodCall(m) => {
+                m.method == "collect" || m.method == "to_vec" || m.method == "clone"
+            }
             Expr::Macro(m) => m.mac.path.is_ident("vec"),
             _ => false,
         };
@@ -461,21 +463,31 @@ fn item_by_value(e: &Expr) -> Option<Expr> {
         *m.receiver = copied(&m.receiver)?;
         Some(Expr::MethodCall(m))
     }
-    copied(e)
+    // Unwrapped where it was picked: a `.copied()` after the pick goes.
+    let mut picked = unwrap.clone();
+    *picked.receiver = Expr::MethodCall(m.clone());
+    copied(&Expr::MethodCall(picked))
 }
 
-/// Whether `m` is `x.first().copied().unwrap()` or the same with `last` or `cloned`: an item
-/// read by value, which [`item_by_value`] turns into an element read.
+/// Whether `m` is `x.first().copied().unwrap()` or the same with `last`, `cloned`, or a
+/// `max_by`/`min_by` before the copy, or `x.first().unwrap()` (a reference, which arithmetic
+/// reads as its value): an item read by value, which [`item_by_value`] turns into an element
+/// read or a chain over copies.
 fn copied_first_or_last(m: &syn::ExprMethodCall) -> bool {
     let Expr::MethodCall(copied) = &*m.receiver else {
         return false;
     };
+    let ends =
+        |e: &syn::ExprMethodCall, picks: &[&str]| picks.contains(&e.method.to_string().as_str());
+    if ends(copied, &["first", "last"]) && copied.args.is_empty() {
+        return true;
+    }
     let Expr::MethodCall(end) = &*copied.receiver else {
         return false;
     };
     matches!(copied.method.to_string().as_str(), "copied" | "cloned")
-        && matches!(end.method.to_string().as_str(), "first" | "last")
-        && end.args.is_empty()
+        && ((ends(end, &["first", "last"]) && end.args.is_empty())
+            || ends(end, &["max_by", "min_by", "max_by_key", "min_by_key"]))
 }
 
 /// Whether a method chain ends in, or goes through, a method whose result is no float: an

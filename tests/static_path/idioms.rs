@@ -356,3 +356,49 @@ fn case_method_by_type_name() {
         },
     );
 }
+
+/// Items read through references in arithmetic (`x.first().unwrap() * 2.0`), a pick copied
+/// after it is made (`.max_by(..).copied().unwrap()`).
+#[differentiable]
+fn items_by_reference(x: &[f64]) -> f64 {
+    let k = 2;
+    let a = x.first().unwrap() * 2.0 + x[1];
+    let b = x[..k].last().unwrap() * x[k];
+    let m = x.iter().max_by(|a, b| a.total_cmp(b)).copied().unwrap();
+    a * b + m.sin()
+}
+case!(
+    case_items_by_reference,
+    items_by_reference,
+    items_by_reference_grad,
+    items_by_reference_jvp,
+    4
+);
+
+/// A `Vec` result returned as a clone, of a `&Vec` parameter and of a local buffer.
+#[differentiable]
+#[allow(clippy::ptr_arg)]
+fn cloned_tail(x: &Vec<f64>) -> Vec<f64> {
+    x.clone()
+}
+
+#[differentiable]
+fn cloned_buffer_tail(x: &[f64]) -> Vec<f64> {
+    let mut v = x.to_vec();
+    v[0] *= v[1].sin();
+    v.clone()
+}
+
+#[differentiable]
+fn reads_cloned_tails(x: &[f64]) -> f64 {
+    let a = cloned_tail(&x.to_vec());
+    let b = cloned_buffer_tail(x);
+    a[0] * b[0] + b[1] * a[2]
+}
+case!(
+    case_reads_cloned_tails,
+    reads_cloned_tails,
+    reads_cloned_tails_grad,
+    reads_cloned_tails_jvp,
+    3
+);
