@@ -1884,6 +1884,27 @@ impl Lower<'_> {
                 self.lower_statements(&stmts);
                 return;
             }
+            // Replaced by another buffer or an array parameter (`u = u_next;`): the same,
+            // read from it directly.
+            if rule.is_none()
+                && self.containers[c].param.is_none()
+                && matches!(rhs, Expr::Path(_))
+                && self.container_of(rhs).is_some()
+            {
+                let index = format_ident!("index", span = Span::mixed_site());
+                let stmts: Vec<SynStmt> = syn::parse_quote! {
+                    ::core::assert_eq!(
+                        #rhs.len(),
+                        #name.len(),
+                        "a buffer replaced as a whole keeps its length"
+                    );
+                    for #index in 0..#name.len() {
+                        #name[#index] = #rhs[#index];
+                    }
+                };
+                self.lower_statements(&stmts);
+                return;
+            }
         }
         if matches!(current, Some(Binding::Container(_))) {
             self.errors.push(

@@ -402,3 +402,54 @@ case!(
     reads_cloned_tails_jvp,
     3
 );
+
+/// Time stepping: the state replaced whole by the next one, a cloned `Vec` and an array.
+#[differentiable]
+fn heat_steps(u0: &[f64], k: f64, steps: usize) -> f64 {
+    let n = u0.len();
+    let mut u = u0.to_vec();
+    let mut next = vec![0.0; n];
+    for _ in 0..steps {
+        for i in 1..n - 1 {
+            next[i] = u[i] + k * (u[i - 1] - 2.0 * u[i] + u[i + 1]) + 0.1 * u[i].sin();
+        }
+        next[0] = u[0];
+        next[n - 1] = u[n - 1];
+        u = next.clone();
+    }
+    u.iter().map(|v| v * v).sum()
+}
+
+#[differentiable]
+fn array_steps(y0: &[f64; 2], h: f64) -> f64 {
+    let mut y = *y0;
+    let mut z = [0.0; 2];
+    for _ in 0..3 {
+        z[0] = y[0] + h * y[1];
+        z[1] = y[1] - h * y[0].sin();
+        y = z;
+    }
+    y[0] * y[1]
+}
+
+#[test]
+fn case_state_replaced_whole() {
+    check(
+        "heat_steps",
+        5,
+        |x| heat_steps(&x[..4], x[4], 3),
+        |x| {
+            let (v, (g, gk)) = heat_steps_grad(&x[..4], x[4], 3);
+            (v, [g, vec![gk]].concat())
+        },
+    );
+    check(
+        "array_steps",
+        3,
+        |x| array_steps(&[x[0], x[1]], x[2]),
+        |x| {
+            let (v, (g, gh)) = array_steps_grad(&[x[0], x[1]], x[2]);
+            (v, vec![g[0], g[1], gh])
+        },
+    );
+}
