@@ -2840,6 +2840,47 @@ impl Lower<'_> {
             );
             return dummy();
         };
+        // `mem::swap(&mut a, &mut b)` of two local buffers of one length, or of two variables:
+        // the values are exchanged.
+        let swapped: Vec<&syn::Ident> = c
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                Expr::Reference(r) if r.mutability.is_some() => match &*r.expr {
+                    Expr::Path(p) => p.path.get_ident(),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let is_swap = fp.path.segments.last().is_some_and(|s| s.ident == "swap")
+            && fp.path.segments.iter().any(|s| s.ident == "mem");
+        if let (true, [a, b]) = (is_swap, &swapped[..]) {
+            let local_buffer = |x: &syn::Ident| {
+                matches!(self.lookup(&x.to_string()), Some(Binding::Container(k))
+                    if self.containers[*k].param.is_none())
+            };
+            let [held, index] =
+                ["held", "index"].map(|n| format_ident!("{}", n, span = Span::mixed_site()));
+            let stmts: Vec<SynStmt> = if local_buffer(a) && local_buffer(b) {
+                syn::parse_quote! {
+                    ::core::assert_eq!(#a.len(), #b.len(), "buffers swapped keep their lengths");
+                    for #index in 0..#a.len() {
+                        let #held = #a[#index];
+                        #a[#index] = #b[#index];
+                        #b[#index] = #held;
+                    }
+                }
+            } else {
+                syn::parse_quote! {
+                    let #held = #a;
+                    #a = #b;
+                    #b = #held;
+                }
+            };
+            self.lower_statements(&stmts);
+            return Operand::Inactive(quote!(()));
+        }
         // `Self::m(self, ..)` (or `&self`, or the type's own name) is the call `self.m(..)`.
         let segments: Vec<_> = fp.path.segments.iter().collect();
         let receiver = match c.args.first() {

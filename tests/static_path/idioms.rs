@@ -453,3 +453,36 @@ fn case_state_replaced_whole() {
         },
     );
 }
+
+/// `mem::swap` of two state buffers and of two floats.
+#[differentiable]
+fn swapped_states(u0: &[f64], k: f64) -> f64 {
+    let n = u0.len();
+    let mut u = u0.to_vec();
+    let mut next = vec![0.0; n];
+    for _ in 0..3 {
+        for i in 1..n - 1 {
+            next[i] = u[i] + k * (u[i - 1] - 2.0 * u[i] + u[i + 1]) + 0.1 * u[i].cos();
+        }
+        next[0] = u[0];
+        next[n - 1] = u[n - 1];
+        std::mem::swap(&mut u, &mut next);
+    }
+    let mut a = u[0];
+    let mut b = u[1] * k;
+    core::mem::swap(&mut a, &mut b);
+    a * u[2] + b.sin()
+}
+
+#[test]
+fn case_swapped_states() {
+    check(
+        "swapped_states",
+        5,
+        |x| swapped_states(&x[..4], x[4]),
+        |x| {
+            let (v, (g, gk)) = swapped_states_grad(&x[..4], x[4]);
+            (v, [g, vec![gk]].concat())
+        },
+    );
+}
