@@ -2336,6 +2336,37 @@ impl Lower<'_> {
 
     fn lower_method_call(&mut self, m: &syn::ExprMethodCall) -> Operand {
         let method = m.method.to_string();
+        // `u.copy_from_slice(&v)` into a local buffer: the elements written in one by one.
+        let copied_into = matches!(&*m.receiver, Expr::Path(p) if p.path.get_ident().is_some());
+        if matches!(method.as_str(), "copy_from_slice" | "clone_from_slice")
+            && m.args.len() == 1
+            && copied_into
+            && self.mentions_active(&m.args[0])
+        {
+            let source = match &m.args[0] {
+                Expr::Reference(r) if r.mutability.is_none() => &*r.expr,
+                a => a,
+            };
+            let [view, index] =
+                ["source", "index"].map(|n| format_ident!("{}", n, span = Span::mixed_site()));
+            let u = &m.receiver;
+            let mut stmts: Vec<SynStmt> = Vec::new();
+            let source: Expr = match source {
+                Expr::Path(_) => source.clone(),
+                _ => {
+                    stmts.push(syn::parse_quote!(let #view = &#source;));
+                    syn::parse_quote!(#view)
+                }
+            };
+            stmts.extend::<Vec<SynStmt>>(syn::parse_quote! {
+                ::core::assert_eq!(#u.len(), #source.len(), "source slice length mismatch");
+                for #index in 0..#u.len() {
+                    #u[#index] = #source[#index];
+                }
+            });
+            self.lower_statements(&stmts);
+            return Operand::Inactive(quote!(()));
+        }
         let receiver_active = self.mentions_active(&m.receiver);
         if receiver_active {
             if let Some(rule) = self.matrix_method(m) {

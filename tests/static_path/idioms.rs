@@ -486,3 +486,26 @@ fn case_swapped_states() {
         },
     );
 }
+
+/// `copy_from_slice` and `clone_from_slice` into local buffers, from a parameter, a range of
+/// one and another buffer.
+#[differentiable]
+fn copied_from_slices(x: &[f64]) -> f64 {
+    let mut u = vec![0.0; x.len()];
+    u.copy_from_slice(x);
+    let mut w = vec![0.0; x.len() - 1];
+    w.copy_from_slice(&x[1..]);
+    let mut z = [0.0; 2];
+    z.clone_from_slice(&w);
+    for i in 0..2 {
+        u[i] *= z[1 - i].cos();
+    }
+    u[0] * u[1] + w[0].sin() * z[1]
+}
+case!(
+    case_copied_from_slices,
+    copied_from_slices,
+    copied_from_slices_grad,
+    copied_from_slices_jvp,
+    3
+);
