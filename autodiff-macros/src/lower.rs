@@ -2367,6 +2367,21 @@ impl Lower<'_> {
             self.lower_statements(&stmts);
             return Operand::Inactive(quote!(()));
         }
+        // `u.fill(v)` of a local buffer with an active `v`: every element written.
+        if method == "fill" && m.args.len() == 1 && copied_into && self.mentions_active(&m.args[0])
+        {
+            let [item, index] =
+                ["item", "index"].map(|n| format_ident!("{}", n, span = Span::mixed_site()));
+            let (u, v) = (&m.receiver, &m.args[0]);
+            let stmts: Vec<SynStmt> = syn::parse_quote! {
+                let #item = #v;
+                for #index in 0..#u.len() {
+                    #u[#index] = #item;
+                }
+            };
+            self.lower_statements(&stmts);
+            return Operand::Inactive(quote!(()));
+        }
         let receiver_active = self.mentions_active(&m.receiver);
         if receiver_active {
             if let Some(rule) = self.matrix_method(m) {

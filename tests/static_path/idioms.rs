@@ -509,3 +509,23 @@ case!(
     copied_from_slices_jvp,
     3
 );
+
+/// `fill` of a local buffer with an active value, then written over in part.
+#[differentiable]
+fn filled_then_written(x: &[f64]) -> f64 {
+    let mut u = vec![0.0; x.len()];
+    u.fill(x[0].exp());
+    u[1] *= x[1];
+    let mut s = 0.0;
+    for i in 0..u.len() {
+        s += u[i] * x[i];
+    }
+    s
+}
+case!(
+    case_filled_then_written,
+    filled_then_written,
+    filled_then_written_grad,
+    filled_then_written_jvp,
+    3
+);
