@@ -577,6 +577,23 @@ fn enumerate_index(e: &Expr) -> bool {
     }
 }
 
+/// The span of a `#[cfg(..)]` on a statement, if it has one.
+fn configured(stmt: &SynStmt) -> Option<Span> {
+    use proc_macro2::TokenTree;
+    let mut tokens = stmt.to_token_stream().into_iter();
+    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(g))) =
+        (tokens.next(), tokens.next())
+    {
+        if p.as_char() != '#' {
+            return None;
+        }
+        if matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "cfg") {
+            return Some(g.span());
+        }
+    }
+    None
+}
+
 /// The argument of `x.sin_cos()` or `T::sin_cos(x)`, if the expression is one.
 fn sin_cos_of(e: &Expr) -> Option<&Expr> {
     match e {
@@ -1332,6 +1349,22 @@ impl Lower<'_> {
         self.active_mention(e).is_some()
     }
 
+    /// Whether a statement names an active variable anywhere.
+    fn mentions_active_tokens(&self, stmt: &SynStmt) -> bool {
+        crate::codegen::idents(stmt.to_token_stream())
+            .iter()
+            .any(|n| {
+                matches!(
+                    self.lookup(n),
+                    Some(
+                        Binding::Active(_)
+                            | Binding::Container(_)
+                            | Binding::Closure { active: true, .. }
+                    )
+                )
+            })
+    }
+
     fn verbatim(&mut self, tokens: TokenStream) {
         self.stmts.push(Stmt::Verbatim(tokens));
     }
@@ -1369,6 +1402,17 @@ impl Lower<'_> {
                 continue;
             }
             let stmt = &stmts[i];
+            // Whether configured code is compiled in is not known here: with active values,
+            // the derivatives would run it either way.
+            if let Some(span) = configured(stmt).filter(|_| self.mentions_active_tokens(stmt)) {
+                self.errors.push(
+                    span,
+                    "`#[cfg(..)]` on a statement with active values: `#[differentiable]` \
+                     cannot tell whether it is compiled in; choose at run time with \
+                     `if cfg!(..) { .. }`, or move the configured code into a function of its own",
+                );
+                continue;
+            }
             match stmt {
                 SynStmt::Local(local) => self.lower_local(local),
                 SynStmt::Item(item) => self.verbatim(item.to_token_stream()),

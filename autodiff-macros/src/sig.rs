@@ -268,6 +268,38 @@ pub fn read(
     if let Some(outer) = outer {
         floats.extend(float_params(outer));
     }
+    // A result with no derivative: nothing, a test, a count, text, a reference or an option.
+    let no_derivative = match &output {
+        Type::Tuple(t) => t.elems.is_empty(),
+        Type::Reference(_) | Type::Never(_) => true,
+        Type::Path(p) => {
+            p.qself.is_none()
+                && p.path.segments.last().is_some_and(|s| {
+                    let name = s.ident.to_string();
+                    INTEGERS.contains(&name.as_str())
+                        || ["bool", "char", "String", "Option", "Result"].contains(&name.as_str())
+                })
+        }
+        _ => false,
+    };
+    if no_derivative {
+        errors.push(
+            output.span(),
+            format!(
+                "`{}` returns `{}`, which has no derivative: a differentiable function returns a \
+                 float, a tuple or array of floats, a `Vec` of them or a nalgebra value; compute \
+                 the rest in an inactive function",
+                sig.ident,
+                output
+                    .to_token_stream()
+                    .to_string()
+                    .replace(" < ", "<")
+                    .replace(" >", ">")
+                    .replace("& ", "&")
+            ),
+        );
+        return None;
+    }
     // A tuple result is seeded part by part: each part must be a float.
     if let Type::Tuple(t) = &output {
         for part in &t.elems {
@@ -296,11 +328,20 @@ pub fn read(
                         pi.ident.clone()
                     }
                     other => {
-                        if shape_of(&pt.ty, &floats).is_some() {
+                        // Without `wrt(..)`, a pattern holding floats would silently be a
+                        // constant.
+                        let ty = &pt.ty;
+                        let holds_floats = crate::codegen::idents(quote::quote!(#ty))
+                            .iter()
+                            .any(|i| i == "f64" || i == "f32" || floats.iter().any(|f| f == i));
+                        if shape_of(&pt.ty, &floats).is_some()
+                            || (options.wrt.is_none() && holds_floats)
+                        {
                             errors.push(
                                 other.span(),
                                 "a float parameter must be a plain name (`x: f64`), so that its \
-                                 derivative has a name; destructure it in the body instead",
+                                 derivative has a name; destructure it in the body instead, or \
+                                 name the differentiated parameters with `wrt(..)`",
                             );
                         }
                         // An inactive parameter bound by a pattern: the generated wrappers

@@ -413,8 +413,9 @@ fn styblinski_tang_slice_gradient_is_a_vec() {
     }
 }
 
-/// Inactive parameters bound by patterns: ignored, and destructured.
-#[differentiable]
+/// Inactive parameters bound by patterns: ignored, and destructured (floats among them are
+/// constants only when `wrt(..)` says so).
+#[differentiable(wrt(x))]
 fn scaled_by_pair(x: f64, _: usize, (a, b): (f64, f64)) -> f64 {
     x * x * a + b
 }

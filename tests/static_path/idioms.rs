@@ -529,3 +529,22 @@ case!(
     filled_then_written_jvp,
     3
 );
+
+/// Configuration chosen at run time with `cfg!`, which the derivatives follow.
+#[differentiable]
+fn configured_scale(x: &[f64]) -> f64 {
+    let mut y = x[0] * x[1];
+    if cfg!(debug_assertions) {
+        y *= 3.0;
+    } else {
+        y *= 5.0;
+    }
+    y.sin()
+}
+case!(
+    case_configured_scale,
+    configured_scale,
+    configured_scale_grad,
+    configured_scale_jvp,
+    2
+);
