@@ -89,6 +89,9 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
         );
     }
     let impl_generics = item.generics.clone();
+    // A trait's methods have no visibility of their own: their derivatives are the crate's.
+    let crate_vis: syn::Visibility = syn::parse_quote!(pub(crate));
+    let in_trait = item.trait_.is_some();
     let mut generated = Vec::new();
     let mut marked = 0;
     for impl_item in &mut item.items {
@@ -116,7 +119,7 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
             }
         };
         let f = FnParts {
-            vis: &method.vis,
+            vis: if in_trait { &crate_vis } else { &method.vis },
             sig: &method.sig,
             block: &method.block,
             place: Place::Method,
@@ -147,12 +150,32 @@ fn expand_impl(attr: TokenStream, mut item: ItemImpl) -> TokenStream {
         ..
     } = &item;
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let trait_ = trait_
-        .as_ref()
-        .map(|(bang, path, for_)| quote!(#bang #path #for_));
+    // The derivatives of a trait's methods are no members of the trait: they go in an
+    // inherent impl of the same type.
+    // They call the trait's methods, so the trait is brought into scope for them.
+    if let Some((bang, path, for_)) = trait_ {
+        let mut named = path.clone();
+        for segment in &mut named.segments {
+            segment.arguments = syn::PathArguments::None;
+        }
+        return quote! {
+            #(#attrs)*
+            #defaultness #unsafety #impl_token #impl_generics #bang #path #for_ #self_ty #where_clause {
+                #(#items)*
+            }
+            const _: () = {
+                #[allow(unused_imports)]
+                use #named as _;
+                #impl_token #impl_generics #self_ty #where_clause {
+                    #(#generated)*
+                }
+            };
+            #errors
+        };
+    }
     quote! {
         #(#attrs)*
-        #defaultness #unsafety #impl_token #impl_generics #trait_ #self_ty #where_clause {
+        #defaultness #unsafety #impl_token #impl_generics #self_ty #where_clause {
             #(#items)*
             #(#generated)*
         }
@@ -588,6 +611,14 @@ fn generate(
         Place::Free => quote!(#name #turbofish),
         Place::Method => quote!(Self::#name #turbofish),
     };
+    // An `impl Trait` parameter's type has no name to give: the function is not named then.
+    let impl_trait = sig.params.iter().any(|p| {
+        let ty = &p.ty;
+        crate::codegen::idents(quote!(#ty))
+            .iter()
+            .any(|i| i == "impl")
+    });
+    let uses_original = (!impl_trait).then(|| quote!(let _ = #original_fn;));
     let jvp = options
         .jvp
         .clone()
@@ -682,7 +713,7 @@ fn generate(
         #vis fn #vjp_all_fn<#params>(#receiver #(#split_original,)* #hidden_seed: #out, #(#sinks: #sink_tys),*) -> (#out, (#(#vjp_adjoint_tys,)*))
             #where_clause
         {
-            let _ = #original_fn;
+            #uses_original
             #vecs_again
             #constants
             #aliases

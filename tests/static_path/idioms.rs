@@ -548,3 +548,64 @@ case!(
     configured_scale_jvp,
     2
 );
+
+/// An `impl Trait` parameter beside the active one.
+#[differentiable]
+fn scaled_by_any(x: f64, k: impl Copy + Into<f64>) -> f64 {
+    x * x.sin() * k.into()
+}
+
+#[test]
+fn case_impl_trait_parameter() {
+    check(
+        "scaled_by_any",
+        1,
+        |x| scaled_by_any(x[0], 2.5f32),
+        |x| {
+            let (v, g) = scaled_by_any_grad(x[0], 2.5f32);
+            (v, vec![g])
+        },
+    );
+}
+
+mod models {
+    pub trait Model {
+        fn eval(&self, x: f64) -> f64;
+        fn twice(&self, x: f64) -> f64;
+    }
+}
+
+struct Damped {
+    a: f64,
+}
+
+/// A trait's methods differentiated: their derivatives are inherent methods of the type, and
+/// one method calls the other.
+#[differentiable]
+impl models::Model for Damped {
+    #[differentiable]
+    fn eval(&self, x: f64) -> f64 {
+        self.a * x * (-x * x).exp()
+    }
+
+    #[differentiable]
+    fn twice(&self, x: f64) -> f64 {
+        self.eval(x) * 2.0 + x.sin()
+    }
+}
+
+#[test]
+fn case_trait_methods() {
+    use models::Model;
+    let m = Damped { a: 1.5 };
+    check(
+        "twice",
+        1,
+        |x| m.twice(x[0]),
+        |x| {
+            let (v, g) = m.twice_grad(x[0]);
+            (v, vec![g])
+        },
+    );
+    assert_eq!(m.eval_jvp(0.3, 1.0).1, m.eval_grad(0.3).1);
+}
