@@ -577,6 +577,24 @@ fn enumerate_index(e: &Expr) -> bool {
     }
 }
 
+/// Whether a block only reports and stops: messages, then `panic!`, `unreachable!`, `todo!`
+/// or `unimplemented!`.
+fn stops(block: &syn::Block) -> bool {
+    let name = |s: &SynStmt| match s {
+        SynStmt::Macro(m) => m.mac.path.get_ident().map(|i| i.to_string()),
+        SynStmt::Expr(Expr::Macro(m), _) => m.mac.path.get_ident().map(|i| i.to_string()),
+        _ => None,
+    };
+    let stopping = ["panic", "unreachable", "todo", "unimplemented"];
+    let reporting = ["eprintln", "println", "eprint", "print"];
+    block.stmts.split_last().is_some_and(|(last, before)| {
+        name(last).is_some_and(|n| stopping.contains(&n.as_str()))
+            && before
+                .iter()
+                .all(|s| name(s).is_some_and(|n| reporting.contains(&n.as_str())))
+    })
+}
+
 /// The span of a `#[cfg(..)]` on a statement, if it has one.
 fn configured(stmt: &SynStmt) -> Option<Span> {
     use proc_macro2::TokenTree;
@@ -1850,6 +1868,10 @@ impl Lower<'_> {
             Expr::Assign(a) => self.lower_assign(&a.left, None, &a.right, tokens),
             Expr::Binary(b) if compound_rule(&b.op).is_some() => {
                 self.lower_assign(&b.left, compound_rule(&b.op), &b.right, tokens)
+            }
+            // A check that stops the program (`if x > 1e6 { panic!(..) }`) only reads.
+            Expr::If(i) if i.else_branch.is_none() && stops(&i.then_branch) => {
+                self.verbatim(tokens)
             }
             Expr::If(_) | Expr::Match(_) | Expr::Block(_) => {
                 if self.mentions_active(e) {

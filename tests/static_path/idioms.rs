@@ -609,3 +609,33 @@ fn case_trait_methods() {
     );
     assert_eq!(m.eval_jvp(0.3, 1.0).1, m.eval_grad(0.3).1);
 }
+
+/// Checks that stop the program on active values, with and without a message.
+#[differentiable]
+fn checked_growth(x: &[f64]) -> f64 {
+    let mut s = x[0];
+    for i in 1..x.len() {
+        s = s * 1.5 + x[i].sin();
+        if s > 1e6 {
+            eprintln!("diverged at {i}");
+            panic!("s = {s}");
+        }
+    }
+    if s.is_nan() {
+        unreachable!()
+    }
+    s * s
+}
+case!(
+    case_checked_growth,
+    checked_growth,
+    checked_growth_grad,
+    checked_growth_jvp,
+    4
+);
+
+#[test]
+#[should_panic(expected = "s = ")]
+fn checked_growth_stops_in_the_gradient_too() {
+    let _ = checked_growth_grad(&[1e7, 0.0]);
+}
