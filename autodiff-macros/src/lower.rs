@@ -1927,48 +1927,21 @@ impl Lower<'_> {
             }
         };
         let current = self.lookup(&name.to_string()).cloned();
-        // A local buffer replaced by a helper's result of its length (`y = step(&y);`): the
-        // result is written in element by element.
+        // A local buffer replaced by a helper's result of its length (`y = step(&y);`), or by
+        // another buffer (`y = z;` of arrays): the values are written in element by element.
         if let Some(Binding::Container(c)) = current {
-            if rule.is_none()
-                && self.containers[c].param.is_none()
-                && matches!(rhs, Expr::Call(_) | Expr::MethodCall(_))
-            {
-                let [replacement, index] = ["replacement", "index"]
-                    .map(|n| format_ident!("{}", n, span = Span::mixed_site()));
-                let stmts: Vec<SynStmt> = syn::parse_quote! {
-                    let #replacement = #rhs;
-                    ::core::assert_eq!(
-                        #replacement.len(),
-                        #name.len(),
-                        "a buffer replaced as a whole keeps its length"
-                    );
-                    for #index in 0..#name.len() {
-                        #name[#index] = #replacement[#index];
-                    }
-                };
-                self.lower_statements(&stmts);
-                return;
-            }
-            // Replaced by another buffer or an array parameter (`u = u_next;`): the same,
-            // read from it directly.
-            if rule.is_none()
-                && self.containers[c].param.is_none()
-                && matches!(rhs, Expr::Path(_))
-                && self.container_of(rhs).is_some()
-            {
-                let index = format_ident!("index", span = Span::mixed_site());
-                let stmts: Vec<SynStmt> = syn::parse_quote! {
-                    ::core::assert_eq!(
-                        #rhs.len(),
-                        #name.len(),
-                        "a buffer replaced as a whole keeps its length"
-                    );
-                    for #index in 0..#name.len() {
-                        #name[#index] = #rhs[#index];
-                    }
-                };
-                self.lower_statements(&stmts);
+            let call = matches!(rhs, Expr::Call(_) | Expr::MethodCall(_));
+            let buffer = matches!(rhs, Expr::Path(_)) && self.container_of(rhs).is_some();
+            if rule.is_none() && self.containers[c].param.is_none() && (call || buffer) {
+                let target: Expr = syn::parse_quote!(#name);
+                let message = "a buffer replaced as a whole keeps its length";
+                if call {
+                    let replacement = format_ident!("replacement", span = Span::mixed_site());
+                    let prelude = vec![syn::parse_quote!(let #replacement = #rhs;)];
+                    self.copy_into(prelude, &target, &syn::parse_quote!(#replacement), message);
+                } else {
+                    self.copy_into(Vec::new(), &target, rhs, message);
+                }
                 return;
             }
         }
@@ -2400,6 +2373,26 @@ impl Lower<'_> {
         Operand::Value(self.define("t", Op::Rule { rule, args, extra }, span))
     }
 
+    /// After `prelude` (which may bind `source`), `target[i] = source[i]` for every element,
+    /// once the lengths are checked to agree (with `message` if not): a buffer given new
+    /// values as a whole.
+    fn copy_into(
+        &mut self,
+        mut prelude: Vec<SynStmt>,
+        target: &Expr,
+        source: &Expr,
+        message: &str,
+    ) {
+        let index = format_ident!("index", span = Span::mixed_site());
+        prelude.extend::<Vec<SynStmt>>(syn::parse_quote! {
+            ::core::assert_eq!(#target.len(), #source.len(), #message);
+            for #index in 0..#target.len() {
+                #target[#index] = #source[#index];
+            }
+        });
+        self.lower_statements(&prelude);
+    }
+
     fn lower_method_call(&mut self, m: &syn::ExprMethodCall) -> Operand {
         let method = m.method.to_string();
         // `u.copy_from_slice(&v)` into a local buffer: the elements written in one by one.
@@ -2413,8 +2406,7 @@ impl Lower<'_> {
                 Expr::Reference(r) if r.mutability.is_none() => &*r.expr,
                 a => a,
             };
-            let [view, index] =
-                ["source", "index"].map(|n| format_ident!("{}", n, span = Span::mixed_site()));
+            let view = format_ident!("source", span = Span::mixed_site());
             let u = &m.receiver;
             let mut stmts: Vec<SynStmt> = Vec::new();
             let source: Expr = match source {
@@ -2424,13 +2416,7 @@ impl Lower<'_> {
                     syn::parse_quote!(#view)
                 }
             };
-            stmts.extend::<Vec<SynStmt>>(syn::parse_quote! {
-                ::core::assert_eq!(#u.len(), #source.len(), "source slice length mismatch");
-                for #index in 0..#u.len() {
-                    #u[#index] = #source[#index];
-                }
-            });
-            self.lower_statements(&stmts);
+            self.copy_into(stmts, u, &source, "source slice length mismatch");
             return Operand::Inactive(quote!(()));
         }
         // `u.fill(v)` of a local buffer with an active `v`: every element written.
