@@ -323,7 +323,7 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// `let v_param = v;` for each container parameter whose name the body binds again (see
+/// `let v_param = &*v;` for each container parameter whose name the body binds again (see
 /// [`Container::alias`]): every generated body starts with these.
 pub fn param_aliases(func: &Function) -> TokenStream {
     func.containers

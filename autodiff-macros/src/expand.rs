@@ -306,10 +306,15 @@ fn generate(
         .collect();
     // Reverse mode's hidden functions take a `&Vec` parameter as a slice: a caller's backward
     // sweep hands them a copy from its float stack. They make it a `Vec` again first.
+    let vec_by_ref = |p: &&sig::Param| {
+        matches!(p.shape, Some(Shape::Vec { by_ref: true }))
+            && p.elem.is_some()
+            && matches!(p.ty, syn::Type::Reference(_))
+    };
     let vecs_again: TokenStream = sig
         .params
         .iter()
-        .filter(|p| matches!(p.shape, Some(Shape::Vec { by_ref: true })) && p.elem.is_some())
+        .filter(vec_by_ref)
         .map(|p| {
             let x = &p.ident;
             quote!(let #x = &::std::vec::Vec::from(#x);)
@@ -320,14 +325,12 @@ fn generate(
         .iter()
         .map(|p| {
             let pat = &p.pat;
-            match (&p.shape, &p.ty) {
-                (Some(Shape::Vec { by_ref: true }), syn::Type::Reference(r))
-                    if p.elem.is_some() =>
-                {
+            match &p.ty {
+                syn::Type::Reference(r) if vec_by_ref(&p) => {
                     let (elem, lt) = (&p.elem, &r.lifetime);
                     quote!(#pat: &#lt [#elem])
                 }
-                (_, t) => quote!(#pat: #t),
+                t => quote!(#pat: #t),
             }
         })
         .collect();

@@ -27,7 +27,7 @@ pub struct Container {
     /// Whether it is a local buffer made by `vec![..]`, so a `Vec`.
     pub vec: bool,
     /// For a parameter whose name the body binds again, the name the generated code reads it
-    /// by (`let v_param = v;` starts every generated body), which the new binding cannot hide.
+    /// by (`let v_param = &*v;` starts every generated body), which the new binding cannot hide.
     pub alias: Option<Ident>,
 }
 

@@ -1351,16 +1351,17 @@ impl Lower<'_> {
     fn active_mention(&self, e: &Expr) -> Option<(String, Span)> {
         let mut names = Vec::new();
         Mentions { names: &mut names }.visit_expr(e);
-        names.into_iter().find(|(n, _)| {
-            matches!(
-                self.lookup(n),
-                Some(
-                    Binding::Active(_)
-                        | Binding::Container(_)
-                        | Binding::Closure { active: true, .. }
-                )
+        names.into_iter().find(|(n, _)| self.is_active(n))
+    }
+
+    /// Whether a name is bound to an active value, container or closure.
+    fn is_active(&self, name: &str) -> bool {
+        matches!(
+            self.lookup(name),
+            Some(
+                Binding::Active(_) | Binding::Container(_) | Binding::Closure { active: true, .. }
             )
-        })
+        )
     }
 
     fn mentions_active(&self, e: &Expr) -> bool {
@@ -1371,16 +1372,7 @@ impl Lower<'_> {
     fn mentions_active_tokens(&self, stmt: &SynStmt) -> bool {
         crate::codegen::idents(stmt.to_token_stream())
             .iter()
-            .any(|n| {
-                matches!(
-                    self.lookup(n),
-                    Some(
-                        Binding::Active(_)
-                            | Binding::Container(_)
-                            | Binding::Closure { active: true, .. }
-                    )
-                )
-            })
+            .any(|n| self.is_active(n))
     }
 
     fn verbatim(&mut self, tokens: TokenStream) {
