@@ -266,7 +266,7 @@ impl q_sq_norm {
                 for col in (stack_28_lo..stack_28_hi).rev() {
                     let stack_27_lo = col + 1;
                     let stack_27_hi = d;
-                    let mut elem_3_bar_sum = ::autodiff::__private::zero();
+                    let mut elem_3_bar_sum = ::autodiff::__private::Lanes::new();
                     if stack_27_lo < stack_27_hi {
                         let idx_base = idx
                             - ::core::iter::Iterator::size_hint(
@@ -310,7 +310,7 @@ impl q_sq_norm {
                                 &t_4_d1,
                                 t_4_bar,
                             );
-                            ::autodiff::__private::add_to(
+                            ::autodiff::__private::Lanes::add(
                                 &mut elem_3_bar_sum,
                                 elem_3_bar,
                             );
@@ -319,10 +319,8 @@ impl q_sq_norm {
                     }
                     if stack_27_lo < stack_27_hi {
                         let index_24 = col;
-                        ::autodiff::__private::add_to(
-                            &mut v_bar[index_24],
-                            elem_3_bar_sum,
-                        );
+                        v_bar[index_24]
+                            += ::autodiff::__private::Lanes::total(elem_3_bar_sum);
                     }
                 }
                 if stack_6_lo < stack_6_hi {
@@ -483,7 +481,7 @@ impl q_sq_norm {
                 for col in (stack_28_lo..stack_28_hi).rev() {
                     let stack_27_lo = col + 1;
                     let stack_27_hi = d;
-                    let mut elem_3_bar_sum = ::autodiff::__private::zero();
+                    let mut elem_3_bar_sum = ::autodiff::__private::Lanes::new();
                     if stack_27_lo < stack_27_hi {
                         let idx_base = idx
                             - ::core::iter::Iterator::size_hint(
@@ -527,7 +525,7 @@ impl q_sq_norm {
                                 &t_4_d1,
                                 t_4_bar,
                             );
-                            ::autodiff::__private::add_to(
+                            ::autodiff::__private::Lanes::add(
                                 &mut elem_3_bar_sum,
                                 elem_3_bar,
                             );
@@ -536,10 +534,8 @@ impl q_sq_norm {
                     }
                     if stack_27_lo < stack_27_hi {
                         let index_24 = col;
-                        ::autodiff::__private::add_to(
-                            &mut v_bar[index_24],
-                            elem_3_bar_sum,
-                        );
+                        v_bar[index_24]
+                            += ::autodiff::__private::Lanes::total(elem_3_bar_sum);
                     }
                 }
                 if stack_6_lo < stack_6_hi {
@@ -732,7 +728,7 @@ impl q_sq_norm {
             for col in (stack_28_lo..stack_28_hi).rev() {
                 let stack_27_lo = col + 1;
                 let stack_27_hi = d;
-                let mut elem_3_bar_sum = ::autodiff::__private::zero();
+                let mut elem_3_bar_sum = ::autodiff::__private::Lanes::new();
                 if stack_27_lo < stack_27_hi {
                     let idx_base = idx
                         - ::core::iter::Iterator::size_hint(&(stack_27_lo..stack_27_hi))
@@ -772,13 +768,17 @@ impl q_sq_norm {
                             &t_4_d1,
                             t_4_bar,
                         );
-                        ::autodiff::__private::add_to(&mut elem_3_bar_sum, elem_3_bar);
+                        ::autodiff::__private::Lanes::add(
+                            &mut elem_3_bar_sum,
+                            elem_3_bar,
+                        );
                         l_bar[index_23] += elem_2_bar;
                     }
                 }
                 if stack_27_lo < stack_27_hi {
                     let index_24 = col;
-                    ::autodiff::__private::add_to(&mut v_bar[index_24], elem_3_bar_sum);
+                    v_bar[index_24]
+                        += ::autodiff::__private::Lanes::total(elem_3_bar_sum);
                 }
             }
             if stack_6_lo < stack_6_hi {

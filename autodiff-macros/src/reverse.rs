@@ -3536,7 +3536,7 @@ impl<'a> Reverse<'a> {
                             let xbar = cx.container_adjoint(*container);
                             out.extend(if self.hoisted.contains(v) {
                                 let acc = hoisted_adjoint(cx, *v);
-                                quote!(::autodiff::__private::add_to(&mut #acc, #bar);)
+                                quote!(::autodiff::__private::Lanes::add(&mut #acc, #bar);)
                             } else if cx.neighbours.contains(v) {
                                 // Kept scalar: a vectorised pair of neighbouring elements would
                                 // overlap the next iteration's pair, which defeats the
@@ -3839,7 +3839,7 @@ impl<'a> Reverse<'a> {
             let mut flush = TokenStream::new();
             for v in &hoisted {
                 let acc = hoisted_adjoint(cx, *v);
-                out.extend(quote!(let mut #acc = ::autodiff::__private::zero();));
+                out.extend(quote!(let mut #acc = ::autodiff::__private::Lanes::new();));
                 if let Op::Index {
                     container,
                     index,
@@ -3849,7 +3849,7 @@ impl<'a> Reverse<'a> {
                     let xbar = cx.container_adjoint(*container);
                     flush.extend(quote! {
                         let #index = #expr;
-                        ::autodiff::__private::add_to(&mut #xbar[#index], #acc);
+                        #xbar[#index] += ::autodiff::__private::Lanes::total(#acc);
                     });
                 }
             }

@@ -210,10 +210,46 @@ pub fn zero<R: crate::real::Real>() -> R {
     R::real_from_f64(0.0)
 }
 
-/// `*acc += x`, for an adjoint added up in a local: the type is inferred from the first use.
-#[inline(always)]
-pub fn add_to<R: crate::real::Real>(acc: &mut R, x: R) {
-    *acc += x;
+/// An adjoint a loop run backwards adds up over its iterations, in two lanes that take
+/// turns: each addition waits on the one two iterations back instead of the last, which halves
+/// the chain of dependent additions a reduction's adjoint otherwise is (the adjoint of `v` in
+/// `s += a[i] * v`). The order of the additions is not the forward sweep's, as in any reverse
+/// sweep.
+#[derive(Clone, Copy)]
+pub struct Lanes<R> {
+    next: R,
+    other: R,
+}
+
+impl<R: crate::real::Real> Lanes<R> {
+    /// No adjoint yet; the type is inferred from the first [`Lanes::add`].
+    #[inline(always)]
+    pub fn new() -> Self {
+        Lanes {
+            next: zero(),
+            other: zero(),
+        }
+    }
+
+    /// Adds `x` to the lane whose turn it is, and passes the turn.
+    #[inline(always)]
+    pub fn add(&mut self, x: R) {
+        let sum = self.next + x;
+        self.next = self.other;
+        self.other = sum;
+    }
+
+    /// The sum of both lanes.
+    #[inline(always)]
+    pub fn total(self) -> R {
+        self.next + self.other
+    }
+}
+
+impl<R: crate::real::Real> Default for Lanes<R> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// One, its type inferred from use.
@@ -304,6 +340,17 @@ mod tests {
         assert_eq!(settled(cleared(&1.0f64)).to_bits(), 0.0f64.to_bits());
         assert_eq!(cleared(&[1.0f32, 2.0]), [0.0, 0.0]);
         assert_eq!(cleared(&vec![3.0f64]), vec![0.0]);
+    }
+
+    #[test]
+    fn lanes_add_up_every_share() {
+        for n in 0..6 {
+            let mut lanes = Lanes::new();
+            for i in 0..n {
+                lanes.add(f64::from(1 << i));
+            }
+            assert_eq!(lanes.total(), f64::from((1 << n) - 1), "{n} shares");
+        }
     }
 
     #[test]
