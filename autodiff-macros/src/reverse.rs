@@ -2565,25 +2565,47 @@ fn stacks_arguments(cx: &Cx) -> bool {
 /// `v` would write it again in its next iteration). Inactive code naming the buffer counts
 /// as a write.
 fn settled(cx: &Cx, c: ContainerId, v: ValueId) -> bool {
-    let name = cx.container(c).to_string();
-    fn writes(c: ContainerId, name: &str, stmts: &[Stmt]) -> bool {
+    unwritten_after(&cx.func.body, v, Some(c), &cx.container(c).to_string())
+}
+
+/// Whether, of `stmts`, neither the statement holding `v` nor any after it writes the buffer
+/// `c` (if active) named `name`; inactive code naming it counts as a write. False if no
+/// statement holds `v`.
+fn unwritten_after(stmts: &[Stmt], v: ValueId, c: Option<ContainerId>, name: &str) -> bool {
+    fn writes(c: Option<ContainerId>, name: &str, stmts: &[Stmt]) -> bool {
         stmts.iter().any(|s| match s {
-            Stmt::Store { container, .. } | Stmt::Buffer(container) => *container == c,
+            Stmt::Store { container, .. } | Stmt::Buffer(container) => Some(*container) == c,
             Stmt::Verbatim(t) => idents(t.clone()).iter().any(|i| i == name),
             Stmt::Branch(b) => b.arms.iter().any(|a| writes(c, name, &a.stmts)),
             Stmt::Loop(l) => writes(c, name, &l.body.stmts),
             Stmt::Def(_) | Stmt::Bind { .. } => false,
         })
     }
-    let body = &cx.func.body;
-    let Some(at) = body.iter().position(|s| {
+    let Some(at) = stmts.iter().position(|s| {
         let mut found = false;
         Cx::each_defined(std::slice::from_ref(s), &mut |d| found |= d == v);
         found
     }) else {
         return false;
     };
-    !writes(c, &name, &body[at..])
+    !writes(c, name, &stmts[at..])
+}
+
+/// Whether call `v` sits in a loop that only sums (see [`summing_loops`]) and nothing of
+/// the iteration after it writes the local `name`: its backward step, which runs at the
+/// end of the same iteration, reads `name` as the call did.
+fn read_before_rewritten(cx: &Cx, v: ValueId, name: &str) -> bool {
+    fn in_stmts(cx: &Cx, stmts: &[Stmt], v: ValueId, name: &str) -> bool {
+        stmts.iter().any(|s| match s {
+            Stmt::Loop(l) if cx.sums.contains_key(&l.stack.to_string()) => {
+                unwritten_after(&l.body.stmts, v, None, name)
+            }
+            Stmt::Loop(l) => in_stmts(cx, &l.body.stmts, v, name),
+            Stmt::Branch(b) => b.arms.iter().any(|a| in_stmts(cx, &a.stmts, v, name)),
+            _ => false,
+        })
+    }
+    in_stmts(cx, &cx.func.body, v, name)
 }
 
 /// What a call keeps for its replay: argument values, copies of buffers, ranges.
@@ -2640,7 +2662,7 @@ fn call_forward(cx: &Cx, v: ValueId, callee: &Callee, args: &[CallArg]) -> Token
                 out.extend(quote!(let #local = #p;));
                 primal_args.push(quote!(&#local));
             }
-            CallArg::Inactive(t) => match borrowed_local(cx, t) {
+            CallArg::Inactive(t) => match borrowed_local(cx, v, t) {
                 // A pullback outlives the locals it would borrow: it keeps a copy.
                 Some(place) => {
                     out.extend(quote!(let #local = ::std::borrow::ToOwned::to_owned(&#place);));
@@ -2755,10 +2777,11 @@ fn lent_copy(cx: &Cx, v: ValueId, k: usize) -> Ident {
     format_ident!("{}_lent{}", cx.primal(v), k, span = Span::mixed_site())
 }
 
-/// The place behind a constant argument `&place` that the reverse sweep must not borrow: a
-/// local the pullback would outlive, or one the body changes after the call (a buffer
-/// rewritten in a loop) while the call's record still reads it.
-fn borrowed_local(cx: &Cx, t: &TokenStream) -> Option<syn::Expr> {
+/// The place behind a constant argument `&place` of call `v` that the reverse sweep must not
+/// borrow: a local the pullback would outlive, or one the body changes after the call (a
+/// buffer rewritten in a loop) while the call's record still reads it. A buffer rewritten
+/// only after the backward step of a loop that only sums has read it is borrowed.
+fn borrowed_local(cx: &Cx, v: ValueId, t: &TokenStream) -> Option<syn::Expr> {
     let syn::Expr::Reference(r) = syn::parse2::<syn::Expr>(t.clone()).ok()? else {
         return None;
     };
@@ -2777,7 +2800,9 @@ fn borrowed_local(cx: &Cx, t: &TokenStream) -> Option<syn::Expr> {
     }
     let named = |f: &dyn Fn(&Ident) -> bool| matches!(root, syn::Expr::Path(p) if p.path.get_ident().is_some_and(f));
     let parameter = named(&|i| i == "self" || cx.sig.params.iter().any(|q| q.ident == *i));
-    let changing = named(&|i| cx.func.changing.contains(&i.to_string()));
+    let changing = named(&|i| {
+        cx.func.changing.contains(&i.to_string()) && !read_before_rewritten(cx, v, &i.to_string())
+    });
     (!parameter && (cx.split || changing)).then(|| (*r.expr).clone())
 }
 
@@ -2822,7 +2847,7 @@ fn call_replay_args(cx: &Cx, v: ValueId, args: &[CallArg]) -> Vec<TokenStream> {
                     range,
                 } => cx.container_arg(*container, prefix, range, false),
                 CallArg::Borrowed(_) => quote!(&#local),
-                CallArg::Inactive(t) if borrowed_local(cx, t).is_some() => quote!(&#local),
+                CallArg::Inactive(t) if borrowed_local(cx, v, t).is_some() => quote!(&#local),
                 // A pullback may replay the call once per seed; a vector or matrix passed by
                 // value is read again afterwards, for the type of its adjoint.
                 _ if cx.split || matches!(a, CallArg::Scalar(o) if cx.operand_tainted(o)) => {

@@ -141,12 +141,12 @@ impl<'a, S> SliceSink<S> for &'a mut [S] {
 pub struct Discard;
 
 impl<S: crate::real::Real> SliceSink<S> for Discard {
-    type Adjoint = Vec<S>;
+    type Adjoint = crate::stack::Scratch<S>;
     #[inline]
     fn take(self, _: Vec<S>) {}
     #[inline]
-    fn open(self, len: usize) -> Vec<S> {
-        crate::space::filled(S::real_from_f64(0.0), len)
+    fn open(self, len: usize) -> crate::stack::Scratch<S> {
+        crate::stack::Scratch::zeros(len)
     }
 }
 

@@ -81,6 +81,43 @@ impl Pooled for usize {
     }
 }
 
+/// Zeros on a vector from the per-thread pool, given back when dropped: the adjoint a callee
+/// adds into for an argument whose adjoint its caller discards (a constant buffer passed to
+/// a helper in a loop), so that such a call allocates nothing once the pool is warm.
+pub struct Scratch<S: Pooled>(Vec<S>);
+
+impl<S: Pooled + crate::real::Real> Scratch<S> {
+    /// `len` zeros.
+    #[inline]
+    pub fn zeros(len: usize) -> Self {
+        let mut v = S::take_vec();
+        append_with(&mut v, len, |_| S::real_from_f64(0.0));
+        Scratch(v)
+    }
+}
+
+impl<S: Pooled> core::ops::Deref for Scratch<S> {
+    type Target = [S];
+    #[inline(always)]
+    fn deref(&self) -> &[S] {
+        &self.0
+    }
+}
+
+impl<S: Pooled> core::ops::DerefMut for Scratch<S> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [S] {
+        &mut self.0
+    }
+}
+
+impl<S: Pooled> Drop for Scratch<S> {
+    #[inline]
+    fn drop(&mut self) {
+        S::give_vec(std::mem::take(&mut self.0));
+    }
+}
+
 /// A LIFO stack of `T` on pooled memory. It also lends the buffers of a function split
 /// at a call site (see [`Stack::buffer`]).
 pub struct Stack<T: Pooled> {
@@ -343,6 +380,22 @@ mod tests {
         s.give_back(vec![[1.0f64; 2]; 3]);
         assert_eq!(s.buffer(0.5f64, 1), [0.5]);
         assert_eq!(Stack::<f32>::new().buffer(7.0f32, 2), [7.0; 2]);
+    }
+
+    #[test]
+    fn scratch_comes_back_from_the_pool_zeroed() {
+        for n in [0, 3, 11] {
+            let mut first = Scratch::<f64>::zeros(n);
+            assert_eq!(*first, vec![0.0; n][..]);
+            first.iter_mut().for_each(|x| *x = 7.0);
+            drop(first);
+            // Its memory went back to this thread's pool, cleared.
+            let pooled = f64::take_vec();
+            assert!(pooled.is_empty() && pooled.capacity() >= n);
+            f64::give_vec(pooled);
+            // Lent again, it holds zeros again.
+            assert_eq!(*Scratch::<f64>::zeros(n), vec![0.0; n][..]);
+        }
     }
 
     #[test]

@@ -632,3 +632,72 @@ case!(
     patterns_three_levels_jvp,
     5
 );
+
+// A constant buffer filled from the data for each point and passed to a helper whose
+// parameter is active: the backward step at the end of the iteration reads the buffer as the
+// call did, without a copy of it.
+#[differentiable(wrt(w))]
+fn data_rows(w: &[f64], data: &[f64]) -> f64 {
+    let d = w.len();
+    let mut row = vec![0.0; d];
+    let mut s = 0.0;
+    for i in 0..data.len() / d {
+        for j in 0..d {
+            row[j] = data[i * d + j];
+        }
+        let q = weighted_sq(w, &row);
+        s += (1.0 + q * q).sqrt();
+    }
+    s
+}
+
+// The same buffer rewritten after the call in the same iteration: the backward step must
+// read the values the call saw, not the rewritten ones.
+#[differentiable(wrt(w))]
+fn data_rows_rewritten(w: &[f64], data: &[f64]) -> f64 {
+    let d = w.len();
+    let mut row = vec![0.0; d];
+    let mut s = 0.0;
+    for i in 0..data.len() / d {
+        for j in 0..d {
+            row[j] = data[i * d + j];
+        }
+        let q = weighted_sq(w, &row);
+        for j in 0..d {
+            row[j] = 3.0 * row[j] + 1.0;
+        }
+        s += (1.0 + q * q).sqrt() * w[0] + row[0] * w[1];
+    }
+    s
+}
+
+#[test]
+fn constant_buffers_passed_to_helpers() {
+    for seed in 0..5 {
+        let data = random(100 + seed, 12);
+        check(
+            "data_rows",
+            3,
+            |w| data_rows(w, &data),
+            |w| data_rows_grad(w, &data),
+        );
+        check(
+            "data_rows_rewritten",
+            3,
+            |w| data_rows_rewritten(w, &data),
+            |w| data_rows_rewritten_grad(w, &data),
+        );
+        check_jvp(
+            "data_rows",
+            3,
+            |w| data_rows_grad(w, &data),
+            |w, t| data_rows_jvp(w, &data, t),
+        );
+        check_jvp(
+            "data_rows_rewritten",
+            3,
+            |w| data_rows_rewritten_grad(w, &data),
+            |w, t| data_rows_rewritten_jvp(w, &data, t),
+        );
+    }
+}
