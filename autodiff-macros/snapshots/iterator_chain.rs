@@ -125,7 +125,7 @@ impl rosenbrock {
         sink_0: impl ::autodiff::__private::SliceSink<f64>,
     ) -> (f64, (::autodiff::__private::Accumulated,)) {
         let _ = rosenbrock;
-        let mut x_bar_apart = ::autodiff::__private::zero_vec_like(x);
+        let mut x_bar_apart = ::autodiff::__private::SliceSink::apart(&sink_0, x);
         let mut x_bar = ::autodiff::__private::SliceSink::open(
             &mut x_bar_apart[..],
             x.len(),

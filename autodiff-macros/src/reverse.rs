@@ -705,9 +705,9 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             if summed.contains(&c) {
                 // A summing loop gathers apart, scaled at the end, then handed to the sink.
                 // Opened as a lent slice, whose length check tells the optimiser its length.
-                let apart = apart(&bar);
+                let (apart, sink) = (apart(&bar), sink(i));
                 inits.extend(quote!(
-                    let mut #apart = ::autodiff::__private::zero_vec_like(#x);
+                    let mut #apart = ::autodiff::__private::SliceSink::apart(&#sink, #x);
                     let mut #bar = ::autodiff::__private::SliceSink::open(&mut #apart[..], #x.len());
                 ));
             } else {
@@ -2763,8 +2763,10 @@ fn call_sinks(
                 return quote!(&mut #target);
             }
             let copy = format_ident!("{}_lent{}", cx.primal(v), k, span = Span::mixed_site());
-            lend.extend(quote!(let mut #copy = ::autodiff::__private::zero_vec_like(&#target);));
-            after.extend(quote!(::autodiff::__private::gather(&mut #target, #copy);));
+            lend.extend(
+                quote!(let mut #copy = ::autodiff::__private::pooled_zeros_like(&#target);),
+            );
+            after.extend(quote!(::autodiff::__private::gather_lent(&mut #target, #copy);));
             quote!(&mut #copy[..])
         })
         .collect();

@@ -108,16 +108,26 @@ pub trait SliceSink<S> {
     type Adjoint: core::ops::DerefMut<Target = [S]>;
     /// The adjoint of a parameter of `len` elements.
     fn open(self, len: usize) -> Self::Adjoint;
-    /// Takes an adjoint the callee gathered apart (a summing loop's, scaled at the end): adds
-    /// it into the one lent, or keeps it whole.
+    /// Zeros of the shapes of `x`, for the callee to gather an adjoint apart in (a summing
+    /// loop's, scaled at the end) and hand to [`SliceSink::take`]: on a pooled vector, which
+    /// `take` gives back, unless the sink keeps it whole.
+    #[inline]
+    fn apart(&self, x: &[S]) -> Vec<S>
+    where
+        S: Space + 'static,
+    {
+        crate::stack::pooled_zeros_like(x)
+    }
+    /// Takes an adjoint the callee gathered apart (see [`SliceSink::apart`]): adds it into
+    /// the one lent, or keeps it whole.
     #[inline]
     fn take(self, apart: Vec<S>)
     where
         Self: Sized,
-        S: Space,
+        S: Space + 'static,
     {
         let mut lent = self.open(apart.len());
-        apart.gather_into(&mut *lent);
+        crate::stack::gather_lent(&mut lent, apart);
     }
 }
 
@@ -143,7 +153,9 @@ pub struct Discard;
 impl<S: crate::real::Real> SliceSink<S> for Discard {
     type Adjoint = crate::stack::Scratch<S>;
     #[inline]
-    fn take(self, _: Vec<S>) {}
+    fn take(self, apart: Vec<S>) {
+        crate::stack::pool_vec(apart);
+    }
     #[inline]
     fn open(self, len: usize) -> crate::stack::Scratch<S> {
         crate::stack::Scratch::zeros(len)
@@ -161,6 +173,12 @@ impl<'a, S: crate::real::Real> SliceSink<S> for Fresh<'a, S> {
     fn open(self, len: usize) -> &'a mut [S] {
         *self.0 = crate::space::filled(S::real_from_f64(0.0), len);
         self.0
+    }
+    /// A fresh vector, which [`SliceSink::take`] keeps whole as the gradient returned (a
+    /// long one is zeroed by the allocator, see [`crate::space::zero_vec_like`]).
+    #[inline]
+    fn apart(&self, x: &[S]) -> Vec<S> {
+        crate::space::zero_vec_like(x)
     }
     #[inline]
     fn take(self, apart: Vec<S>) {

@@ -81,22 +81,77 @@ impl Pooled for usize {
     }
 }
 
-/// Zeros on a vector from the per-thread pool, given back when dropped: the adjoint a callee
-/// adds into for an argument whose adjoint its caller discards (a constant buffer passed to
-/// a helper in a loop), so that such a call allocates nothing once the pool is warm.
-pub struct Scratch<S: Pooled>(Vec<S>);
+/// A cleared vector of `S`: from this thread's pool if `S` is a float type that has one,
+/// else a new one.
+#[inline]
+pub fn pooled_vec<S: 'static>() -> Vec<S> {
+    fn from<T: Pooled, S: 'static>() -> Vec<S> {
+        let mut slot = Some(T::take_vec());
+        (&mut slot as &mut dyn std::any::Any)
+            .downcast_mut::<Option<Vec<S>>>()
+            .and_then(Option::take)
+            .unwrap_or_default()
+    }
+    let ty = std::any::TypeId::of::<S>();
+    if ty == std::any::TypeId::of::<f64>() {
+        from::<f64, S>()
+    } else if ty == std::any::TypeId::of::<f32>() {
+        from::<f32, S>()
+    } else {
+        Vec::new()
+    }
+}
 
-impl<S: Pooled + crate::real::Real> Scratch<S> {
+/// Gives `v` back to this thread's pool (see [`pooled_vec`]); drops it if `S` has none.
+#[inline]
+pub fn pool_vec<S: 'static>(v: Vec<S>) {
+    fn to<T: Pooled>(slot: &mut dyn std::any::Any) {
+        if let Some(v) = slot.downcast_mut::<Option<Vec<T>>>().and_then(Option::take) {
+            T::give_vec(v);
+        }
+    }
+    let mut slot = Some(v);
+    to::<f64>(&mut slot);
+    to::<f32>(&mut slot);
+}
+
+/// Zeros of the shapes of `x`, on a pooled vector (see [`pooled_vec`]): the adjoints a
+/// callee gathers apart, or lends a copy of, for a caller that adds them in and gives the
+/// vector back, so that a call in a loop allocates nothing once the pool is warm.
+#[inline]
+pub fn pooled_zeros_like<S: crate::space::Space + 'static>(x: &[S]) -> Vec<S> {
+    let mut v = pooled_vec();
+    append_with(&mut v, x.len(), |k| x[k].zero_like());
+    v
+}
+
+/// Adds `lent`, a pooled copy a callee added into (see [`pooled_zeros_like`]), into `acc`,
+/// and gives it back.
+#[inline]
+pub fn gather_lent<S: crate::space::Space + 'static>(acc: &mut [S], lent: Vec<S>) {
+    assert_eq!(acc.len(), lent.len(), "a lent adjoint of another length");
+    for (a, b) in acc.iter_mut().zip(&lent) {
+        a.accumulate(b.clone());
+    }
+    pool_vec(lent);
+}
+
+/// Zeros on a pooled vector (see [`pooled_vec`]), given back when dropped: the adjoint a
+/// callee adds into for an argument whose adjoint its caller discards (a constant buffer
+/// passed to a helper in a loop).
+pub struct Scratch<S: 'static>(Vec<S>);
+
+impl<S: crate::real::Real> Scratch<S> {
     /// `len` zeros.
     #[inline]
     pub fn zeros(len: usize) -> Self {
-        let mut v = S::take_vec();
+        let mut v = pooled_vec();
         append_with(&mut v, len, |_| S::real_from_f64(0.0));
         Scratch(v)
     }
 }
 
-impl<S: Pooled> core::ops::Deref for Scratch<S> {
+impl<S> core::ops::Deref for Scratch<S> {
     type Target = [S];
     #[inline(always)]
     fn deref(&self) -> &[S] {
@@ -104,17 +159,17 @@ impl<S: Pooled> core::ops::Deref for Scratch<S> {
     }
 }
 
-impl<S: Pooled> core::ops::DerefMut for Scratch<S> {
+impl<S> core::ops::DerefMut for Scratch<S> {
     #[inline(always)]
     fn deref_mut(&mut self) -> &mut [S] {
         &mut self.0
     }
 }
 
-impl<S: Pooled> Drop for Scratch<S> {
+impl<S> Drop for Scratch<S> {
     #[inline]
     fn drop(&mut self) {
-        S::give_vec(std::mem::take(&mut self.0));
+        pool_vec(std::mem::take(&mut self.0));
     }
 }
 
@@ -396,6 +451,23 @@ mod tests {
             // Lent again, it holds zeros again.
             assert_eq!(*Scratch::<f64>::zeros(n), vec![0.0; n][..]);
         }
+    }
+
+    #[test]
+    fn lent_copies_of_any_element_type_add_in() {
+        let mut acc = [[1.0f64, 2.0]; 3];
+        let mut lent = pooled_zeros_like(&acc);
+        assert_eq!(lent, [[0.0; 2]; 3]);
+        lent[1] = [0.5, -1.0];
+        gather_lent(&mut acc, lent);
+        assert_eq!(acc, [[1.0, 2.0], [1.5, 1.0], [1.0, 2.0]]);
+        let mut acc = vec![1.0f32; 4];
+        let mut lent = pooled_zeros_like(&acc);
+        lent[3] = 2.0;
+        gather_lent(&mut acc, lent);
+        assert_eq!(acc, [1.0, 1.0, 1.0, 3.0]);
+        // The f32 copy went back to the pool.
+        assert!(f32::take_vec().capacity() >= 4);
     }
 
     #[test]
