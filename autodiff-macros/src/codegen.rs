@@ -545,6 +545,11 @@ impl Cx<'_> {
                 } else {
                     self.owned(*value)
                 };
+                // `let b: &f64 = &x[1];` names the element read by value: lent to the name.
+                let v = match ty {
+                    Some(syn::Type::Reference(_)) => quote!(&#v),
+                    _ => v,
+                };
                 let ty = ty.as_ref().map(|t| quote!(: #t));
                 Some(quote!(let #name #ty = #v;))
             }

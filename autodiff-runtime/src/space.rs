@@ -298,21 +298,24 @@ where
 }
 
 /// `acc += s * unit`, element-wise: the adjoint of a container gathered apart for a unit
-/// seed, scaled by the real one and added into the container's.
+/// seed, scaled by the real one and added into the container's. The seed may be of a wider
+/// or narrower float type than the elements (a sum in `f64` of `f32` elements cast).
 #[inline]
-pub fn add_scaled<R: crate::real::Real>(acc: &mut [R], unit: &[R], s: R) {
+pub fn add_scaled<R: crate::real::Real, Q: crate::real::Real>(acc: &mut [R], unit: &[R], s: Q) {
+    let s = R::real_from_f64(s.real_to_f64());
     for (a, u) in acc.iter_mut().zip(unit) {
         *a += *u * s;
     }
 }
 
 /// `acc *= s`, element-wise: the adjoint of a container gathered for a unit seed, scaled by
-/// the real one.
+/// the real one (converted to the elements' type, as for [`add_scaled`]).
 #[inline]
-pub fn scale_adjoint<C: ?Sized, R: crate::real::Real>(acc: &mut C, s: R)
+pub fn scale_adjoint<C: ?Sized, R: crate::real::Real, Q: crate::real::Real>(acc: &mut C, s: Q)
 where
     for<'a> &'a mut C: IntoIterator<Item = &'a mut R>,
 {
+    let s = R::real_from_f64(s.real_to_f64());
     for a in acc {
         *a *= s;
     }

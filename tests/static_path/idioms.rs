@@ -639,3 +639,24 @@ case!(
 fn checked_growth_stops_in_the_gradient_too() {
     let _ = checked_growth_grad(&[1e7, 0.0]);
 }
+
+// Elements named through annotated references, read through `*` and by method.
+#[differentiable]
+fn annotated_refs(x: &[f64]) -> f64 {
+    let b: &f64 = &x[1];
+    let c: &f64 = &x[0];
+    let d = *b * *c;
+    let mut s = b.sin() + d + c.cos() * (*b);
+    for i in 0..x.len() {
+        let e: &f64 = &x[i];
+        s += e * e;
+    }
+    s
+}
+case!(
+    case_annotated_refs,
+    annotated_refs,
+    annotated_refs_grad,
+    annotated_refs_jvp,
+    3
+);

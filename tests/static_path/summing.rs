@@ -701,3 +701,54 @@ fn constant_buffers_passed_to_helpers() {
         );
     }
 }
+
+// A sum in f64 of f32 elements cast, and a sum in f32 of f64 products cast: the loop's unit
+// adjoint is scaled by a seed of the other float type.
+#[differentiable]
+fn widened(w: &[f64], x: &[f32]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += w[i] * x[i] as f64;
+    }
+    s.sin()
+}
+
+#[differentiable]
+fn narrowed(x: &[f64]) -> f32 {
+    let mut s = 0.0f32;
+    for i in 0..x.len() {
+        s += (x[i] * x[i]) as f32;
+    }
+    s.sqrt()
+}
+
+#[test]
+fn sums_cast_between_float_types() {
+    use super::oracle::assert_close;
+    for seed in 0..4 {
+        let w = random(seed, 3);
+        let x: Vec<f32> = random(seed + 10, 3).iter().map(|&v| v as f32).collect();
+        let (value, (gw, gx)) = widened_grad(&w, &x);
+        let dot: f64 = w.iter().zip(&x).map(|(a, &b)| a * b as f64).sum();
+        assert_close("widened", value, dot.sin(), 1e-12, 1e-12);
+        for i in 0..3 {
+            assert_close("widened: w", gw[i], dot.cos() * x[i] as f64, 1e-12, 1e-12);
+            assert_close("widened: x", gx[i] as f64, dot.cos() * w[i], 1e-6, 1e-6);
+        }
+        check(
+            "widened",
+            3,
+            |w| widened(w, &x),
+            |w| {
+                let (v, (g, _)) = widened_grad(w, &x);
+                (v, g)
+            },
+        );
+        let (value, g) = narrowed_grad(&w);
+        let norm = w.iter().map(|v| v * v).sum::<f64>().sqrt();
+        assert_close("narrowed", value as f64, norm, 1e-6, 1e-6);
+        for i in 0..3 {
+            assert_close("narrowed: x", g[i], w[i] / norm, 1e-5, 1e-5);
+        }
+    }
+}
