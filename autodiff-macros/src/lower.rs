@@ -66,7 +66,7 @@ const UNARY: &[&str] = &[
     "to_radians",
 ];
 /// Float methods with two float operands.
-pub const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max"];
+pub const BINARY: &[&str] = &["atan2", "hypot", "powf", "log", "min", "max", "rem"];
 /// Float methods with three float operands.
 pub const TERNARY: &[&str] = &["clamp", "mul_add"];
 /// Methods that read an active float and return something inactive.
@@ -103,6 +103,11 @@ const GROWING: &[&str] = &[
 ];
 /// Methods whose derivative is zero almost everywhere.
 const PIECEWISE_CONSTANT: &[&str] = &["floor", "ceil", "round", "trunc", "round_ties_even"];
+/// `num_traits::ToPrimitive` conversions: a plain number out of an active value.
+const TO_PRIMITIVE: &[&str] = &[
+    "to_f64", "to_f32", "to_i8", "to_i16", "to_i32", "to_i64", "to_i128", "to_isize", "to_u8",
+    "to_u16", "to_u32", "to_u64", "to_u128", "to_usize",
+];
 /// Macros that only read their arguments.
 const READING_MACROS: &[&str] = &[
     "assert",
@@ -1897,6 +1902,27 @@ impl Lower<'_> {
         rhs: &Expr,
         tokens: TokenStream,
     ) {
+        // `(a, b) = rhs;` into locals: `let (t0, t1) = rhs; a = t0; b = t1;`.
+        if let (Expr::Tuple(t), None) = (lhs, rule) {
+            let local = |e: &Expr| {
+                matches!(e, Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some())
+                    || matches!(e, Expr::Infer(_))
+            };
+            if t.elems.iter().all(local) && (self.mentions_active(lhs) || self.mentions_active(rhs))
+            {
+                let parts: Vec<Ident> = (0..t.elems.len())
+                    .map(|k| format_ident!("__assigned_{}", k, span = Span::mixed_site()))
+                    .collect();
+                let mut stmts: Vec<SynStmt> = vec![syn::parse_quote!(let (#(#parts,)*) = #rhs;)];
+                for (e, part) in t.elems.iter().zip(&parts) {
+                    if !matches!(e, Expr::Infer(_)) {
+                        stmts.push(syn::parse_quote!(#e = #part;));
+                    }
+                }
+                self.lower_statements(&stmts);
+                return;
+            }
+        }
         let name = match lhs {
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 p.path.segments[0].ident.clone()
@@ -2118,6 +2144,12 @@ impl Lower<'_> {
                 _ => Operand::Inactive(e.to_token_stream()),
             },
             Expr::Binary(b) => match arith_rule(&b.op) {
+                // A remainder of constants (`i % 2`, `x.len() % 2`) is theirs, whatever type.
+                Some("rem")
+                    if !self.mentions_active(&b.left) && !self.mentions_active(&b.right) =>
+                {
+                    Operand::Inactive(e.to_token_stream())
+                }
                 Some(rule) => {
                     let l = self.lower_expr(&b.left);
                     let r = self.lower_expr(&b.right);
@@ -2132,7 +2164,8 @@ impl Lower<'_> {
                     self.errors.push(
                         b.op.span(),
                         format!(
-                            "the operator `{}` has no derivative rule; {USE_THE_TAPE}",
+                            "the operator `{}` has no derivative rule: write it with other \
+                             operations, {USE_THE_TAPE}",
                             b.op.to_token_stream()
                         ),
                     );
@@ -2488,6 +2521,26 @@ impl Lower<'_> {
                 let mut operands = vec![&*m.receiver];
                 operands.extend(m.args.iter());
                 return self.math(rule, &operands, m.method.span());
+            }
+            // `x.to_f64()` and `x.to_f64().unwrap()`: named at the conversion.
+            let conversion = match &*m.receiver {
+                Expr::MethodCall(inner) if matches!(method.as_str(), "unwrap" | "expect") => {
+                    Some(&inner.method)
+                }
+                _ => Some(&m.method),
+            }
+            .filter(|c| TO_PRIMITIVE.contains(&c.to_string().as_str()));
+            if let Some(c) = conversion {
+                self.errors.push(
+                    c.span(),
+                    format!(
+                        "`{c}` turns an active value into a plain number, which has no \
+                         derivative; keep the value in its float type (constants by \
+                         `T::from(c).unwrap()`), or write `autodiff::stop_gradient(x).{c}()` to \
+                         drop the derivative on purpose"
+                    ),
+                );
+                return dummy();
             }
             self.errors.push(
                 m.method.span(),
@@ -3053,6 +3106,19 @@ impl Lower<'_> {
             return built;
         }
         let segments = &fp.path.segments;
+        // `f64::from(x)`: a widening, as `x as f64`.
+        if let [owner, from] = &segments.iter().collect::<Vec<_>>()[..] {
+            let owner = &owner.ident;
+            if (owner == "f64" || owner == "f32") && from.ident == "from" && c.args.len() == 1 {
+                let x = self.lower_expr(&c.args[0]);
+                return self.rule(
+                    "cast",
+                    vec![x],
+                    vec![quote!(::core::marker::PhantomData::<#owner>)],
+                    c.span(),
+                );
+            }
+        }
         let on_float_type = segments.len() >= 2 && {
             let owner = segments[segments.len() - 2].ident.to_string();
             FLOAT_TYPES.contains(&owner.as_str()) || self.floats.contains(&owner)
@@ -4304,6 +4370,7 @@ fn arith_rule(op: &BinOp) -> Option<&'static str> {
         BinOp::Sub(_) => Some("sub"),
         BinOp::Mul(_) => Some("mul"),
         BinOp::Div(_) => Some("div"),
+        BinOp::Rem(_) => Some("rem"),
         _ => None,
     }
 }
@@ -4314,6 +4381,7 @@ fn compound_rule(op: &BinOp) -> Option<&'static str> {
         BinOp::SubAssign(_) => Some("sub"),
         BinOp::MulAssign(_) => Some("mul"),
         BinOp::DivAssign(_) => Some("div"),
+        BinOp::RemAssign(_) => Some("rem"),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@
 //! nalgebra's `RealField` methods when a generic function is bounded by both.
 
 use core::fmt::Debug;
-use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
+use core::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Rem, Sub, SubAssign};
 
 macro_rules! real_methods {
     ($($name:ident => $std:ident),* $(,)?) => {
@@ -58,6 +58,7 @@ pub trait Real:
     + Mul<Output = Self>
     + Div<Output = Self>
     + Neg<Output = Self>
+    + Rem<Output = Self>
     + AddAssign
     + SubAssign
     + MulAssign

@@ -312,6 +312,17 @@ pub fn hypot<R: Real>(a: R, b: R) -> (R, R, R) {
     }
 }
 
+/// `a % b`, the remainder of the division truncated toward zero: `a - q b` with `q` the
+/// truncated quotient, so the partials are `1` and `-q` (away from the jumps where `a / b`
+/// is an integer).
+#[inline(always)]
+pub fn rem<R: Real>(a: R, b: R) -> (R, R, R) {
+    let r = a % b;
+    // `a - r` is `q b` up to rounding: the quotient is the integer nearest `(a - r) / b`.
+    let q = ((a - r) / b).real_to_f64().round();
+    (r, c(1.0), c(-q))
+}
+
 /// `atan2(y, x)`, the angle of the point `(x, y)`.
 #[inline(always)]
 pub fn atan2<R: Real>(y: R, x: R) -> (R, R, R) {

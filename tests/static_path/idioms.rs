@@ -660,3 +660,90 @@ case!(
     annotated_refs_jvp,
     3
 );
+
+#[differentiable]
+fn sum_and_product(a: f64, b: f64) -> (f64, f64) {
+    (a * b, a + b)
+}
+
+// Destructuring assignment into locals: from a tuple that reads them (a recurrence), from
+// a helper's tuple, and with `_`.
+#[differentiable]
+fn assigned_in_pairs(x: &[f64]) -> f64 {
+    let mut a = x[0];
+    let mut b = x[1];
+    for _ in 0..4 {
+        (a, b) = (b, a * b + 0.5);
+    }
+    (a, b) = sum_and_product(a, b);
+    (b, _) = (a.sin() + b, a);
+    a * b + x[2]
+}
+case!(
+    case_assigned_in_pairs,
+    assigned_in_pairs,
+    assigned_in_pairs_grad,
+    assigned_in_pairs_jvp,
+    3
+);
+
+// A plain number out of an active value, the derivative dropped on purpose.
+#[differentiable]
+fn floored_scale<T: Float>(x: T) -> T {
+    let plain = autodiff::stop_gradient(x).to_f64().unwrap();
+    x * T::from(plain.floor() + 2.0).unwrap()
+}
+
+#[test]
+fn conversion_after_stop_gradient() {
+    for (x, slope) in [(1.3, 3.0), (-0.5, 1.0), (2.9f64, 4.0)] {
+        assert_eq!(floored_scale_grad(x), (x * slope, slope));
+        assert_eq!(floored_scale_jvp(x, 1.0), (x * slope, slope));
+    }
+}
+
+// The remainder of active values, `%=` on one, and a remainder of constants beside them.
+#[differentiable]
+fn wrapped(x: &[f64]) -> f64 {
+    let mut a = (x[0] * 3.0) % 1.0;
+    let mut s = x[1];
+    s %= x[2] + 2.0;
+    let n = x.len() % 2;
+    a += n as f64 * x[0];
+    a * s + (x[0] % (x[1] + 2.5)) * 2.0
+}
+
+// `f64::from` of an `f32`, as `as f64`.
+#[differentiable]
+fn widened_square(x: f32) -> f64 {
+    let y = x * x;
+    f64::from(y) * 2.0
+}
+
+#[test]
+fn remainders_and_widening() {
+    let mut grid = 0;
+    for x0 in [-1.13, 0.27, 1.61] {
+        for x1 in [-0.83, 0.41] {
+            for x2 in [-0.7, 0.55] {
+                grid += 1;
+                let x = [x0, x1, x2];
+                let (value, g) = wrapped_grad(&x);
+                assert_eq!(value, wrapped(&x));
+                let fd = super::oracle::fd_slice(wrapped, &x);
+                super::oracle::assert_all_close("wrapped", &g, &fd, 1e-6, 1e-6);
+                let (_, t) = wrapped_jvp(&x, &[0.3, -0.2, 0.5]);
+                let dot = 0.3 * g[0] - 0.2 * g[1] + 0.5 * g[2];
+                super::oracle::assert_close("wrapped: jvp", t, dot, 1e-12, 1e-12);
+            }
+        }
+    }
+    assert_eq!(grid, 12);
+    for x in [-1.5f32, 0.25, 3.0] {
+        assert_eq!(widened_square_grad(x), (2.0 * f64::from(x * x), 4.0 * x));
+        assert_eq!(
+            widened_square_jvp(x, 1.0),
+            (2.0 * f64::from(x * x), 4.0 * f64::from(x))
+        );
+    }
+}
