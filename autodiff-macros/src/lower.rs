@@ -16,6 +16,7 @@ use syn::visit::Visit;
 use syn::{BinOp, Expr, Ident, Pat, Stmt as SynStmt, UnOp};
 
 mod chains;
+mod labels;
 mod views;
 
 /// Iterator methods the chains over active values follow.
@@ -3752,13 +3753,14 @@ impl Lower<'_> {
         pattern_bindings: Vec<Pat>,
         span: Span,
     ) -> Operand {
-        if let Some(label) = label {
-            self.errors.push(
-                label.span(),
-                "labelled loops over active values are not supported; remove the label",
-            );
-            return dummy();
-        }
+        let body = match label {
+            Some(label) => {
+                let (flags, body) = labels::unlabel(&label.name, body);
+                self.lower_statements(&flags);
+                body
+            }
+            None => body,
+        };
         let body_expr = Expr::Block(syn::ExprBlock {
             attrs: vec![],
             label: None,

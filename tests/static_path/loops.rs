@@ -479,3 +479,76 @@ fn repeated_reads_of_one_element() {
         repeated_reads_jvp(x, d)
     });
 }
+
+// Labelled loops: `continue 'outer` and `break 'outer` from a nested loop, on conditions that
+// read active values.
+#[differentiable]
+fn first_pass_over(x: &[f64], t: f64) -> f64 {
+    let mut s = 0.0;
+    'outer: for i in 0..x.len() {
+        for j in 0..x.len() {
+            if j == i + 1 {
+                continue 'outer;
+            }
+            s += x[i] * x[j];
+            if s > t {
+                break 'outer;
+            }
+        }
+        s *= 0.9;
+    }
+    s
+}
+
+// Three loops deep: exits of both labels from the innermost loop, a `while` among them.
+#[differentiable]
+fn three_deep(x: &[f64]) -> f64 {
+    let mut s = 1.0;
+    'points: for i in 0..3 {
+        let mut k = 0;
+        'steps: while k < 3 {
+            k += 1;
+            for j in 0..2 {
+                s *= 1.0 + x[(i + j + k) % x.len()] * 0.1;
+                if s > 1.3 {
+                    break 'points;
+                }
+                if j == 1 && k == 2 {
+                    continue 'steps;
+                }
+                if s < 0.8 {
+                    continue 'points;
+                }
+            }
+            s += x[0] * 0.01;
+        }
+    }
+    s
+}
+case!(
+    case_three_deep,
+    three_deep,
+    three_deep_grad,
+    three_deep_jvp,
+    4
+);
+
+#[test]
+fn labelled_exits_from_nested_loops() {
+    for t in [0.2, 0.6, 3.0] {
+        super::cases::check(
+            "first_pass_over",
+            4,
+            |x| first_pass_over(x, t),
+            |x| {
+                let (v, (g, _)) = first_pass_over_grad(x, t);
+                (v, g)
+            },
+        );
+    }
+    // Each row up to its diagonal; only the last row runs to its end and is scaled.
+    let x = [1.0, 2.0, 3.0, 4.0];
+    assert_eq!(first_pass_over(&x, 100.0), (1.0 + 6.0 + 18.0 + 40.0) * 0.9);
+    // Stopped in the last row, once past 30.
+    assert_eq!(first_pass_over(&x, 30.0), 25.0 + 4.0 + 8.0);
+}
