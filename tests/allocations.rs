@@ -1,8 +1,9 @@
 //! Reverse sweeps that allocate nothing per iteration: loops calling helpers on sub-slices,
-//! on a parameter passed twice, on constant buffers, and the GMM objective. Each gradient is
-//! taken for a loop of `n` and of `2n` iterations, after a first call that warms the pools;
-//! the allocations of the two must be the same. A binary of its own without the test
-//! harness, so that nothing runs beside it to disturb the count.
+//! on a parameter passed twice, on constant buffers, helpers calling helpers, and the GMM
+//! objective. Each gradient is taken for a loop of `n` and of `2n` iterations, after a first
+//! call that warms the pools; the allocations of the two must be the same, up to what the
+//! pools happen to hold. A binary of its own without the test harness, so that nothing runs
+//! beside it to disturb the count.
 #![allow(clippy::needless_range_loop, clippy::useless_vec)]
 
 #[allow(dead_code, unused_imports)]
@@ -37,9 +38,10 @@ fn none_per_iteration(what: &str, n: usize, grad: impl Fn(usize) -> f64) {
     let twice = allocations(|| {
         std::hint::black_box(grad(2 * n));
     });
-    assert_eq!(
-        once,
-        twice,
+    // What the per-thread pool holds between calls may move the count by one or two; an
+    // allocation per iteration would move it by `n` (8 or more).
+    assert!(
+        once.abs_diff(twice) <= 2,
         "{what}: {once} allocations for {n} iterations, {twice} for {}",
         2 * n
     );
@@ -78,6 +80,21 @@ fn components(x: &[f64], n: usize) -> f64 {
     s
 }
 
+// A helper whose top level calls another on its slice twice (through that one's pullback).
+#[differentiable]
+fn length<T: Float>(a: &[T]) -> T {
+    dot(a, a).sqrt()
+}
+
+#[differentiable]
+fn lengths(x: &[f64], n: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..n {
+        s += length(&x[2 * i..2 * i + 2]);
+    }
+    s
+}
+
 // A constant buffer refilled for each point.
 #[differentiable(wrt(w))]
 fn rows(w: &[f64], data: &[f64], n: usize) -> f64 {
@@ -96,6 +113,7 @@ fn main() {
     none_per_iteration("against_first", 8, |n| against_first_grad(&x, n).1[0]);
     none_per_iteration("components", 8, |n| components_grad(&x, n).1[0]);
     none_per_iteration("rows", 8, |n| rows_grad(&x[..2], &x, n).1[0]);
+    none_per_iteration("lengths", 8, |n| lengths_grad(&x, n).1[0]);
     none_per_iteration("components pullback", 8, |n| {
         let (_, pullback) = components_pullback(&x, n);
         pullback(1.0)[0]

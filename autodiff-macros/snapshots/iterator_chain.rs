@@ -267,7 +267,7 @@ impl rosenbrock {
     fn pullback<'__pb>(
         x: &'__pb [f64],
     ) -> (f64, impl ::core::ops::Fn(f64) -> (::std::vec::Vec<f64>,) + '__pb) {
-        let mut x_bar = ::autodiff::__private::zero_vec_like(x);
+        let mut x_bar = ::autodiff::__private::Scratch::zeros_like(x);
         let (branch_13, record_9) = {
             let mut accumulator = ::autodiff::__private::zero();
             let _ = ::autodiff::__private::view_bounds(1.., x.len());
@@ -372,7 +372,7 @@ impl rosenbrock {
             value,
             move |seed| {
                 let mut record_9 = ::core::clone::Clone::clone(&record_9);
-                let mut x_bar = ::core::clone::Clone::clone(&x_bar);
+                let mut x_bar = ::autodiff::__private::pooled_copy(&x_bar);
                 let mut branch_13_bar = seed;
                 if let ::core::option::Option::Some(
                     (accumulator_12, stack_8_lo, stack_8_hi),

@@ -436,8 +436,8 @@ impl q_sq_norm {
             move |seed| {
                 let mut z_bar = ::core::clone::Clone::clone(&z_bar);
                 let mut idx = ::core::clone::Clone::clone(&idx);
-                let mut l_bar = ::autodiff::__private::zero_vec_like(l);
-                let mut v_bar = ::autodiff::__private::zero_vec_like(v);
+                let mut l_bar = ::autodiff::__private::pooled_zeros_like(l);
+                let mut v_bar = ::autodiff::__private::pooled_zeros_like(v);
                 let mut s_12_bar = seed;
                 let mut s_8_carry_bar = s_12_bar;
                 if stack_33_lo < stack_33_hi {

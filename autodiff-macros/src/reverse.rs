@@ -55,9 +55,24 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
     let (value, seed) = (format_ident!("value", span = Span::mixed_site()), seed());
     // The closure may run once per seed: what its backward sweep consumes (record stacks,
     // branch records, adjoints gathered in the forward sweep) it takes from a copy.
-    let copies = consumed_records(cx)
+    // The adjoints of slice parameters gathered apart are copied onto pooled vectors, which
+    // a caller gathering the result gives back (see `Gather`).
+    let pooled: BTreeSet<String> = summed(cx)
         .into_iter()
-        .map(|r| quote!(let mut #r = ::core::clone::Clone::clone(&#r);));
+        .filter(|c| {
+            cx.func.containers[*c]
+                .param
+                .is_some_and(|i| cx.sig.params[i].shape == Some(Shape::Slice))
+        })
+        .map(|c| cx.container_adjoint(c).to_string())
+        .collect();
+    let copies = consumed_records(cx).into_iter().map(|r| {
+        if pooled.contains(&r.to_string()) {
+            quote!(let mut #r = ::autodiff::__private::pooled_copy(&#r);)
+        } else {
+            quote!(let mut #r = ::core::clone::Clone::clone(&#r);)
+        }
+    });
     quote! {
         #forward
         let #value = #result;
@@ -719,7 +734,14 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             }
             continue;
         }
-        let init = param_adjoint(cx, i, x);
+        let init =
+            if cx.split && summed.contains(&c) && cx.sig.params[i].shape == Some(Shape::Slice) {
+                // Kept by the pullback, which hands out pooled copies of it: back to the pool
+                // when the pullback is dropped.
+                quote!(::autodiff::__private::Scratch::zeros_like(#x))
+            } else {
+                param_adjoint(cx, i, x)
+            };
         inits.extend(quote!(let mut #bar = #init;));
     }
     let forward = quote!(#early_inits #forward);
@@ -818,7 +840,8 @@ fn apart(bar: &Ident) -> Ident {
 /// A zero adjoint of parameter `i`, named `x` in the body, owned.
 fn param_adjoint(cx: &Cx, i: ParamId, x: &Ident) -> TokenStream {
     match cx.sig.params[i].shape {
-        Some(Shape::Slice) => quote!(::autodiff::__private::zero_vec_like(#x)),
+        // From the pool: a caller gathering it gives it back (see `Gather`).
+        Some(Shape::Slice) => quote!(::autodiff::__private::pooled_zeros_like(#x)),
         Some(s) if s.by_ref() => quote!(::autodiff::__private::zero_like(#x)),
         _ => quote!(::autodiff::__private::zero_like(&#x)),
     }

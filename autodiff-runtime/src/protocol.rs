@@ -211,8 +211,9 @@ impl<S: Space> Gather<S> for S {
 }
 
 /// The adjoint of a slice parameter returned as a `Vec`, into the adjoint of the range
-/// passed.
-impl<S: Space> Gather<[S]> for Vec<S> {
+/// passed; the `Vec` goes back to the pool it may have come from (see
+/// [`crate::stack::pooled_zeros_like`]).
+impl<S: Space + 'static> Gather<[S]> for Vec<S> {
     #[inline]
     fn gather_into(self, acc: &mut [S]) {
         assert_eq!(
@@ -222,15 +223,13 @@ impl<S: Space> Gather<[S]> for Vec<S> {
             self.len(),
             acc.len()
         );
-        for (a, b) in acc.iter_mut().zip(self) {
-            a.accumulate(b);
-        }
+        crate::stack::gather_lent(acc, self);
     }
 }
 
 /// The adjoint of a slice parameter returned as a `Vec`, into the adjoint of the array
 /// passed.
-impl<S: Space, const N: usize> Gather<[S; N]> for Vec<S> {
+impl<S: Space + 'static, const N: usize> Gather<[S; N]> for Vec<S> {
     #[inline]
     fn gather_into(self, acc: &mut [S; N]) {
         self.gather_into(&mut acc[..])
@@ -271,7 +270,7 @@ impl<S: Space> LentAdjoint<S> for S {
 }
 
 /// An array lent to a slice parameter of a pullback, which returns its adjoint as a `Vec`.
-impl<T: Space, const N: usize> LentAdjoint<[T; N]> for Vec<T> {
+impl<T: Space + 'static, const N: usize> LentAdjoint<[T; N]> for Vec<T> {
     #[inline]
     fn adjoint(self, mut lent: [T; N]) -> [T; N] {
         self.gather_into(&mut lent[..]);

@@ -121,7 +121,20 @@ pub fn pool_vec<S: 'static>(v: Vec<S>) {
 #[inline]
 pub fn pooled_zeros_like<S: crate::space::Space + 'static>(x: &[S]) -> Vec<S> {
     let mut v = pooled_vec();
+    if v.capacity() < x.len() && std::mem::size_of_val(x) >= crate::space::LONG {
+        // None long enough: fresh zeroed pages (see `zero_vec_like`).
+        pool_vec(v);
+        return crate::space::zero_vec_like(x);
+    }
     append_with(&mut v, x.len(), |k| x[k].zero_like());
+    v
+}
+
+/// A copy of `x` on a pooled vector (see [`pooled_vec`]).
+#[inline]
+pub fn pooled_copy<S: Clone + 'static>(x: &[S]) -> Vec<S> {
+    let mut v = pooled_vec();
+    append_with(&mut v, x.len(), |k| x[k].clone());
     v
 }
 
@@ -140,6 +153,14 @@ pub fn gather_lent<S: crate::space::Space + 'static>(acc: &mut [S], lent: Vec<S>
 /// callee adds into for an argument whose adjoint its caller discards (a constant buffer
 /// passed to a helper in a loop).
 pub struct Scratch<S: 'static>(Vec<S>);
+
+impl<S: crate::space::Space + 'static> Scratch<S> {
+    /// Zeros of the shapes of `x`.
+    #[inline]
+    pub fn zeros_like(x: &[S]) -> Self {
+        Scratch(pooled_zeros_like(x))
+    }
+}
 
 impl<S: crate::real::Real> Scratch<S> {
     /// `len` zeros.
