@@ -104,7 +104,31 @@ const GROWING: &[&str] = &[
 ];
 /// Methods whose derivative is zero almost everywhere.
 const PIECEWISE_CONSTANT: &[&str] = &["floor", "ceil", "round", "trunc", "round_ties_even"];
-/// `num_traits::ToPrimitive` conversions: a plain number out of an active value.
+/// Whether `f` is a `num_traits::ToPrimitive` conversion: a plain number out of an active
+/// value.
+fn is_conversion(f: &Ident) -> bool {
+    TO_PRIMITIVE.contains(&f.to_string().as_str())
+}
+
+/// The conversion `e` is, by method or by path: `x.to_f64()`, `ToPrimitive::to_f64(&x)`,
+/// `T::to_f64(&x)`, `num_traits::cast(x)`.
+fn conversion(e: &Expr) -> Option<&Ident> {
+    match e {
+        Expr::MethodCall(m) if is_conversion(&m.method) => Some(&m.method),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => {
+                let segments = &p.path.segments;
+                let last = &segments.last()?.ident;
+                let cast = last == "cast" && segments.iter().any(|s| s.ident == "num_traits");
+                (is_conversion(last) || cast).then_some(last)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The `num_traits::ToPrimitive` conversions.
 const TO_PRIMITIVE: &[&str] = &[
     "to_f64", "to_f32", "to_i8", "to_i16", "to_i32", "to_i64", "to_i128", "to_isize", "to_u8",
     "to_u16", "to_u32", "to_u64", "to_u128", "to_usize",
@@ -1895,6 +1919,18 @@ impl Lower<'_> {
         }
     }
 
+    /// The error for a conversion of an active value to a plain number (`x.to_f64()`).
+    fn conversion_error(&mut self, c: &Ident) {
+        self.errors.push(
+            c.span(),
+            format!(
+                "`{c}` turns an active value into a plain number, which has no derivative; keep \
+                 the value in its float type (constants by `T::from(c).unwrap()`), or convert \
+                 `autodiff::stop_gradient(x)` to drop the derivative on purpose"
+            ),
+        );
+    }
+
     /// `lhs = rhs` or `lhs op= rhs`.
     fn lower_assign(
         &mut self,
@@ -1909,6 +1945,26 @@ impl Lower<'_> {
                 matches!(e, Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some())
                     || matches!(e, Expr::Infer(_))
             };
+            // `(u, v) = (v, u);` is a swap, of buffers too.
+            if let Expr::Tuple(r) = rhs {
+                let name = |e: &Expr| e.to_token_stream().to_string();
+                if let ([a, b], [c, d]) = (
+                    &t.elems.iter().collect::<Vec<_>>()[..],
+                    &r.elems.iter().collect::<Vec<_>>()[..],
+                ) {
+                    if name(a) == name(d)
+                        && name(b) == name(c)
+                        && name(a) != name(b)
+                        && local(a)
+                        && local(b)
+                    {
+                        self.lower_statements(&[
+                            syn::parse_quote!(std::mem::swap(&mut #a, &mut #b);),
+                        ]);
+                        return;
+                    }
+                }
+            }
             if t.elems.iter().all(local) && (self.mentions_active(lhs) || self.mentions_active(rhs))
             {
                 let parts: Vec<Ident> = (0..t.elems.len())
@@ -2347,6 +2403,11 @@ impl Lower<'_> {
                 let at = k.index as usize;
                 self.rule("index", vec![tuple], vec![quote!(#at)], f.member.span())
             }
+            // A tuple of floats as a value, its fields read by `.0` or destructured.
+            Expr::Tuple(t) if (2..=4).contains(&t.elems.len()) => {
+                let fields = t.elems.iter().map(|e| self.lower_expr(e)).collect();
+                self.rule("construct", fields, vec![TokenStream::new()], t.span())
+            }
             Expr::Tuple(_) => {
                 self.errors.push(
                     e.span(),
@@ -2524,23 +2585,11 @@ impl Lower<'_> {
                 return self.math(rule, &operands, m.method.span());
             }
             // `x.to_f64()` and `x.to_f64().unwrap()`: named at the conversion.
-            let conversion = match &*m.receiver {
-                Expr::MethodCall(inner) if matches!(method.as_str(), "unwrap" | "expect") => {
-                    Some(&inner.method)
-                }
-                _ => Some(&m.method),
-            }
-            .filter(|c| TO_PRIMITIVE.contains(&c.to_string().as_str()));
+            // `x.to_f64()`, `x.to_f64().unwrap_or(..)`: named at the conversion.
+            let conversion =
+                conversion(&m.receiver).or(Some(&m.method).filter(|c| is_conversion(c)));
             if let Some(c) = conversion {
-                self.errors.push(
-                    c.span(),
-                    format!(
-                        "`{c}` turns an active value into a plain number, which has no \
-                         derivative; keep the value in its float type (constants by \
-                         `T::from(c).unwrap()`), or write `autodiff::stop_gradient(x).{c}()` to \
-                         drop the derivative on purpose"
-                    ),
-                );
+                self.conversion_error(c);
                 return dummy();
             }
             self.errors.push(
@@ -3107,6 +3156,10 @@ impl Lower<'_> {
             return built;
         }
         let segments = &fp.path.segments;
+        if let Some(c) = conversion(&Expr::Call(c.clone())) {
+            self.conversion_error(c);
+            return dummy();
+        }
         // `f64::from(x)`: a widening, as `x as f64`.
         if let [owner, from] = &segments.iter().collect::<Vec<_>>()[..] {
             let owner = &owner.ident;

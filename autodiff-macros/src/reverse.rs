@@ -2604,24 +2604,28 @@ fn unwritten_after(stmts: &[Stmt], v: ValueId, c: Option<ContainerId>, name: &st
             Stmt::Def(_) | Stmt::Bind { .. } => false,
         })
     }
-    let Some(at) = stmts.iter().position(|s| {
+    holding(stmts, v).is_some_and(|at| !writes(c, name, &stmts[at..]))
+}
+
+/// The position in `stmts` of the statement that defines `v`, nested regions included.
+fn holding(stmts: &[Stmt], v: ValueId) -> Option<usize> {
+    stmts.iter().position(|s| {
         let mut found = false;
         Cx::each_defined(std::slice::from_ref(s), &mut |d| found |= d == v);
         found
-    }) else {
-        return false;
-    };
-    !writes(c, name, &stmts[at..])
+    })
 }
 
-/// Whether call `v` sits in a loop that only sums (see [`summing_loops`]) and nothing of
-/// the iteration after it writes the local `name`: its backward step, which runs at the
-/// end of the same iteration, reads `name` as the call did.
+/// Whether call `v` sits in a loop that only sums (see [`summing_loops`]) and no code of
+/// the iteration after it names the local `name` (inactive code may write it, as a call's
+/// `&mut name` argument inside an active expression may): its backward step, which runs at
+/// the end of the same iteration, reads `name` as the call did.
 fn read_before_rewritten(cx: &Cx, v: ValueId, name: &str) -> bool {
     fn in_stmts(cx: &Cx, stmts: &[Stmt], v: ValueId, name: &str) -> bool {
         stmts.iter().any(|s| match s {
             Stmt::Loop(l) if cx.sums.contains_key(&l.stack.to_string()) => {
-                unwritten_after(&l.body.stmts, v, None, name)
+                let body = &l.body.stmts;
+                holding(body, v).is_some_and(|at| !names(cx, &body[at..], v, name))
             }
             Stmt::Loop(l) => in_stmts(cx, &l.body.stmts, v, name),
             Stmt::Branch(b) => b.arms.iter().any(|a| in_stmts(cx, &a.stmts, v, name)),
@@ -2629,6 +2633,48 @@ fn read_before_rewritten(cx: &Cx, v: ValueId, name: &str) -> bool {
         })
     }
     in_stmts(cx, &cx.func.body, v, name)
+}
+
+/// Whether any code of `stmts` names `name`, call `v`'s own arguments aside: statements
+/// copied as written, branch and loop heads, the indices of stores and reads, and the
+/// constant operands of active computations.
+fn names(cx: &Cx, stmts: &[Stmt], v: ValueId, name: &str) -> bool {
+    let has = |t: &TokenStream| idents(t.clone()).iter().any(|i| i == name);
+    let operand = |o: &Operand| matches!(o, Operand::Inactive(t) if has(t));
+    stmts.iter().any(|s| match s {
+        Stmt::Verbatim(t) => has(t),
+        Stmt::Store { expr, value, .. } => has(expr) || operand(value),
+        Stmt::Branch(b) => {
+            let head = match &b.head {
+                Head::If(c) => has(c),
+                Head::Match { scrutinee, arms } => has(scrutinee) || arms.iter().any(has),
+                Head::Block => false,
+            };
+            head || b.arms.iter().any(|a| names(cx, &a.stmts, v, name))
+        }
+        Stmt::Loop(l) => {
+            let head = match &l.head {
+                LoopHead::For { pat, iter } => has(pat) || has(iter),
+                LoopHead::Loop => false,
+            };
+            head || names(cx, &l.body.stmts, v, name)
+        }
+        Stmt::Def(d) if *d == v => false,
+        Stmt::Def(d) => match &cx.func.values[*d].op {
+            Op::Const(t) => has(t),
+            Op::Rule { args, extra, .. } => args.iter().any(operand) || extra.iter().any(has),
+            Op::Index { expr, .. } => has(expr),
+            Op::Call { args, .. } => args.iter().any(|a| match a {
+                CallArg::Scalar(o) | CallArg::Borrowed(o) => operand(o),
+                CallArg::Inactive(t) => has(t),
+                CallArg::Container { prefix, range, .. } => {
+                    has(prefix) || range.as_ref().is_some_and(|(_, r)| has(r))
+                }
+            }),
+            Op::Param(_) | Op::Phi | Op::Whole(_) => false,
+        },
+        Stmt::Bind { .. } | Stmt::Buffer(_) => false,
+    })
 }
 
 /// What a call keeps for its replay: argument values, copies of buffers, ranges.

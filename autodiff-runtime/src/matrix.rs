@@ -941,6 +941,16 @@ macro_rules! float_tuple {
             }
         }
 
+        /// A tuple built from active floats (`(a * y, a + y)` inside a closure): the
+        /// partial in its `k`-th field.
+        impl<T: Real> PlaceRule for ($($t,)*) {
+            type Partial = TupleField<$n>;
+            #[inline]
+            fn place_rule(&self, k: usize, _: usize) -> TupleField<$n> {
+                TupleField { index: k }
+            }
+        }
+
         impl<T: Real> Push<($($t,)*)> for TupleField<$n> {
             type Out = T;
             #[inline]

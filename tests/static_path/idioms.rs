@@ -747,3 +747,51 @@ fn remainders_and_widening() {
         );
     }
 }
+
+// Two buffers swapped by destructuring assignment, as `std::mem::swap` swaps them.
+#[differentiable]
+fn swapped_by_assignment(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut u = x.to_vec();
+    let mut v = vec![0.0; n];
+    for _ in 0..3 {
+        for i in 0..n {
+            v[i] = u[i] * u[(i + 1) % n] + x[i];
+        }
+        (u, v) = (v, u);
+    }
+    let mut a = u[0];
+    let mut b = u[1];
+    (a, b) = (b, a);
+    a * 2.0 + b
+}
+case!(
+    case_swapped_by_assignment,
+    swapped_by_assignment,
+    swapped_by_assignment_grad,
+    swapped_by_assignment_jvp,
+    3
+);
+
+// Closures returning tuples of active values: destructured, read by field, in a loop.
+#[differentiable]
+fn closure_pairs(x: &[f64]) -> f64 {
+    let y = x[1];
+    let f = |a: f64| (a * y, a + y);
+    let (p, q) = f(x[0]);
+    let r = f(p);
+    let stats = |v: f64, w: f64| (v * w, v - w);
+    let mut s = p * q + r.0 - r.1 * 0.5;
+    for i in 1..x.len() {
+        let (m, d) = stats(x[i], x[i - 1]);
+        s += m * d.sin();
+    }
+    s
+}
+case!(
+    case_closure_pairs,
+    closure_pairs,
+    closure_pairs_grad,
+    closure_pairs_jvp,
+    4
+);

@@ -752,3 +752,38 @@ fn sums_cast_between_float_types() {
         }
     }
 }
+
+fn refill(row: &mut [f64], data: &[f64], i: usize) -> f64 {
+    for j in 0..row.len() {
+        row[j] = data[(i * row.len() + j) % data.len()] * 2.0;
+    }
+    data[i % data.len()]
+}
+
+// The constant buffer rewritten by a plain function inside the active expression that
+// reads the helper's result, and in a later statement's: the call's backward step reads a
+// copy of it.
+#[differentiable(wrt(w))]
+fn rewritten_in_expression(w: &[f64], data: &[f64]) -> f64 {
+    let mut row = data[..3].to_vec();
+    let mut s = 0.0;
+    for i in 0..4 {
+        s += weighted_sq(w, &row) * refill(&mut row, data, i + 1);
+        let q = weighted_sq(w, &row);
+        s += q.sin() * refill(&mut row, data, i + 2);
+    }
+    s
+}
+
+#[test]
+fn constant_buffers_rewritten_in_expressions() {
+    for seed in 0..4 {
+        let data = random(200 + seed, 7);
+        check(
+            "rewritten_in_expression",
+            3,
+            |w| rewritten_in_expression(w, &data),
+            |w| rewritten_in_expression_grad(w, &data),
+        );
+    }
+}
