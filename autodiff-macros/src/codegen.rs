@@ -170,6 +170,7 @@ impl<'a> Cx<'a> {
     pub fn looks_matrix(&self, tokens: &TokenStream) -> bool {
         idents(tokens.clone()).iter().any(|name| {
             crate::lower::is_nalgebra_type(name)
+                || self.func.matrix_locals.contains(name)
                 || self.sig.params.iter().any(|p| {
                     p.shape.is_none_or(|s| matches!(s, Shape::Matrix { .. }))
                         && p.ident == name

@@ -44,6 +44,10 @@ pub struct Function {
     /// Names of variables that change while the body runs (`let mut`, assigned, or bound by
     /// a `for`): inactive code that reads one cannot be run again later with the same result.
     pub changing: std::collections::BTreeSet<String>,
+    /// Names of inactive locals bound to a nalgebra vector or matrix (`let v =
+    /// Vector3::new(..);`, `let m: DMatrix<f64> = ..;`): in active arithmetic they make
+    /// vectors, not floats.
+    pub matrix_locals: std::collections::BTreeSet<String>,
 }
 
 /// The result of a function: a scalar, or a tuple or array of scalars written out at the end

@@ -218,6 +218,7 @@ fn lower_with(
     errors: &mut Errors,
 ) -> (Function, BTreeSet<String>) {
     let changing = changing_names(body, sig);
+    let matrix_locals = matrix_locals(body);
     let rebound = bound_in(body);
     // The names the top-level `let`s bind, each at its first binding.
     let mut top_lets: HashMap<String, Ident> = HashMap::new();
@@ -408,6 +409,7 @@ fn lower_with(
             body,
             result,
             changing,
+            matrix_locals,
         },
         cx.wanted,
     )
@@ -714,6 +716,37 @@ fn lowered_changes(stmts: &[Stmt], sig: &FnSig, out: &mut BTreeSet<String>) {
 
 /// The variables that change while the body runs: declared `mut` (parameters included),
 /// assigned, or bound by a `for` loop.
+/// The locals bound to a nalgebra vector or matrix (see [`Function::matrix_locals`]): by a
+/// type annotation naming one, or by a call of one of its constructors (`Vector3::new(..)`,
+/// `DMatrix::zeros(..)`).
+fn matrix_locals(body: &syn::Block) -> BTreeSet<String> {
+    struct Lets(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Lets {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            let (name, ty) = match &l.pat {
+                Pat::Ident(i) => (Some(&i.ident), None),
+                Pat::Type(t) => match &*t.pat {
+                    Pat::Ident(i) => (Some(&i.ident), Some(&*t.ty)),
+                    _ => (None, None),
+                },
+                _ => (None, None),
+            };
+            let built = match (ty, l.init.as_ref().map(|i| &*i.expr)) {
+                (Some(ty), _) => names_nalgebra(&ty.to_token_stream()),
+                (None, Some(Expr::Call(c))) => names_nalgebra(&c.func.to_token_stream()),
+                _ => false,
+            };
+            if let (Some(name), true) = (name, built) {
+                self.0.insert(name.to_string());
+            }
+            syn::visit::visit_local(self, l);
+        }
+    }
+    let mut lets = Lets(BTreeSet::new());
+    lets.visit_block(body);
+    lets.0
+}
+
 fn changing_names(body: &syn::Block, sig: &FnSig) -> BTreeSet<String> {
     struct Changing(BTreeSet<String>);
     impl<'ast> Visit<'ast> for Changing {

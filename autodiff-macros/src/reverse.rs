@@ -2211,6 +2211,10 @@ fn sums(cx: &Cx, l: &Loop, refs: &Refs, around: Option<(&[Stmt], &[Stmt])>) -> O
     let ([c], [next]) = (l.carried.as_slice(), l.body.yields.as_slice()) else {
         return None;
     };
+    // A float: a vector or matrix summed has no unit seed to scale by.
+    if cx.tainted.contains(&c.phi) || cx.tainted.contains(next) {
+        return None;
+    }
     let mut defined = BTreeSet::new();
     Cx::each_defined(&l.body.stmts, &mut |v| {
         defined.insert(v);

@@ -446,3 +446,35 @@ fn vector_passed_by_value_in_a_loop() {
         assert_close(&g, &(&x * (2.0 * c)), 1e-12, "x̄");
     }
 }
+
+// A vector summed over a loop: not a sum of floats, reversed as other loops are.
+#[differentiable]
+fn summed_vector(x: &[f64]) -> f64 {
+    let v = nalgebra::Vector3::new(1.0, -2.0, 0.5);
+    let mut s = nalgebra::Vector3::zeros();
+    for i in 0..x.len() {
+        s += v * x[i] * x[i];
+    }
+    s.norm()
+}
+
+#[test]
+fn vectors_summed_in_loops() {
+    for seed in 0..4 {
+        let x = super::cases::random(seed, 3);
+        let (value, g) = summed_vector_grad(&x);
+        // s = v * sum(x^2): |s| = |v| sum(x^2), its gradient 2 |v| x.
+        let norm_v = (1.0f64 + 4.0 + 0.25).sqrt();
+        let q: f64 = x.iter().map(|a| a * a).sum();
+        super::oracle::assert_close("summed_vector", value, norm_v * q, 1e-12, 1e-12);
+        for i in 0..3 {
+            super::oracle::assert_close(
+                "summed_vector: x",
+                g[i],
+                2.0 * norm_v * x[i],
+                1e-12,
+                1e-12,
+            );
+        }
+    }
+}
