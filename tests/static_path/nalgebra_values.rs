@@ -475,6 +475,10 @@ fn vectors_summed_in_loops() {
                 1e-12,
                 1e-12,
             );
+            let mut e = [0.0; 3];
+            e[i] = 1.0;
+            let (_, t) = summed_vector_jvp(&x, &e);
+            super::oracle::assert_close("summed_vector: jvp", t, g[i], 1e-12, 1e-12);
         }
     }
 }
