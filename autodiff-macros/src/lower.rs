@@ -2458,11 +2458,36 @@ impl Lower<'_> {
                 dummy()
             }
             other => {
+                let (what, way_out) = match other {
+                    Expr::Block(b) if b.label.is_some() => (
+                        "a labelled block with a value (`'a: { .. break 'a v; .. }`)",
+                        "give a variable its value before the block (`let mut v = 0.0;`) and \
+                         assign it inside, or write an `if`/`else` whose arms end with it",
+                    ),
+                    Expr::Struct(_) => (
+                        "a struct built from active values",
+                        "keep the fields in local variables (or a tuple), or make the struct's \
+                         computation a `#[differentiable]` function of the fields",
+                    ),
+                    Expr::Let(_) => (
+                        "a `let` pattern test (`if let`/`while let`) on an active value",
+                        "test an inactive value, or use `match` on one",
+                    ),
+                    Expr::Async(_) | Expr::Await(_) => {
+                        ("`async` code", "compute the value outside it")
+                    }
+                    Expr::Try(_) => (
+                        "the `?` operator on an active value",
+                        "handle the `Option`/`Result` with `match` on an inactive value",
+                    ),
+                    _ => (
+                        "this expression",
+                        "write it with arithmetic, calls and control flow",
+                    ),
+                };
                 self.errors.push(
                     other.span(),
-                    format!(
-                        "this expression on active values cannot be differentiated; {USE_THE_TAPE}"
-                    ),
+                    format!("{what} cannot be differentiated: {way_out}; {USE_THE_TAPE}"),
                 );
                 dummy()
             }
