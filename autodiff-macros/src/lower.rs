@@ -265,11 +265,12 @@ fn lower_with(
             .filter(|p| matches!(p.shape, Some(Shape::Vec { .. })))
             .map(|p| p.ident.to_string())
             .collect(),
-        matrix_params: sig
+        matrices: sig
             .params
             .iter()
             .filter(|p| names_nalgebra(&p.ty.to_token_stream()))
             .map(|p| p.ident.to_string())
+            .chain(matrix_locals.iter().cloned())
             .collect(),
         binding_params: false,
         float: sig.float_type().cloned(),
@@ -1256,8 +1257,9 @@ struct Lower<'e> {
     vec_params: BTreeSet<String>,
     /// The lengths of the parameters that are arrays (or references to them), as written.
     array_lens: HashMap<String, Expr>,
-    /// The parameters whose types name nalgebra types.
-    matrix_params: BTreeSet<String>,
+    /// The parameters whose types name nalgebra types, and the locals bound to nalgebra
+    /// vectors and matrices (see [`Function::matrix_locals`]).
+    matrices: BTreeSet<String>,
     /// Whether the `let`s lowered bind an inlined closure's parameters: a parameter named like
     /// a buffer hides it in the closure's body, and declares no buffer.
     binding_params: bool,
@@ -2436,8 +2438,15 @@ impl Lower<'_> {
                 let at = k.index as usize;
                 self.rule("index", vec![tuple], vec![quote!(#at)], f.member.span())
             }
-            // A tuple of floats as a value, its fields read by `.0` or destructured.
-            Expr::Tuple(t) if (2..=4).contains(&t.elems.len()) => {
+            // A tuple of floats as a value, its fields read by `.0` or destructured: every
+            // field active or a float literal (a constant field may be of another type).
+            Expr::Tuple(t)
+                if (2..=4).contains(&t.elems.len())
+                    && t.elems.iter().all(|f| {
+                        self.mentions_active(f)
+                            || matches!(f, Expr::Lit(l) if matches!(l.lit, syn::Lit::Float(_)))
+                    }) =>
+            {
                 let fields = t.elems.iter().map(|e| self.lower_expr(e)).collect();
                 self.rule("construct", fields, vec![TokenStream::new()], t.span())
             }
@@ -2687,7 +2696,7 @@ impl Lower<'_> {
         let on_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
         let receiver_tokens = m.receiver.to_token_stream();
         let constant_matrix = names_nalgebra(&receiver_tokens)
-            || matches!(&*m.receiver, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.matrix_params.contains(&i.to_string())))
+            || matches!(&*m.receiver, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.matrices.contains(&i.to_string())))
             || m.args.iter().any(|a| {
                 self.container_of(a)
                     .is_some_and(|(c, _)| self.containers[c].whole)
@@ -3864,11 +3873,19 @@ impl Lower<'_> {
         pattern_bindings: Vec<Pat>,
         span: Span,
     ) -> Operand {
-        let body = match label {
-            Some(label) => {
-                let (flags, body) = labels::unlabel(&label.name, body);
+        let body = match label.map(|l| labels::unlabel(&l.name, body.clone())) {
+            Some(Ok((flags, body))) => {
                 self.lower_statements(&flags);
                 body
+            }
+            Some(Err(span)) => {
+                self.errors.push(
+                    span,
+                    "a loop that leaves a labelled loop around it (`break 'outer`, `continue \
+                     'outer`) is differentiated as a statement of a block; put it in one, \
+                     `{ for .. { .. } }`",
+                );
+                return dummy();
             }
             None => body,
         };

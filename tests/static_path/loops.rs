@@ -552,3 +552,47 @@ fn labelled_exits_from_nested_loops() {
     // Stopped in the last row, once past 30.
     assert_eq!(first_pass_over(&x, 30.0), 25.0 + 4.0 + 8.0);
 }
+
+// Labelled exits from a loop written as a `match` arm without braces, and as an arm itself.
+#[differentiable]
+fn labelled_arms(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    'rows: for i in 0..x.len() {
+        match i % 2 {
+            0 => {
+                for j in 0..x.len() {
+                    s += x[i] * x[j];
+                    if j == 2 {
+                        break 'rows;
+                    }
+                }
+            }
+            _ => s += x[i],
+        }
+        s = s * 3.0 + 1.0;
+    }
+    'scan: for j in 0..x.len() {
+        match j % 5 {
+            2 => break 'scan,
+            0 => s += x[j],
+            _ => s += x[j] * x[j],
+        }
+    }
+    s
+}
+case!(
+    case_labelled_arms,
+    labelled_arms,
+    labelled_arms_grad,
+    labelled_arms_jvp,
+    4
+);
+
+#[test]
+fn labelled_exits_take_the_loops_they_name() {
+    let x = [1.0, 2.0, 3.0, 4.0];
+    // Row 0 stops the outer loop at its third column: 1 * (1 + 2 + 3), then the scan adds
+    // x[0] and x[1]^2 and stops at j = 2.
+    assert_eq!(labelled_arms(&x), 6.0 + 1.0 + 4.0);
+    assert_eq!(labelled_arms_grad(&x).0, labelled_arms(&x));
+}

@@ -482,3 +482,27 @@ fn vectors_summed_in_loops() {
         }
     }
 }
+
+// A constant vector local as the receiver of `dot` with an active one.
+#[differentiable]
+fn constant_local_dot(x: &[f64]) -> f64 {
+    let w = nalgebra::Vector3::new(0.5, -1.0, 2.0);
+    let a = nalgebra::Vector3::new(x[0], x[1], x[2]);
+    w.dot(&a) * a.norm()
+}
+
+#[test]
+fn constant_vector_locals_as_receivers() {
+    for seed in 0..4 {
+        let x = super::cases::random(seed, 3);
+        let (value, g) = constant_local_dot_grad(&x);
+        let w = [0.5, -1.0, 2.0];
+        let dot: f64 = (0..3).map(|i| w[i] * x[i]).sum();
+        let norm = x.iter().map(|v| v * v).sum::<f64>().sqrt();
+        super::oracle::assert_close("constant_local_dot", value, dot * norm, 1e-12, 1e-12);
+        for i in 0..3 {
+            let closed = w[i] * norm + dot * x[i] / norm;
+            super::oracle::assert_close("constant_local_dot: x", g[i], closed, 1e-12, 1e-12);
+        }
+    }
+}

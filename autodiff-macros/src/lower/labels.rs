@@ -10,17 +10,22 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Lifetime, Stmt};
 
 /// The flags `'label`'s nested exits set, declared before the loop (the statements to lower
-/// first), and the loop body without the label's exits.
-pub fn unlabel(label: &Lifetime, body: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
+/// first), and the loop body without the label's exits; `Err` with the span of a nested loop
+/// whose exits of the label could not be tested after it (a loop inside an expression).
+pub fn unlabel(label: &Lifetime, body: Vec<Stmt>) -> Result<(Vec<Stmt>, Vec<Stmt>), Span> {
     let name = label.ident.to_string();
     let mut flags = Flags {
         label: name.clone(),
-        broke: format_ident!("broke_{}", name, span = Span::mixed_site()),
-        skipped: format_ident!("skipped_{}", name, span = Span::mixed_site()),
+        broke: format_ident!("__broke_{}", name, span = Span::mixed_site()),
+        skipped: format_ident!("__skipped_{}", name, span = Span::mixed_site()),
         depth: 0,
         nested_exits: 0,
+        untested: None,
     };
     let mut body = flags.stmts(body);
+    if let Some(span) = flags.untested {
+        return Err(span);
+    }
     let (broke, skipped) = (&flags.broke, &flags.skipped);
     let declared: Vec<Stmt> = if flags.nested_exits == 0 {
         Vec::new()
@@ -31,7 +36,7 @@ pub fn unlabel(label: &Lifetime, body: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
             let mut #skipped = false;
         }
     };
-    (declared, body)
+    Ok((declared, body))
 }
 
 struct Flags {
@@ -44,6 +49,9 @@ struct Flags {
     depth: usize,
     /// Exits of the label from nested loops rewritten so far.
     nested_exits: usize,
+    /// A nested loop with exits of the label that is not a statement of a block, where no
+    /// test of the flags can follow it.
+    untested: Option<Span>,
 }
 
 /// Whether `s` is `break 'label` (`Some(true)`) or `continue 'label` (`Some(false)`).
@@ -76,11 +84,16 @@ impl Flags {
                 continue;
             }
             let before = self.nested_exits;
-            self.visit_stmt_mut(&mut s);
             let is_loop = matches!(
                 &s,
                 Stmt::Expr(Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_), _)
             );
+            if let (true, Stmt::Expr(e, _)) = (is_loop, &mut s) {
+                // Its test of the flags follows it here.
+                self.loop_body(e);
+            } else {
+                self.visit_stmt_mut(&mut s);
+            }
             out.push(s);
             if is_loop && self.nested_exits > before {
                 let (broke, skipped) = (&self.broke, &self.skipped);
@@ -95,10 +108,37 @@ impl Flags {
         out
     }
 
-    fn nested(&mut self, body: &mut syn::Block) {
+    /// Rewrites a nested loop's header and body, unless the loop declares the label again:
+    /// then the exits inside it are its own.
+    fn loop_body(&mut self, e: &mut Expr) {
+        let (label, body) = match e {
+            Expr::ForLoop(f) => {
+                self.visit_expr_mut(&mut f.expr);
+                (&f.label, &mut f.body)
+            }
+            Expr::While(w) => {
+                self.visit_expr_mut(&mut w.cond);
+                (&w.label, &mut w.body)
+            }
+            Expr::Loop(l) => (&l.label, &mut l.body),
+            _ => return,
+        };
+        if label.as_ref().is_some_and(|l| l.name.ident == self.label) {
+            return;
+        }
         self.depth += 1;
         self.visit_block_mut(body);
         self.depth -= 1;
+    }
+
+    /// A nested loop somewhere other than a statement of a block: rewritten, but its exits of
+    /// the label cannot be tested after it.
+    fn loop_in_expression(&mut self, e: &mut Expr) {
+        let before = self.nested_exits;
+        self.loop_body(e);
+        if self.nested_exits > before && self.untested.is_none() {
+            self.untested = Some(syn::spanned::Spanned::span(&*e));
+        }
     }
 }
 
@@ -107,18 +147,22 @@ impl VisitMut for Flags {
         b.stmts = self.stmts(std::mem::take(&mut b.stmts));
     }
 
-    fn visit_expr_for_loop_mut(&mut self, f: &mut syn::ExprForLoop) {
-        self.visit_expr_mut(&mut f.expr);
-        self.nested(&mut f.body);
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if matches!(e, Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_)) {
+            self.loop_in_expression(e);
+        } else {
+            syn::visit_mut::visit_expr_mut(self, e);
+        }
     }
 
-    fn visit_expr_while_mut(&mut self, w: &mut syn::ExprWhile) {
-        self.visit_expr_mut(&mut w.cond);
-        self.nested(&mut w.body);
-    }
-
-    fn visit_expr_loop_mut(&mut self, l: &mut syn::ExprLoop) {
-        self.nested(&mut l.body);
+    // An arm written without braces (`0 => for .. { .. }`, `2 => break 'outer,`) is made a
+    // block, so that its loop or exit is a statement.
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        if !matches!(&*arm.body, Expr::Block(b) if b.label.is_none()) {
+            let body = &arm.body;
+            *arm.body = syn::parse_quote!({ #body });
+        }
+        syn::visit_mut::visit_arm_mut(self, arm);
     }
 
     // A closure's body cannot leave the loops around it.
