@@ -165,6 +165,13 @@ impl VisitMut for Flags {
         syn::visit_mut::visit_arm_mut(self, arm);
     }
 
+    // A block that declares the label again keeps the exits inside it.
+    fn visit_expr_block_mut(&mut self, b: &mut syn::ExprBlock) {
+        if !b.label.as_ref().is_some_and(|l| l.name.ident == self.label) {
+            syn::visit_mut::visit_expr_block_mut(self, b);
+        }
+    }
+
     // A closure's body cannot leave the loops around it.
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
