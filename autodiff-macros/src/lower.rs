@@ -1742,10 +1742,14 @@ impl Lower<'_> {
                     },
                     _ => self.lower_destructure(&pt.elems, &init.expr, true),
                 },
+                // A tuple a variable holds (`let t = f(x); let (a, b) = t;`).
+                Expr::Path(p) if p.path.get_ident().is_some() => {
+                    self.lower_destructure(&pt.elems, &init.expr, true)
+                }
                 other => self.errors.push(
                     other.span(),
-                    "an active tuple must be written out (`let (a, b) = (x, y);`) or be a \
-                     call's result to be destructured",
+                    "an active tuple must be written out (`let (a, b) = (x, y);`), be a \
+                     call's result or be held by a variable to be destructured",
                 ),
             },
             other => self.errors.push(
@@ -1796,8 +1800,9 @@ impl Lower<'_> {
         tuple: bool,
     ) {
         let param = self.container_of(init).map(|(c, _)| c).filter(|_| !tuple);
-        let computed =
-            param.is_none() && matches!(init, Expr::Call(_) | Expr::MethodCall(_) | Expr::Array(_));
+        let held = tuple && matches!(init, Expr::Path(_));
+        let computed = param.is_none()
+            && (held || matches!(init, Expr::Call(_) | Expr::MethodCall(_) | Expr::Array(_)));
         if param.is_none() && !computed {
             self.errors.push(
                 init.span(),

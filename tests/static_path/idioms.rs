@@ -795,3 +795,22 @@ case!(
     closure_pairs_jvp,
     4
 );
+
+// A tuple held by a variable, destructured by `let` and by assignment.
+#[differentiable]
+fn held_tuples(x: &[f64]) -> f64 {
+    let t = (x[0] * x[1], x[0] - x[1]);
+    let (p, q) = t;
+    let mut a = x[0];
+    let mut b = x[1];
+    let u = sum_and_product(a, b);
+    (a, b) = u;
+    p * q + a * b.sin()
+}
+case!(
+    case_held_tuples,
+    held_tuples,
+    held_tuples_grad,
+    held_tuples_jvp,
+    2
+);

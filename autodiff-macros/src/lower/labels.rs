@@ -167,7 +167,7 @@ impl VisitMut for Flags {
 
     // A block that declares the label again keeps the exits inside it.
     fn visit_expr_block_mut(&mut self, b: &mut syn::ExprBlock) {
-        if !b.label.as_ref().is_some_and(|l| l.name.ident == self.label) {
+        if b.label.as_ref().is_none_or(|l| l.name.ident != self.label) {
             syn::visit_mut::visit_expr_block_mut(self, b);
         }
     }
