@@ -2656,8 +2656,28 @@ impl Lower<'_> {
                 operands.extend(m.args.iter());
                 return self.math(rule, &operands, m.method.span());
             }
-            // `x.to_f64()` and `x.to_f64().unwrap()`: named at the conversion.
             // `x.to_f64()`, `x.to_f64().unwrap_or(..)`: named at the conversion.
+            // `T::from(x).unwrap()` of an active `x`: a cast to the float type `T`.
+            if let (true, Expr::Call(c)) =
+                (matches!(method.as_str(), "unwrap" | "expect"), &*m.receiver)
+            {
+                if let (Expr::Path(p), [x]) = (&*c.func, &c.args.iter().collect::<Vec<_>>()[..]) {
+                    let segments: Vec<&Ident> = p.path.segments.iter().map(|s| &s.ident).collect();
+                    if let [to, from] = segments[..] {
+                        let float = FLOAT_TYPES.contains(&to.to_string().as_str())
+                            || self.floats.contains(&to.to_string());
+                        if float && from == "from" && p.qself.is_none() {
+                            let x = self.lower_expr(x);
+                            return self.rule(
+                                "cast",
+                                vec![x],
+                                vec![quote!(::core::marker::PhantomData::<#to>)],
+                                m.span(),
+                            );
+                        }
+                    }
+                }
+            }
             let conversion =
                 conversion(&m.receiver).or(Some(&m.method).filter(|c| is_conversion(c)));
             if let Some(c) = conversion {

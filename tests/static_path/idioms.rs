@@ -814,3 +814,31 @@ case!(
     held_tuples_jvp,
     2
 );
+
+// `T::from(x).unwrap()` of active values: a cast to `T` (from `f64`, and from `T` itself).
+#[differentiable]
+fn converted<T: Float>(x: T, y: f64) -> T {
+    T::from(y * y).unwrap() * x + T::from(x * x).expect("a float").sin()
+}
+
+#[test]
+fn conversions_to_the_float_type() {
+    for (x, y) in [(0.3f64, -1.2), (1.7, 0.4)] {
+        let (value, (gx, gy)) = converted_grad(x, y);
+        assert_eq!(value, converted(x, y));
+        // y^2 x + sin(x^2)
+        super::oracle::assert_close(
+            "converted: x",
+            gx,
+            y * y + 2.0 * x * (x * x).cos(),
+            1e-12,
+            1e-12,
+        );
+        super::oracle::assert_close("converted: y", gy, 2.0 * y * x, 1e-12, 1e-12);
+        let (v32, (gx32, gy32)) = converted_grad(x as f32, y);
+        assert!((f64::from(v32) - value).abs() < 1e-5 && (f64::from(gx32) - gx).abs() < 1e-5);
+        assert!((gy32 - gy).abs() < 1e-5);
+        let (_, t) = converted_jvp(x, y, 0.5, -0.25);
+        super::oracle::assert_close("converted: jvp", t, 0.5 * gx - 0.25 * gy, 1e-12, 1e-12);
+    }
+}
