@@ -718,8 +718,7 @@ fn lowered_changes(stmts: &[Stmt], sig: &FnSig, out: &mut BTreeSet<String>) {
 /// The variables that change while the body runs: declared `mut` (parameters included),
 /// assigned, or bound by a `for` loop.
 /// The locals bound to a nalgebra vector or matrix (see [`Function::matrix_locals`]): by a
-/// type annotation naming one, or by a call of one of its constructors (`Vector3::new(..)`,
-/// `DMatrix::zeros(..)`).
+/// type annotation naming one, or by an expression that builds one (see [`builds_matrix`]).
 fn matrix_locals(body: &syn::Block) -> BTreeSet<String> {
     struct Lets(BTreeSet<String>);
     impl<'ast> Visit<'ast> for Lets {
@@ -732,9 +731,9 @@ fn matrix_locals(body: &syn::Block) -> BTreeSet<String> {
                 },
                 _ => (None, None),
             };
-            let built = match (ty, l.init.as_ref().map(|i| &*i.expr)) {
+            let built = match (ty, &l.init) {
                 (Some(ty), _) => names_nalgebra(&ty.to_token_stream()),
-                (None, Some(Expr::Call(c))) => names_nalgebra(&c.func.to_token_stream()),
+                (None, Some(init)) => builds_matrix(&init.expr, &self.0),
                 _ => false,
             };
             if let (Some(name), true) = (name, built) {
@@ -746,6 +745,53 @@ fn matrix_locals(body: &syn::Block) -> BTreeSet<String> {
     let mut lets = Lets(BTreeSet::new());
     lets.visit_block(body);
     lets.0
+}
+
+/// Whether `e` builds a nalgebra vector or matrix: a constructor (`Vector3::new(..)`,
+/// `DMatrix::zeros(..)`), a `vector![..]`-like macro, a local known to hold one (`known`), and
+/// sums, products, negations and element-wise methods of those. A method that reduces
+/// (`norm`, `dot`) or anything else is not.
+fn builds_matrix(e: &Expr, known: &BTreeSet<String>) -> bool {
+    match e {
+        Expr::Call(c) => names_nalgebra(&c.func.to_token_stream()),
+        Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "vector" | "matrix" | "dvector" | "dmatrix" | "point"
+            )
+        }),
+        Expr::Path(p) => p
+            .path
+            .get_ident()
+            .is_some_and(|i| known.contains(&i.to_string())),
+        Expr::Paren(p) => builds_matrix(&p.expr, known),
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => builds_matrix(&u.expr, known),
+        Expr::Binary(b)
+            if matches!(
+                b.op,
+                BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_)
+            ) =>
+        {
+            builds_matrix(&b.left, known) || builds_matrix(&b.right, known)
+        }
+        Expr::MethodCall(m) => {
+            matches!(
+                m.method.to_string().as_str(),
+                "clone"
+                    | "transpose"
+                    | "normalize"
+                    | "component_mul"
+                    | "component_div"
+                    | "cross"
+                    | "map"
+                    | "scale"
+                    | "abs"
+                    | "add_scalar"
+                    | "into_owned"
+            ) && builds_matrix(&m.receiver, known)
+        }
+        _ => false,
+    }
 }
 
 fn changing_names(body: &syn::Block, sig: &FnSig) -> BTreeSet<String> {

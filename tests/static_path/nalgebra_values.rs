@@ -506,3 +506,43 @@ fn constant_vector_locals_as_receivers() {
         }
     }
 }
+
+// Vector locals made by arithmetic on a constructor and by `vector!`, summed in loops, and a
+// float local that only mentions a vector type.
+#[differentiable]
+fn built_vector_locals(x: &[f64]) -> f64 {
+    let v = nalgebra::Vector3::new(1.0, -2.0, 0.5) * 1.0;
+    let mut s = v * 0.0;
+    for i in 0..x.len() {
+        s += v * x[i] * x[i];
+    }
+    let w = nalgebra::vector![0.5, 0.5, -1.0];
+    let mut t = nalgebra::Vector3::zeros();
+    for i in 0..x.len() {
+        t += w * x[i];
+    }
+    let n = nalgebra::Vector3::new(1.0, 2.0, 2.0).norm();
+    s.norm() + t.norm() + n * x[0] * x[1]
+}
+
+#[test]
+fn vector_locals_built_by_arithmetic_and_macros() {
+    for seed in 0..4 {
+        let x = super::cases::random(seed, 3);
+        let (value, g) = built_vector_locals_grad(&x);
+        let q: f64 = x.iter().map(|a| a * a).sum();
+        let sum: f64 = x.iter().sum();
+        let (norm_v, norm_w) = (5.25f64.sqrt(), 1.5f64.sqrt());
+        let want = norm_v * q + norm_w * sum.abs() + 3.0 * x[0] * x[1];
+        super::oracle::assert_close("built_vector_locals", value, want, 1e-12, 1e-12);
+        for i in 0..3 {
+            let other = match i {
+                0 => 3.0 * x[1],
+                1 => 3.0 * x[0],
+                _ => 0.0,
+            };
+            let closed = 2.0 * norm_v * x[i] + norm_w * sum.signum() + other;
+            super::oracle::assert_close("built_vector_locals: x", g[i], closed, 1e-12, 1e-12);
+        }
+    }
+}
