@@ -988,6 +988,15 @@ impl syn::visit_mut::VisitMut for LoopReturns<'_> {
         self.enter(|v| syn::visit_mut::visit_expr_loop_mut(v, l));
     }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    // An arm written without braces (`0 => for .. { .. }`, `0 => return x,`) is made a block,
+    // so that its loop or `return` is a statement.
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        if self.depth >= 1 && !matches!(&*arm.body, Expr::Block(b) if b.label.is_none()) {
+            let body = &arm.body;
+            *arm.body = syn::parse_quote!({ #body });
+        }
+        syn::visit_mut::visit_arm_mut(self, arm);
+    }
 }
 
 impl LoopReturns<'_> {
@@ -1190,7 +1199,7 @@ fn rewrite_match(mut m: syn::ExprMatch, rest: &[SynStmt], exit: Exit) -> syn::Ex
                 Expr::Block(syn::ExprBlock {
                     attrs: vec![],
                     label: None,
-                    block: rewrite_arm(block, rest, exit),
+                    block: rewrite_arm(block, &pattern_bindings(&arm.pat), rest, exit),
                 })
             }
         };
@@ -1201,7 +1210,9 @@ fn rewrite_match(mut m: syn::ExprMatch, rest: &[SynStmt], exit: Exit) -> syn::Ex
 
 /// One arm of an `if` whose other arms exit: an exiting arm keeps its statements, an arm
 /// that falls through runs the rest of the enclosing block after its own scope.
-fn rewrite_arm(block: syn::Block, rest: &[SynStmt], exit: Exit) -> syn::Block {
+/// `pattern` is what the arm's pattern binds (`Some(t) =>`, `if let Some(t) = ..`): like
+/// the block's own `let`s, it must not hide a name the rest reads.
+fn rewrite_arm(block: syn::Block, pattern: &[Ident], rest: &[SynStmt], exit: Exit) -> syn::Block {
     let ends_in_exit = || {
         block
             .stmts
@@ -1214,13 +1225,14 @@ fn rewrite_arm(block: syn::Block, rest: &[SynStmt], exit: Exit) -> syn::Block {
         .iter()
         .flat_map(|s| crate::codegen::idents(s.to_token_stream()))
         .collect();
-    let own_names = block.stmts.iter().any(|s| match s {
-        SynStmt::Local(l) => bound_names(&l.pat)
-            .iter()
-            .any(|n| rest_names.contains(&n.to_string())),
-        SynStmt::Item(_) => true,
-        SynStmt::Expr(..) | SynStmt::Macro(_) => false,
-    });
+    let own_names = pattern.iter().any(|n| rest_names.contains(&n.to_string()))
+        || block.stmts.iter().any(|s| match s {
+            SynStmt::Local(l) => bound_names(&l.pat)
+                .iter()
+                .any(|n| rest_names.contains(&n.to_string())),
+            SynStmt::Item(_) => true,
+            SynStmt::Expr(..) | SynStmt::Macro(_) => false,
+        });
     let stmts = if rest.is_empty() || ends_in_exit() {
         desugar_exits(block.stmts, exit)
     } else if block_exits(&block, exit) && !own_names {
@@ -1257,19 +1269,33 @@ fn rewrite_arm(block: syn::Block, rest: &[SynStmt], exit: Exit) -> syn::Block {
 }
 
 fn rewrite_if(mut e: syn::ExprIf, rest: &[SynStmt], exit: Exit) -> syn::ExprIf {
-    e.then_branch = rewrite_arm(e.then_branch, rest, exit);
+    // What `if let` binds, through `&&` chains.
+    fn let_names(cond: &Expr, out: &mut Vec<Ident>) {
+        match cond {
+            Expr::Let(l) => out.extend(pattern_bindings(&l.pat)),
+            Expr::Binary(b) if matches!(b.op, BinOp::And(_)) => {
+                let_names(&b.left, out);
+                let_names(&b.right, out);
+            }
+            Expr::Paren(p) => let_names(&p.expr, out),
+            _ => {}
+        }
+    }
+    let mut pattern = Vec::new();
+    let_names(&e.cond, &mut pattern);
+    e.then_branch = rewrite_arm(e.then_branch, &pattern, rest, exit);
     let else_expr = match e.else_branch.take().map(|(_, e)| *e) {
         Some(Expr::If(inner)) => Expr::If(rewrite_if(inner, rest, exit)),
         Some(Expr::Block(b)) => Expr::Block(syn::ExprBlock {
             attrs: b.attrs,
             label: b.label,
-            block: rewrite_arm(b.block, rest, exit),
+            block: rewrite_arm(b.block, &[], rest, exit),
         }),
         Some(other) => other,
         None => Expr::Block(syn::ExprBlock {
             attrs: vec![],
             label: None,
-            block: rewrite_arm(syn::parse_quote!({}), rest, exit),
+            block: rewrite_arm(syn::parse_quote!({}), &[], rest, exit),
         }),
     };
     e.else_branch = Some((Default::default(), Box::new(else_expr)));
@@ -1394,6 +1420,14 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
 }
 
 /// The names a pattern binds.
+/// The names a pattern binds, without the unit variants and constants it names (`None`,
+/// `MAX`: capitalised, by convention).
+fn pattern_bindings(pat: &Pat) -> Vec<Ident> {
+    let mut names = bound_names(pat);
+    names.retain(|n| !n.to_string().starts_with(|c: char| c.is_ascii_uppercase()));
+    names
+}
+
 fn bound_names(pat: &Pat) -> Vec<Ident> {
     struct Names(Vec<Ident>);
     impl<'ast> Visit<'ast> for Names {
@@ -3944,7 +3978,9 @@ impl Lower<'_> {
         pattern_bindings: Vec<Pat>,
         span: Span,
     ) -> Operand {
-        let body = match label.map(|l| labels::unlabel(&l.name, body.clone())) {
+        let k = self.built;
+        self.built += usize::from(label.is_some());
+        let body = match label.map(|l| labels::unlabel(&l.name, k, body.clone())) {
             Some(Ok((flags, body))) => {
                 self.lower_statements(&flags);
                 body

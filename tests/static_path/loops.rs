@@ -596,3 +596,48 @@ fn labelled_exits_take_the_loops_they_name() {
     assert_eq!(labelled_arms(&x), 6.0 + 1.0 + 4.0);
     assert_eq!(labelled_arms_grad(&x).0, labelled_arms(&x));
 }
+
+// A `return` from a loop written as a `match` arm without braces, and a raw label.
+#[differentiable]
+fn returns_from_an_arm(x: &[f64]) -> f64 {
+    let mut s = 0.1;
+    for i in 0..x.len() {
+        match i % 2 {
+            0 => {
+                for j in 0..x.len() {
+                    s += x[j] * x[i];
+                    if s > 0.6 {
+                        return s * 3.0;
+                    }
+                }
+            }
+            _ => s *= 1.1,
+        }
+        s += x[i];
+    }
+    'r#loop: for _ in 0..3 {
+        for j in 0..x.len() {
+            s *= 1.0 + 0.1 * x[j];
+            if s > 5.0 {
+                break 'r#loop;
+            }
+        }
+    }
+    s
+}
+case!(
+    case_returns_from_an_arm,
+    returns_from_an_arm,
+    returns_from_an_arm_grad,
+    returns_from_an_arm_jvp,
+    3
+);
+
+#[test]
+fn returns_from_arms_leave_the_function() {
+    for x in [[0.3, 0.9, -0.4], [0.1, 0.2, 0.1], [1.0, -1.0, 0.5]] {
+        assert_eq!(returns_from_an_arm_grad(&x).0, returns_from_an_arm(&x));
+    }
+    // The first row passes 0.6: 3 * (0.1 + 1.0 * 1.0).
+    assert_eq!(returns_from_an_arm(&[1.0, 0.0, 0.0]), 3.0 * 1.1);
+}

@@ -6,18 +6,26 @@
 
 use proc_macro2::Span;
 use quote::format_ident;
+use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Lifetime, Stmt};
 
 /// The flags `'label`'s nested exits set, declared before the loop (the statements to lower
 /// first), and the loop body without the label's exits; `Err` with the span of a nested loop
 /// whose exits of the label could not be tested after it (a loop inside an expression).
-pub fn unlabel(label: &Lifetime, body: Vec<Stmt>) -> Result<(Vec<Stmt>, Vec<Stmt>), Span> {
-    let name = label.ident.to_string();
+///
+/// `k` numbers the labelled loop among the function's, so that a loop nested in another that
+/// declares its label again (`'a: for .. { 'a: for .. }`) has flags of its own.
+pub fn unlabel(
+    label: &Lifetime,
+    k: usize,
+    body: Vec<Stmt>,
+) -> Result<(Vec<Stmt>, Vec<Stmt>), Span> {
+    let name = label.ident.unraw().to_string();
     let mut flags = Flags {
-        label: name.clone(),
-        broke: format_ident!("__broke_{}", name, span = Span::mixed_site()),
-        skipped: format_ident!("__skipped_{}", name, span = Span::mixed_site()),
+        label: label.ident.to_string(),
+        broke: format_ident!("__broke_{}_{}", name, k, span = Span::mixed_site()),
+        skipped: format_ident!("__skipped_{}_{}", name, k, span = Span::mixed_site()),
         depth: 0,
         nested_exits: 0,
         untested: None,
