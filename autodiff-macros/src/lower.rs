@@ -988,14 +988,21 @@ impl syn::visit_mut::VisitMut for LoopReturns<'_> {
         self.enter(|v| syn::visit_mut::visit_expr_loop_mut(v, l));
     }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
-    // An arm written without braces (`0 => for .. { .. }`, `0 => return x,`) is made a block,
-    // so that its loop or `return` is a statement.
     fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
-        if self.depth >= 1 && !matches!(&*arm.body, Expr::Block(b) if b.label.is_none()) {
-            let body = &arm.body;
-            *arm.body = syn::parse_quote!({ #body });
+        if self.depth >= 1 {
+            braced(arm);
         }
         syn::visit_mut::visit_arm_mut(self, arm);
+    }
+}
+
+/// An arm written without braces (`0 => for .. { .. }`, `0 => return x,`, `2 => break 'a,`)
+/// made a block, so that its loop or exit is a statement, where the rewrites of exits place
+/// their tests after it.
+fn braced(arm: &mut syn::Arm) {
+    if !matches!(&*arm.body, Expr::Block(b) if b.label.is_none()) {
+        let body = &arm.body;
+        *arm.body = syn::parse_quote!({ #body });
     }
 }
 

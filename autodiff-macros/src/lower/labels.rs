@@ -163,13 +163,8 @@ impl VisitMut for Flags {
         }
     }
 
-    // An arm written without braces (`0 => for .. { .. }`, `2 => break 'outer,`) is made a
-    // block, so that its loop or exit is a statement.
     fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
-        if !matches!(&*arm.body, Expr::Block(b) if b.label.is_none()) {
-            let body = &arm.body;
-            *arm.body = syn::parse_quote!({ #body });
-        }
+        super::braced(arm);
         syn::visit_mut::visit_arm_mut(self, arm);
     }
 
