@@ -7,6 +7,7 @@
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Lifetime, Stmt};
 
@@ -78,15 +79,18 @@ impl Flags {
     fn stmts(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
         let mut out = Vec::with_capacity(stmts.len());
         for mut s in stmts {
+            // What replaces an exit, or follows a loop, is spanned at it: an error about it
+            // points there.
+            let at = s.span();
             if let Some(breaks) = exit_of(&s, &self.label) {
                 let flag = if breaks { &self.broke } else { &self.skipped };
                 match (self.depth, breaks) {
-                    (0, true) => out.push(syn::parse_quote!(break;)),
-                    (0, false) => out.push(syn::parse_quote!(continue;)),
+                    (0, true) => out.push(syn::parse_quote_spanned!(at=> break;)),
+                    (0, false) => out.push(syn::parse_quote_spanned!(at=> continue;)),
                     _ => {
                         self.nested_exits += 1;
-                        out.push(syn::parse_quote!(#flag = true;));
-                        out.push(syn::parse_quote!(break;));
+                        out.push(syn::parse_quote_spanned!(at=> #flag = true;));
+                        out.push(syn::parse_quote_spanned!(at=> break;));
                     }
                 }
                 continue;
@@ -106,10 +110,10 @@ impl Flags {
             if is_loop && self.nested_exits > before {
                 let (broke, skipped) = (&self.broke, &self.skipped);
                 if self.depth == 0 {
-                    out.push(syn::parse_quote!(if #broke { break; }));
-                    out.push(syn::parse_quote!(if #skipped { continue; }));
+                    out.push(syn::parse_quote_spanned!(at=> if #broke { break; }));
+                    out.push(syn::parse_quote_spanned!(at=> if #skipped { continue; }));
                 } else {
-                    out.push(syn::parse_quote!(if #broke || #skipped { break; }));
+                    out.push(syn::parse_quote_spanned!(at=> if #broke || #skipped { break; }));
                 }
             }
         }
@@ -145,7 +149,7 @@ impl Flags {
         let before = self.nested_exits;
         self.loop_body(e);
         if self.nested_exits > before && self.untested.is_none() {
-            self.untested = Some(syn::spanned::Spanned::span(&*e));
+            self.untested = Some(e.span());
         }
     }
 }
