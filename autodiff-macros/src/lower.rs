@@ -715,8 +715,6 @@ fn lowered_changes(stmts: &[Stmt], sig: &FnSig, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The variables that change while the body runs: declared `mut` (parameters included),
-/// assigned, or bound by a `for` loop.
 /// The locals bound to a nalgebra vector or matrix (see [`Function::matrix_locals`]): by a
 /// type annotation naming one, or by an expression that builds one (see [`builds_matrix`]).
 fn matrix_locals(body: &syn::Block) -> BTreeSet<String> {
@@ -753,7 +751,14 @@ fn matrix_locals(body: &syn::Block) -> BTreeSet<String> {
 /// (`norm`, `dot`) or anything else is not.
 fn builds_matrix(e: &Expr, known: &BTreeSet<String>) -> bool {
     match e {
-        Expr::Call(c) => names_nalgebra(&c.func.to_token_stream()),
+        // A constructor: `Vector3::dot(&a, &b)` names the type too but gives a float.
+        Expr::Call(c) => {
+            let constructor = matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| {
+                let name = s.ident.to_string();
+                name.starts_with("from") || matches!(name.as_str(), "new" | "zeros" | "identity" | "repeat" | "x" | "y" | "z" | "w")
+            }));
+            constructor && names_nalgebra(&c.func.to_token_stream())
+        }
         Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| {
             matches!(
                 s.ident.to_string().as_str(),
@@ -794,6 +799,8 @@ fn builds_matrix(e: &Expr, known: &BTreeSet<String>) -> bool {
     }
 }
 
+/// The variables that change while the body runs: declared `mut` (parameters included),
+/// assigned, or bound by a `for` loop.
 fn changing_names(body: &syn::Block, sig: &FnSig) -> BTreeSet<String> {
     struct Changing(BTreeSet<String>);
     impl<'ast> Visit<'ast> for Changing {
@@ -1206,7 +1213,7 @@ fn rewrite_match(mut m: syn::ExprMatch, rest: &[SynStmt], exit: Exit) -> syn::Ex
                 Expr::Block(syn::ExprBlock {
                     attrs: vec![],
                     label: None,
-                    block: rewrite_arm(block, &pattern_bindings(&arm.pat), rest, exit),
+                    block: rewrite_arm(block, &bound_names(&arm.pat), rest, exit),
                 })
             }
         };
@@ -1232,7 +1239,9 @@ fn rewrite_arm(block: syn::Block, pattern: &[Ident], rest: &[SynStmt], exit: Exi
         .iter()
         .flat_map(|s| crate::codegen::idents(s.to_token_stream()))
         .collect();
-    let own_names = pattern.iter().any(|n| rest_names.contains(&n.to_string()))
+    // The pattern's bindings are in scope for the whole arm, the rest included.
+    let hidden_by_pattern = pattern.iter().any(|n| rest_names.contains(&n.to_string()));
+    let own_names = hidden_by_pattern
         || block.stmts.iter().any(|s| match s {
             SynStmt::Local(l) => bound_names(&l.pat)
                 .iter()
@@ -1253,8 +1262,9 @@ fn rewrite_arm(block: syn::Block, pattern: &[Ident], rest: &[SynStmt], exit: Exi
         desugar_exits(stmts, exit)
     } else {
         let mut stmts = Vec::new();
-        if block_exits(&block, exit) {
-            // Its exits cannot reach past its scope: lowering reports it at the block.
+        if block_exits(&block, exit) || hidden_by_pattern {
+            // Its exits cannot reach past its scope, or the rest would read the pattern's
+            // names: lowering reports it at the block.
             let (marker, at) = (Ident::new(UNPLACED_EXIT, Span::call_site()), &block);
             stmts.push(syn::parse_quote!(#marker!(#at);));
         }
@@ -1279,7 +1289,7 @@ fn rewrite_if(mut e: syn::ExprIf, rest: &[SynStmt], exit: Exit) -> syn::ExprIf {
     // What `if let` binds, through `&&` chains.
     fn let_names(cond: &Expr, out: &mut Vec<Ident>) {
         match cond {
-            Expr::Let(l) => out.extend(pattern_bindings(&l.pat)),
+            Expr::Let(l) => out.extend(bound_names(&l.pat)),
             Expr::Binary(b) if matches!(b.op, BinOp::And(_)) => {
                 let_names(&b.left, out);
                 let_names(&b.right, out);
@@ -1426,15 +1436,8 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
     }
 }
 
-/// The names a pattern binds.
-/// The names a pattern binds, without the unit variants and constants it names (`None`,
-/// `MAX`: capitalised, by convention).
-fn pattern_bindings(pat: &Pat) -> Vec<Ident> {
-    let mut names = bound_names(pat);
-    names.retain(|n| !n.to_string().starts_with(|c: char| c.is_ascii_uppercase()));
-    names
-}
-
+/// The names a pattern binds (with the unit variants and constants it names, `None`: a
+/// caller testing for hidden names errs on the safe side).
 fn bound_names(pat: &Pat) -> Vec<Ident> {
     struct Names(Vec<Ident>);
     impl<'ast> Visit<'ast> for Names {

@@ -2677,7 +2677,9 @@ fn names(cx: &Cx, stmts: &[Stmt], v: ValueId, name: &str) -> bool {
             }),
             Op::Param(_) | Op::Phi | Op::Whole(_) => false,
         },
-        Stmt::Bind { .. } | Stmt::Buffer(_) => false,
+        // A later `let` of the name hides the buffer the backward step would read.
+        Stmt::Bind { name: n, .. } => n == name,
+        Stmt::Buffer(_) => false,
     })
 }
 
