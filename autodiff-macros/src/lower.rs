@@ -871,6 +871,21 @@ fn changing_names(body: &syn::Block, sig: &FnSig) -> BTreeSet<String> {
 type Exit<'a> = &'a dyn Fn(&Expr) -> Option<Expr>;
 
 /// `return e` ends a function body with `e`.
+/// Whether a block holds a `return` of the function (not of a closure or item inside).
+fn returns_inside(b: &syn::Block) -> bool {
+    struct Returns(bool);
+    impl<'ast> Visit<'ast> for Returns {
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut r = Returns(false);
+    r.visit_block(b);
+    r.0
+}
+
 fn function_exit(e: &Expr) -> Option<Expr> {
     match e {
         Expr::Return(r) => Some(
@@ -2414,6 +2429,18 @@ impl Lower<'_> {
             Expr::Cast(c) => self.lower_cast(c),
             Expr::If(i) => self.lower_if(i),
             Expr::Match(m) => self.lower_match(m),
+            // A `return` the desugaring of early exits did not reach would become the block's
+            // value, and the code after the block would run on.
+            Expr::Block(b) if b.label.is_none() && returns_inside(&b.block) => {
+                self.errors.push(
+                    b.block.brace_token.span.join(),
+                    "a `return` inside a block used as a value or statement cannot be \
+                     differentiated: the code after the block would still run; move the \
+                     `return` out to an `if`/`else` or `match` at the function's level (`if c { \
+                     return a; } let y = ..;`)",
+                );
+                dummy()
+            }
             Expr::Block(b) if b.label.is_none() => self.lower_block_expr(&b.block),
             Expr::Macro(m) if is_reading_macro(&m.mac) => Operand::Inactive(e.to_token_stream()),
             Expr::Macro(m) => {
