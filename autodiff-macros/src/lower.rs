@@ -870,7 +870,6 @@ fn changing_names(body: &syn::Block, sig: &FnSig) -> BTreeSet<String> {
 /// `continue` or `break` from a loop body) and what each becomes at the end of its arm.
 type Exit<'a> = &'a dyn Fn(&Expr) -> Option<Expr>;
 
-/// `return e` ends a function body with `e`.
 /// Whether a block holds a `return` of the function (not of a closure or item inside).
 fn returns_inside(b: &syn::Block) -> bool {
     struct Returns(bool);
@@ -886,6 +885,7 @@ fn returns_inside(b: &syn::Block) -> bool {
     r.0
 }
 
+/// `return e` ends a function body with `e`.
 fn function_exit(e: &Expr) -> Option<Expr> {
     match e {
         Expr::Return(r) => Some(
@@ -2064,6 +2064,30 @@ impl Lower<'_> {
         }
     }
 
+    /// `x` as the float type `to`, rounded as `as` rounds (the identity within one type).
+    fn cast(&mut self, x: &Expr, to: TokenStream, span: Span) -> Operand {
+        let x = self.lower_expr(x);
+        self.rule(
+            "cast",
+            vec![x],
+            vec![quote!(::core::marker::PhantomData::<#to>)],
+            span,
+        )
+    }
+
+    /// `F::from(x)` with `F` a float type, as the type and `x`: `f32` or `f64`, or if
+    /// `generic` also a generic float parameter (whose `from` is `NumCast`'s, an `Option`).
+    fn float_from<'a>(&self, c: &'a syn::ExprCall, generic: bool) -> Option<(&'a Ident, &'a Expr)> {
+        let Expr::Path(p) = &*c.func else { return None };
+        let segments: Vec<&Ident> = p.path.segments.iter().map(|s| &s.ident).collect();
+        let ([to, from], [x]) = (&segments[..], &c.args.iter().collect::<Vec<_>>()[..]) else {
+            return None;
+        };
+        let float =
+            *to == "f32" || *to == "f64" || (generic && self.floats.contains(&to.to_string()));
+        (float && *from == "from" && p.qself.is_none()).then_some((*to, *x))
+    }
+
     /// The error for a conversion of an active value to a plain number (`x.to_f64()`).
     fn conversion_error(&mut self, c: &Ident) {
         self.errors.push(
@@ -2773,28 +2797,17 @@ impl Lower<'_> {
                 operands.extend(m.args.iter());
                 return self.math(rule, &operands, m.method.span());
             }
-            // `x.to_f64()`, `x.to_f64().unwrap_or(..)`: named at the conversion.
             // `T::from(x).unwrap()` of an active `x`: a cast to the float type `T`.
-            if let (true, Expr::Call(c)) =
-                (matches!(method.as_str(), "unwrap" | "expect"), &*m.receiver)
-            {
-                if let (Expr::Path(p), [x]) = (&*c.func, &c.args.iter().collect::<Vec<_>>()[..]) {
-                    let segments: Vec<&Ident> = p.path.segments.iter().map(|s| &s.ident).collect();
-                    if let [to, from] = segments[..] {
-                        let float = FLOAT_TYPES.contains(&to.to_string().as_str())
-                            || self.floats.contains(&to.to_string());
-                        if float && from == "from" && p.qself.is_none() {
-                            let x = self.lower_expr(x);
-                            return self.rule(
-                                "cast",
-                                vec![x],
-                                vec![quote!(::core::marker::PhantomData::<#to>)],
-                                m.span(),
-                            );
-                        }
-                    }
+            let cast_from = match &*m.receiver {
+                Expr::Call(c) if matches!(method.as_str(), "unwrap" | "expect") => {
+                    self.float_from(c, true)
                 }
+                _ => None,
+            };
+            if let Some((to, x)) = cast_from {
+                return self.cast(x, to.to_token_stream(), m.span());
             }
+            // `x.to_f64()`, `x.to_f64().unwrap_or(..)`: named at the conversion.
             let conversion =
                 conversion(&m.receiver).or(Some(&m.method).filter(|c| is_conversion(c)));
             if let Some(c) = conversion {
@@ -3370,17 +3383,8 @@ impl Lower<'_> {
             return dummy();
         }
         // `f64::from(x)`: a widening, as `x as f64`.
-        if let [owner, from] = &segments.iter().collect::<Vec<_>>()[..] {
-            let owner = &owner.ident;
-            if (owner == "f64" || owner == "f32") && from.ident == "from" && c.args.len() == 1 {
-                let x = self.lower_expr(&c.args[0]);
-                return self.rule(
-                    "cast",
-                    vec![x],
-                    vec![quote!(::core::marker::PhantomData::<#owner>)],
-                    c.span(),
-                );
-            }
+        if let Some((to, x)) = self.float_from(c, false) {
+            return self.cast(x, to.to_token_stream(), c.span());
         }
         let on_float_type = segments.len() >= 2 && {
             let owner = segments[segments.len() - 2].ident.to_string();
@@ -3477,15 +3481,7 @@ impl Lower<'_> {
         }
         let is_float = matches!(&*c.ty, syn::Type::Path(p) if p.path.is_ident("f32") || p.path.is_ident("f64"));
         if is_float {
-            // Rounded as `as` rounds, between float types (the identity within one).
-            let x = self.lower_expr(&c.expr);
-            let ty = &c.ty;
-            return self.rule(
-                "cast",
-                vec![x],
-                vec![quote!(::core::marker::PhantomData::<#ty>)],
-                c.span(),
-            );
+            return self.cast(&c.expr, c.ty.to_token_stream(), c.span());
         }
         if let syn::Type::Ptr(_) = &*c.ty {
             self.errors.push(

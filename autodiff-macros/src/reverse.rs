@@ -28,10 +28,14 @@ pub fn sink(i: usize) -> Ident {
 /// Whether container `c`'s adjoint is lent by the caller: a slice parameter, outside a
 /// pullback (whose closure returns its adjoints).
 fn lent(cx: &Cx, c: ContainerId) -> bool {
-    !cx.split
-        && cx.func.containers[c]
-            .param
-            .is_some_and(|i| cx.sig.params[i].shape == Some(Shape::Slice))
+    !cx.split && slice_param(cx, c)
+}
+
+/// Whether container `c` is a slice parameter.
+fn slice_param(cx: &Cx, c: ContainerId) -> bool {
+    cx.func.containers[c]
+        .param
+        .is_some_and(|i| cx.sig.params[i].shape == Some(Shape::Slice))
 }
 
 /// Generates the forward sweep and the reverse sweep; returns the body of the hidden
@@ -59,11 +63,7 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
     // a caller gathering the result gives back (see `Gather`).
     let pooled: BTreeSet<String> = summed(cx)
         .into_iter()
-        .filter(|c| {
-            cx.func.containers[*c]
-                .param
-                .is_some_and(|i| cx.sig.params[i].shape == Some(Shape::Slice))
-        })
+        .filter(|c| slice_param(cx, *c))
         .map(|c| cx.container_adjoint(c).to_string())
         .collect();
     let copies = consumed_records(cx).into_iter().map(|r| {
@@ -734,14 +734,13 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             }
             continue;
         }
-        let init =
-            if cx.split && summed.contains(&c) && cx.sig.params[i].shape == Some(Shape::Slice) {
-                // Kept by the pullback, which hands out pooled copies of it: back to the pool
-                // when the pullback is dropped.
-                quote!(::autodiff::__private::Scratch::zeros_like(#x))
-            } else {
-                param_adjoint(cx, i, x)
-            };
+        let init = if cx.split && summed.contains(&c) && slice_param(cx, c) {
+            // Kept by the pullback, which hands out pooled copies of it: back to the pool
+            // when the pullback is dropped.
+            quote!(::autodiff::__private::Scratch::zeros_like(#x))
+        } else {
+            param_adjoint(cx, i, x)
+        };
         inits.extend(quote!(let mut #bar = #init;));
     }
     let forward = quote!(#early_inits #forward);
@@ -2592,23 +2591,17 @@ fn stacks_arguments(cx: &Cx) -> bool {
 /// `v` would write it again in its next iteration). Inactive code naming the buffer counts
 /// as a write.
 fn settled(cx: &Cx, c: ContainerId, v: ValueId) -> bool {
-    unwritten_after(&cx.func.body, v, Some(c), &cx.container(c).to_string())
-}
-
-/// Whether, of `stmts`, neither the statement holding `v` nor any after it writes the buffer
-/// `c` (if active) named `name`; inactive code naming it counts as a write. False if no
-/// statement holds `v`.
-fn unwritten_after(stmts: &[Stmt], v: ValueId, c: Option<ContainerId>, name: &str) -> bool {
-    fn writes(c: Option<ContainerId>, name: &str, stmts: &[Stmt]) -> bool {
+    fn writes(c: ContainerId, name: &str, stmts: &[Stmt]) -> bool {
         stmts.iter().any(|s| match s {
-            Stmt::Store { container, .. } | Stmt::Buffer(container) => Some(*container) == c,
+            Stmt::Store { container, .. } | Stmt::Buffer(container) => *container == c,
             Stmt::Verbatim(t) => idents(t.clone()).iter().any(|i| i == name),
             Stmt::Branch(b) => b.arms.iter().any(|a| writes(c, name, &a.stmts)),
             Stmt::Loop(l) => writes(c, name, &l.body.stmts),
             Stmt::Def(_) | Stmt::Bind { .. } => false,
         })
     }
-    holding(stmts, v).is_some_and(|at| !writes(c, name, &stmts[at..]))
+    let (body, name) = (&cx.func.body, cx.container(c).to_string());
+    holding(body, v).is_some_and(|at| !writes(c, &name, &body[at..]))
 }
 
 /// The position in `stmts` of the statement that defines `v`, nested regions included.

@@ -142,7 +142,13 @@ pub fn pooled_copy<S: Clone + 'static>(x: &[S]) -> Vec<S> {
 /// and gives it back.
 #[inline]
 pub fn gather_lent<S: crate::space::Space + 'static>(acc: &mut [S], lent: Vec<S>) {
-    assert_eq!(acc.len(), lent.len(), "a lent adjoint of another length");
+    assert_eq!(
+        acc.len(),
+        lent.len(),
+        "adjoint of length {} accumulated into a range of length {}",
+        lent.len(),
+        acc.len()
+    );
     for (a, b) in acc.iter_mut().zip(&lent) {
         a.accumulate(b.clone());
     }
