@@ -584,70 +584,139 @@ impl q_sq_norm {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> f64 {
         let d = v.len();
-        let mut z = float_stack.buffer(0.0, d);
-        let stack_6_lo = 0;
-        let stack_6_hi = d;
-        for j in stack_6_lo..stack_6_hi {
-            let index_4 = j;
-            let elem_0 = v[index_4];
-            let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
-            let index_5 = j;
-            z[index_5] = t_1;
-        }
-        let mut idx = 0;
-        let stack_28_lo = 0;
-        let stack_28_hi = d;
-        for col in stack_28_lo..stack_28_hi {
-            let stack_27_lo = col + 1;
-            let stack_27_hi = d;
-            for row in stack_27_lo..stack_27_hi {
-                let index_23 = idx;
-                let elem_2 = l[index_23];
-                let index_24 = col;
-                let elem_3 = v[index_24];
-                let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
-                    &elem_2,
-                    &elem_3,
-                );
-                let index_25 = row;
-                let elem_5 = z[index_25];
-                let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
-                    &elem_5,
-                    &t_4,
-                );
-                let index_26 = row;
-                z[index_26] = t_6;
-                idx += 1;
+        let z_len = d;
+        if z_len <= ::autodiff::__private::INLINE {
+            let z_fill = 0.0;
+            let mut z_in_place = ::autodiff::__private::inline_buffer(&z_fill);
+            let mut z = &mut z_in_place[..z_len];
+            let stack_6_lo = 0;
+            let stack_6_hi = d;
+            for j in stack_6_lo..stack_6_hi {
+                let index_4 = j;
+                let elem_0 = v[index_4];
+                let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+                let index_5 = j;
+                z[index_5] = t_1;
             }
+            let mut idx = 0;
+            let stack_28_lo = 0;
+            let stack_28_hi = d;
+            for col in stack_28_lo..stack_28_hi {
+                let stack_27_lo = col + 1;
+                let stack_27_hi = d;
+                for row in stack_27_lo..stack_27_hi {
+                    let index_23 = idx;
+                    let elem_2 = l[index_23];
+                    let index_24 = col;
+                    let elem_3 = v[index_24];
+                    let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                        &elem_2,
+                        &elem_3,
+                    );
+                    let index_25 = row;
+                    let elem_5 = z[index_25];
+                    let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                        &elem_5,
+                        &t_4,
+                    );
+                    let index_26 = row;
+                    z[index_26] = t_6;
+                    idx += 1;
+                }
+            }
+            let mut s = 0.0;
+            let s_7 = s;
+            let stack_33_lo = 0;
+            let stack_33_hi = d;
+            let mut s_8_carry = ::autodiff::__private::owned(&s_7);
+            for j in stack_33_lo..stack_33_hi {
+                let s_8 = s_8_carry;
+                let s = ::autodiff::__private::owned(&s_8);
+                let index_32 = j;
+                let elem_9 = z[index_32];
+                let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
+                    &elem_9,
+                    &elem_9,
+                );
+                let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
+                    &s_8,
+                    &t_10,
+                );
+                let s = ::autodiff::__private::owned(&s_11);
+                s_8_carry = ::autodiff::__private::owned(&s_11);
+            }
+            let s_12 = s_8_carry;
+            let s = ::autodiff::__private::owned(&s_12);
+            let value = ::autodiff::__private::owned(&s_12);
+            index_stack.push_all([idx as usize]);
+            float_stack.push_slice(z);
+            value
+        } else {
+            let mut z = float_stack.buffer(0.0, z_len);
+            let stack_6_lo = 0;
+            let stack_6_hi = d;
+            for j in stack_6_lo..stack_6_hi {
+                let index_4 = j;
+                let elem_0 = v[index_4];
+                let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(&(2.0), &elem_0);
+                let index_5 = j;
+                z[index_5] = t_1;
+            }
+            let mut idx = 0;
+            let stack_28_lo = 0;
+            let stack_28_hi = d;
+            for col in stack_28_lo..stack_28_hi {
+                let stack_27_lo = col + 1;
+                let stack_27_hi = d;
+                for row in stack_27_lo..stack_27_hi {
+                    let index_23 = idx;
+                    let elem_2 = l[index_23];
+                    let index_24 = col;
+                    let elem_3 = v[index_24];
+                    let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                        &elem_2,
+                        &elem_3,
+                    );
+                    let index_25 = row;
+                    let elem_5 = z[index_25];
+                    let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                        &elem_5,
+                        &t_4,
+                    );
+                    let index_26 = row;
+                    z[index_26] = t_6;
+                    idx += 1;
+                }
+            }
+            let mut s = 0.0;
+            let s_7 = s;
+            let stack_33_lo = 0;
+            let stack_33_hi = d;
+            let mut s_8_carry = ::autodiff::__private::owned(&s_7);
+            for j in stack_33_lo..stack_33_hi {
+                let s_8 = s_8_carry;
+                let s = ::autodiff::__private::owned(&s_8);
+                let index_32 = j;
+                let elem_9 = z[index_32];
+                let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
+                    &elem_9,
+                    &elem_9,
+                );
+                let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
+                    &s_8,
+                    &t_10,
+                );
+                let s = ::autodiff::__private::owned(&s_11);
+                s_8_carry = ::autodiff::__private::owned(&s_11);
+            }
+            let s_12 = s_8_carry;
+            let s = ::autodiff::__private::owned(&s_12);
+            let value = ::autodiff::__private::owned(&s_12);
+            index_stack.push_all([idx as usize]);
+            let kept_whole = float_stack.keeps_whole();
+            float_stack.keep(z, kept_whole);
+            value
         }
-        let mut s = 0.0;
-        let s_7 = s;
-        let stack_33_lo = 0;
-        let stack_33_hi = d;
-        let mut s_8_carry = ::autodiff::__private::owned(&s_7);
-        for j in stack_33_lo..stack_33_hi {
-            let s_8 = s_8_carry;
-            let s = ::autodiff::__private::owned(&s_8);
-            let index_32 = j;
-            let elem_9 = z[index_32];
-            let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
-                &elem_9,
-                &elem_9,
-            );
-            let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
-                &s_8,
-                &t_10,
-            );
-            let s = ::autodiff::__private::owned(&s_11);
-            s_8_carry = ::autodiff::__private::owned(&s_11);
-        }
-        let s_12 = s_8_carry;
-        let s = ::autodiff::__private::owned(&s_12);
-        let value = ::autodiff::__private::owned(&s_12);
-        index_stack.push_all([idx as usize]);
-        let kept_whole = float_stack.keeps_whole();
-        float_stack.keep(z, kept_whole);
-        value
     }
     #[doc(hidden)]
     #[inline]
@@ -671,144 +740,300 @@ impl q_sq_norm {
         index_stack: &mut ::autodiff::__private::Stack<usize>,
     ) -> (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated) {
         let d = v.len();
-        let mut z = float_stack.take_kept();
-        let mut z_bar = float_stack.zero_buffer_like(&z);
-        let stack_6_lo = 0;
-        let stack_6_hi = d;
-        let mut idx = 0;
-        let stack_28_lo = 0;
-        let stack_28_hi = d;
-        let mut s = 0.0;
-        let stack_33_lo = 0;
-        let stack_33_hi = d;
-        let [counter_0] = index_stack.pop_all();
-        idx = counter_0 as _;
-        let grads = {
-            let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
-            let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
-            let mut s_12_bar = seed;
-            let mut s_8_carry_bar = s_12_bar;
-            if stack_33_lo < stack_33_hi {
-                let z = &z[stack_33_lo..stack_33_hi];
-                let z_bar = &mut z_bar[stack_33_lo..stack_33_hi];
-                for stack_33_lo_k in (0..stack_33_hi - stack_33_lo).rev() {
-                    let j = stack_33_lo + stack_33_lo_k;
-                    let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
-                    let s = ::autodiff::__private::owned(&s_8);
-                    let index_32 = j - stack_33_lo;
-                    let elem_9 = z[index_32];
-                    let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
-                        &elem_9,
-                        &elem_9,
-                    );
-                    let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
-                        &s_8,
-                        &t_10,
-                    );
-                    let s = ::autodiff::__private::owned(&s_11);
-                    let mut s_11_bar = s_8_carry_bar;
-                    let mut s_8_bar = ::autodiff::__private::pull(
-                        &::autodiff::__private::One,
-                        &s_11_bar,
-                    );
-                    let mut t_10_bar = ::autodiff::__private::pull_owned(
-                        &::autodiff::__private::One,
-                        s_11_bar,
-                    );
-                    let mut elem_9_bar = ::autodiff::__private::pull(
-                        &t_10_d0,
-                        &t_10_bar,
-                    );
-                    elem_9_bar += ::autodiff::__private::pull_owned(&t_10_d1, t_10_bar);
-                    z_bar[index_32] += elem_9_bar;
-                    s_8_carry_bar = s_8_bar;
-                }
-            }
-            let mut s_7_bar = s_8_carry_bar;
-            for col in (stack_28_lo..stack_28_hi).rev() {
-                let stack_27_lo = col + 1;
-                let stack_27_hi = d;
-                let mut elem_3_bar_sum = ::autodiff::__private::Lanes::new();
-                if stack_27_lo < stack_27_hi {
-                    let idx_base = idx
-                        - ::core::iter::Iterator::size_hint(&(stack_27_lo..stack_27_hi))
-                            .0;
-                    let z_bar = &mut z_bar[stack_27_lo..stack_27_hi];
-                    let l = &l[idx_base..idx];
-                    let l_bar = &mut l_bar[idx_base..idx];
-                    for stack_27_lo_k in (0..stack_27_hi - stack_27_lo).rev() {
-                        let row = stack_27_lo + stack_27_lo_k;
-                        idx -= 1;
-                        let index_23 = idx - idx_base;
-                        let elem_2 = l[index_23];
-                        let index_24 = col;
-                        let elem_3 = v[index_24];
-                        let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
-                            &elem_2,
-                            &elem_3,
+        let z_len = d;
+        if z_len <= ::autodiff::__private::INLINE {
+            let z_fill = 0.0;
+            let mut z_in_place = ::autodiff::__private::inline_buffer(&z_fill);
+            let mut z = &mut z_in_place[..z_len];
+            float_stack.pop_to_slice(z);
+            let mut z_bar_in_place = ::autodiff::__private::inline_buffer(
+                &::autodiff::__private::zero_like(&z_fill),
+            );
+            let mut z_bar = &mut z_bar_in_place[..z_len];
+            let stack_6_lo = 0;
+            let stack_6_hi = d;
+            let mut idx = 0;
+            let stack_28_lo = 0;
+            let stack_28_hi = d;
+            let mut s = 0.0;
+            let stack_33_lo = 0;
+            let stack_33_hi = d;
+            let [counter_0] = index_stack.pop_all();
+            idx = counter_0 as _;
+            let grads = {
+                let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
+                let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
+                let mut s_12_bar = seed;
+                let mut s_8_carry_bar = s_12_bar;
+                if stack_33_lo < stack_33_hi {
+                    let z = &z[stack_33_lo..stack_33_hi];
+                    let z_bar = &mut z_bar[stack_33_lo..stack_33_hi];
+                    for stack_33_lo_k in (0..stack_33_hi - stack_33_lo).rev() {
+                        let j = stack_33_lo + stack_33_lo_k;
+                        let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
+                        let s = ::autodiff::__private::owned(&s_8);
+                        let index_32 = j - stack_33_lo;
+                        let elem_9 = z[index_32];
+                        let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
+                            &elem_9,
+                            &elem_9,
                         );
-                        let index_25 = row - stack_27_lo;
-                        let elem_5 = ::autodiff::__private::zero_like(&z_bar[index_25]);
-                        let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
-                            &elem_5,
-                            &t_4,
+                        let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
+                            &s_8,
+                            &t_10,
                         );
-                        let index_26 = row - stack_27_lo;
-                        let index_26_bar = z_bar[index_26];
-                        let mut t_6_bar = index_26_bar;
-                        let mut t_4_bar = ::autodiff::__private::pull_owned(
+                        let s = ::autodiff::__private::owned(&s_11);
+                        let mut s_11_bar = s_8_carry_bar;
+                        let mut s_8_bar = ::autodiff::__private::pull(
                             &::autodiff::__private::One,
-                            t_6_bar,
+                            &s_11_bar,
                         );
-                        let mut elem_2_bar = ::autodiff::__private::pull(
-                            &t_4_d0,
-                            &t_4_bar,
+                        let mut t_10_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            s_11_bar,
                         );
-                        let mut elem_3_bar = ::autodiff::__private::pull_owned(
-                            &t_4_d1,
-                            t_4_bar,
+                        let mut elem_9_bar = ::autodiff::__private::pull(
+                            &t_10_d0,
+                            &t_10_bar,
                         );
-                        ::autodiff::__private::Lanes::add(
-                            &mut elem_3_bar_sum,
-                            elem_3_bar,
-                        );
-                        l_bar[index_23] += elem_2_bar;
+                        elem_9_bar
+                            += ::autodiff::__private::pull_owned(&t_10_d1, t_10_bar);
+                        z_bar[index_32] += elem_9_bar;
+                        s_8_carry_bar = s_8_bar;
                     }
                 }
-                if stack_27_lo < stack_27_hi {
-                    let index_24 = col;
-                    v_bar[index_24]
-                        += ::autodiff::__private::Lanes::total(elem_3_bar_sum);
+                let mut s_7_bar = s_8_carry_bar;
+                for col in (stack_28_lo..stack_28_hi).rev() {
+                    let stack_27_lo = col + 1;
+                    let stack_27_hi = d;
+                    let mut elem_3_bar_sum = ::autodiff::__private::Lanes::new();
+                    if stack_27_lo < stack_27_hi {
+                        let idx_base = idx
+                            - ::core::iter::Iterator::size_hint(
+                                    &(stack_27_lo..stack_27_hi),
+                                )
+                                .0;
+                        let z_bar = &mut z_bar[stack_27_lo..stack_27_hi];
+                        let l = &l[idx_base..idx];
+                        let l_bar = &mut l_bar[idx_base..idx];
+                        for stack_27_lo_k in (0..stack_27_hi - stack_27_lo).rev() {
+                            let row = stack_27_lo + stack_27_lo_k;
+                            idx -= 1;
+                            let index_23 = idx - idx_base;
+                            let elem_2 = l[index_23];
+                            let index_24 = col;
+                            let elem_3 = v[index_24];
+                            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                                &elem_2,
+                                &elem_3,
+                            );
+                            let index_25 = row - stack_27_lo;
+                            let elem_5 = ::autodiff::__private::zero_like(
+                                &z_bar[index_25],
+                            );
+                            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                                &elem_5,
+                                &t_4,
+                            );
+                            let index_26 = row - stack_27_lo;
+                            let index_26_bar = z_bar[index_26];
+                            let mut t_6_bar = index_26_bar;
+                            let mut t_4_bar = ::autodiff::__private::pull_owned(
+                                &::autodiff::__private::One,
+                                t_6_bar,
+                            );
+                            let mut elem_2_bar = ::autodiff::__private::pull(
+                                &t_4_d0,
+                                &t_4_bar,
+                            );
+                            let mut elem_3_bar = ::autodiff::__private::pull_owned(
+                                &t_4_d1,
+                                t_4_bar,
+                            );
+                            ::autodiff::__private::Lanes::add(
+                                &mut elem_3_bar_sum,
+                                elem_3_bar,
+                            );
+                            l_bar[index_23] += elem_2_bar;
+                        }
+                    }
+                    if stack_27_lo < stack_27_hi {
+                        let index_24 = col;
+                        v_bar[index_24]
+                            += ::autodiff::__private::Lanes::total(elem_3_bar_sum);
+                    }
                 }
-            }
-            if stack_6_lo < stack_6_hi {
-                let v = &v[stack_6_lo..stack_6_hi];
-                let v_bar = &mut v_bar[stack_6_lo..stack_6_hi];
-                let z_bar = &mut z_bar[stack_6_lo..stack_6_hi];
-                for stack_6_lo_k in (0..stack_6_hi - stack_6_lo).rev() {
-                    let j = stack_6_lo + stack_6_lo_k;
-                    let index_4 = j - stack_6_lo;
-                    let elem_0 = v[index_4];
-                    let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
-                        &(2.0),
-                        &elem_0,
-                    );
-                    let index_5 = j - stack_6_lo;
-                    let index_5_bar = z_bar[index_5];
-                    z_bar[index_5] = ::autodiff::__private::cleared(&index_5_bar);
-                    let mut t_1_bar = index_5_bar;
-                    let mut elem_0_bar = ::autodiff::__private::pull_owned(
-                        &t_1_d1,
-                        t_1_bar,
-                    );
-                    v_bar[index_4] += elem_0_bar;
+                if stack_6_lo < stack_6_hi {
+                    let v = &v[stack_6_lo..stack_6_hi];
+                    let v_bar = &mut v_bar[stack_6_lo..stack_6_hi];
+                    let z_bar = &mut z_bar[stack_6_lo..stack_6_hi];
+                    for stack_6_lo_k in (0..stack_6_hi - stack_6_lo).rev() {
+                        let j = stack_6_lo + stack_6_lo_k;
+                        let index_4 = j - stack_6_lo;
+                        let elem_0 = v[index_4];
+                        let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
+                            &(2.0),
+                            &elem_0,
+                        );
+                        let index_5 = j - stack_6_lo;
+                        let index_5_bar = z_bar[index_5];
+                        z_bar[index_5] = ::autodiff::__private::cleared(&index_5_bar);
+                        let mut t_1_bar = index_5_bar;
+                        let mut elem_0_bar = ::autodiff::__private::pull_owned(
+                            &t_1_d1,
+                            t_1_bar,
+                        );
+                        v_bar[index_4] += elem_0_bar;
+                    }
                 }
-            }
-            (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)
-        };
-        float_stack.give_back(z);
-        float_stack.give_back(z_bar);
-        grads
+                (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)
+            };
+            grads
+        } else {
+            let mut z = float_stack.take_kept();
+            let mut z_bar = float_stack.zero_buffer_like(&z);
+            let stack_6_lo = 0;
+            let stack_6_hi = d;
+            let mut idx = 0;
+            let stack_28_lo = 0;
+            let stack_28_hi = d;
+            let mut s = 0.0;
+            let stack_33_lo = 0;
+            let stack_33_hi = d;
+            let [counter_0] = index_stack.pop_all();
+            idx = counter_0 as _;
+            let grads = {
+                let mut l_bar = ::autodiff::__private::SliceSink::open(sink_0, l.len());
+                let mut v_bar = ::autodiff::__private::SliceSink::open(sink_1, v.len());
+                let mut s_12_bar = seed;
+                let mut s_8_carry_bar = s_12_bar;
+                if stack_33_lo < stack_33_hi {
+                    let z = &z[stack_33_lo..stack_33_hi];
+                    let z_bar = &mut z_bar[stack_33_lo..stack_33_hi];
+                    for stack_33_lo_k in (0..stack_33_hi - stack_33_lo).rev() {
+                        let j = stack_33_lo + stack_33_lo_k;
+                        let s_8 = ::autodiff::__private::zero_like(&s_8_carry_bar);
+                        let s = ::autodiff::__private::owned(&s_8);
+                        let index_32 = j - stack_33_lo;
+                        let elem_9 = z[index_32];
+                        let (t_10, t_10_d0, t_10_d1) = ::autodiff::__private::rules::mul(
+                            &elem_9,
+                            &elem_9,
+                        );
+                        let (s_11, s_11_d0, s_11_d1) = ::autodiff::__private::rules::add(
+                            &s_8,
+                            &t_10,
+                        );
+                        let s = ::autodiff::__private::owned(&s_11);
+                        let mut s_11_bar = s_8_carry_bar;
+                        let mut s_8_bar = ::autodiff::__private::pull(
+                            &::autodiff::__private::One,
+                            &s_11_bar,
+                        );
+                        let mut t_10_bar = ::autodiff::__private::pull_owned(
+                            &::autodiff::__private::One,
+                            s_11_bar,
+                        );
+                        let mut elem_9_bar = ::autodiff::__private::pull(
+                            &t_10_d0,
+                            &t_10_bar,
+                        );
+                        elem_9_bar
+                            += ::autodiff::__private::pull_owned(&t_10_d1, t_10_bar);
+                        z_bar[index_32] += elem_9_bar;
+                        s_8_carry_bar = s_8_bar;
+                    }
+                }
+                let mut s_7_bar = s_8_carry_bar;
+                for col in (stack_28_lo..stack_28_hi).rev() {
+                    let stack_27_lo = col + 1;
+                    let stack_27_hi = d;
+                    let mut elem_3_bar_sum = ::autodiff::__private::Lanes::new();
+                    if stack_27_lo < stack_27_hi {
+                        let idx_base = idx
+                            - ::core::iter::Iterator::size_hint(
+                                    &(stack_27_lo..stack_27_hi),
+                                )
+                                .0;
+                        let z_bar = &mut z_bar[stack_27_lo..stack_27_hi];
+                        let l = &l[idx_base..idx];
+                        let l_bar = &mut l_bar[idx_base..idx];
+                        for stack_27_lo_k in (0..stack_27_hi - stack_27_lo).rev() {
+                            let row = stack_27_lo + stack_27_lo_k;
+                            idx -= 1;
+                            let index_23 = idx - idx_base;
+                            let elem_2 = l[index_23];
+                            let index_24 = col;
+                            let elem_3 = v[index_24];
+                            let (t_4, t_4_d0, t_4_d1) = ::autodiff::__private::rules::mul(
+                                &elem_2,
+                                &elem_3,
+                            );
+                            let index_25 = row - stack_27_lo;
+                            let elem_5 = ::autodiff::__private::zero_like(
+                                &z_bar[index_25],
+                            );
+                            let (t_6, t_6_d0, t_6_d1) = ::autodiff::__private::rules::add(
+                                &elem_5,
+                                &t_4,
+                            );
+                            let index_26 = row - stack_27_lo;
+                            let index_26_bar = z_bar[index_26];
+                            let mut t_6_bar = index_26_bar;
+                            let mut t_4_bar = ::autodiff::__private::pull_owned(
+                                &::autodiff::__private::One,
+                                t_6_bar,
+                            );
+                            let mut elem_2_bar = ::autodiff::__private::pull(
+                                &t_4_d0,
+                                &t_4_bar,
+                            );
+                            let mut elem_3_bar = ::autodiff::__private::pull_owned(
+                                &t_4_d1,
+                                t_4_bar,
+                            );
+                            ::autodiff::__private::Lanes::add(
+                                &mut elem_3_bar_sum,
+                                elem_3_bar,
+                            );
+                            l_bar[index_23] += elem_2_bar;
+                        }
+                    }
+                    if stack_27_lo < stack_27_hi {
+                        let index_24 = col;
+                        v_bar[index_24]
+                            += ::autodiff::__private::Lanes::total(elem_3_bar_sum);
+                    }
+                }
+                if stack_6_lo < stack_6_hi {
+                    let v = &v[stack_6_lo..stack_6_hi];
+                    let v_bar = &mut v_bar[stack_6_lo..stack_6_hi];
+                    let z_bar = &mut z_bar[stack_6_lo..stack_6_hi];
+                    for stack_6_lo_k in (0..stack_6_hi - stack_6_lo).rev() {
+                        let j = stack_6_lo + stack_6_lo_k;
+                        let index_4 = j - stack_6_lo;
+                        let elem_0 = v[index_4];
+                        let (t_1, t_1_d1) = ::autodiff::__private::rules::mul_b(
+                            &(2.0),
+                            &elem_0,
+                        );
+                        let index_5 = j - stack_6_lo;
+                        let index_5_bar = z_bar[index_5];
+                        z_bar[index_5] = ::autodiff::__private::cleared(&index_5_bar);
+                        let mut t_1_bar = index_5_bar;
+                        let mut elem_0_bar = ::autodiff::__private::pull_owned(
+                            &t_1_d1,
+                            t_1_bar,
+                        );
+                        v_bar[index_4] += elem_0_bar;
+                    }
+                }
+                (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated)
+            };
+            float_stack.give_back(z);
+            float_stack.give_back(z_bar);
+            grads
+        }
     }
 }
 ///Forward mode of [`q_sq_norm`](fn@q_sq_norm): its value and its directional derivative along the tangents of `l`, `v`.

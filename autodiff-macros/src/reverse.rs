@@ -109,12 +109,13 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     }
     let (forward, result, backward) = sweeps(cx, false);
     let mentioned: BTreeSet<String> = idents(backward.clone()).into_iter().collect();
-    let mut prologue = TokenStream::new();
+    let mut prologue = Prologue::default();
     let mut kept: Vec<(Ident, Kind)> = Vec::new();
     let mut buffers: Vec<Ident> = Vec::new();
     let mut whole: Vec<ContainerId> = Vec::new();
     let reused = reused_buffers(cx);
     let (floats, indices) = flat_stacks();
+    let inline = in_place(cx, &reused);
     // What inactive code run again must not read: names a loop before may have changed
     // (bound `mut` at the top and named in the loop, or changed there: assigned, borrowed
     // `&mut`, a method's receiver), the buffers so far, and the active locals of the top
@@ -155,16 +156,22 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                     let x = cx.container(*c).to_string();
                     reused.contains_key(c) && mutable.contains(&x) && mentioned.contains(&x)
                 });
-                match kept_let {
+                let held = inline
+                    .as_ref()
+                    .filter(|b| filled(cx, stmt).is_some_and(|(c, ..)| c == b.c));
+                if held.is_some() {
+                    prologue.held = Some((prologue.lent.clone(), TokenStream::new()));
+                }
+                let t = match kept_let {
                     Some((c, local, _)) => {
                         let (attrs, pat) = (&local.attrs, &local.pat);
-                        prologue.extend(quote!(#(#attrs)* let #pat = #floats.take_kept();));
                         whole.push(c);
+                        quote!(#(#attrs)* let #pat = #floats.take_kept();)
                     }
-                    None => {
-                        prologue.extend(reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()))
-                    }
-                }
+                    None => reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()),
+                };
+                let in_place = held.map(|b| b.let_in_place(cx, whole.contains(&b.c)));
+                prologue.extend_each(t, in_place);
             }
             Stmt::Bind { name, value, .. } => {
                 active_names.insert(name.to_string());
@@ -176,11 +183,13 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                     buffers.push(x.clone());
                 }
                 buffer_names.insert(x.to_string());
-                prologue.extend(if reused.contains_key(c) {
+                let t = if reused.contains_key(c) {
                     quote!(let mut #xbar = #floats.zero_buffer_like(&#x);)
                 } else {
                     forward_sweep(cx, std::slice::from_ref(stmt))
-                });
+                };
+                let in_place = inline.as_ref().filter(|b| b.c == *c);
+                prologue.extend_each(t, in_place.map(|b| b.adjoint_in_place(cx)));
             }
             Stmt::Def(v) => {
                 if let Op::Call { .. } = &cx.func.values[*v].op {
@@ -316,7 +325,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         return None;
     }
     // Every local of the forward sweep the backward sweep reads is bound again.
-    let mut bound = let_bound(&prologue)?;
+    let mut bound = let_bound(&prologue.lent)?;
     bound.extend(kept.iter().map(|(x, _)| x.to_string()));
     bound.extend(let_bound(&repack)?);
     if let_bound(&forward)?
@@ -330,7 +339,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let saved: Vec<Ident> = (0..counters.len())
         .map(|k| format_ident!("counter_{}", k, span = Span::mixed_site()))
         .collect();
-    let mut record = quote!(#forward let #value = #result; #unpack);
+    let mut record = quote!(let #value = #result; #unpack);
     let mut restore = TokenStream::new();
     if !f.is_empty() {
         record.extend(quote!(#floats.push_all([#(#f),*]);));
@@ -356,30 +365,191 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         record.extend(quote!(#floats.push_slice(#x.as_slice());));
         restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
     }
-    // Kept last first, so that the prologue takes them back in the order of their `let`s.
-    if !whole.is_empty() {
-        let xs = whole.iter().rev().map(|c| cx.container(*c));
-        let kept_whole = format_ident!("kept_whole", span = Span::mixed_site());
-        record.extend(quote!(
-            let #kept_whole = #floats.keeps_whole();
-            #(#floats.keep(#xs, #kept_whole);)*
-        ));
-    }
-    // The buffers go back to the call site's stack.
-    let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());
-    for c in reused.keys() {
-        let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
-        if !whole.contains(c) {
-            gone.extend(quote!(#floats.give_back(#x);));
-        }
-        gone_back.extend(quote!(#floats.give_back(#x); #floats.give_back(#xbar);));
-    }
-    record.extend(quote!(#gone #value));
     let grads = format_ident!("grads", span = Span::mixed_site());
-    Some((
-        record,
-        quote!(#prologue #restore #repack let #grads = { #backward }; #gone_back #grads),
-    ))
+    // The ends of the record and of the backward sweep, the buffer `held` held in place.
+    let ends = |held: Option<ContainerId>| {
+        // Kept last first, so that the prologue takes them back in the order of their
+        // `let`s; one held in place is copied onto the float stack.
+        let mut keep = TokenStream::new();
+        let kept_whole = format_ident!("kept_whole", span = Span::mixed_site());
+        if whole.iter().any(|c| Some(*c) != held) {
+            keep.extend(quote!(let #kept_whole = #floats.keeps_whole();));
+        }
+        for c in whole.iter().rev() {
+            let x = cx.container(*c);
+            keep.extend(if Some(*c) == held {
+                quote!(#floats.push_slice(#x);)
+            } else {
+                quote!(#floats.keep(#x, #kept_whole);)
+            });
+        }
+        // The lent buffers go back to the call site's stack.
+        let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());
+        for c in reused.keys().filter(|c| Some(**c) != held) {
+            let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
+            if !whole.contains(c) {
+                gone.extend(quote!(#floats.give_back(#x);));
+            }
+            gone_back.extend(quote!(#floats.give_back(#x); #floats.give_back(#xbar);));
+        }
+        (
+            quote!(#record #keep #gone #value),
+            quote!(#restore #repack let #grads = { #backward }; #gone_back #grads),
+        )
+    };
+    // A buffer held in place when short: the code from its `let` on twice, for a short
+    // buffer and for a lent one.
+    if let (Some(b), Some((before, held_prologue))) = (&inline, &prologue.held) {
+        if let Some((forward_before, forward_after)) = split_at(&forward, &reused[&b.c]) {
+            let (record_held, backward_held) = ends(Some(b.c));
+            let (record_lent, backward_lent) = ends(None);
+            let (fits, lent) = (b.fits(cx), b.let_lent(cx));
+            let held = b.let_in_place(cx, false);
+            let prologue_lent: TokenStream = prologue
+                .lent
+                .clone()
+                .into_iter()
+                .skip(before.clone().into_iter().count())
+                .collect();
+            return Some((
+                quote! {
+                    #forward_before
+                    #fits {
+                        #held #forward_after #record_held
+                    } else {
+                        #lent #forward_after #record_lent
+                    }
+                },
+                quote! {
+                    #before
+                    #fits {
+                        #held_prologue #backward_held
+                    } else {
+                        #prologue_lent #backward_lent
+                    }
+                },
+            ));
+        }
+    }
+    let (record, backward) = ends(None);
+    let prologue = prologue.lent;
+    Some((quote!(#forward #record), quote!(#prologue #backward)))
+}
+
+/// The prologue of a split backward sweep: with a lent buffer, and from the `let` of a
+/// buffer held in place on (see [`InPlace`]), with it held, after the code before.
+#[derive(Default)]
+struct Prologue {
+    lent: TokenStream,
+    held: Option<(TokenStream, TokenStream)>,
+}
+
+impl Prologue {
+    /// Adds `t` to both.
+    fn extend(&mut self, t: TokenStream) {
+        self.extend_each(t, None);
+    }
+
+    /// Adds `lent` to the prologue with a lent buffer, and `held` (else `lent`) to the one
+    /// with the buffer held in place.
+    fn extend_each(&mut self, lent: TokenStream, held: Option<TokenStream>) {
+        if let Some((_, p)) = &mut self.held {
+            p.extend(held.unwrap_or_else(|| lent.clone()));
+        }
+        self.lent.extend(lent);
+    }
+}
+
+/// The first buffer a split function takes from its call site (see [`reused_buffers`]),
+/// held in an array in place instead when its length is at most `INLINE`: of a short
+/// buffer, the optimiser knows it aliases nothing and that its loops are short.
+struct InPlace {
+    c: ContainerId,
+    local: syn::Local,
+    fill: syn::Expr,
+    len: syn::Expr,
+}
+
+impl InPlace {
+    /// A name of the buffer's code: `{x}_{what}`.
+    fn name(&self, cx: &Cx, what: &str) -> Ident {
+        format_ident!(
+            "{}_{}",
+            cx.container(self.c),
+            what,
+            span = Span::mixed_site()
+        )
+    }
+
+    /// The length, bound once, and the choice of the copy for a short buffer.
+    fn fits(&self, cx: &Cx) -> TokenStream {
+        let (len, n) = (self.name(cx, "len"), &self.len);
+        quote!(let #len = #n; if #len <= ::autodiff::__private::INLINE)
+    }
+
+    /// The `let` of the buffer lent by the call site.
+    fn let_lent(&self, cx: &Cx) -> TokenStream {
+        let (floats, _) = flat_stacks();
+        let (attrs, pat, fill) = (&self.local.attrs, &self.local.pat, &self.fill);
+        let len = self.name(cx, "len");
+        quote!(#(#attrs)* let #pat = #floats.buffer(#fill, #len);)
+    }
+
+    /// The `let` of the buffer held in place; its contents popped if `pop`.
+    fn let_in_place(&self, cx: &Cx, pop: bool) -> TokenStream {
+        let (floats, _) = flat_stacks();
+        let (attrs, pat, fill) = (&self.local.attrs, &self.local.pat, &self.fill);
+        let [len, value, array] = ["len", "fill", "in_place"].map(|w| self.name(cx, w));
+        let x = cx.container(self.c);
+        let popped = pop.then(|| quote!(#floats.pop_to_slice(#x);));
+        quote! {
+            let #value = #fill;
+            let mut #array = ::autodiff::__private::inline_buffer(&#value);
+            #(#attrs)* let #pat = &mut #array[..#len];
+            #popped
+        }
+    }
+
+    /// The `let` of the adjoint of the buffer held in place, after the buffer's.
+    fn adjoint_in_place(&self, cx: &Cx) -> TokenStream {
+        let [len, value, array] = ["len", "fill", "bar_in_place"].map(|w| self.name(cx, w));
+        let xbar = cx.container_adjoint(self.c);
+        quote! {
+            let mut #array =
+                ::autodiff::__private::inline_buffer(&::autodiff::__private::zero_like(&#value));
+            let mut #xbar = &mut #array[..#len];
+        }
+    }
+}
+
+/// The buffer held in place (see [`InPlace`]): the first of `reused` in the order of the
+/// top level.
+fn in_place(cx: &Cx, reused: &BTreeMap<ContainerId, TokenStream>) -> Option<InPlace> {
+    cx.func.body.iter().find_map(|s| {
+        let (c, local, call) = filled(cx, s).filter(|(c, ..)| reused.contains_key(c))?;
+        let mut args = call.args.into_iter();
+        let (fill, len) = (args.next()?, args.next()?);
+        Some(InPlace {
+            c,
+            local,
+            fill,
+            len,
+        })
+    })
+}
+
+/// `stream` cut around the first run of top-level tokens that reads as `needle`, if any.
+fn split_at(stream: &TokenStream, needle: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+    let tokens: Vec<_> = stream.clone().into_iter().collect();
+    let (want, m) = (needle.to_string(), needle.clone().into_iter().count());
+    (0..=tokens.len().checked_sub(m)?)
+        .find(|i| TokenStream::from_iter(tokens[*i..*i + m].iter().cloned()).to_string() == want)
+        .map(|i| {
+            (
+                tokens[..i].iter().cloned().collect(),
+                tokens[i + m..].iter().cloned().collect(),
+            )
+        })
 }
 
 /// The buffers a split function takes from its call site's float stack and gives back

@@ -46,6 +46,20 @@ fn append_with<S>(v: &mut Vec<S>, n: usize, mut item: impl FnMut(usize) -> S) {
     fixed!(1 2 3 4 5 6 7 8);
 }
 
+/// How many elements the first local buffer of a function split at a call site holds in
+/// place, in an array on the stack frame of its record or backward sweep, rather than on a
+/// buffer lent by the call site (see [`Stack::buffer`]). Such a buffer is copied onto the
+/// float stack for the backward sweep. Held in place, it is known to alias nothing, and its
+/// loops are known to be short, so the optimiser keeps them scalar: the loads of a
+/// vectorised loop would wait on the scalar stores just before them.
+pub const INLINE: usize = 8;
+
+/// The array a buffer held in place lives in (see [`INLINE`]), every element `x`.
+#[inline(always)]
+pub fn inline_buffer<S: Clone>(x: &S) -> [S; INLINE] {
+    core::array::from_fn(|_| x.clone())
+}
+
 /// A scalar type whose record stacks come from a per-thread pool.
 pub trait Pooled: Sized + 'static {
     /// A cleared vector, reused when one is free.

@@ -12,6 +12,7 @@ mod control_flow;
 mod functions;
 mod gmm;
 mod gmm_reference;
+mod held_buffers;
 mod idioms;
 mod in_place;
 mod kept_buffers;
