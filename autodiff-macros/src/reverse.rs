@@ -523,18 +523,32 @@ impl InPlace {
 }
 
 /// The buffer held in place (see [`InPlace`]): the first of `reused` in the order of the
-/// top level.
+/// top level. None if an item or a statement macro (which may declare one) follows its
+/// `let` at the top level: the code from the `let` on goes into the two arms of the choice,
+/// where the code before it could no longer name the item.
 fn in_place(cx: &Cx, reused: &BTreeMap<ContainerId, TokenStream>) -> Option<InPlace> {
-    cx.func.body.iter().find_map(|s| {
-        let (c, local, call) = filled(cx, s).filter(|(c, ..)| reused.contains_key(c))?;
-        let mut args = call.args.into_iter();
-        let (fill, len) = (args.next()?, args.next()?);
-        Some(InPlace {
-            c,
-            local,
-            fill,
-            len,
-        })
+    let body = &cx.func.body;
+    let (at, (c, local, call)) = body.iter().enumerate().find_map(|(i, s)| {
+        filled(cx, s)
+            .filter(|(c, ..)| reused.contains_key(c))
+            .map(|f| (i, f))
+    })?;
+    let item = |s: &Stmt| {
+        matches!(s, Stmt::Verbatim(t) if !matches!(
+            syn::parse2::<syn::Stmt>(t.clone()),
+            Ok(syn::Stmt::Local(_) | syn::Stmt::Expr(..))
+        ))
+    };
+    if body[at + 1..].iter().any(item) {
+        return None;
+    }
+    let mut args = call.args.into_iter();
+    let (fill, len) = (args.next()?, args.next()?);
+    Some(InPlace {
+        c,
+        local,
+        fill,
+        len,
     })
 }
 

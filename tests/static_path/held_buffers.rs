@@ -3,8 +3,9 @@
 //! callers whose slices cross that length from one call to the next, with records in
 //! flight or summed, so that held and lent records of the same callee lie on one stack;
 //! a held buffer beside a lent one kept whole; a held buffer the backward sweep does not
-//! read; a held buffer filled with ones and partly rewritten; buffers swapped; `f32`. Each
-//! against central differences and the JVP.
+//! read; a held buffer filled with ones and partly rewritten; buffers swapped; items after
+//! the buffer's `let` (then it is lent); `f32`. Each against central differences and the
+//! JVP.
 #![allow(
     clippy::needless_range_loop,
     clippy::assign_op_pattern,
@@ -114,6 +115,26 @@ fn h_swap(x: &[f64]) -> f64 {
     s
 }
 
+/// Items after the buffer's `let`, named before it: the buffer is lent, not held (the
+/// code from the `let` on would go into the two arms of the choice).
+#[differentiable]
+fn h_items(x: &[f64]) -> f64 {
+    let m = half(x.len()) - OFF;
+    let mut z = vec![0.0; m];
+    for i in 0..m {
+        z[i] = x[i] * x[i + m];
+    }
+    let mut s = 0.0;
+    for i in 0..m {
+        s = s + z[i] * z[i];
+    }
+    fn half(n: usize) -> usize {
+        n / 2 + 1
+    }
+    const OFF: usize = 1;
+    s
+}
+
 // ---------------------------------------------------------------- callers
 
 /// Slices of lengths `n`, `n - 1`, .. `n - 5`, records in flight.
@@ -151,6 +172,7 @@ shrinking!(shrinking_unread, h_unread);
 alternating_sum!(alternating_unread, h_unread);
 shrinking!(shrinking_ones, h_ones);
 alternating_sum!(alternating_ones, h_ones);
+shrinking!(shrinking_items, h_items);
 shrinking!(shrinking_swap, h_swap);
 alternating_sum!(alternating_swap, h_swap);
 
@@ -195,6 +217,13 @@ case!(
     alternating_ones,
     alternating_ones_grad,
     alternating_ones_jvp,
+    12
+);
+case!(
+    c_shrinking_items,
+    shrinking_items,
+    shrinking_items_grad,
+    shrinking_items_jvp,
     12
 );
 case!(
