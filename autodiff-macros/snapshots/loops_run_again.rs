@@ -585,10 +585,10 @@ impl q_sq_norm {
     ) -> f64 {
         let d = v.len();
         let z_len = d;
-        if z_len <= ::autodiff::__private::INLINE {
+        if z_len <= ::autodiff::__private::HELD_LEN {
             let z_fill = 0.0;
-            let mut z_in_place = ::autodiff::__private::inline_buffer(&z_fill);
-            let mut z = &mut z_in_place[..z_len];
+            let mut z_held = ::autodiff::__private::held_buffer(&z_fill);
+            let mut z = &mut z_held[..z_len];
             let stack_6_lo = 0;
             let stack_6_hi = d;
             for j in stack_6_lo..stack_6_hi {
@@ -741,15 +741,15 @@ impl q_sq_norm {
     ) -> (::autodiff::__private::Accumulated, ::autodiff::__private::Accumulated) {
         let d = v.len();
         let z_len = d;
-        if z_len <= ::autodiff::__private::INLINE {
+        if z_len <= ::autodiff::__private::HELD_LEN {
             let z_fill = 0.0;
-            let mut z_in_place = ::autodiff::__private::inline_buffer(&z_fill);
-            let mut z = &mut z_in_place[..z_len];
+            let mut z_held = ::autodiff::__private::held_buffer(&z_fill);
+            let mut z = &mut z_held[..z_len];
             float_stack.pop_to_slice(z);
-            let mut z_bar_in_place = ::autodiff::__private::inline_buffer(
+            let mut z_bar_held = ::autodiff::__private::held_buffer(
                 &::autodiff::__private::zero_like(&z_fill),
             );
-            let mut z_bar = &mut z_bar_in_place[..z_len];
+            let mut z_bar = &mut z_bar_held[..z_len];
             let stack_6_lo = 0;
             let stack_6_hi = d;
             let mut idx = 0;

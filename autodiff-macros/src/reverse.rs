@@ -87,10 +87,12 @@ pub fn pullback_body(cx: &Cx) -> TokenStream {
 /// a second time in the caller's backward sweep (Tapenade's split mode). What is kept: the
 /// floats and indices of the top level the backward sweep reads, the final contents of
 /// local buffers, and the loops' counters; the inactive code of the top level runs again,
-/// with the loops' bounds. `None` where that does not suffice: a branch or a call at the top
-/// level, a record that is neither a float nor an index, calls split in turn, or inactive
-/// code after a loop that reads what a loop changes. Then `record` runs the plain function
-/// and `backward` the replay.
+/// with the loops' bounds. Local buffers come from the call site's float stack, except the
+/// first, which is held in an array on the sweeps' own frames when it is short (see
+/// [`Held`]): from its `let` on, both sweeps come twice, one copy for each. `None` where that
+/// does not suffice: a branch or a call at the top level, a record that is neither a float
+/// nor an index, calls split in turn, or inactive code after a loop that reads what a loop
+/// changes. Then `record` runs the plain function and `backward` the replay.
 pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     let mut tuple_stacks = Vec::new();
     stacks(cx, &cx.func.body, &mut tuple_stacks, &mut (false, false));
@@ -107,15 +109,16 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
     {
         return None;
     }
-    let (forward, result, backward) = sweeps(cx, false);
+    let reused = reused_buffers(cx);
+    let held = held_buffer(cx, &reused);
+    let ((forward, forward_after), result, backward) =
+        sweeps_cut(cx, false, held.as_ref().map(|h| h.at));
     let mentioned: BTreeSet<String> = idents(backward.clone()).into_iter().collect();
     let mut prologue = Prologue::default();
     let mut kept: Vec<(Ident, Kind)> = Vec::new();
     let mut buffers: Vec<Ident> = Vec::new();
     let mut whole: Vec<ContainerId> = Vec::new();
-    let reused = reused_buffers(cx);
     let (floats, indices) = flat_stacks();
-    let inline = in_place(cx, &reused);
     // What inactive code run again must not read: names a loop before may have changed
     // (bound `mut` at the top and named in the loop, or changed there: assigned, borrowed
     // `&mut`, a method's receiver), the buffers so far, and the active locals of the top
@@ -139,7 +142,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 .iter()
                 .any(|n| changed.contains(n) || buffers.contains(n))
         };
-    for stmt in &cx.func.body {
+    for (at, stmt) in cx.func.body.iter().enumerate() {
         match stmt {
             Stmt::Verbatim(t) => {
                 if reads_changed(t, &changed, &buffer_names)
@@ -150,28 +153,30 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 if let Ok(syn::Stmt::Local(local)) = syn::parse2::<syn::Stmt>(t.clone()) {
                     pattern_names(&local.pat, true, &mut mutable);
                 }
-                // A lent buffer the backward sweep reads, written after its `let`: the
-                // record keeps it whole, and the backward sweep takes it back here.
+                // A buffer the backward sweep reads, written after its `let`: the record
+                // keeps it (whole, or copied if held), and the backward sweep takes it back
+                // here.
                 let kept_let = filled(cx, stmt).filter(|(c, ..)| {
                     let x = cx.container(*c).to_string();
                     reused.contains_key(c) && mutable.contains(&x) && mentioned.contains(&x)
                 });
-                let held = inline
-                    .as_ref()
-                    .filter(|b| filled(cx, stmt).is_some_and(|(c, ..)| c == b.c));
-                if held.is_some() {
-                    prologue.held = Some((prologue.lent.clone(), TokenStream::new()));
+                if let Some((c, ..)) = &kept_let {
+                    whole.push(*c);
                 }
-                let t = match kept_let {
-                    Some((c, local, _)) => {
-                        let (attrs, pat) = (&local.attrs, &local.pat);
-                        whole.push(c);
-                        quote!(#(#attrs)* let #pat = #floats.take_kept();)
+                match held.as_ref().filter(|h| h.at == at) {
+                    Some(h) => {
+                        let kept = kept_let.is_some();
+                        prologue.start_held();
+                        prologue.extend_each(h.let_lent(cx, kept), Some(h.let_held(cx, kept)));
                     }
-                    None => reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()),
-                };
-                let in_place = held.map(|b| b.let_in_place(cx, whole.contains(&b.c)));
-                prologue.extend_each(t, in_place);
+                    None => prologue.extend(match kept_let {
+                        Some((_, local, _)) => {
+                            let (attrs, pat) = (&local.attrs, &local.pat);
+                            quote!(#(#attrs)* let #pat = #floats.take_kept();)
+                        }
+                        None => reused_let(cx, &reused, stmt).unwrap_or_else(|| t.clone()),
+                    }),
+                }
             }
             Stmt::Bind { name, value, .. } => {
                 active_names.insert(name.to_string());
@@ -188,8 +193,8 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 } else {
                     forward_sweep(cx, std::slice::from_ref(stmt))
                 };
-                let in_place = inline.as_ref().filter(|b| b.c == *c);
-                prologue.extend_each(t, in_place.map(|b| b.adjoint_in_place(cx)));
+                let adjoint_held = held.as_ref().filter(|h| h.c == *c);
+                prologue.extend_each(t, adjoint_held.map(|h| h.adjoint_held(cx)));
             }
             Stmt::Def(v) => {
                 if let Op::Call { .. } = &cx.func.values[*v].op {
@@ -231,12 +236,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
                 // The bounds of loops run again inside, integers of any type, are computed
                 // again where the block stood, as those of the top level are; not if the
                 // block declares items (`const`, `fn`, `use`, macros) they might name.
-                let items_inside = b.arms[0].stmts.iter().any(|s| {
-                    matches!(s, Stmt::Verbatim(t) if !matches!(
-                        syn::parse2::<syn::Stmt>(t.clone()),
-                        Ok(syn::Stmt::Local(_) | syn::Stmt::Expr(..))
-                    ))
-                });
+                let items_inside = b.arms[0].stmts.iter().any(declares_item);
                 let bounds: BTreeMap<String, &TokenStream> = cx
                     .recomputed
                     .values()
@@ -325,7 +325,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         return None;
     }
     // Every local of the forward sweep the backward sweep reads is bound again.
-    let mut bound = let_bound(&prologue.lent)?;
+    let mut bound = let_bound(&prologue.lent())?;
     bound.extend(kept.iter().map(|(x, _)| x.to_string()));
     bound.extend(let_bound(&repack)?);
     if let_bound(&forward)?
@@ -366,18 +366,18 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
     }
     let grads = format_ident!("grads", span = Span::mixed_site());
-    // The ends of the record and of the backward sweep, the buffer `held` held in place.
-    let ends = |held: Option<ContainerId>| {
+    // The ends of the record and of the backward sweep, with buffer `held_c` held.
+    let ends = |held_c: Option<ContainerId>| {
         // Kept last first, so that the prologue takes them back in the order of their
-        // `let`s; one held in place is copied onto the float stack.
+        // `let`s; a held one is copied onto the float stack.
         let mut keep = TokenStream::new();
         let kept_whole = format_ident!("kept_whole", span = Span::mixed_site());
-        if whole.iter().any(|c| Some(*c) != held) {
+        if whole.iter().any(|c| Some(*c) != held_c) {
             keep.extend(quote!(let #kept_whole = #floats.keeps_whole();));
         }
         for c in whole.iter().rev() {
             let x = cx.container(*c);
-            keep.extend(if Some(*c) == held {
+            keep.extend(if Some(*c) == held_c {
                 quote!(#floats.push_slice(#x);)
             } else {
                 quote!(#floats.keep(#x, #kept_whole);)
@@ -385,7 +385,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         }
         // The lent buffers go back to the call site's stack.
         let (mut gone, mut gone_back) = (TokenStream::new(), TokenStream::new());
-        for c in reused.keys().filter(|c| Some(**c) != held) {
+        for c in reused.keys().filter(|c| Some(**c) != held_c) {
             let (x, xbar) = (cx.container(*c), cx.container_adjoint(*c));
             if !whole.contains(c) {
                 gone.extend(quote!(#floats.give_back(#x);));
@@ -397,80 +397,97 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
             quote!(#restore #repack let #grads = { #backward }; #gone_back #grads),
         )
     };
-    // A buffer held in place when short: the code from its `let` on twice, for a short
-    // buffer and for a lent one.
-    if let (Some(b), Some((before, held_prologue))) = (&inline, &prologue.held) {
-        if let Some((forward_before, forward_after)) = split_at(&forward, &reused[&b.c]) {
-            let (record_held, backward_held) = ends(Some(b.c));
-            let (record_lent, backward_lent) = ends(None);
-            let (fits, lent) = (b.fits(cx), b.let_lent(cx));
-            let held = b.let_in_place(cx, false);
-            let prologue_lent: TokenStream = prologue
-                .lent
-                .clone()
-                .into_iter()
-                .skip(before.clone().into_iter().count())
-                .collect();
-            return Some((
-                quote! {
-                    #forward_before
-                    #fits {
-                        #held #forward_after #record_held
-                    } else {
-                        #lent #forward_after #record_lent
-                    }
-                },
-                quote! {
-                    #before
-                    #fits {
-                        #held_prologue #backward_held
-                    } else {
-                        #prologue_lent #backward_lent
-                    }
-                },
-            ));
+    let Prologue { before, after } = prologue;
+    match (held, after) {
+        (None, None) => {
+            let (record, backward) = ends(None);
+            Some((quote!(#forward #record), quote!(#before #backward)))
         }
+        (Some(h), Some((lent, held_prologue))) => {
+            let (record_held, backward_held) = ends(Some(h.c));
+            let (record_lent, backward_lent) = ends(None);
+            let (let_held, let_lent) = (h.let_held(cx, false), h.let_lent(cx, false));
+            Some((
+                h.choose(
+                    cx,
+                    forward,
+                    quote!(#let_held #forward_after #record_held),
+                    quote!(#let_lent #forward_after #record_lent),
+                ),
+                h.choose(
+                    cx,
+                    before,
+                    quote!(#held_prologue #backward_held),
+                    quote!(#lent #backward_lent),
+                ),
+            ))
+        }
+        // The held buffer's `let` was not met at the top level.
+        _ => None,
     }
-    let (record, backward) = ends(None);
-    let prologue = prologue.lent;
-    Some((quote!(#forward #record), quote!(#prologue #backward)))
 }
 
-/// The prologue of a split backward sweep: with a lent buffer, and from the `let` of a
-/// buffer held in place on (see [`InPlace`]), with it held, after the code before.
+/// The prologue of a split backward sweep: `before` the held buffer's `let` (see [`Held`]),
+/// then, from that `let` on, `after`: the prologue with the buffer lent and the one with it
+/// held. Without a held buffer, all of it is `before`.
 #[derive(Default)]
 struct Prologue {
-    lent: TokenStream,
-    held: Option<(TokenStream, TokenStream)>,
+    before: TokenStream,
+    after: Option<(TokenStream, TokenStream)>,
 }
 
 impl Prologue {
+    /// Starts the two prologues that follow the held buffer's `let`.
+    fn start_held(&mut self) {
+        self.after = Some(Default::default());
+    }
+
     /// Adds `t` to both.
     fn extend(&mut self, t: TokenStream) {
         self.extend_each(t, None);
     }
 
-    /// Adds `lent` to the prologue with a lent buffer, and `held` (else `lent`) to the one
-    /// with the buffer held in place.
+    /// Adds `lent` to the prologue with the buffer lent, and `held` (else `lent`) to the one
+    /// with it held.
     fn extend_each(&mut self, lent: TokenStream, held: Option<TokenStream>) {
-        if let Some((_, p)) = &mut self.held {
-            p.extend(held.unwrap_or_else(|| lent.clone()));
+        match &mut self.after {
+            Some((l, h)) => {
+                h.extend(held.unwrap_or_else(|| lent.clone()));
+                l.extend(lent);
+            }
+            None => self.before.extend(lent),
         }
-        self.lent.extend(lent);
+    }
+
+    /// All of the prologue with the buffer lent.
+    fn lent(&self) -> TokenStream {
+        let before = &self.before;
+        let after = self.after.as_ref().map(|(l, _)| l);
+        quote!(#before #after)
     }
 }
 
 /// The first buffer a split function takes from its call site (see [`reused_buffers`]),
-/// held in an array in place instead when its length is at most `INLINE`: of a short
-/// buffer, the optimiser knows it aliases nothing and that its loops are short.
-struct InPlace {
+/// held instead in an array of `HELD_LEN` elements on the frame of its record and of its
+/// backward sweep when it is no longer. Held, the optimiser knows it aliases nothing and
+/// that its loops are short (it leaves them scalar: a vector load waits on the scalar stores
+/// just before it). The code from its `let` on comes twice, for the buffer held and lent,
+/// and its length picks the copy in each sweep alike. In the held copy the buffer is a
+/// `&mut [T]` rather than a `Vec<T>`: a split function names a reused buffer only by
+/// element, range and length, which a slice serves.
+struct Held {
+    /// The buffer.
     c: ContainerId,
+    /// Its `let`'s place at the top level.
+    at: usize,
+    /// Its `let`.
     local: syn::Local,
+    /// The value it is filled with and its length: `vec![fill; len]`.
     fill: syn::Expr,
     len: syn::Expr,
 }
 
-impl InPlace {
+impl Held {
     /// A name of the buffer's code: `{x}_{what}`.
     fn name(&self, cx: &Cx, what: &str) -> Ident {
         format_ident!(
@@ -481,95 +498,99 @@ impl InPlace {
         )
     }
 
-    /// The length, bound once, and the choice of the copy for a short buffer.
-    fn fits(&self, cx: &Cx) -> TokenStream {
+    /// `before`, the length bound once, and the copy it picks: `held` or `lent`.
+    fn choose(
+        &self,
+        cx: &Cx,
+        before: TokenStream,
+        held: TokenStream,
+        lent: TokenStream,
+    ) -> TokenStream {
         let (len, n) = (self.name(cx, "len"), &self.len);
-        quote!(let #len = #n; if #len <= ::autodiff::__private::INLINE)
+        quote! {
+            #before
+            let #len = #n;
+            if #len <= ::autodiff::__private::HELD_LEN { #held } else { #lent }
+        }
     }
 
-    /// The `let` of the buffer lent by the call site.
-    fn let_lent(&self, cx: &Cx) -> TokenStream {
+    /// The `let` of the buffer lent by the call site; if `kept`, taken back from the record.
+    fn let_lent(&self, cx: &Cx, kept: bool) -> TokenStream {
         let (floats, _) = flat_stacks();
         let (attrs, pat, fill) = (&self.local.attrs, &self.local.pat, &self.fill);
         let len = self.name(cx, "len");
-        quote!(#(#attrs)* let #pat = #floats.buffer(#fill, #len);)
+        if kept {
+            quote!(#(#attrs)* let #pat = #floats.take_kept();)
+        } else {
+            quote!(#(#attrs)* let #pat = #floats.buffer(#fill, #len);)
+        }
     }
 
-    /// The `let` of the buffer held in place; its contents popped if `pop`.
-    fn let_in_place(&self, cx: &Cx, pop: bool) -> TokenStream {
+    /// The `let` of the buffer held; if `kept`, its contents popped from the record.
+    fn let_held(&self, cx: &Cx, kept: bool) -> TokenStream {
         let (floats, _) = flat_stacks();
         let (attrs, pat, fill) = (&self.local.attrs, &self.local.pat, &self.fill);
-        let [len, value, array] = ["len", "fill", "in_place"].map(|w| self.name(cx, w));
+        let [len, value, array] = ["len", "fill", "held"].map(|w| self.name(cx, w));
         let x = cx.container(self.c);
-        let popped = pop.then(|| quote!(#floats.pop_to_slice(#x);));
+        let popped = kept.then(|| quote!(#floats.pop_to_slice(#x);));
         quote! {
             let #value = #fill;
-            let mut #array = ::autodiff::__private::inline_buffer(&#value);
+            let mut #array = ::autodiff::__private::held_buffer(&#value);
             #(#attrs)* let #pat = &mut #array[..#len];
             #popped
         }
     }
 
-    /// The `let` of the adjoint of the buffer held in place, after the buffer's.
-    fn adjoint_in_place(&self, cx: &Cx) -> TokenStream {
-        let [len, value, array] = ["len", "fill", "bar_in_place"].map(|w| self.name(cx, w));
+    /// The `let` of the held buffer's adjoint, after the buffer's.
+    fn adjoint_held(&self, cx: &Cx) -> TokenStream {
+        let [len, value, array] = ["len", "fill", "bar_held"].map(|w| self.name(cx, w));
         let xbar = cx.container_adjoint(self.c);
         quote! {
             let mut #array =
-                ::autodiff::__private::inline_buffer(&::autodiff::__private::zero_like(&#value));
+                ::autodiff::__private::held_buffer(&::autodiff::__private::zero_like(&#value));
             let mut #xbar = &mut #array[..#len];
         }
     }
 }
 
-/// The buffer held in place (see [`InPlace`]): the first of `reused` in the order of the
-/// top level. None if an item or a statement macro (which may declare one) follows its
-/// `let` at the top level: the code from the `let` on goes into the two arms of the choice,
-/// where the code before it could no longer name the item.
-fn in_place(cx: &Cx, reused: &BTreeMap<ContainerId, TokenStream>) -> Option<InPlace> {
+/// The buffer held (see [`Held`]): the first of `reused` in the order of the top level.
+/// None if an item or a statement macro (which may declare one, as `assert!` is taken to)
+/// follows its `let` at the top level: the code from the `let` on goes into the two arms of
+/// the choice, where the code before it could no longer name the item.
+fn held_buffer(cx: &Cx, reused: &BTreeMap<ContainerId, TokenStream>) -> Option<Held> {
     let body = &cx.func.body;
     let (at, (c, local, call)) = body.iter().enumerate().find_map(|(i, s)| {
         filled(cx, s)
             .filter(|(c, ..)| reused.contains_key(c))
             .map(|f| (i, f))
     })?;
-    let item = |s: &Stmt| {
-        matches!(s, Stmt::Verbatim(t) if !matches!(
-            syn::parse2::<syn::Stmt>(t.clone()),
-            Ok(syn::Stmt::Local(_) | syn::Stmt::Expr(..))
-        ))
-    };
-    if body[at + 1..].iter().any(item) {
+    if body[at + 1..].iter().any(declares_item) {
         return None;
     }
     let mut args = call.args.into_iter();
     let (fill, len) = (args.next()?, args.next()?);
-    Some(InPlace {
+    Some(Held {
         c,
+        at,
         local,
         fill,
         len,
     })
 }
 
-/// `stream` cut around the first run of top-level tokens that reads as `needle`, if any.
-fn split_at(stream: &TokenStream, needle: &TokenStream) -> Option<(TokenStream, TokenStream)> {
-    let tokens: Vec<_> = stream.clone().into_iter().collect();
-    let (want, m) = (needle.to_string(), needle.clone().into_iter().count());
-    (0..=tokens.len().checked_sub(m)?)
-        .find(|i| TokenStream::from_iter(tokens[*i..*i + m].iter().cloned()).to_string() == want)
-        .map(|i| {
-            (
-                tokens[..i].iter().cloned().collect(),
-                tokens[i + m..].iter().cloned().collect(),
-            )
-        })
+/// Whether a statement of the top level may declare an item: one that is neither a `let`
+/// nor an expression (an item, or a statement macro).
+fn declares_item(s: &Stmt) -> bool {
+    matches!(s, Stmt::Verbatim(t) if !matches!(
+        syn::parse2::<syn::Stmt>(t.clone()),
+        Ok(syn::Stmt::Local(_) | syn::Stmt::Expr(..))
+    ))
 }
 
 /// The buffers a split function takes from its call site's float stack and gives back
 /// (see [`split_bodies`], `Stack::buffer`), each with its `let` on such a buffer:
 /// `vec![x; n]` of floats, named by no other statement of the top level than their `let`
-/// (which could move them).
+/// (which could move them). The first is held instead when short (see [`Held`]).
 fn reused_buffers(cx: &Cx) -> BTreeMap<ContainerId, TokenStream> {
     let body = &cx.func.body;
     body.iter()
@@ -859,7 +880,19 @@ fn summed(cx: &Cx) -> BTreeSet<ContainerId> {
 /// ending with the tuple of adjoints. The forward sweep declares the stacks it keeps its
 /// records on if `own_stacks`; else they are the caller's (see [`split_bodies`]).
 fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) {
+    let ((before, after), result, backward) = sweeps_cut(cx, own_stacks, None);
+    (quote!(#before #after), result, backward)
+}
+
+/// [`sweeps`], the forward sweep cut around the top-level statement `cut`, which is left out
+/// (the `let` of a held buffer, see [`Held`]).
+fn sweeps_cut(
+    cx: &Cx,
+    own_stacks: bool,
+    cut: Option<usize>,
+) -> ((TokenStream, TokenStream), TokenStream, TokenStream) {
     let seed = seed();
+    let mut before = None;
     let mut forward = if own_stacks {
         declare_stacks(cx).0
     } else {
@@ -874,6 +907,10 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
         // A split forward sweep leaves the adjoints of buffers to its backward sweep, and
         // takes its buffers from the call site.
         if !own_stacks && matches!(stmt, Stmt::Buffer(_)) {
+            continue;
+        }
+        if cut == Some(i) {
+            before = Some(std::mem::take(&mut forward));
             continue;
         }
         if let Some(t) = reused_let(cx, &reused, stmt) {
@@ -1002,6 +1039,10 @@ fn sweeps(cx: &Cx, own_stacks: bool) -> (TokenStream, TokenStream, TokenStream) 
             }
             Some(_) => rev.adjoint_or_zero(param_value(cx.func, i)),
         });
+    let forward = match before {
+        Some(before) => (before, forward),
+        None => (forward, TokenStream::new()),
+    };
     (
         forward,
         result,

@@ -2,7 +2,8 @@
 //! memory is taken from, and given back to, a per-thread pool, so that a function that runs
 //! a loop allocates nothing for its records once the pool is warm. A stack also lends the
 //! buffers of functions split at a call site, and keeps those buffers for their backward
-//! sweeps.
+//! sweeps; a short first buffer is held on the function's own frame instead
+//! ([`HELD_LEN`]).
 
 use std::cell::RefCell;
 
@@ -46,17 +47,17 @@ fn append_with<S>(v: &mut Vec<S>, n: usize, mut item: impl FnMut(usize) -> S) {
     fixed!(1 2 3 4 5 6 7 8);
 }
 
-/// How many elements the first local buffer of a function split at a call site holds in
-/// place, in an array on the stack frame of its record or backward sweep, rather than on a
-/// buffer lent by the call site (see [`Stack::buffer`]). Such a buffer is copied onto the
-/// float stack for the backward sweep. Held in place, it is known to alias nothing, and its
-/// loops are known to be short, so the optimiser keeps them scalar: the loads of a
-/// vectorised loop would wait on the scalar stores just before them.
-pub const INLINE: usize = 8;
+/// How long the first local buffer of a function split at a call site may be to be held in
+/// place: in an array on the frame of its record and of its backward sweep, rather than on a
+/// buffer lent by the call site (see [`Stack::buffer`]). The record copies a held buffer onto
+/// the float stack where it would keep a lent one, if the backward sweep reads it. Held, it
+/// is known to alias nothing and its loops are known to be short, so the optimiser keeps them
+/// scalar: the loads of a vectorised loop would wait on the scalar stores just before them.
+pub const HELD_LEN: usize = 8;
 
-/// The array a buffer held in place lives in (see [`INLINE`]), every element `x`.
+/// The array a held buffer lives in (see [`HELD_LEN`]), every element `x`.
 #[inline(always)]
-pub fn inline_buffer<S: Clone>(x: &S) -> [S; INLINE] {
+pub fn held_buffer<S: Clone>(x: &S) -> [S; HELD_LEN] {
     core::array::from_fn(|_| x.clone())
 }
 
@@ -287,8 +288,9 @@ impl<T: Pooled + Copy> Stack<T> {
 }
 
 impl<T: Pooled + Copy> Stack<T> {
-    /// Pushes a copy of a slice (a buffer a call reads, kept for the call's replay); returns
-    /// its length, which the replay pops it by.
+    /// Pushes a copy of a slice (a buffer a call reads, kept for the call's replay, or a
+    /// held buffer kept for the backward sweep); returns its length, which the replay pops
+    /// it by.
     #[inline(always)]
     pub fn push_slice(&mut self, xs: &[T]) -> usize {
         append_with(&mut self.items, xs.len(), |k| xs[k]);
@@ -321,9 +323,10 @@ impl<T: Pooled + Copy> Stack<T> {
 
 impl<T: Pooled> Stack<T> {
     /// `vec![x; n]`, on a buffer given back before if there is one of this type: the
-    /// buffers of a function called in a loop in split mode, which its record and its
-    /// backward sweep take from the stacks of the call site and give back (see
-    /// [`Stack::give_back`]), so that the loop allocates nothing per call.
+    /// buffers of a function called in a loop in split mode (but a short first one, see
+    /// [`HELD_LEN`]), which its record and its backward sweep take from the stacks of the
+    /// call site and give back (see [`Stack::give_back`]), so that the loop allocates
+    /// nothing per call.
     #[inline(always)]
     pub fn buffer<S: Clone + 'static>(&mut self, x: S, n: usize) -> Vec<S> {
         let mut out = self.spare_of::<S>();
@@ -360,7 +363,8 @@ impl<T: Pooled> Stack<T> {
     }
 
     /// Keeps a lent buffer for the backward sweep, which takes it back with
-    /// [`Stack::take_kept`]: whole, without copying it, if `whole` (from
+    /// [`Stack::take_kept`] (a held one is copied with [`Stack::push_slice`] instead, see
+    /// [`HELD_LEN`]): whole, without copying it, if `whole` (from
     /// [`Stack::keeps_whole`]); otherwise its contents are copied onto the stack and the
     /// buffer is lent again, so that a long loop of calls whose records all come before
     /// their backward sweeps does not allocate buffers for each call.

@@ -1,5 +1,5 @@
 //! Split callees whose first local buffer is held in place, in an array on the stack frame,
-//! when it is short (at most `INLINE` = 8 elements), and lent by the call site when longer:
+//! when it is short (at most `HELD_LEN` = 8 elements), and lent by the call site when longer:
 //! callers whose slices cross that length from one call to the next, with records in
 //! flight or summed, so that held and lent records of the same callee lie on one stack;
 //! a held buffer beside a lent one kept whole; a held buffer the backward sweep does not
