@@ -4,7 +4,7 @@
 //! flight or summed, so that held and lent records of the same callee lie on one stack;
 //! a held buffer beside a lent one kept whole; a held buffer the backward sweep does not
 //! read; a held buffer filled with ones and partly rewritten; buffers swapped; items after
-//! the buffer's `let` (then it is lent); `f32`. Each against central differences and the
+//! the buffer's `let` (then it is lent) and assertions (it stays held); `f32`. Each against central differences and the
 //! JVP.
 #![allow(
     clippy::needless_range_loop,
@@ -135,6 +135,23 @@ fn h_items(x: &[f64]) -> f64 {
     s
 }
 
+/// Assertions after the buffer's `let` declare no item: the buffer is held.
+#[differentiable]
+fn h_asserts(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut z = vec![0.25; n];
+    assert!(n >= 2, "two elements at least");
+    for i in 1..n {
+        z[i] = z[i - 1] * x[i] + x[i - 1];
+    }
+    debug_assert_eq!(n, x.len());
+    let mut s = 0.0;
+    for i in 0..n {
+        s = s + z[i] * x[i];
+    }
+    s
+}
+
 // ---------------------------------------------------------------- callers
 
 /// Slices of lengths `n`, `n - 1`, .. `n - 5`, records in flight.
@@ -173,6 +190,7 @@ alternating_sum!(alternating_unread, h_unread);
 shrinking!(shrinking_ones, h_ones);
 alternating_sum!(alternating_ones, h_ones);
 shrinking!(shrinking_items, h_items);
+shrinking!(shrinking_asserts, h_asserts);
 shrinking!(shrinking_swap, h_swap);
 alternating_sum!(alternating_swap, h_swap);
 
@@ -224,6 +242,13 @@ case!(
     shrinking_items,
     shrinking_items_grad,
     shrinking_items_jvp,
+    12
+);
+case!(
+    c_shrinking_asserts,
+    shrinking_asserts,
+    shrinking_asserts_grad,
+    shrinking_asserts_jvp,
     12
 );
 case!(
