@@ -649,7 +649,7 @@ impl q_sq_norm {
             let s = ::autodiff::__private::owned(&s_12);
             let value = ::autodiff::__private::owned(&s_12);
             index_stack.push_all([idx as usize]);
-            float_stack.push_slice(z);
+            float_stack.push_held(&z_held);
             value
         } else {
             let mut z = float_stack.buffer(0.0, z_len);
@@ -744,8 +744,8 @@ impl q_sq_norm {
         if z_len <= ::autodiff::__private::HELD_LEN {
             let z_fill = 0.0;
             let mut z_held = ::autodiff::__private::held_buffer(&z_fill);
+            float_stack.pop_held(&mut z_held);
             let mut z = &mut z_held[..z_len];
-            float_stack.pop_to_slice(z);
             let mut z_bar_held = ::autodiff::__private::held_buffer(
                 &::autodiff::__private::zero_like(&z_fill),
             );

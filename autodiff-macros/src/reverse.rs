@@ -366,10 +366,11 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         restore = quote!(#floats.pop_to_slice(#x.as_mut_slice()); #restore);
     }
     let grads = format_ident!("grads", span = Span::mixed_site());
-    // The ends of the record and of the backward sweep, with buffer `held_c` held.
-    let ends = |held_c: Option<ContainerId>| {
+    // The ends of the record and of the backward sweep, with buffer `held` held.
+    let ends = |held: Option<&Held>| {
+        let held_c = held.map(|h| h.c);
         // Kept last first, so that the prologue takes them back in the order of their
-        // `let`s; a held one is copied onto the float stack.
+        // `let`s; a held one is copied onto the float stack, its whole array.
         let mut keep = TokenStream::new();
         let kept_whole = format_ident!("kept_whole", span = Span::mixed_site());
         if whole.iter().any(|c| Some(*c) != held_c) {
@@ -377,10 +378,12 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
         }
         for c in whole.iter().rev() {
             let x = cx.container(*c);
-            keep.extend(if Some(*c) == held_c {
-                quote!(#floats.push_slice(#x);)
-            } else {
-                quote!(#floats.keep(#x, #kept_whole);)
+            keep.extend(match held.filter(|h| h.c == *c) {
+                Some(h) => {
+                    let array = h.name(cx, "held");
+                    quote!(#floats.push_held(&#array);)
+                }
+                None => quote!(#floats.keep(#x, #kept_whole);),
             });
         }
         // The lent buffers go back to the call site's stack.
@@ -404,7 +407,7 @@ pub fn split_bodies(cx: &Cx) -> Option<(TokenStream, TokenStream)> {
             Some((quote!(#forward #record), quote!(#before #backward)))
         }
         (Some(h), Some((lent, held_prologue))) => {
-            let (record_held, backward_held) = ends(Some(h.c));
+            let (record_held, backward_held) = ends(Some(&h));
             let (record_lent, backward_lent) = ends(None);
             let (let_held, let_lent) = (h.let_held(cx, false), h.let_lent(cx, false));
             Some((
@@ -526,18 +529,18 @@ impl Held {
         }
     }
 
-    /// The `let` of the buffer held; if `kept`, its contents popped from the record.
+    /// The `let` of the buffer held; if `kept`, its array popped from the record (see
+    /// `Stack::push_held`).
     fn let_held(&self, cx: &Cx, kept: bool) -> TokenStream {
         let (floats, _) = flat_stacks();
         let (attrs, pat, fill) = (&self.local.attrs, &self.local.pat, &self.fill);
         let [len, value, array] = ["len", "fill", "held"].map(|w| self.name(cx, w));
-        let x = cx.container(self.c);
-        let popped = kept.then(|| quote!(#floats.pop_to_slice(#x);));
+        let popped = kept.then(|| quote!(#floats.pop_held(&mut #array);));
         quote! {
             let #value = #fill;
             let mut #array = ::autodiff::__private::held_buffer(&#value);
-            #(#attrs)* let #pat = &mut #array[..#len];
             #popped
+            #(#attrs)* let #pat = &mut #array[..#len];
         }
     }
 

@@ -49,8 +49,9 @@ fn append_with<S>(v: &mut Vec<S>, n: usize, mut item: impl FnMut(usize) -> S) {
 
 /// How long the first local buffer of a function split at a call site may be to be held in
 /// place: in an array on the frame of its record and of its backward sweep, rather than on a
-/// buffer lent by the call site (see [`Stack::buffer`]). The record copies a held buffer onto
-/// the float stack where it would keep a lent one, if the backward sweep reads it. Held, it
+/// buffer lent by the call site (see [`Stack::buffer`]). The record copies a held buffer's
+/// whole array onto the float stack where it would keep a lent one, if the backward sweep
+/// reads it ([`Stack::push_held`]). Held, it
 /// is known to alias nothing and its loops are known to be short, so the optimiser keeps them
 /// scalar: the loads of a vectorised loop would wait on the scalar stores just before them.
 pub const HELD_LEN: usize = 8;
@@ -319,6 +320,24 @@ impl<T: Pooled + Copy> Stack<T> {
         out.copy_from_slice(&self.items[start..]);
         self.items.truncate(start);
     }
+
+    /// Pushes a held buffer's whole array (see [`HELD_LEN`]), whatever the buffer's length:
+    /// a copy of a fixed size, without a call or a branch on the length.
+    #[inline(always)]
+    pub fn push_held(&mut self, held: &[T; HELD_LEN]) {
+        self.items.extend_from_slice(held);
+    }
+
+    /// Pops a held buffer's whole array pushed by [`Stack::push_held`] into `held`.
+    #[inline(always)]
+    pub fn pop_held(&mut self, held: &mut [T; HELD_LEN]) {
+        let start = self.items.len() - HELD_LEN;
+        match <[T; HELD_LEN]>::try_from(&self.items[start..]) {
+            Ok(items) => *held = items,
+            Err(_) => unreachable!("the reverse sweep pops only what the forward sweep pushed"),
+        }
+        self.items.truncate(start);
+    }
 }
 
 impl<T: Pooled> Stack<T> {
@@ -543,6 +562,20 @@ mod tests {
         s.pop_to_slice(&mut out);
         assert_eq!(out, [2.0, 3.0]);
         assert_eq!(s.pop(), 1.0);
+    }
+
+    #[test]
+    fn held_arrays_come_back_whole_between_other_items() {
+        let mut s = Stack::<f64>::new();
+        s.push(-1.0);
+        let held: [f64; HELD_LEN] = core::array::from_fn(|k| k as f64 + 0.5);
+        s.push_held(&held);
+        s.push(7.0);
+        let mut back = held_buffer(&0.0);
+        assert_eq!(s.pop(), 7.0);
+        s.pop_held(&mut back);
+        assert_eq!(back, held);
+        assert_eq!(s.pop(), -1.0);
     }
 
     #[test]
