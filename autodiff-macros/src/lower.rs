@@ -4593,7 +4593,9 @@ enum ArmBody<'a> {
     },
 }
 
-fn is_reading_macro(mac: &syn::Macro) -> bool {
+/// Whether a macro only reads its arguments (see [`READING_MACROS`]); such a macro declares
+/// no item either.
+pub(crate) fn is_reading_macro(mac: &syn::Macro) -> bool {
     mac.path
         .segments
         .last()

@@ -582,29 +582,13 @@ fn held_buffer(cx: &Cx, reused: &BTreeMap<ContainerId, TokenStream>) -> Option<H
 }
 
 /// Whether a statement of the top level may declare an item: one that is neither a `let`
-/// nor an expression (an item, or a statement macro other than the standard library's
-/// assertions and prints, which declare none).
+/// nor an expression (an item, or a statement macro other than those that only read their
+/// arguments, such as assertions and prints, which declare none).
 fn declares_item(s: &Stmt) -> bool {
-    const NO_ITEMS: [&str; 10] = [
-        "assert",
-        "assert_eq",
-        "assert_ne",
-        "debug_assert",
-        "debug_assert_eq",
-        "debug_assert_ne",
-        "print",
-        "println",
-        "eprint",
-        "eprintln",
-    ];
     let Stmt::Verbatim(t) = s else { return false };
     match syn::parse2::<syn::Stmt>(t.clone()) {
         Ok(syn::Stmt::Local(_) | syn::Stmt::Expr(..)) => false,
-        Ok(syn::Stmt::Macro(m)) => !m
-            .mac
-            .path
-            .get_ident()
-            .is_some_and(|i| NO_ITEMS.contains(&i.to_string().as_str())),
+        Ok(syn::Stmt::Macro(m)) => !crate::lower::is_reading_macro(&m.mac),
         _ => true,
     }
 }
