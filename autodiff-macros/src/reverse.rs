@@ -557,7 +557,7 @@ impl Held {
 }
 
 /// The buffer held (see [`Held`]): the first of `reused` in the order of the top level.
-/// None if an item or a statement macro (which may declare one, as `assert!` is taken to)
+/// None if an item or a statement macro that may declare one (see [`declares_item`])
 /// follows its `let` at the top level: the code from the `let` on goes into the two arms of
 /// the choice, where the code before it could no longer name the item.
 fn held_buffer(cx: &Cx, reused: &BTreeMap<ContainerId, TokenStream>) -> Option<Held> {

@@ -51,9 +51,9 @@ fn append_with<S>(v: &mut Vec<S>, n: usize, mut item: impl FnMut(usize) -> S) {
 /// place: in an array on the frame of its record and of its backward sweep, rather than on a
 /// buffer lent by the call site (see [`Stack::buffer`]). The record copies a held buffer's
 /// whole array onto the float stack where it would keep a lent one, if the backward sweep
-/// reads it ([`Stack::push_held`]). Held, it
-/// is known to alias nothing and its loops are known to be short, so the optimiser keeps them
-/// scalar: the loads of a vectorised loop would wait on the scalar stores just before them.
+/// reads it ([`Stack::push_held`]). Held, it is known to alias nothing and its loops are
+/// known to be short, so the optimiser keeps them scalar: the loads of a vectorised loop
+/// would wait on the scalar stores just before them.
 pub const HELD_LEN: usize = 8;
 
 /// The array a held buffer lives in (see [`HELD_LEN`]), every element `x`.
@@ -289,9 +289,8 @@ impl<T: Pooled + Copy> Stack<T> {
 }
 
 impl<T: Pooled + Copy> Stack<T> {
-    /// Pushes a copy of a slice (a buffer a call reads, kept for the call's replay, or a
-    /// held buffer kept for the backward sweep); returns its length, which the replay pops
-    /// it by.
+    /// Pushes a copy of a slice (a buffer a call reads, kept for the call's replay); returns
+    /// its length, which the replay pops it by.
     #[inline(always)]
     pub fn push_slice(&mut self, xs: &[T]) -> usize {
         append_with(&mut self.items, xs.len(), |k| xs[k]);
@@ -382,7 +381,7 @@ impl<T: Pooled> Stack<T> {
     }
 
     /// Keeps a lent buffer for the backward sweep, which takes it back with
-    /// [`Stack::take_kept`] (a held one is copied with [`Stack::push_slice`] instead, see
+    /// [`Stack::take_kept`] (a held one is copied with [`Stack::push_held`] instead, see
     /// [`HELD_LEN`]): whole, without copying it, if `whole` (from
     /// [`Stack::keeps_whole`]); otherwise its contents are copied onto the stack and the
     /// buffer is lent again, so that a long loop of calls whose records all come before
